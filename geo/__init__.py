@@ -1,0 +1,47 @@
+"""geo: the core of the conflict-mapping dashboard.
+
+Pure Python over GeoDataFrames (it never imports streamlit): load events and
+claims, load the boundary layers, filter events, and build the interactive map.
+"""
+
+from .analysis import summarize
+from .errors import DataError, FilterError, GeoError
+from .events import (
+    CLAIM_COLUMNS,
+    CLAIM_SCHEMA,
+    EVENT_COLUMNS,
+    EVENT_SCHEMA,
+    load_claims,
+    load_events,
+)
+from .filters import EventFilter, actor_counts, distinct_values, filter_events
+from .layers import LAYERS, NATURAL_EARTH_ATTRIBUTION, load_layers
+from .maps import BASEMAPS, build_map, popup_html
+from .styles import COLOR_MODES, EVENT_TYPE_COLORS, SIDE_COLORS, actor_side
+
+__all__ = [
+    "BASEMAPS",
+    "CLAIM_COLUMNS",
+    "CLAIM_SCHEMA",
+    "COLOR_MODES",
+    "DataError",
+    "EVENT_COLUMNS",
+    "EVENT_SCHEMA",
+    "EVENT_TYPE_COLORS",
+    "EventFilter",
+    "FilterError",
+    "GeoError",
+    "LAYERS",
+    "NATURAL_EARTH_ATTRIBUTION",
+    "SIDE_COLORS",
+    "actor_counts",
+    "actor_side",
+    "build_map",
+    "distinct_values",
+    "filter_events",
+    "load_claims",
+    "load_events",
+    "load_layers",
+    "popup_html",
+    "summarize",
+]

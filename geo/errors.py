@@ -1,0 +1,36 @@
+"""The exceptions that geo raises: all are ``ValueError`` subclasses."""
+
+from __future__ import annotations
+
+
+class GeoError(ValueError):
+    """Base class of every error geo raises on purpose."""
+
+
+class DataError(GeoError):
+    """A data file is unreadable or a value in it is invalid.
+
+    The message names the file, and where known the row and the field, so a user
+    can find and fix the value. ``row`` counts data rows from 1 (the header is
+    not a row).
+    """
+
+    def __init__(self, message: str, *, path: str | None = None, row: int | None = None,
+                 field: str | None = None) -> None:
+        self.path = path
+        self.row = row
+        self.field = field
+        where = ", ".join(
+            part
+            for part in (
+                str(path) if path is not None else None,
+                f"row {row}" if row is not None else None,
+                f"field '{field}'" if field is not None else None,
+            )
+            if part
+        )
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class FilterError(GeoError):
+    """An ``EventFilter`` was given values that cannot be a filter."""

@@ -1,0 +1,263 @@
+"""The canonical event schema, the claims table, and the loaders of both.
+
+Column names follow ACLED's codebook, the lingua franca of conflict data, so
+that an analyst reads them without a glossary. ``fatalities`` is always the
+conservative figure; what each party claimed lives in the claims table, joined
+on ``event_id``.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from .errors import DataError
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+EVENTS_PATH = DATA_DIR / "events.csv"
+CLAIMS_PATH = DATA_DIR / "claims.csv"
+CRS = "EPSG:4326"
+
+#: Separator of the list-valued text columns (associated actors, sources), as in ACLED.
+LIST_SEP = "; "
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: its name, its kind and whether it must be present."""
+
+    name: str
+    kind: str  # text | date | int | float
+    required: bool = True  # the column must be in the file
+    nonempty: bool = False  # every row must have a value
+    lo: float | None = None
+    hi: float | None = None
+    choices: tuple[int, ...] | None = None
+    doc: str = ""
+
+
+EVENT_SCHEMA: tuple[Column, ...] = (
+    Column("event_id", "text", nonempty=True, doc="unique identifier of the event"),
+    Column("event_date", "date", nonempty=True, doc="date of the event (the first day of a multi-day event)"),
+    Column("time_precision", "int", choices=(1, 2, 3),
+           doc="1 = the day is known, 2 = the week, 3 = only the month (ACLED)"),
+    Column("event_type", "text", nonempty=True, doc="ACLED event type, e.g. Battles"),
+    Column("sub_event_type", "text", doc="ACLED sub-event type, e.g. Armed clash"),
+    Column("actor1", "text", nonempty=True, doc="the initiating actor"),
+    Column("assoc_actor_1", "text", doc="actors on actor1's side, separated by '; '"),
+    Column("actor2", "text", doc="the other side"),
+    Column("assoc_actor_2", "text", doc="actors on actor2's side, separated by '; '"),
+    Column("country", "text", nonempty=True, doc="country"),
+    Column("admin1", "text", doc="first-level region as reported"),
+    Column("location", "text", nonempty=True, doc="the named place"),
+    Column("latitude", "float", nonempty=True, lo=-90, hi=90, doc="WGS84 latitude of the named place"),
+    Column("longitude", "float", nonempty=True, lo=-180, hi=180, doc="WGS84 longitude of the named place"),
+    Column("geo_precision", "int", choices=(1, 2, 3),
+           doc="1 = the place itself, 2 = near it or part of a region, 3 = only the region (ACLED)"),
+    Column("fatalities", "int", lo=0, doc="conservative count of reported fatalities"),
+    Column("source", "text", doc="the outlets that reported it, separated by '; '"),
+    Column("source_url", "text", required=False, doc="addresses of the reports read, separated by '; '"),
+    Column("notes", "text", doc="a short neutral description"),
+)
+
+CLAIM_SCHEMA: tuple[Column, ...] = (
+    Column("claim_id", "text", required=False, doc="identifier of the claim"),
+    Column("event_id", "text", nonempty=True, doc="the event the claim is about"),
+    Column("claimant", "text", nonempty=True, doc="who makes the claim"),
+    Column("claimant_side", "text", required=False, doc="government, rebels, jihadists or independent"),
+    Column("source", "text", doc="where the claim was reported"),
+    Column("source_url", "text", required=False, doc="address of the report"),
+    Column("claim_date", "date", doc="when the claim was made"),
+    Column("side", "text", doc="whose losses are claimed"),
+    Column("killed", "int", lo=0, doc="claimed killed (empty: not stated)"),
+    Column("wounded", "int", lo=0, doc="claimed wounded (empty: not stated)"),
+    Column("captured", "int", lo=0, doc="claimed captured (empty: not stated)"),
+    Column("statement", "text", required=False, doc="what was said, in short"),
+)
+
+EVENT_COLUMNS = [c.name for c in EVENT_SCHEMA]
+CLAIM_COLUMNS = [c.name for c in CLAIM_SCHEMA]
+#: The text columns whose values are lists separated by LIST_SEP.
+ASSOC_ACTOR_COLUMNS = ("assoc_actor_1", "assoc_actor_2")
+ACTOR_COLUMNS = ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2")
+
+
+def split_list(value: str) -> list[str]:
+    """Split a '; '-separated cell into its names, dropping empty ones."""
+    return [part.strip() for part in str(value).split(";") if part.strip()]
+
+
+def _read_csv(path: Path | str | io.IOBase, label: str) -> pd.DataFrame:
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise DataError("file not found", path=label) from None
+    except UnicodeDecodeError as exc:
+        raise DataError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path=label) from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise DataError(f"not a readable CSV file ({str(exc).strip()})", path=label) from None
+
+
+def coerce_table(raw: pd.DataFrame, schema: tuple[Column, ...], label: str) -> pd.DataFrame:
+    """Check a table of strings against ``schema`` and convert its columns.
+
+    Raises DataError naming the file, the first bad row and the field, and how many
+    other problems there are. Columns not in the schema are kept as text.
+    """
+    missing = [c.name for c in schema if c.required and c.name not in raw.columns]
+    if missing:
+        raise DataError(
+            f"missing column(s) {', '.join(missing)}; expected {', '.join(c.name for c in schema)}",
+            path=label,
+        )
+    out = {}
+    problems: list[tuple[int, str, str]] = []
+    for col in schema:
+        if col.name not in raw.columns:
+            out[col.name] = _empty(col, len(raw))
+            continue
+        text = raw[col.name].astype(str).str.strip()
+        blank = text.eq("").to_numpy()
+        if col.nonempty:
+            problems += [(i, col.name, "is empty") for i in np.flatnonzero(blank)]
+        values, bad = _CONVERTERS[col.kind](text, col)
+        bad = np.asarray(bad, dtype=bool) & ~blank
+        for i in np.flatnonzero(bad):
+            problems.append((i, col.name, f"{text.iloc[i][:80]!r} {_expectation(col)}"))
+        out[col.name] = values
+    frame = pd.DataFrame(out, index=raw.index)
+    extra = [c for c in raw.columns if c not in frame.columns]
+    for c in extra:
+        frame[c] = raw[c].astype(str)
+    if problems:
+        problems.sort()
+        i, field, what = problems[0]
+        more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+        raise DataError(f"{what}{more}", path=label, row=int(i) + 1, field=field)
+    return frame
+
+
+def _empty(col: Column, n: int) -> pd.Series:
+    if col.kind == "text":
+        return pd.Series([""] * n, dtype=object)
+    if col.kind == "date":
+        return pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]")
+    if col.kind == "int":
+        return pd.Series(pd.NA, index=range(n), dtype="Int64")
+    return pd.Series(np.nan, index=range(n), dtype=float)
+
+
+def _text(s: pd.Series, col: Column) -> tuple[pd.Series, np.ndarray]:
+    return s.astype(object), np.zeros(len(s), dtype=bool)
+
+
+def _date(s: pd.Series, col: Column) -> tuple[pd.Series, np.ndarray]:
+    values = pd.to_datetime(s, format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
+    return values, values.isna().to_numpy().copy()
+
+
+def _number(s: pd.Series, col: Column) -> tuple[pd.Series, np.ndarray]:
+    values = pd.to_numeric(s.where(s != ""), errors="coerce").astype(float)
+    v = values.to_numpy(dtype=float, na_value=np.nan)
+    bad = (~np.isfinite(v)) & s.ne("").to_numpy()
+    with np.errstate(invalid="ignore"):
+        if col.lo is not None:
+            bad |= v < col.lo
+        if col.hi is not None:
+            bad |= v > col.hi
+        if col.kind == "int":
+            bad |= np.isfinite(v) & (v != np.round(v))
+            if col.choices is not None:
+                bad |= np.isfinite(v) & ~np.isin(v, col.choices)
+    if col.kind == "int":
+        values = values.where(~bad).round().astype("Int64")
+    return values, bad
+
+
+_CONVERTERS: dict[str, Callable[[pd.Series, Column], tuple[pd.Series, np.ndarray]]] = {
+    "text": _text,
+    "date": _date,
+    "int": _number,
+    "float": _number,
+}
+
+
+def _expectation(col: Column) -> str:
+    if col.kind == "date":
+        return "is not a date (expected YYYY-MM-DD)"
+    if col.choices is not None:
+        return f"is not one of {', '.join(map(str, col.choices))}"
+    what = "a whole number" if col.kind == "int" else "a number"
+    if col.lo is not None and col.hi is not None:
+        return f"is not {what} from {col.lo:g} to {col.hi:g}"
+    if col.lo is not None:
+        return f"is not {what} of at least {col.lo:g}"
+    return f"is not {what}"
+
+
+def events_from_frame(frame: pd.DataFrame, label: str = "<events>") -> gpd.GeoDataFrame:
+    """Validate a table of event strings and return the canonical GeoDataFrame."""
+    table = coerce_table(frame, EVENT_SCHEMA, label)
+    dup = table["event_id"].duplicated(keep="first").to_numpy()
+    if dup.any():
+        i = int(np.flatnonzero(dup)[0])
+        raise DataError(f"duplicate event_id {table['event_id'].iloc[i]!r}", path=label, row=i + 1,
+                        field="event_id")
+    # Whole-number columns with no gaps are plain ints: simpler for everyone downstream.
+    for name in ("time_precision", "geo_precision", "fatalities"):
+        col = table[name]
+        table[name] = col.fillna({"time_precision": 1, "geo_precision": 1, "fatalities": 0}[name]).astype(int)
+    table = table.reset_index(drop=True)
+    geometry = gpd.points_from_xy(table["longitude"], table["latitude"], crs=CRS)
+    return gpd.GeoDataFrame(table, geometry=geometry, crs=CRS)
+
+
+def load_events(path: str | Path | None = None) -> gpd.GeoDataFrame:
+    """Load events in the canonical schema; the embedded data set by default.
+
+    Parameters
+    ----------
+    path
+        A CSV file in the canonical schema (see ``EVENT_SCHEMA``). ``None`` loads
+        the curated northern-Mali set shipped in ``data/events.csv``.
+
+    Returns
+    -------
+    GeoDataFrame
+        One row per event, point geometry in EPSG:4326, sorted by date.
+
+    Raises
+    ------
+    DataError
+        When the file cannot be read or a value is invalid; the message names the
+        file, the row and the field.
+    """
+    source = Path(path) if path is not None else EVENTS_PATH
+    events = events_from_frame(_read_csv(source, str(source)), str(source))
+    return events.sort_values(["event_date", "event_id"], ignore_index=True)
+
+
+def load_claims(path: str | Path | None = None) -> pd.DataFrame:
+    """Load the claims table: one row per claimant statement about one side's losses.
+
+    Columns: ``claim_id, event_id, claimant, claimant_side, source, source_url,
+    claim_date, side, killed, wounded, captured, statement``. The numbers are
+    nullable integers: empty means the claimant did not give a number.
+    """
+    source = Path(path) if path is not None else CLAIMS_PATH
+    claims = coerce_table(_read_csv(source, str(source)), CLAIM_SCHEMA, str(source))
+    return claims.reset_index(drop=True)
+
+
+def claims_for(claims: pd.DataFrame | None, event_id: str) -> pd.DataFrame:
+    """The claims about one event, ordered by date and claimant."""
+    if claims is None or claims.empty:
+        return pd.DataFrame(columns=CLAIM_COLUMNS)
+    sel = claims[claims["event_id"] == event_id]
+    return sel.sort_values(["claim_date", "claimant"], kind="stable", na_position="last")

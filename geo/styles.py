@@ -1,0 +1,117 @@
+"""How events look: colours by event type or by side, sizes by fatalities, and the
+escaping every piece of data text goes through before it becomes HTML.
+
+The web map, the PNG snapshot and the legend all take their looks from here, so
+that they agree.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+
+#: ACLED's six event types, each with its colour (colour-blind-safe, after Okabe–Ito).
+EVENT_TYPE_COLORS: dict[str, str] = {
+    "Battles": "#D55E00",
+    "Explosions/Remote violence": "#E69F00",
+    "Violence against civilians": "#CC79A7",
+    "Strategic developments": "#0072B2",
+    "Protests": "#009E73",
+    "Riots": "#56B4E9",
+}
+OTHER_COLOR = "#7f7f7f"
+
+#: The sides of the conflict in northern Mali, and their colours.
+SIDE_COLORS: dict[str, str] = {
+    "Malian state and allies": "#1f4e9c",
+    "Tuareg-led rebels": "#d98a00",
+    "Jihadist groups": "#222222",
+    "Civilians": "#b8307a",
+    "International forces": "#3aa0a0",
+    "Other": OTHER_COLOR,
+}
+
+#: Patterns that put an actor on a side; the first that matches wins. They cover the
+#: names in the curated data and ACLED's and UCDP's usual spellings.
+_SIDE_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("Civilians", r"\bcivilians?\b"),
+    ("International forces", r"MINUSMA|United Nations|\bUN\b|Barkhane|EUTM"),
+    ("Jihadist groups", r"JNIM|Jama'?at Nusr|Islamic State|\bISSP\b|\bISGS\b|\bIS Sahel|al-?Qa'?ida|AQIM|Ansar"),
+    ("Tuareg-led rebels", r"CSP|\bFLA\b|Azawad|\bMNLA\b|\bHCUA\b|\bCMA\b|Front de Lib[ée]ration"),
+    ("Malian state and allies", r"Mali|\bFAMa\b|Wagner|Africa Corps|GATIA|MSA\b|Government of Mali"),
+)
+_SIDE_RE = [(side, re.compile(pattern, re.IGNORECASE)) for side, pattern in _SIDE_PATTERNS]
+
+COLOR_MODES = ("event_type", "side")
+
+TIME_PRECISION_TEXT = {1: "exact day", 2: "within a week", 3: "within the month"}
+GEO_PRECISION_TEXT = {
+    1: "at the named place",
+    2: "near the named place (approximate)",
+    3: "only the region is known (approximate)",
+}
+
+
+def actor_side(actor: str) -> str:
+    """The side an actor is on (see SIDE_COLORS); "Other" when none matches."""
+    for side, pattern in _SIDE_RE:
+        if pattern.search(actor or ""):
+            return side
+    return "Other"
+
+
+def event_color(row, mode: str = "event_type") -> str:
+    """The fill colour of an event, by its type or by its initiator's side."""
+    if mode == "side":
+        return SIDE_COLORS[actor_side(str(row["actor1"]))]
+    return EVENT_TYPE_COLORS.get(str(row["event_type"]), OTHER_COLOR)
+
+
+def marker_radius(fatalities) -> float:
+    """Marker radius in pixels: area grows with fatalities, from 5 px (none) to 28 px."""
+    try:
+        f = max(float(fatalities), 0.0)
+    except (TypeError, ValueError):
+        f = 0.0
+    if math.isnan(f):
+        f = 0.0
+    return round(min(5.0 + 2.2 * math.sqrt(f), 28.0), 1)
+
+
+def legend_items(mode: str, present: set[str] | None = None) -> list[tuple[str, str]]:
+    """(label, colour) pairs for the legend; only those present when ``present`` is given."""
+    table = SIDE_COLORS if mode == "side" else EVENT_TYPE_COLORS
+    items = [(k, v) for k, v in table.items() if present is None or k in present]
+    if mode == "event_type" and present is not None and present - set(table):
+        items.append(("Other", OTHER_COLOR))
+    return items
+
+
+def esc(text) -> str:
+    """Escape text for HTML, and for a JavaScript template literal it may end up in.
+
+    Beyond ``html.escape`` this turns backticks, dollar signs and backslashes into
+    entities: folium writes popup and tooltip HTML into template literals, where
+    ``${…}`` would run.
+    """
+    if text is None:
+        return ""
+    s = html.escape(str(text), quote=True)
+    return s.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+
+
+_URL_RE = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
+
+
+def safe_link(url: str, label: str | None = None) -> str:
+    """An <a> to ``url`` if it is a plain http(s) URL; otherwise the text, escaped.
+
+    ``javascript:``, ``data:`` and every other scheme come out as inert text.
+    """
+    url = (url or "").strip()
+    if not _URL_RE.match(url):
+        return esc(url)
+    if label is None:
+        label = re.sub(r"^https?://(www\.)?", "", url, flags=re.IGNORECASE).split("/")[0]
+    return f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{esc(label)}</a>'
