@@ -26,7 +26,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import shapely
-from shapely.geometry import LineString, MultiLineString, Point
+from shapely.geometry import MultiLineString, Point, Polygon
 from shapely.ops import linemerge, snap
 
 #: Mali and its neighbours, by Natural Earth's ADM0_A3 code.
@@ -97,7 +97,9 @@ def build_countries(raw: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     sel["name"] = sel["ADM0_A3"].map(COUNTRIES)
     sel = sel.sort_values("iso3")[["iso3", "name", "geometry"]].reset_index(drop=True)
     # coverage_simplify keeps shared borders shared: no slivers between neighbours.
-    sel["geometry"] = shapely.coverage_simplify(sel.geometry.values, SIMPLIFY_COUNTRIES_DEG)
+    sel["geometry"] = shapely.set_precision(
+        shapely.coverage_simplify(sel.geometry.values, SIMPLIFY_COUNTRIES_DEG), 10**-COORD_PRECISION
+    )
     return gpd.GeoDataFrame(sel, geometry="geometry", crs=WGS84)
 
 
@@ -127,7 +129,9 @@ def build_admin1(mali, lines: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if len(pieces) != len(CAPITALS):
         raise BuildError(f"admin-1 cut gave {len(pieces)} pieces, expected {len(CAPITALS)}")
     gdf = gpd.GeoDataFrame(rows, geometry="geometry", crs=WGS84)
-    gdf["geometry"] = shapely.coverage_simplify(gdf.geometry.values, SIMPLIFY_DEG)
+    gdf["geometry"] = shapely.set_precision(
+        shapely.coverage_simplify(gdf.geometry.values, SIMPLIFY_DEG), 10**-COORD_PRECISION
+    )
     gdf["area_km2"] = (gdf.to_crs(AFRICA_ALBERS).area / 1e6).round(0).astype(int)
     gdf.insert(0, "admin1_code", [ISO_CODES[n] for n in gdf["name"]])
     gdf.insert(1, "country", "Mali")
@@ -156,7 +160,15 @@ def build_border(boundaries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def build_tuareg(admin1: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     sel = admin1[admin1["name"].isin(TUAREG_REGIONS)]
-    geom = shapely.union_all(sel.geometry.values)
+    merged = shapely.union_all(sel.geometry.values, grid_size=10**-COORD_PRECISION)
+    # keep the area only (a union of touching polygons can carry stray edges), and
+    # close the pinholes simplification leaves where three regions meet
+    polygons = [
+        Polygon(p.exterior)
+        for p in shapely.get_parts(merged)
+        if p.geom_type == "Polygon" and p.area > MIN_REGION_DEG2
+    ]
+    geom = shapely.union_all(polygons)
     return gpd.GeoDataFrame(
         [
             {
