@@ -80,7 +80,7 @@ def sidebar_filter(events: pd.DataFrame) -> tuple[geo.EventFilter, str, str]:
 
 def figures(shown: pd.DataFrame, total: int) -> None:
     s = geo.summarize(shown)
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2, c3, c4 = st.columns([1, 1, 2, 1])
     c1.metric("Events shown", f"{s['events']:,}", help=f"of {total:,} in the data")
     c2.metric("Fatalities (conservative)", f"{s['fatalities']:,}")
     span = f"{s['first']:%d %b %Y} – {s['last']:%d %b %Y}" if s["events"] else "—"

@@ -120,7 +120,20 @@ def claims_html(claims: pd.DataFrame) -> str:
     )
 
 
-def popup_html(event: Mapping, claims: pd.DataFrame | None = None) -> str:
+def _same_place_html(others: list[Mapping]) -> str:
+    if not others:
+        return ""
+    items = "".join(
+        f"<li>{esc(pd.Timestamp(o['event_date']).strftime('%-d %b %Y'))} · {esc(o['event_type'])} · "
+        f"{int(o['fatalities']):,} killed</li>"
+        for o in others
+    )
+    return (f"<div class='same-place'><b>Also at this place</b> ({len(others)}; larger circles lie "
+            f"beneath smaller ones):<ul>{items}</ul></div>")
+
+
+def popup_html(event: Mapping, claims: pd.DataFrame | None = None,
+               same_place: list[Mapping] | None = None) -> str:
     """The popup of one event: what, when, where, who, how many, who claims what, sources.
 
     Every piece of data text is escaped; links are made only of http(s) URLs.
@@ -152,7 +165,8 @@ def popup_html(event: Mapping, claims: pd.DataFrame | None = None) -> str:
         + claims_html(own_claims)
         + (f"<div class='notes'>{esc(event['notes'])}</div>" if str(event.get("notes") or "").strip() else "")
         + f"<div class='sources'><b>Sources</b>: {sources}</div>"
-        f"<div class='muted'>{esc(event['event_id'])}</div>"
+        + _same_place_html(same_place or [])
+        + f"<div class='muted'>{esc(event['event_id'])}</div>"
         "</div>"
     )
 
@@ -173,6 +187,8 @@ _POPUP_CSS = """
 .ev-popup .muted, .ev-popup .src { color: #666; font-size: 11px; }
 .ev-popup .stmt { font-size: 11px; font-style: italic; }
 .ev-popup .notes { margin: 4px 0; }
+.ev-popup .same-place { font-size: 12px; margin-top: 4px; }
+.ev-popup .same-place ul { margin: 2px 0 0 16px; padding: 0; }
 .map-legend { background: rgba(255,255,255,.92); padding: 6px 8px; border-radius: 4px;
   box-shadow: 0 1px 4px rgba(0,0,0,.3); line-height: 1.5; }
 .map-legend i { display: inline-block; width: 11px; height: 11px; border-radius: 50%;
@@ -233,16 +249,27 @@ def _boundary_layer(key: str, gdf: gpd.GeoDataFrame, show: bool) -> folium.GeoJs
 
 
 def events_geojson(events: gpd.GeoDataFrame, claims: pd.DataFrame | None, color_by: str) -> dict:
-    """The events as a GeoJSON FeatureCollection carrying their popup, tooltip and style."""
+    """The events as a GeoJSON FeatureCollection carrying their popup, tooltip and style.
+
+    Features come largest first, so that a small circle is drawn over (and can be
+    clicked on top of) a large one at the same place; each popup lists the other
+    events at its exact place.
+    """
+    order = events.sort_values(["fatalities", "event_date"], ascending=[False, True], kind="stable")
+    places: dict[tuple[float, float], list] = {}
+    for _, ev in order.iterrows():
+        places.setdefault((float(ev["latitude"]), float(ev["longitude"])), []).append(ev)
     features = []
-    for _, ev in events.iterrows():
+    for _, ev in order.iterrows():
+        here = places[(float(ev["latitude"]), float(ev["longitude"]))]
+        others = [o for o in here if o["event_id"] != ev["event_id"]]
         n_claims = 0 if claims is None else int((claims["event_id"] == ev["event_id"]).sum())
         features.append({
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [float(ev["longitude"]), float(ev["latitude"])]},
             "properties": {
                 "event_id": str(ev["event_id"]),
-                "_popup": popup_html(ev, claims),
+                "_popup": popup_html(ev, claims, others),
                 "_tip": tooltip_text(ev),
                 "_style": {
                     "radius": marker_radius(ev["fatalities"]),

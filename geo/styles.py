@@ -35,11 +35,12 @@ SIDE_COLORS: dict[str, str] = {
 #: Patterns that put an actor on a side; the first that matches wins. They cover the
 #: names in the curated data and ACLED's and UCDP's usual spellings.
 _SIDE_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("Other", r"^Unidentified|^Unknown"),
     ("Civilians", r"\bcivilians?\b"),
     ("International forces", r"MINUSMA|United Nations|\bUN\b|Barkhane|EUTM"),
     ("Jihadist groups", r"JNIM|Jama'?at Nusr|Islamic State|\bISSP\b|\bISGS\b|\bIS Sahel|al-?Qa'?ida|AQIM|Ansar"),
     ("Tuareg-led rebels", r"CSP|\bFLA\b|Azawad|\bMNLA\b|\bHCUA\b|\bCMA\b|Front de Lib[ée]ration"),
-    ("Malian state and allies", r"Mali|\bFAMa\b|Wagner|Africa Corps|GATIA|MSA\b|Government of Mali"),
+    ("Malian state and allies", r"Forces of Mali|Government of Mali|\bFAMa\b|Wagner|Africa Corps|GATIA|\bMSA\b"),
 )
 _SIDE_RE = [(side, re.compile(pattern, re.IGNORECASE)) for side, pattern in _SIDE_PATTERNS]
 

@@ -1,0 +1,196 @@
+"""The dashboard in a real browser: headless Debian Chromium driven by Playwright.
+
+The page runs with every request off this machine refused, as at a newsroom with
+no internet: the map must still draw, from the app's own assets.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+if not CHROMIUM:
+    if os.environ.get("CI"):
+        raise RuntimeError("CI must run the browser tests: install Debian's chromium (apt-get install chromium)")
+    pytest.skip("Chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_dashboard(env_extra: dict | None = None):
+    port = free_port()
+    env = {**os.environ, **(env_extra or {})}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc, url
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("streamlit did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
+
+
+@pytest.fixture(scope="module")
+def dashboard():
+    proc, url = start_dashboard()
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1200})
+    pg = context.new_page()
+    pg.external_requests = []
+    pg.dialogs = []
+    pg.errors = []
+
+    def route(r):
+        host = urlparse(r.request.url).hostname
+        if r.request.url.startswith("data:") or host in ("127.0.0.1", "localhost"):
+            r.continue_()
+        else:
+            pg.external_requests.append(r.request.url)
+            r.abort()
+
+    pg.route("**/*", route)
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    yield pg
+    context.close()
+
+
+def open_map(page, url: str, expected_markers: int):
+    page.goto(url)
+    page.wait_for_selector('[data-testid="stApp"]', timeout=60_000)
+    page.wait_for_selector('iframe[title*="st_folium"]', timeout=60_000)
+    frame = page.frame_locator('iframe[title*="st_folium"]')
+    markers = frame.locator("path.event-marker")
+    deadline = time.time() + 60
+    while markers.count() != expected_markers and time.time() < deadline:
+        page.wait_for_timeout(250)
+    assert markers.count() == expected_markers
+    return frame, markers
+
+
+def test_map_draws_offline_with_layers_and_popups(page, dashboard, events):
+    frame, markers = open_map(page, dashboard, len(events))
+    # the boundary layers are drawn and listed in the layer control
+    control = frame.locator(".leaflet-control-layers").inner_text()
+    for title in ("Countries", "Mali's regions", "Mali–Algeria border", "Tuareg region", "Events"):
+        assert title in control
+    assert frame.locator("path.leaflet-interactive").count() > len(events)
+    assert "Event type" in frame.locator(".map-legend").inner_text()
+    # click markers until the Tinzaouaten battle's popup shows its claims
+    texts = []
+    for i in range(markers.count()):
+        # click just inside the top of the circle: smaller circles at the same place
+        # lie on top of its centre, but not of its rim
+        box = markers.nth(i).bounding_box()
+        markers.nth(i).click(force=True, position={"x": box["width"] / 2, "y": 2})
+        popup = frame.locator(".leaflet-popup-content")
+        popup.last.wait_for(timeout=5000)
+        texts.extend(popup.all_inner_texts())
+        # close it, as a user would, to uncover the markers under it
+        frame.locator(".leaflet-popup-close-button").last.dispatch_event("click")
+        popup.first.wait_for(state="detached", timeout=5000)
+        if any("Tinzaouaten" in t and "Claims" in t for t in texts):
+            break
+    battle = next(t for t in texts if "Tinzaouaten" in t and "Claims" in t)
+    assert "84" in battle and "CSP-DPA" in battle and "Military Forces of Mali (FAMa)" in battle
+    assert "Sources" in battle
+    # nothing was fetched from off this machine, yet the map drew
+    assert page.external_requests == []
+    assert page.dialogs == [] and page.errors == []
+
+
+def test_actor_filter_redraws_the_map(page, dashboard, events):
+    import geo
+
+    open_map(page, dashboard, len(events))
+    wagner = geo.filter_events(events, geo.EventFilter(actors=["Wagner Group"]))
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.locator('[data-testid="stMultiSelect"]').first.click()
+    page.keyboard.type("Wagner Group")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    frame = page.frame_locator('iframe[title*="st_folium"]')
+    deadline = time.time() + 30
+    while frame.locator("path.event-marker").count() != len(wagner) and time.time() < deadline:
+        page.wait_for_timeout(250)
+    assert frame.locator("path.event-marker").count() == len(wagner)
+    assert page.dialogs == []
+
+
+def test_hostile_data_fires_no_script(browser, tmp_path):
+    from conftest import FIXTURES
+
+    proc, url = start_dashboard({"GEO_EVENTS": str(FIXTURES / "events_small.csv"),
+                                 "GEO_CLAIMS": str(FIXTURES / "claims_small.csv")})
+    context = browser.new_context(viewport={"width": 1400, "height": 1200})
+    try:
+        pg = context.new_page()
+        dialogs = []
+        pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        frame, markers = open_map(pg, url, 5)
+        texts = []
+        for i in range(markers.count()):
+            box = markers.nth(i).bounding_box()
+            markers.nth(i).click(force=True, position={"x": box["width"] / 2, "y": 2})
+            popup = frame.locator(".leaflet-popup-content")
+            popup.last.wait_for(timeout=5000)
+            texts.extend(popup.all_inner_texts())
+            frame.locator(".leaflet-popup-close-button").last.dispatch_event("click")
+            popup.first.wait_for(state="detached", timeout=5000)
+        pg.wait_for_timeout(500)
+        assert dialogs == []
+        # the payloads are shown as the text they are
+        joined = "\n".join(texts)
+        assert "<img src=x onerror=alert(1)>" in joined and "${alert(2)}" in joined
+        assert "javascript:alert(1)" in joined
+        assert frame.locator(".leaflet-popup-content img").count() == 0
+    finally:
+        context.close()
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -1,0 +1,142 @@
+"""build_map: its layers, markers, popups, legend, escaping and offline assets."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import folium
+import pytest
+
+import geo
+from geo.assets import external_urls
+from geo.maps import events_geojson
+
+TIN = "MLI-2024-07-25-TIN"
+
+
+def _events_layer(m: folium.Map) -> folium.GeoJson:
+    for child in m._children.values():
+        if isinstance(child, folium.FeatureGroup) and child.layer_name == "Events":
+            return next(iter(child._children.values()))
+    raise AssertionError("no Events layer")
+
+
+def test_layers_are_toggleable(events, claims, layers):
+    m = geo.build_map(events, layers, claims=claims)
+    names = [c.layer_name for c in m._children.values() if hasattr(c, "layer_name")]
+    for title in ("Countries", "Mali's regions", "Mali–Algeria border", "Tuareg region (Azawad claim, 2012)",
+                  "Events"):
+        assert title in names
+    assert any(isinstance(c, folium.LayerControl) for c in m._children.values())
+
+
+def test_one_marker_per_event_styled_and_sized(events, claims, layers):
+    layer = _events_layer(geo.build_map(events, layers, claims=claims))
+    feats = layer.data["features"]
+    assert len(feats) == len(events)
+    by_id = {f["properties"]["event_id"]: f for f in feats}
+    tin = by_id[TIN]
+    assert tin["geometry"]["coordinates"] == pytest.approx([2.7019, 19.9433], abs=1e-3)
+    style = tin["properties"]["_style"]
+    assert style["fillColor"] == geo.EVENT_TYPE_COLORS["Battles"]
+    assert style["color"] == "#222"  # outlined: it has claims
+    small = min(feats, key=lambda f: f["properties"]["_style"]["radius"])
+    assert style["radius"] > small["properties"]["_style"]["radius"]
+
+
+def test_colour_by_side(events, claims, layers):
+    layer = _events_layer(geo.build_map(events, layers, claims=claims, color_by="side"))
+    tin = next(f for f in layer.data["features"] if f["properties"]["event_id"] == TIN)
+    assert tin["properties"]["_style"]["fillColor"] == geo.SIDE_COLORS["Tuareg-led rebels"]
+    html = geo.build_map(events, layers, color_by="side").get_root().render()
+    assert "Initiator" in html and "Tuareg-led rebels" in html
+
+
+def test_popup_shows_claims_side_by_side_and_sources(events, claims):
+    tin = events.set_index("event_id", drop=False).loc[TIN]
+    html = geo.popup_html(tin, claims)
+    for text in ("Battles", "25 July 2024", "Tinzaouaten", "Kidal", "CSP-DPA", "Wagner Group",
+                 "Fatalities", "Claims", "84", "47", "JNIM", "The New York Times", "Sources", "approximate"):
+        assert text in html, text
+    assert html.count("<tr>") >= 1 + len(claims[claims["event_id"] == TIN])
+    assert 'href="https://kesq.com/' in html and 'rel="noopener noreferrer"' in html
+
+
+def test_hostile_text_is_escaped(small_events, small_claims, layers):
+    m = geo.build_map(small_events, layers, claims=small_claims)
+    page = m.get_root().render()
+    data = json.dumps(events_geojson(small_events, small_claims, "event_type"))
+    for raw in ("<img src=x onerror", "</script><script>alert(3)", "${alert(2)}", "<b>47</b>"):
+        assert raw not in page and raw not in data, raw
+    popup = geo.popup_html(small_events.iloc[[e == "T-3" for e in small_events["event_id"]]].iloc[0])
+    assert "&lt;img src=x onerror=alert(1)&gt;" in popup
+    assert "&#36;{alert(2)}" in popup and "&#96;" in popup
+    t1 = geo.popup_html(small_events.set_index("event_id", drop=False).loc["T-1"], small_claims)
+    assert 'href="javascript' not in t1 and "javascript:alert(1)" in t1  # shown as text, not a link
+    assert 'href="https://example.org/a"' in t1
+
+
+def test_map_loads_no_asset_from_the_internet(events, claims, layers):
+    page = geo.build_map(events, layers, claims=claims).get_root().render()
+    assert external_urls(page) == []
+    assert "data:text/javascript;base64," in page and "data:text/css;base64," in page
+    # the online build still exists for those who want it
+    online = geo.build_map(events, layers, offline=False).get_root().render()
+    assert any("leaflet" in u for u in external_urls(online))
+
+
+def test_every_element_asset_is_offline(events, layers):
+    m = geo.build_map(events, layers)
+    m.get_root().render()
+
+    def walk(e):
+        yield e
+        for c in getattr(e, "_children", {}).values():
+            yield from walk(c)
+
+    for element in walk(m):
+        for _, url in list(getattr(element, "default_js", [])) + list(getattr(element, "default_css", [])):
+            assert url.startswith("data:"), (type(element).__name__, url)
+
+
+def test_basemap_tiles_are_opt_in(events, layers):
+    assert "tile.openstreetmap.org" not in geo.build_map(events, layers).get_root().render()
+    assert "tile.openstreetmap.org" in geo.build_map(events, layers, basemap="osm").get_root().render()
+
+
+def test_view_options(events, layers):
+    m = geo.build_map(events, layers, center=(19.9, 2.7), zoom=9, visible_layers=["admin1"], selected=TIN)
+    assert m.location == [19.9, 2.7] and m.options["zoom"] == 9
+    page = m.get_root().render()
+    assert f'=== "{TIN}"' in page and "openPopup" in page
+    shown = {c.layer_name: c.show for c in m._children.values() if isinstance(c, folium.GeoJson)}
+    assert shown["Mali's regions"] is True and shown["Countries"] is False
+
+
+def test_legend_lists_only_present_types(events, layers):
+    battles = geo.filter_events(events, geo.EventFilter(event_types=["Battles"]))
+    page = geo.build_map(battles, layers).get_root().render()
+    legend = re.search(r'"html": "(.*?)", "attribution"', page).group(1)
+    assert "Battles" in legend and "Riots" not in legend
+    assert f"{len(battles):,} event(s)" in legend
+
+
+def test_empty_events_give_an_empty_map(events, layers):
+    none = geo.filter_events(events, geo.EventFilter(actors=["Nobody"]))
+    layer = _events_layer(geo.build_map(none, layers))
+    assert layer.data["features"] == []
+
+
+@pytest.mark.parametrize("kwargs", [{"color_by": "rainbow"}, {"basemap": "google"}])
+def test_bad_options_raise(events, layers, kwargs):
+    with pytest.raises(ValueError):
+        geo.build_map(events, layers, **kwargs)
+
+
+def test_build_map_does_not_mutate_inputs(events, claims, layers):
+    before = (events.copy(), claims.copy(), {k: v.copy() for k, v in layers.items()})
+    geo.build_map(events, layers, claims=claims)
+    assert events.equals(before[0]) and claims.equals(before[1])
+    for k, v in layers.items():
+        assert list(v.columns) == list(before[2][k].columns)
