@@ -7,6 +7,9 @@ Run from the repository's top folder::
 Set GEO_EVENTS (and GEO_CLAIMS) to a CSV in the canonical schema to map your
 own events instead of the embedded set. Everything that computes lives in geo/;
 this file only lays out widgets and calls it.
+
+The address bar is always the share link: the script reads the View from the
+URL on a session's first run and writes the canonical View back on every run.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import streamlit as st  # noqa: E402
 from streamlit_folium import st_folium  # noqa: E402
 
 import geo  # noqa: E402
+from geo.layers import LAYER_ORDER, LAYERS  # noqa: E402
 from geo.maps import BASEMAPS  # noqa: E402
 
 st.set_page_config(page_title="Northern Mali conflict map", page_icon="🗺️", layout="wide")
@@ -34,17 +38,18 @@ TABLE_COLUMNS = [
 ]
 BASEMAP_LABELS = {"none": "None (offline)", "osm": "OpenStreetMap (online)", "carto-light": "CARTO light (online)"}
 COLOR_LABELS = {"event_type": "Event type", "side": "Initiator's side"}
+CLAIM_COLUMNS = ["claimant", "source", "claim_date", "side", "killed", "wounded", "captured", "statement"]
 
 
 @st.cache_resource(show_spinner="Loading events…")
 def load_data(events_path: str | None, claims_path: str | None):
-    """Events and claims, loaded once per process and shared read-only by every session."""
+    """Events, claims and their vocabulary: loaded once per process, shared read-only by every session."""
     events = geo.load_events(events_path)
     if claims_path is None and events_path is not None:
         claims = pd.DataFrame(columns=geo.CLAIM_COLUMNS)
     else:
         claims = geo.load_claims(claims_path)
-    return events, claims
+    return events, claims, geo.Vocabulary.of(events)
 
 
 @st.cache_resource(show_spinner="Loading boundaries…")
@@ -52,40 +57,148 @@ def load_layers():
     return geo.load_layers()
 
 
-def sidebar_filter(events: pd.DataFrame) -> tuple[geo.EventFilter, str, str]:
+def seed_from_link(events: pd.DataFrame, voc: geo.Vocabulary) -> None:
+    """On a session's first run, put the linked View into the widgets' state, once."""
+    if "link_read" in st.session_state:
+        return
+    params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+    view, warnings = geo.view_from_query(params, vocabulary=voc)
+    first, last = events["event_date"].min().date(), events["event_date"].max().date()
+    f = view.filter
+    ss = st.session_state
+    ss.link_read = True
+    ss.link_warnings = warnings
+    ss.actors = list(f.actors)
+    start = min(max(f.start or first, first), last)
+    end = max(min(f.end or last, last), start)
+    ss.dates = (start, end)
+    ss.event_types = list(f.event_types)
+    ss.regions = list(f.regions)
+    ss.min_fatalities = f.min_fatalities
+    ss.color_by = view.color_by
+    ss.basemap = view.basemap
+    ss.layers_shown = list(view.visible_layers)
+    ss.map_center, ss.map_zoom = view.center, view.zoom
+    ss.selected = view.selected
+    # the map's own code is fixed for the session, so that panning does not remount it;
+    # later views reach it through st_folium's center/zoom arguments
+    ss.map_origin = (view.center, view.zoom, view.selected)
+
+
+def sidebar(events: pd.DataFrame, counts: pd.Series) -> geo.View:
+    """The widgets, and the View they make together with the map's state."""
     sb = st.sidebar
     sb.header("Filters")
-    counts = geo.actor_counts(events)
     actors = sb.multiselect(
-        "Actors", options=list(counts.index), key="actors",
-        format_func=lambda a: f"{a} ({counts[a]})",
+        "Actors", options=list(counts.index), key="actors", format_func=lambda a: f"{a} ({counts[a]})",
         help="Events in which any chosen actor took part, on either side, as main or associated actor.",
     )
     first, last = events["event_date"].min().date(), events["event_date"].max().date()
-    dates = sb.date_input("Dates", value=(first, last), min_value=first, max_value=last, key="dates",
-                          format="YYYY-MM-DD")
+    dates = sb.date_input("Dates", min_value=first, max_value=last, key="dates", format="YYYY-MM-DD")
     start, end = (tuple(dates) + (None, None))[:2] if isinstance(dates, (tuple, list)) else (dates, None)
+    # the data's own first and last day mean "no restriction": keep them out of the link
+    start = None if start == first else start
+    end = None if end == last else end
     types = sb.multiselect("Event types", geo.distinct_values(events, "event_type"), key="event_types")
     regions = sb.multiselect("Regions", geo.distinct_values(events, "admin1"), key="regions")
-    min_fat = sb.number_input("Minimum fatalities", min_value=0, value=0, step=1, key="min_fatalities")
+    min_fat = sb.number_input("Minimum fatalities", min_value=0, step=1, key="min_fatalities")
     sb.header("Map")
     color_by = sb.radio("Colour events by", list(COLOR_LABELS), format_func=COLOR_LABELS.get, key="color_by",
                         horizontal=True)
+    shown_layers = sb.multiselect("Boundary layers", list(LAYER_ORDER), key="layers_shown",
+                                  format_func=lambda k: LAYERS[k].title)
     basemap = sb.selectbox("Basemap", list(BASEMAPS), format_func=BASEMAP_LABELS.get, key="basemap",
                            help="Tile basemaps need the internet; the boundary layers always draw.")
     flt = geo.EventFilter(actors=actors, start=start, end=end, event_types=types, regions=regions,
                           min_fatalities=int(min_fat))
-    return flt, color_by, basemap
+    ss = st.session_state
+    return geo.View(
+        filter=flt, center=ss.map_center, zoom=ss.map_zoom,
+        hidden_layers=[k for k in LAYER_ORDER if k not in shown_layers],
+        basemap=basemap, color_by=color_by, selected=ss.selected, dataset=None,
+    )
+
+
+def link_warnings(box, view: geo.View) -> None:
+    """The link's problems, in plain words: shown from opening until the user changes the filters or
+    dismisses them (the map's first report of its view reruns the page; the warning stays through it)."""
+    ss = st.session_state
+    if not ss.link_warnings:
+        return
+    if "link_filter" not in ss:
+        ss.link_filter = view.filter
+    if view.filter != ss.link_filter:
+        ss.link_warnings = []
+        return
+    with box:
+        st.warning("Parts of this link could not be used, and were left out:\n\n"
+                   + "\n".join(f"- {w}" for w in ss.link_warnings))
+        if st.button("Dismiss", key="dismiss_link_warnings"):
+            ss.link_warnings = []
+            st.rerun()
 
 
 def figures(shown: pd.DataFrame, total: int) -> None:
     s = geo.summarize(shown)
-    c1, c2, c3, c4 = st.columns([1, 1, 2, 1])
+    c1, c2, c3, c4 = st.columns([1, 1, 1.6, 1])
     c1.metric("Events shown", f"{s['events']:,}", help=f"of {total:,} in the data")
     c2.metric("Fatalities (conservative)", f"{s['fatalities']:,}")
-    span = f"{s['first']:%d %b %Y} – {s['last']:%d %b %Y}" if s["events"] else "—"
-    c3.metric("Date span", span)
+    span = f"{s['first']:%b %Y} – {s['last']:%b %Y}" if s["events"] else "—"
+    exact = f"{s['first']:%d %B %Y} to {s['last']:%d %B %Y}" if s["events"] else None
+    c3.metric("Date span", span, help=exact)
     c4.metric("Places", f"{s['locations']:,}")
+
+
+def show_map(shown, layers, claims, view: geo.View) -> None:
+    """Draw the map and take back what the user did on it: pan, zoom, the event clicked."""
+    ss = st.session_state
+    # A map whose content changes is remounted by st_folium: build it where the user
+    # is now. Panning alone keeps the content, so the map is not rebuilt under the user.
+    content = (view.filter, view.color_by, view.basemap, view.hidden_layers)
+    if ss.get("map_content") not in (None, content):
+        ss.map_origin = (view.center, view.zoom, view.selected)
+    ss.map_content = content
+    center, zoom, selected = ss.map_origin
+    fmap = geo.build_map(shown, layers, claims=claims, color_by=view.color_by, basemap=view.basemap,
+                         visible_layers=view.visible_layers, center=center, zoom=zoom, selected=selected)
+    out = st_folium(fmap, key="map", height=620, use_container_width=True, center=list(view.center),
+                    zoom=view.zoom, returned_objects=["center", "zoom", "last_object_clicked_popup"])
+    if not out:
+        return
+    if out.get("center") and out.get("zoom") is not None:
+        try:
+            moved = geo.View(center=(out["center"]["lat"], out["center"]["lng"]), zoom=int(out["zoom"]))
+            ss.map_center, ss.map_zoom = moved.center, moved.zoom
+        except (geo.ViewError, KeyError, TypeError, ValueError):
+            pass  # a view the browser reports but a link cannot hold (e.g. zoomed past 18): keep the last one
+    popup = out.get("last_object_clicked_popup")
+    if popup and popup != ss.get("last_popup"):
+        ss.last_popup = popup
+        lines = [line.strip() for line in str(popup).splitlines() if line.strip()]
+        if lines and lines[-1] in set(shown["event_id"]):
+            ss.selected = lines[-1]
+
+
+def selected_event(events: pd.DataFrame, claims: pd.DataFrame, event_id: str | None) -> None:
+    if event_id is None:
+        return
+    match = events[events["event_id"] == event_id]
+    if match.empty:
+        return
+    ev = match.iloc[0]
+    st.subheader(f"{ev['location']}, {ev['event_date']:%d %B %Y}: {ev['event_type']}")
+    st.write(f"**{ev['actor1']}** vs **{ev['actor2'] or '—'}** · conservative fatalities: "
+             f"**{int(ev['fatalities'])}** · sources: {ev['source']}")
+    own = claims[claims["event_id"] == event_id]
+    if own.empty:
+        st.caption("No competing claims recorded for this event.")
+    else:
+        table = own[[c for c in CLAIM_COLUMNS if c in own]].copy()
+        table["claim_date"] = table["claim_date"].dt.date
+        st.dataframe(table, hide_index=True, width="stretch")
+    if st.button("Close event details"):
+        st.session_state.selected = None
+        st.rerun()
 
 
 def events_table(shown: pd.DataFrame, claims: pd.DataFrame) -> None:
@@ -94,15 +207,23 @@ def events_table(shown: pd.DataFrame, claims: pd.DataFrame) -> None:
     table["claims"] = table["event_id"].map(per_event).fillna(0).astype(int)
     table["event_date"] = table["event_date"].dt.date
     st.dataframe(table[[c for c in TABLE_COLUMNS if c in table]], hide_index=True, width="stretch")
-    ids = set(shown["event_id"])
-    sel = claims[claims["event_id"].isin(ids)]
-    if not sel.empty:
-        with st.expander(f"Claims about the events shown ({len(sel)})"):
-            cols = ["event_id", "claimant", "source", "claim_date", "side", "killed", "wounded", "captured",
-                    "statement"]
-            view = sel[[c for c in cols if c in sel]].copy()
-            view["claim_date"] = view["claim_date"].dt.date
-            st.dataframe(view, hide_index=True, width="stretch")
+
+
+def share(view: geo.View) -> None:
+    """Write the canonical view into the address bar, and show the link to copy."""
+    query = geo.view_to_query(view)
+    current = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+    wanted = {k: (v if isinstance(v, list) else [v]) for k, v in query.items()}
+    if current != wanted:
+        st.query_params.from_dict(query)
+    base = ""
+    try:
+        base = st.context.url or ""
+    except Exception:  # no browser behind this run (tests)
+        base = ""
+    with st.expander("Share this view", icon="🔗"):
+        st.caption("The address bar always holds this link. Copy it with the button at the right of the box.")
+        st.code(geo.view_to_link(view, base), language=None, wrap_lines=True)
 
 
 def about(events_path: str | None) -> None:
@@ -130,7 +251,7 @@ def main() -> None:
     claims_path = os.environ.get("GEO_CLAIMS") or None
     st.title("Northern Mali: conflict events")
     try:
-        events, claims = load_data(events_path, claims_path)
+        events, claims, voc = load_data(events_path, claims_path)
         layers = load_layers()
     except geo.GeoError as exc:
         st.error(f"The data could not be loaded. {exc}")
@@ -138,17 +259,25 @@ def main() -> None:
     if events.empty:
         st.warning("The data holds no events.")
         st.stop()
+    seed_from_link(events, voc)
+    warning_box = st.container()
     st.caption("Armed-conflict events over Mali's regions, the Algeria border and the Tuareg region. "
                "Click an event for who fought, what each side claimed and who reported it.")
-    flt, color_by, basemap = sidebar_filter(events)
-    shown = geo.filter_events(events, flt)
+    view = sidebar(events, geo.actor_counts(events))
+    link_warnings(warning_box, view)
+    shown = geo.filter_events(events, view.filter)
     figures(shown, len(events))
     if shown.empty:
-        st.info("No events match these filters (" + "; ".join(flt.describe()) + "). "
+        st.info("No events match these filters (" + "; ".join(view.filter.describe()) + "). "
                 "Widen the dates or remove an actor, type or region.")
-    fmap = geo.build_map(shown, layers, claims=claims, color_by=color_by, basemap=basemap)
-    st_folium(fmap, key="map", height=620, use_container_width=True, returned_objects=[])
-    st.caption("Filters: " + "; ".join(flt.describe()))
+    show_map(shown, layers, claims, view)
+    # the map may have moved or an event been clicked: the link follows
+    ss = st.session_state
+    view = geo.View(filter=view.filter, center=ss.map_center, zoom=ss.map_zoom, hidden_layers=view.hidden_layers,
+                    basemap=view.basemap, color_by=view.color_by, selected=ss.selected, dataset=voc.fingerprint)
+    st.caption("Filters: " + "; ".join(view.filter.describe()))
+    selected_event(events, claims, view.selected)
+    share(view)
     events_table(shown, claims)
     about(events_path)
 

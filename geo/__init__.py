@@ -18,6 +18,16 @@ from .filters import EventFilter, actor_counts, distinct_values, filter_events
 from .layers import LAYERS, NATURAL_EARTH_ATTRIBUTION, load_layers
 from .maps import BASEMAPS, build_map, popup_html
 from .styles import COLOR_MODES, EVENT_TYPE_COLORS, SIDE_COLORS, actor_side
+from .view import (
+    View,
+    ViewError,
+    Vocabulary,
+    dataset_fingerprint,
+    parse_link,
+    view_from_query,
+    view_to_link,
+    view_to_query,
+)
 
 __all__ = [
     "BASEMAPS",
@@ -44,4 +54,12 @@ __all__ = [
     "load_layers",
     "popup_html",
     "summarize",
+    "View",
+    "ViewError",
+    "Vocabulary",
+    "dataset_fingerprint",
+    "parse_link",
+    "view_from_query",
+    "view_to_link",
+    "view_to_query",
 ]

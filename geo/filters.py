@@ -17,7 +17,7 @@ def _as_tuple(values) -> tuple[str, ...]:
         return ()
     if isinstance(values, str):
         values = [values]
-    return tuple(sorted({str(v) for v in values if str(v).strip()}))
+    return tuple(sorted({str(v).strip() for v in values if str(v).strip()}))
 
 
 def _as_date(value) -> dt.date | None:

@@ -100,23 +100,38 @@ def _num(value) -> str:
     return "–" if pd.isna(value) else f"{int(value):,}"
 
 
+def _losses(c) -> str:
+    parts = [f"{int(c[k]):,} {k}" for k in ("killed", "wounded", "captured") if not pd.isna(c[k])]
+    return ", ".join(parts) if parts else "no figure given"
+
+
 def claims_html(claims: pd.DataFrame) -> str:
-    """The claims about one event as an HTML table, side by side: who, where, when, what."""
+    """The claims about one event as an HTML table, side by side: who, when, where reported, what.
+
+    One row per statement (a claimant's words on one day in one outlet); its
+    lines give the losses claimed for each side.
+    """
     if claims.empty:
         return ""
     rows = []
-    for _, c in claims.iterrows():
-        when = "" if pd.isna(c["claim_date"]) else pd.Timestamp(c["claim_date"]).strftime("%-d %b %Y")
-        where = safe_link(c.get("source_url", ""), c["source"]) if c.get("source_url") else esc(c["source"])
-        statement = f'<div class="stmt">{esc(c["statement"])}</div>' if c.get("statement") else ""
+    keys = ["claimant", "claim_date", "source"]
+    for (claimant, when, source), group in claims.groupby(keys, sort=False, dropna=False):
+        date = "date unknown" if pd.isna(when) else pd.Timestamp(when).strftime("%-d %b %Y")
+        urls = []
+        for u in group.get("source_url", pd.Series(dtype=object)).fillna(""):
+            urls += [x for x in split_list(u) if x not in urls]
+        links = " ".join(safe_link(u) for u in urls)
+        what = "<br>".join(f"{esc(c['side'])}: {esc(_losses(c))}" for _, c in group.iterrows())
+        said = "".join(
+            f"<div class='stmt'>{esc(t)}</div>" for t in dict.fromkeys(group.get("statement", [])) if t
+        )
         rows.append(
-            f"<tr><td>{esc(c['claimant'])}<div class='src'>{where} · {esc(when)}</div>{statement}</td>"
-            f"<td>{esc(c['side'])}</td><td>{_num(c['killed'])}</td><td>{_num(c['wounded'])}</td>"
-            f"<td>{_num(c['captured'])}</td></tr>"
+            f"<tr><td><b>{esc(claimant)}</b><div class='src'>{esc(date)} · {esc(source)} {links}</div></td>"
+            f"<td>{what}{said}</td></tr>"
         )
     return (
-        "<div class='claims'><b>Claims</b><table><tr><th>Who says, where, when</th><th>Losses of</th>"
-        "<th>killed</th><th>wounded</th><th>captured</th></tr>" + "".join(rows) + "</table></div>"
+        "<div class='claims'><b>Claims</b><table><tr><th>Who says (when, where)</th><th>What they claim</th></tr>"
+        + "".join(rows) + "</table></div>"
     )
 
 
@@ -183,7 +198,6 @@ _POPUP_CSS = """
 .ev-popup .ev-title { font-weight: 600; font-size: 14px; margin-bottom: 2px; }
 .ev-popup table { border-collapse: collapse; width: 100%; margin: 4px 0; }
 .ev-popup th, .ev-popup td { border-bottom: 1px solid #ddd; padding: 2px 4px; text-align: left; vertical-align: top; }
-.ev-popup .claims td:nth-child(n+3), .ev-popup .claims th:nth-child(n+3) { text-align: right; }
 .ev-popup .muted, .ev-popup .src { color: #666; font-size: 11px; }
 .ev-popup .stmt { font-size: 11px; font-style: italic; }
 .ev-popup .notes { margin: 4px 0; }
@@ -373,7 +387,10 @@ def build_map(
             " layer.bindPopup(f.properties._popup, {maxWidth: 420, maxHeight: 360});"
             " layer.bindTooltip(f.properties._tip);"
             f" if (f.properties.event_id === {selected_js}) {{"
-            "   layer.on('add', function () { setTimeout(function () { layer.openPopup(); }, 0); }); }"
+            # open the linked event without panning: the link's centre and zoom win
+            "   layer.on('add', function () { setTimeout(function () {"
+            "     var p = layer.getPopup(); p.options.autoPan = false; layer.openPopup();"
+            "     p.options.autoPan = true; }, 0); }); }"
             "}"
         ),
     ).add_to(group)

@@ -87,3 +87,57 @@ def test_bad_file_shows_a_message_naming_file_row_and_field(monkeypatch, tmp_pat
     message = at.error[0].value
     assert "bad.csv" in message and "row 4" in message and "field 'latitude'" in message
     assert "Traceback" not in message
+
+
+def run_with_link(monkeypatch, params: dict) -> AppTest:
+    for var in ("GEO_EVENTS", "GEO_CLAIMS"):
+        monkeypatch.delenv(var, raising=False)
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_link_sets_the_widgets_and_is_written_back_canonical(monkeypatch, events):
+    at = run_with_link(monkeypatch, {"actor": ["Wagner Group"], "from": "2024-01-01", "color": "side",
+                                     "hide": "countries", "z": "8", "lat": "19.9", "lon": "2.7",
+                                     "event": "MLI-2024-07-25-TIN"})
+    assert at.sidebar.multiselect(key="actors").value == ["Wagner Group"]
+    assert str(at.sidebar.date_input(key="dates").value[0]) == "2024-01-01"
+    assert at.sidebar.radio(key="color_by").value == "side"
+    assert "countries" not in at.sidebar.multiselect(key="layers_shown").value
+    expected = geo.filter_events(events, geo.EventFilter(actors=["Wagner Group"], start="2024-01-01"))
+    assert metrics(at)["Events shown"] == str(len(expected))
+    assert not at.warning  # a clean link gives no warning
+    # the selected event's claims are shown side by side under the map
+    assert any("Tinzaouaten" in h.value for h in at.subheader)
+    # the canonical view is written back, with the data's fingerprint
+    written = {k: at.query_params[k] for k in at.query_params}
+    voc = geo.Vocabulary.of(events)
+    view, warnings = geo.view_from_query(written, vocabulary=voc)
+    assert warnings == []
+    assert view.filter.actors == ("Wagner Group",) and view.zoom == 8 and view.center == (19.9, 2.7)
+    assert view.selected == "MLI-2024-07-25-TIN" and view.dataset == voc.fingerprint
+    assert view.hidden_layers == ("countries",) and view.color_by == "side"
+
+
+def test_default_link_is_just_the_fingerprint(monkeypatch, events):
+    at = run_with_link(monkeypatch, {})
+    written = {k: at.query_params[k] for k in at.query_params}
+    assert set(written) == {"data"}
+
+
+def test_broken_link_warns_once_and_applies_the_rest(monkeypatch):
+    at = run_with_link(monkeypatch, {"z": "999", "from": "not-a-date", "actor": ["Nobody", "JNIM"],
+                                     "evil": "<script>alert(1)</script>", "data": "deadbeef"})
+    assert len(at.warning) == 1
+    text = at.warning[0].value
+    assert "Zoom 999" in text and "not a date" in text and "actor 'Nobody'" in text
+    assert "unknown setting 'evil'" in text and "other data" in text
+    assert at.sidebar.multiselect(key="actors").value == ["JNIM"]
+    at.sidebar.number_input(key="min_fatalities").set_value(1).run()
+    assert not at.warning  # shown once, not on every rerun
+    written = {k: at.query_params[k] for k in at.query_params}
+    assert "evil" not in written and written.get("minf") in ("1", ["1"])

@@ -194,3 +194,69 @@ def test_hostile_data_fires_no_script(browser, tmp_path):
         context.close()
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def leaflet_view(page) -> tuple[float, float, int]:
+    """The map's centre and zoom as Leaflet holds them inside the st_folium iframe."""
+    frame = next(f for f in page.frames if "st_folium" in f.url)
+    lat, lng, zoom = frame.evaluate("[window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]")
+    return lat, lng, zoom
+
+
+def test_a_link_opens_the_linked_view(page, dashboard, events):
+    import geo
+
+    link = ("/?actor=Wagner+Group&from=2024-01-01&lat=19.9&lon=2.7&z=9&color=side"
+            "&event=MLI-2024-07-25-TIN&hide=countries")
+    wagner = geo.filter_events(events, geo.EventFilter(actors=["Wagner Group"], start="2024-01-01"))
+    frame, _ = open_map(page, dashboard + link, len(wagner))
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        lat, lng, zoom = leaflet_view(page)
+        if zoom == 9 and abs(lat - 19.9) < 0.01 and abs(lng - 2.7) < 0.01:
+            break
+        page.wait_for_timeout(250)
+    assert zoom == 9 and abs(lat - 19.9) < 0.01 and abs(lng - 2.7) < 0.01  # within a pixel at zoom 9
+    # the linked event is open, the colours follow the link, the hidden layer is off
+    popup = frame.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=10_000)
+    assert "Tinzaouaten" in popup.inner_text() and "Claims" in popup.inner_text()
+    assert "Initiator" in frame.locator(".map-legend").inner_text()
+    assert not frame.locator(".leaflet-control-layers-overlays input").first.is_checked()  # Countries
+    sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
+    assert "Wagner Group" in sidebar
+    assert page.locator('[data-testid="stDateInput"] input').first.input_value() == "2024-01-01"
+    # the address bar holds the canonical link (with the data's fingerprint)
+    assert "actor=Wagner+Group" in page.url and "z=9" in page.url
+    assert f"data={geo.Vocabulary.of(events).fingerprint}" in page.url
+
+
+def test_panning_reaches_the_url_and_survives_a_filter_change(page, dashboard, events):
+    frame, _ = open_map(page, dashboard, len(events))
+    # zoom in with the map's own control, as a user would
+    frame.locator(".leaflet-control-zoom-in").click()
+    deadline = time.time() + 20
+    while "z=7" not in page.url and time.time() < deadline:
+        page.wait_for_timeout(250)
+    assert "z=7" in page.url
+    # a filter change redraws the events but keeps the map where the user put it
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.locator('[data-testid="stMultiSelect"]').first.click()
+    page.keyboard.type("JNIM")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    deadline = time.time() + 20
+    while "actor=JNIM" not in page.url and time.time() < deadline:
+        page.wait_for_timeout(250)
+    page.wait_for_timeout(1500)
+    assert "actor=JNIM" in page.url and "z=7" in page.url
+    assert leaflet_view(page)[2] == 7
+
+
+def test_a_hostile_link_shows_warnings_not_a_traceback(page, dashboard, events):
+    open_map(page, dashboard + "/?z=99999&from=%00%3Cscript%3E&actor=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E"
+             "&lat=1e999&lon=-1e999&" + "x=" * 2000, len(events))
+    text = page.locator('[data-testid="stApp"]').inner_text()
+    assert "Parts of this link could not be used" in text
+    assert "Traceback" not in text and "Error" not in text.split("Parts of this link")[0]
+    assert page.dialogs == []

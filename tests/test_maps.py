@@ -59,7 +59,11 @@ def test_popup_shows_claims_side_by_side_and_sources(events, claims):
     for text in ("Battles", "25 July 2024", "Tinzaouaten", "Kidal", "CSP-DPA", "Wagner Group",
                  "Fatalities", "Claims", "84", "47", "JNIM", "The New York Times", "Sources", "approximate"):
         assert text in html, text
-    assert html.count("<tr>") >= 1 + len(claims[claims["event_id"] == TIN])
+    own = claims[claims["event_id"] == TIN]
+    statements = own.groupby(["claimant", "claim_date", "source"], dropna=False).ngroups
+    assert html.count("<tr>") == 3 + statements  # sides (2 rows), the claims header, a row per statement
+    # each side's claimed losses are written out in the statement's row
+    assert "Wagner Group: 84 killed" in html and "Military Forces of Mali (FAMa): 2 killed, 10 wounded" in html
     assert 'href="https://kesq.com/' in html and 'rel="noopener noreferrer"' in html
 
 

@@ -1,0 +1,396 @@
+"""The View, the whole of what a user sees, and its share link.
+
+A View is what the URL, the widgets, the snapshots and the command line have in
+common: the filter, where the map is centred and how far it is zoomed, the
+layers shown, the basemap, how events are coloured and the event that is open.
+``view_to_query`` writes it as a short canonical query string; ``view_from_query``
+reads any query string back, however broken, without raising.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+import pandas as pd
+
+from .errors import GeoError
+from .filters import EventFilter, actor_counts
+from .layers import LAYER_ORDER
+from .maps import BASEMAPS, DEFAULT_CENTER, DEFAULT_ZOOM
+from .styles import COLOR_MODES
+
+MIN_ZOOM, MAX_ZOOM = 2, 18
+#: Decimal places of the centre: 4 is about 11 m, less than a pixel up to zoom 13, and short to read.
+CENTER_DECIMALS = 4
+#: Limits on what a link may carry; past them a value is dropped with a warning.
+MAX_VALUE_CHARS = 300
+MAX_LIST_ITEMS = 100
+MAX_KEYS = 40
+MAX_WARNINGS = 20
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+class ViewError(GeoError):
+    """A View was given a value it cannot hold."""
+
+
+@dataclass(frozen=True)
+class View:
+    """Everything a user can set in the dashboard. Every field has a default.
+
+    Attributes
+    ----------
+    filter
+        Which events are shown (an ``EventFilter``).
+    center, zoom
+        The map's centre (lat, lon), rounded to 4 decimals, and zoom (2–18).
+    hidden_layers
+        Boundary layers switched off (keys of ``load_layers``); none by default.
+    basemap
+        "none" (offline), "osm" or "carto-light".
+    color_by
+        "event_type" or "side".
+    selected
+        The event_id whose details are open, or None.
+    dataset
+        A short fingerprint of the data the view was made on (see ``dataset_fingerprint``).
+    """
+
+    filter: EventFilter = field(default_factory=EventFilter)
+    center: tuple[float, float] = DEFAULT_CENTER
+    zoom: int = DEFAULT_ZOOM
+    hidden_layers: tuple[str, ...] = ()
+    basemap: str = "none"
+    color_by: str = "event_type"
+    selected: str | None = None
+    dataset: str | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.filter, EventFilter):
+            raise ViewError("filter must be an EventFilter")
+        try:
+            lat, lon = (round(float(v), CENTER_DECIMALS) for v in self.center)
+        except (TypeError, ValueError):
+            raise ViewError(f"center {self.center!r} is not a (lat, lon) pair") from None
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise ViewError(f"center ({lat}, {lon}) is off the globe")
+        # -0.0 and 0.0 are the same place: keep one spelling so views compare equal
+        object.__setattr__(self, "center", (lat + 0.0, lon + 0.0))
+        if isinstance(self.zoom, bool) or not isinstance(self.zoom, (int, float)) or self.zoom != int(self.zoom):
+            raise ViewError(f"zoom {self.zoom!r} is not a whole number")
+        if not MIN_ZOOM <= int(self.zoom) <= MAX_ZOOM:
+            raise ViewError(f"zoom {self.zoom} is outside {MIN_ZOOM}–{MAX_ZOOM}")
+        object.__setattr__(self, "zoom", int(self.zoom))
+        hidden = tuple(k for k in LAYER_ORDER if k in set(self.hidden_layers))
+        if set(self.hidden_layers) - set(hidden):
+            raise ViewError(f"unknown layer(s) {sorted(set(self.hidden_layers) - set(hidden))}")
+        object.__setattr__(self, "hidden_layers", hidden)
+        if self.basemap not in BASEMAPS:
+            raise ViewError(f"basemap {self.basemap!r} is not one of {', '.join(BASEMAPS)}")
+        if self.color_by not in COLOR_MODES:
+            raise ViewError(f"color_by {self.color_by!r} is not one of {', '.join(COLOR_MODES)}")
+        for name in ("selected", "dataset"):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            value = str(value).strip()
+            if not value or _CONTROL.search(value) or len(value) > MAX_VALUE_CHARS:
+                raise ViewError(f"{name} {value!r} is empty, too long or holds control characters")
+            object.__setattr__(self, name, value)
+
+    @property
+    def visible_layers(self) -> tuple[str, ...]:
+        """The boundary layers shown, in drawing order."""
+        return tuple(k for k in LAYER_ORDER if k not in self.hidden_layers)
+
+
+# key in the link -> (what it is, whether it repeats)
+_KEYS = {
+    "actor": "actors", "type": "event_types", "region": "regions",  # repeated
+    "from": "start", "to": "end", "minf": "min_fatalities",
+    "lat": "lat", "lon": "lon", "z": "zoom", "hide": "hidden_layers", "basemap": "basemap",
+    "color": "color_by", "event": "selected", "data": "dataset",
+}
+_LISTS = {"actor", "type", "region", "hide"}
+
+
+def view_to_query(view: View) -> dict[str, str | list[str]]:
+    """The canonical query parameters of a view: only what differs from the default.
+
+    Keys come in a fixed order; lists are repeated keys (a list value here), dates
+    are ISO dates. ``urlencode(view_to_query(v), doseq=True)`` is the link's query.
+    """
+    default = View()
+    f = view.filter
+    q: dict[str, str | list[str]] = {}
+    if f.actors:
+        q["actor"] = list(f.actors)
+    if f.start:
+        q["from"] = f.start.isoformat()
+    if f.end:
+        q["to"] = f.end.isoformat()
+    if f.event_types:
+        q["type"] = list(f.event_types)
+    if f.regions:
+        q["region"] = list(f.regions)
+    if f.min_fatalities:
+        q["minf"] = str(f.min_fatalities)
+    if view.center != default.center:
+        q["lat"], q["lon"] = (_fmt_coord(c) for c in view.center)
+    if view.zoom != default.zoom:
+        q["z"] = str(view.zoom)
+    if view.hidden_layers:
+        q["hide"] = list(view.hidden_layers)
+    if view.basemap != default.basemap:
+        q["basemap"] = view.basemap
+    if view.color_by != default.color_by:
+        q["color"] = view.color_by
+    if view.selected is not None:
+        q["event"] = view.selected
+    if view.dataset is not None:
+        q["data"] = view.dataset
+    return q
+
+
+def view_to_link(view: View, base: str = "") -> str:
+    """The share link: ``base`` (the app's address) followed by the view's query."""
+    query = urlencode(view_to_query(view), doseq=True)
+    base = base.split("?", 1)[0]
+    return f"{base}?{query}" if query else base
+
+
+def _fmt_coord(value: float) -> str:
+    text = f"{value:.{CENTER_DECIMALS}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def parse_link(link: str) -> dict[str, list[str]]:
+    """The query parameters of a share link, or of its bare query string, as lists."""
+    text = str(link or "").strip()
+    if "?" in text or "://" in text:
+        text = urlsplit(text).query
+    params: dict[str, list[str]] = {}
+    for key, value in parse_qsl(text, keep_blank_values=True, max_num_fields=10_000):
+        params.setdefault(key, []).append(value)
+    return params
+
+
+@dataclass
+class _Reader:
+    warnings: list[str] = field(default_factory=list)
+
+    def warn(self, text: str) -> None:
+        if len(self.warnings) < MAX_WARNINGS:
+            self.warnings.append(text)
+        elif len(self.warnings) == MAX_WARNINGS:
+            self.warnings.append("More problems in the link were ignored.")
+
+
+def _clean_values(key: str, raw, r: _Reader) -> list[str]:
+    values = list(raw) if isinstance(raw, (list, tuple)) else [raw]
+    out = []
+    for value in values[:MAX_LIST_ITEMS]:
+        value = "" if value is None else str(value)
+        if len(value) > MAX_VALUE_CHARS:
+            r.warn(f"Ignored a '{key}' value of {len(value):,} characters (the limit is {MAX_VALUE_CHARS}).")
+        elif _CONTROL.search(value):
+            r.warn(f"Ignored a '{key}' value holding control characters.")
+        elif value.strip():
+            out.append(value.strip())
+    if len(values) > MAX_LIST_ITEMS:
+        r.warn(f"Ignored {len(values) - MAX_LIST_ITEMS} '{key}' values past the first {MAX_LIST_ITEMS}.")
+    return out
+
+
+def _one(key: str, values: list[str], r: _Reader) -> str | None:
+    if not values:
+        return None
+    if len(values) > 1:
+        r.warn(f"'{key}' was given {len(values)} times; used the first.")
+    return values[0]
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What the data holds, for checking a link against it."""
+
+    actors: frozenset[str] = frozenset()
+    event_types: frozenset[str] = frozenset()
+    regions: frozenset[str] = frozenset()
+    event_ids: frozenset[str] = frozenset()
+    fingerprint: str | None = None
+
+    @classmethod
+    def of(cls, events: pd.DataFrame) -> Vocabulary:
+        return cls(
+            actors=frozenset(actor_counts(events).index),
+            event_types=frozenset(events["event_type"].dropna().astype(str)),
+            regions=frozenset(events["admin1"].dropna().astype(str)),
+            event_ids=frozenset(events["event_id"].astype(str)),
+            fingerprint=dataset_fingerprint(events),
+        )
+
+
+def view_from_query(
+    params: Mapping[str, str | Iterable[str]] | str, *, vocabulary: Vocabulary | None = None
+) -> tuple[View, list[str]]:
+    """Read a view from query parameters; never raises.
+
+    ``params`` is what ``st.query_params`` gives (a str or a list of str per key),
+    or a link or query string. What cannot be used (an unknown key, a bad date, a
+    zoom out of range, a centre off the globe, an end before the start, control
+    characters, oversized values; with ``vocabulary``, names not in the data) is
+    dropped or clamped, and each such decision is a plain-words warning. The
+    rest of the view still applies.
+    """
+    r = _Reader()
+    try:
+        if isinstance(params, str):
+            params = parse_link(params)
+        items = list(params.items())
+    except Exception:  # a Mapping that misbehaves is still "a broken link"
+        return View(), ["The link could not be read; showing the default view."]
+    if len(items) > MAX_KEYS:
+        r.warn(f"The link has {len(items)} parameters; only the first {MAX_KEYS} were read.")
+        items = items[:MAX_KEYS]
+    got: dict[str, list[str]] = {}
+    for key, raw in items:
+        key = str(key)
+        if key not in _KEYS:
+            r.warn(f"Ignored unknown setting '{_short(_CONTROL.sub('?', key))}'.")
+            continue
+        got[key] = _clean_values(key, raw, r)
+    voc = vocabulary
+
+    def names(key: str, known: frozenset[str] | None, what: str) -> tuple[str, ...]:
+        values = list(dict.fromkeys(got.get(key, [])))
+        if voc is not None and known is not None:
+            unknown = [v for v in values if v not in known]
+            for v in unknown:
+                r.warn(f"Ignored {what} '{_short(v)}': not in this data.")
+            values = [v for v in values if v in known]
+        return tuple(values)
+
+    actors = names("actor", voc.actors if voc else None, "actor")
+    types = names("type", voc.event_types if voc else None, "event type")
+    regions = names("region", voc.regions if voc else None, "region")
+    start = _date(_one("from", got.get("from", []), r), "start date ('from')", r)
+    end = _date(_one("to", got.get("to", []), r), "end date ('to')", r)
+    if start and end and end < start:
+        r.warn(f"Ignored the end date {end}: it is before the start date {start}.")
+        end = None
+    min_fat = 0
+    text = _one("minf", got.get("minf", []), r)
+    if text is not None:
+        number = _number(text)
+        if number is None or not math.isfinite(number):
+            r.warn(f"Ignored minimum fatalities '{_short(text)}': not a number.")
+        elif number < 0:
+            r.warn(f"Ignored minimum fatalities {_short(text)}: it is negative.")
+        else:
+            min_fat = int(min(number, 10**9))
+    flt = EventFilter(actors=actors, start=start, end=end, event_types=types, regions=regions,
+                      min_fatalities=min_fat)
+
+    view = View(filter=flt)
+    lat_t, lon_t = _one("lat", got.get("lat", []), r), _one("lon", got.get("lon", []), r)
+    if lat_t is not None or lon_t is not None:
+        lat, lon = _number(lat_t), _number(lon_t)
+        if lat is None or lon is None or not (math.isfinite(lat) and math.isfinite(lon)):
+            r.warn("Ignored the map centre: 'lat' and 'lon' must both be numbers.")
+        elif not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            r.warn(f"Ignored the map centre ({_short(lat_t)}, {_short(lon_t)}): it is off the globe.")
+        else:
+            view = replace(view, center=(lat, lon))
+    z_t = _one("z", got.get("z", []), r)
+    if z_t is not None:
+        z = _number(z_t)
+        if z is None or not math.isfinite(z):
+            r.warn(f"Ignored zoom '{_short(z_t)}': not a number.")
+        else:
+            clamped = int(min(max(round(z), MIN_ZOOM), MAX_ZOOM))
+            if clamped != z:
+                r.warn(f"Zoom {_short(z_t)} is outside {MIN_ZOOM}–{MAX_ZOOM} or not whole; used {clamped}.")
+            view = replace(view, zoom=clamped)
+    hidden = []
+    for key in got.get("hide", []):
+        if key in LAYER_ORDER:
+            hidden.append(key)
+        else:
+            r.warn(f"Ignored unknown layer '{_short(key)}'.")
+    view = replace(view, hidden_layers=tuple(hidden))
+    for key, attr, allowed in (("basemap", "basemap", BASEMAPS), ("color", "color_by", COLOR_MODES)):
+        value = _one(key, got.get(key, []), r)
+        if value is None:
+            continue
+        if value in allowed:
+            view = replace(view, **{attr: value})
+        else:
+            r.warn(f"Ignored {key} '{_short(value)}': use one of {', '.join(allowed)}.")
+    selected = _one("event", got.get("event", []), r)
+    if selected is not None:
+        if voc is not None and selected not in voc.event_ids:
+            r.warn(f"Ignored event '{_short(selected)}': not in this data.")
+        else:
+            view = replace(view, selected=selected)
+    dataset = _one("data", got.get("data", []), r)
+    if dataset is not None:
+        view = replace(view, dataset=dataset)
+        if voc is not None and voc.fingerprint and dataset != voc.fingerprint:
+            r.warn(f"This link was made on other data (fingerprint {_short(dataset)}; this data is "
+                   f"{voc.fingerprint}). The view is applied, but the events may differ.")
+    return view, r.warnings
+
+
+def _number(text: str | None) -> float | None:
+    if text is None:
+        return None
+    try:
+        return float(text)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def _date(text: str | None, what: str, r: _Reader) -> dt.date | None:
+    if text is None:
+        return None
+    if _ISO_DATE.fullmatch(text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+    r.warn(f"Ignored the {what} '{_short(text)}': not a date like 2024-07-25.")
+    return None
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def dataset_fingerprint(events: pd.DataFrame) -> str:
+    """A short, stable fingerprint of a set of events (8 hex characters).
+
+    It changes when an event is added, removed, moved, re-dated or re-counted,
+    not when the rows are reordered.
+    """
+    if events.empty:
+        return "00000000"
+    key = pd.DataFrame({
+        "id": events["event_id"].astype(str),
+        "date": pd.to_datetime(events["event_date"]).dt.strftime("%Y-%m-%d"),
+        "lat": events["latitude"].round(4).astype(str),
+        "lon": events["longitude"].round(4).astype(str),
+        "f": events["fatalities"].astype(str),
+    }).sort_values("id")
+    rows = pd.util.hash_pandas_object(key, index=False).to_numpy()
+    return hashlib.sha256(rows.tobytes()).hexdigest()[:8]
