@@ -395,7 +395,7 @@ def build_map(
         ),
     ).add_to(group)
     group.add_to(m)
-    folium.LayerControl(collapsed=False).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
     lines = [NATURAL_EARTH_ATTRIBUTION.split(".")[0]]
     if attribution:
         lines.append(esc(attribution))

@@ -117,7 +117,7 @@ def open_map(page, url: str, expected_markers: int):
 def test_map_draws_offline_with_layers_and_popups(page, dashboard, events):
     frame, markers = open_map(page, dashboard, len(events))
     # the boundary layers are drawn and listed in the layer control
-    control = frame.locator(".leaflet-control-layers").inner_text()
+    control = frame.locator(".leaflet-control-layers").text_content()
     for title in ("Countries", "Mali's regions", "Mali–Algeria border", "Tuareg region", "Events"):
         assert title in control
     assert frame.locator("path.leaflet-interactive").count() > len(events)
