@@ -4,7 +4,16 @@ Pure Python over GeoDataFrames (it never imports streamlit): load events and
 claims, load the boundary layers, filter events, and build the interactive map.
 """
 
-from .analysis import summarize
+from .analysis import (
+    border_distance_km,
+    by_region,
+    claim_ranges,
+    claimant_totals,
+    enrich,
+    event_figures,
+    summarize,
+    timeline,
+)
 from .errors import DataError, FilterError, GeoError
 from .events import (
     CLAIM_COLUMNS,
@@ -45,6 +54,13 @@ __all__ = [
     "NATURAL_EARTH_ATTRIBUTION",
     "SIDE_COLORS",
     "actor_counts",
+    "border_distance_km",
+    "by_region",
+    "claim_ranges",
+    "claimant_totals",
+    "enrich",
+    "event_figures",
+    "timeline",
     "actor_side",
     "build_map",
     "distinct_values",

@@ -1,8 +1,28 @@
-"""Figures about a set of events: summaries now; claims, time and regions to come."""
+"""Figures about events: summaries, contested claims, time, regions and the border."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+import geopandas as gpd
+import numpy as np
 import pandas as pd
+import shapely
+
+from .errors import GeoError
+
+#: An equidistant conic projection fitted to northern Mali and the Algeria border
+#: (standard parallels 12° N and 23° N). Within Mali its scale error stays under
+#: 0.5 %, so distances in it are within 0.5 % of geodesic ones: better than
+#: either UTM zone (the border runs from 4.8° W to 4.2° E, across zones 30 and 31).
+MALI_EQUIDISTANT = "+proj=eqdc +lat_0=17 +lon_0=0 +lat_1=12 +lat_2=23 +datum=WGS84 +units=m +no_defs"
+
+#: Two claims "agree" when they differ by no more than this share of the lower one,
+#: or by no more than DISPUTE_MIN_DIFFERENCE killed, whichever is more lenient.
+DISPUTE_TOLERANCE = 0.5
+DISPUTE_MIN_DIFFERENCE = 5
+
+FREQUENCIES = {"D": "D", "W": "W-MON", "M": "MS", "Q": "QS", "Y": "YS"}
 
 
 def summarize(events: pd.DataFrame) -> dict:
@@ -22,3 +42,195 @@ def summarize(events: pd.DataFrame) -> dict:
         "last": dates.max().date(),
         "locations": int(events["location"].nunique()),
     }
+
+
+# --- contested claims -----------------------------------------------------------------------
+
+
+def claimant_totals(claims: pd.DataFrame) -> pd.DataFrame:
+    """Each claimant's total claimed killed per event.
+
+    For each event, claimant and side the highest figure the claimant gave counts
+    (a later statement usually revises an earlier one upward); the sides add up.
+    Columns: ``event_id, claimant, killed, sides``.
+    """
+    cols = ["event_id", "claimant", "killed", "sides"]
+    with_numbers = claims.dropna(subset=["killed"])
+    if with_numbers.empty:
+        return pd.DataFrame(columns=cols)
+    per_side = with_numbers.groupby(["event_id", "claimant", "side"], dropna=False)["killed"].max()
+    totals = per_side.groupby(level=["event_id", "claimant"]).agg(["sum", "size"])
+    totals = totals.reset_index().rename(columns={"sum": "killed", "size": "sides"})
+    totals["killed"] = totals["killed"].astype(int)
+    return totals[cols]
+
+
+def claim_ranges(claims: pd.DataFrame, *, tolerance: float = DISPUTE_TOLERANCE,
+                 min_difference: int = DISPUTE_MIN_DIFFERENCE) -> pd.DataFrame:
+    """Per event: the lowest and highest claimed fatalities, and whether the claims disagree.
+
+    Each claimant's figure is its total over the sides it named (see
+    ``claimant_totals``). Claims *disagree* when the highest exceeds the lowest by
+    more than ``tolerance`` × lowest and by more than ``min_difference`` killed;
+    one claimant alone cannot disagree.
+
+    Returns a DataFrame indexed by ``event_id`` with columns ``low``, ``high``,
+    ``claimants`` (number with a figure), ``statements`` (claim rows, with or
+    without a figure) and ``disputed``.
+    """
+    totals = claimant_totals(claims)
+    statements = claims.groupby("event_id").size().rename("statements")
+    if totals.empty:
+        out = pd.DataFrame(index=statements.index, columns=["low", "high", "claimants"], dtype="Int64")
+    else:
+        out = totals.groupby("event_id")["killed"].agg(low="min", high="max", claimants="size").astype("Int64")
+        out = out.reindex(statements.index.union(out.index))
+    out["claimants"] = out["claimants"].fillna(0).astype(int)
+    out["statements"] = statements.reindex(out.index).fillna(0).astype(int)
+    low = out["low"].astype("float").to_numpy()
+    high = out["high"].astype("float").to_numpy()
+    with np.errstate(invalid="ignore"):
+        gap = high - low
+        out["disputed"] = (out["claimants"] >= 2) & (gap > tolerance * low) & (gap > min_difference)
+    out["disputed"] = out["disputed"].fillna(False).astype(bool)
+    out.index.name = "event_id"
+    return out[["low", "high", "claimants", "statements", "disputed"]]
+
+
+FIGURES = ("conservative", "highest")
+
+
+def event_figures(events: pd.DataFrame, claims: pd.DataFrame | None, figure: str = "conservative") -> pd.Series:
+    """The fatalities to draw each event by: "conservative", "highest" (the highest claim,
+    never below the conservative figure) or "claimant:NAME" (that claimant's total where it
+    gave one, else the conservative figure). Aligned with ``events``' index."""
+    base = events["fatalities"].astype(float)
+    if figure == "conservative" or claims is None or claims.empty:
+        return base
+    if figure == "highest":
+        high = claim_ranges(claims)["high"].astype("float")
+        return np.maximum(base, events["event_id"].map(high).fillna(base))
+    if figure.startswith("claimant:"):
+        name = figure.split(":", 1)[1]
+        totals = claimant_totals(claims)
+        own = totals[totals["claimant"] == name].set_index("event_id")["killed"].astype(float)
+        return events["event_id"].map(own).fillna(base)
+    raise GeoError(f"figure must be 'conservative', 'highest' or 'claimant:NAME', not {figure!r}")
+
+
+# --- time -------------------------------------------------------------------------------------
+
+
+def timeline(events: pd.DataFrame, freq: str = "W", by: str | None = "event_type") -> pd.DataFrame:
+    """Events and fatalities per period (and per group).
+
+    Parameters
+    ----------
+    freq
+        "D", "W" (weeks starting Monday), "M", "Q" or "Y".
+    by
+        A column to split by (e.g. "event_type", "actor1", "admin1"), or None.
+
+    Returns
+    -------
+    DataFrame
+        One row per period and group, with columns ``period`` (the period's first
+        day), the ``by`` column when given, ``events`` and ``fatalities``. Periods
+        with no events are included (with zeros), so a chart shows the gaps.
+    """
+    if freq not in FREQUENCIES:
+        raise GeoError(f"freq must be one of {', '.join(FREQUENCIES)}, not {freq!r}")
+    if by is not None and by not in events:
+        raise GeoError(f"cannot split the timeline by {by!r}: no such column")
+    cols = ["period"] + ([by] if by else []) + ["events", "fatalities"]
+    if events.empty:
+        return pd.DataFrame(columns=cols)
+    rule = FREQUENCIES[freq]
+    dates = pd.to_datetime(events["event_date"])
+    period = dates.dt.to_period({"D": "D", "W": "W-SUN", "M": "M", "Q": "Q", "Y": "Y"}[freq]).dt.start_time
+    frame = pd.DataFrame({"period": period, "fatalities": events["fatalities"].to_numpy()})
+    keys = ["period"]
+    if by:
+        frame[by] = events[by].fillna("").astype(str).to_numpy()
+        keys.append(by)
+    grouped = frame.groupby(keys).agg(events=("fatalities", "size"), fatalities=("fatalities", "sum"))
+    periods = pd.date_range(period.min(), period.max(), freq=rule)
+    if by:
+        full = pd.MultiIndex.from_product([periods, sorted(frame[by].unique())], names=keys)
+    else:
+        full = pd.Index(periods, name="period")
+    grouped = grouped.reindex(full, fill_value=0).reset_index()
+    grouped[["events", "fatalities"]] = grouped[["events", "fatalities"]].astype(int)
+    return grouped[cols]
+
+
+# --- regions and the border -------------------------------------------------------------------
+
+
+def _points(events: pd.DataFrame) -> gpd.GeoSeries:
+    if isinstance(events, gpd.GeoDataFrame) and events.geometry.name in events:
+        return events.geometry.to_crs("EPSG:4326") if events.crs else events.geometry
+    return gpd.GeoSeries(gpd.points_from_xy(events["longitude"], events["latitude"]), index=events.index,
+                         crs="EPSG:4326")
+
+
+def region_of(events: pd.DataFrame, layers: dict | None = None) -> pd.Series:
+    """The admin-1 region each event lies in, by spatial join ("" outside Mali)."""
+    admin1 = (layers or _layers())["admin1"][["name", "geometry"]]
+    pts = gpd.GeoDataFrame(geometry=_points(events).reset_index(drop=True), crs="EPSG:4326")
+    joined = gpd.sjoin(pts, admin1, how="left", predicate="within")
+    # a point on a shared edge matches twice: keep the first
+    joined = joined[~joined.index.duplicated(keep="first")]
+    return pd.Series(joined["name"].fillna("").to_numpy(), index=events.index, name="region")
+
+
+@lru_cache(maxsize=1)
+def _layers():
+    from .layers import load_layers
+
+    return load_layers()
+
+
+@lru_cache(maxsize=4)
+def _border_projected(wkb: bytes):
+    line = gpd.GeoSeries.from_wkb([wkb], crs="EPSG:4326").to_crs(MALI_EQUIDISTANT).iloc[0]
+    shapely.prepare(line)
+    return line
+
+
+def border_distance_km(events: pd.DataFrame, layers: dict | None = None) -> pd.Series:
+    """Distance from each event to the Mali–Algeria border, in km (within 0.5 % of geodesic)."""
+    border = (layers or _layers())["algeria_border"].geometry.iloc[0]
+    line = _border_projected(shapely.to_wkb(border))
+    pts = _points(events).to_crs(MALI_EQUIDISTANT)
+    km = shapely.distance(pts.values._data if hasattr(pts.values, "_data") else np.asarray(pts.values), line) / 1000
+    return pd.Series(np.round(km, 3), index=events.index, name="border_km")
+
+
+def enrich(events: gpd.GeoDataFrame, layers: dict | None = None) -> gpd.GeoDataFrame:
+    """A copy of ``events`` with ``region`` (admin-1 by spatial join), ``border_km``
+    (distance to the Mali–Algeria border) and ``in_tuareg_region`` added."""
+    layers = layers or _layers()
+    out = events.copy()
+    out["region"] = region_of(events, layers)
+    out["border_km"] = border_distance_km(events, layers)
+    tuareg = layers["tuareg_region"].geometry.iloc[0]
+    out["in_tuareg_region"] = _points(events).within(tuareg).to_numpy()
+    return out
+
+
+def by_region(events: pd.DataFrame, layers: dict | None = None) -> gpd.GeoDataFrame:
+    """Mali's admin-1 regions with the number of ``events`` and ``fatalities`` inside each.
+
+    Events are placed by spatial join on their coordinates, not by their ``admin1``
+    text (which varies between sources). Events outside Mali are not counted.
+    """
+    layers = layers or _layers()
+    regions = layers["admin1"][["admin1_code", "name", "geometry"]].copy()
+    names = region_of(events, layers)
+    counts = pd.DataFrame({"name": names.to_numpy(), "fatalities": events["fatalities"].to_numpy()})
+    counts = counts[counts["name"] != ""].groupby("name").agg(events=("fatalities", "size"),
+                                                              fatalities=("fatalities", "sum"))
+    regions["events"] = regions["name"].map(counts["events"]).fillna(0).astype(int)
+    regions["fatalities"] = regions["name"].map(counts["fatalities"]).fillna(0).astype(int)
+    return regions

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
@@ -53,6 +53,9 @@ class EventFilter:
         Keep events whose ``admin1`` is one of these.
     min_fatalities
         Keep events with at least this many (conservative) fatalities.
+    max_border_km
+        Keep events within this many km of the Mali–Algeria border; needs the
+        ``border_km`` column that ``geo.enrich`` adds (computed on the fly if absent).
 
     Lists are stored as sorted tuples of unique names, so that two filters that
     mean the same compare equal.
@@ -64,6 +67,7 @@ class EventFilter:
     event_types: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
     min_fatalities: int = 0
+    max_border_km: float | None = None
 
     def __post_init__(self) -> None:
         # frozen: normalise through object.__setattr__
@@ -80,6 +84,15 @@ class EventFilter:
         if minimum < 0:
             raise FilterError(f"min_fatalities {minimum} is negative")
         object.__setattr__(self, "min_fatalities", minimum)
+        if self.max_border_km is not None:
+            try:
+                km = float(self.max_border_km)
+            except (TypeError, ValueError):
+                raise FilterError(f"max_border_km {self.max_border_km!r} is not a number") from None
+            if not (km >= 0 and km < float("inf")):
+                raise FilterError(f"max_border_km {km} must be a distance of 0 km or more")
+            # whole metres: the link writes it with 3 decimals
+            object.__setattr__(self, "max_border_km", round(km, 3))
 
     def is_empty(self) -> bool:
         """True when the filter keeps every event."""
@@ -98,6 +111,8 @@ class EventFilter:
             lines.append("Regions: " + ", ".join(self.regions))
         if self.min_fatalities:
             lines.append(f"At least {self.min_fatalities} fatalities")
+        if self.max_border_km is not None:
+            lines.append(f"Within {self.max_border_km:g} km of the Algeria border")
         return lines or ["All events"]
 
 
@@ -145,6 +160,14 @@ def filter_events(events: pd.DataFrame, flt: EventFilter | None = None) -> pd.Da
         mask &= events["admin1"].isin(flt.regions).to_numpy()
     if flt.min_fatalities:
         mask &= (events["fatalities"] >= flt.min_fatalities).to_numpy()
+    if flt.max_border_km is not None:
+        if "border_km" in events:
+            km = events["border_km"]
+        else:
+            from .analysis import border_distance_km  # late: analysis needs the layers
+
+            km = border_distance_km(events)
+        mask &= (pd.Series(km).to_numpy() <= flt.max_border_km)
     return events.iloc[np.flatnonzero(mask)].copy()
 
 

@@ -13,18 +13,17 @@ from folium.template import Template
 from folium.utilities import JsCode
 
 from .assets import make_offline
-from .events import claims_for, split_list
+from .overlays import border_layer, region_layer, uncertainty_layer
+from .analysis import claim_ranges, event_figures
+from .popups import popup_html, tooltip_text
 from .layers import LAYER_ORDER, LAYERS, NATURAL_EARTH_ATTRIBUTION
 from .styles import (
     COLOR_MODES,
-    GEO_PRECISION_TEXT,
-    TIME_PRECISION_TEXT,
     actor_side,
     esc,
     event_color,
     legend_items,
     marker_radius,
-    safe_link,
 )
 
 #: Where the map opens: northern Mali with the Algeria border in view.
@@ -82,116 +81,6 @@ def js_json(value) -> str:
     )
 
 
-def _fmt_date(value, precision) -> str:
-    if pd.isna(value):
-        return "date unknown"
-    ts = pd.Timestamp(value)
-    text = ts.strftime("%B %Y") if precision == 3 else ts.strftime("%-d %B %Y")
-    return f"{text} ({TIME_PRECISION_TEXT.get(int(precision), 'precision unknown')})"
-
-
-def _side_html(actor, assoc) -> str:
-    names = [esc(actor)] if str(actor or "").strip() else []
-    names += [esc(a) for a in split_list(assoc or "")]
-    return "<br>".join(names) if names else "<i>none named</i>"
-
-
-def _num(value) -> str:
-    return "–" if pd.isna(value) else f"{int(value):,}"
-
-
-def _losses(c) -> str:
-    parts = [f"{int(c[k]):,} {k}" for k in ("killed", "wounded", "captured") if not pd.isna(c[k])]
-    return ", ".join(parts) if parts else "no figure given"
-
-
-def claims_html(claims: pd.DataFrame) -> str:
-    """The claims about one event as an HTML table, side by side: who, when, where reported, what.
-
-    One row per statement (a claimant's words on one day in one outlet); its
-    lines give the losses claimed for each side.
-    """
-    if claims.empty:
-        return ""
-    rows = []
-    keys = ["claimant", "claim_date", "source"]
-    for (claimant, when, source), group in claims.groupby(keys, sort=False, dropna=False):
-        date = "date unknown" if pd.isna(when) else pd.Timestamp(when).strftime("%-d %b %Y")
-        urls = []
-        for u in group.get("source_url", pd.Series(dtype=object)).fillna(""):
-            urls += [x for x in split_list(u) if x not in urls]
-        links = " ".join(safe_link(u) for u in urls)
-        what = "<br>".join(f"{esc(c['side'])}: {esc(_losses(c))}" for _, c in group.iterrows())
-        said = "".join(
-            f"<div class='stmt'>{esc(t)}</div>" for t in dict.fromkeys(group.get("statement", [])) if t
-        )
-        rows.append(
-            f"<tr><td><b>{esc(claimant)}</b><div class='src'>{esc(date)} · {esc(source)} {links}</div></td>"
-            f"<td>{what}{said}</td></tr>"
-        )
-    return (
-        "<div class='claims'><b>Claims</b><table><tr><th>Who says (when, where)</th><th>What they claim</th></tr>"
-        + "".join(rows) + "</table></div>"
-    )
-
-
-def _same_place_html(others: list[Mapping]) -> str:
-    if not others:
-        return ""
-    items = "".join(
-        f"<li>{esc(pd.Timestamp(o['event_date']).strftime('%-d %b %Y'))} · {esc(o['event_type'])} · "
-        f"{int(o['fatalities']):,} killed</li>"
-        for o in others
-    )
-    return (f"<div class='same-place'><b>Also at this place</b> ({len(others)}; larger circles lie "
-            f"beneath smaller ones):<ul>{items}</ul></div>")
-
-
-def popup_html(event: Mapping, claims: pd.DataFrame | None = None,
-               same_place: list[Mapping] | None = None) -> str:
-    """The popup of one event: what, when, where, who, how many, who claims what, sources.
-
-    Every piece of data text is escaped; links are made only of http(s) URLs.
-    """
-    title = esc(event["event_type"])
-    if str(event.get("sub_event_type") or "").strip():
-        title += f" · {esc(event['sub_event_type'])}"
-    place = esc(event["location"])
-    if str(event.get("admin1") or "").strip():
-        place += f", {esc(event['admin1'])}"
-    precision = GEO_PRECISION_TEXT.get(int(event.get("geo_precision") or 1), "")
-    urls = split_list(event.get("source_url") or "")
-    sources = esc(event.get("source") or "not given")
-    if urls:
-        sources += " · " + " ".join(safe_link(u) for u in urls)
-    own_claims = claims_for(claims, event["event_id"]) if claims is not None else pd.DataFrame()
-    fatalities = int(event["fatalities"])
-    return (
-        "<div class='ev-popup'>"
-        f"<div class='ev-title'>{title}</div>"
-        f"<div>{esc(_fmt_date(event['event_date'], int(event.get('time_precision') or 1)))}</div>"
-        f"<div>{place} <span class='muted'>({esc(precision)})</span></div>"
-        "<table class='sides'><tr><th>Side A</th><th>Side B</th></tr>"
-        f"<tr><td>{_side_html(event['actor1'], event.get('assoc_actor_1'))}</td>"
-        f"<td>{_side_html(event.get('actor2'), event.get('assoc_actor_2'))}</td></tr></table>"
-        f"<div><b>Fatalities</b> (conservative): {fatalities:,}"
-        + (f" <span class='muted'>· {len(own_claims)} claim(s) below</span>" if len(own_claims) else "")
-        + "</div>"
-        + claims_html(own_claims)
-        + (f"<div class='notes'>{esc(event['notes'])}</div>" if str(event.get("notes") or "").strip() else "")
-        + f"<div class='sources'><b>Sources</b>: {sources}</div>"
-        + _same_place_html(same_place or [])
-        + f"<div class='muted'>{esc(event['event_id'])}</div>"
-        "</div>"
-    )
-
-
-def tooltip_text(event: Mapping) -> str:
-    """One line for hovering: date, place, type, fatalities (escaped HTML)."""
-    date = pd.Timestamp(event["event_date"]).strftime("%-d %b %Y")
-    return esc(f"{date} · {event['location']} · {event['event_type']} · {int(event['fatalities'])} killed")
-
-
 _POPUP_CSS = """
 .leaflet-container { background: #d7e3ec; font: 13px/1.35 system-ui, sans-serif; }
 .ev-popup { max-width: 400px; }
@@ -201,6 +90,8 @@ _POPUP_CSS = """
 .ev-popup .muted, .ev-popup .src { color: #666; font-size: 11px; }
 .ev-popup .stmt { font-size: 11px; font-style: italic; }
 .ev-popup .notes { margin: 4px 0; }
+.ev-popup .range { margin: 4px 0 2px; }
+.ev-popup .disputed { color: #b00020; }
 .ev-popup .same-place { font-size: 12px; margin-top: 4px; }
 .ev-popup .same-place ul { margin: 2px 0 0 16px; padding: 0; }
 .map-legend { background: rgba(255,255,255,.92); padding: 6px 8px; border-radius: 4px;
@@ -208,17 +99,29 @@ _POPUP_CSS = """
 .map-legend i { display: inline-block; width: 11px; height: 11px; border-radius: 50%;
   margin-right: 5px; vertical-align: -1px; border: 1px solid #333; }
 .map-legend .size { color: #555; font-size: 11px; }
+.map-legend i.ring { background: #fff; border: 2px dashed #000; }
 """
 
 
-def _legend_html(mode: str, present: set[str], count: int, title: str | None) -> str:
-    head = esc(title) if title else ("Event type" if mode == "event_type" else "Initiator's side")
+FIGURE_LABELS = {"conservative": "conservative fatalities", "highest": "highest claimed fatalities"}
+
+
+def figure_label(figure: str) -> str:
+    """How the legend names what circle sizes show."""
+    if figure.startswith("claimant:"):
+        return f"fatalities claimed by {figure.split(':', 1)[1]} (else conservative)"
+    return FIGURE_LABELS.get(figure, figure)
+
+
+def _legend_html(mode: str, present: set[str], count: int, figure: str, disputed: int) -> str:
+    head = "Event type" if mode == "event_type" else "Initiator's side"
     rows = "".join(
         f"<div><i style='background:{color}'></i>{esc(label)}</div>" for label, color in legend_items(mode, present)
     )
+    dispute = (f"<div><i class='ring'></i>claims disagree ({disputed:,})</div>" if disputed else "")
     return (
-        f"<div><b>{head}</b></div>{rows}"
-        f"<div class='size'>Circle area ∝ fatalities · {count:,} event(s)</div>"
+        f"<div><b>{head}</b></div>{rows}{dispute}"
+        f"<div class='size'>Circle area ∝ {esc(figure_label(figure))} · {count:,} event(s)</div>"
     )
 
 
@@ -262,14 +165,21 @@ def _boundary_layer(key: str, gdf: gpd.GeoDataFrame, show: bool) -> folium.GeoJs
     )
 
 
-def events_geojson(events: gpd.GeoDataFrame, claims: pd.DataFrame | None, color_by: str) -> dict:
+def events_geojson(events: gpd.GeoDataFrame, claims: pd.DataFrame | None, color_by: str,
+                   figure: str = "conservative") -> dict:
     """The events as a GeoJSON FeatureCollection carrying their popup, tooltip and style.
 
-    Features come largest first, so that a small circle is drawn over (and can be
-    clicked on top of) a large one at the same place; each popup lists the other
-    events at its exact place.
+    Circles are sized by ``figure`` (see ``geo.analysis.event_figures``). Events
+    whose claims disagree get a dashed black outline, those with claims that agree
+    a solid one. Features come largest first, so that a small circle is drawn over
+    (and can be clicked on top of) a large one at the same place; each popup lists
+    the other events at its exact place.
     """
-    order = events.sort_values(["fatalities", "event_date"], ascending=[False, True], kind="stable")
+    sizes = event_figures(events, claims, figure)
+    has_claims = claims is not None and not claims.empty
+    ranges = claim_ranges(claims) if has_claims else None
+    by_event = dict(tuple(claims.groupby("event_id", sort=False))) if has_claims else {}
+    order = events.assign(_size=sizes).sort_values(["_size", "event_date"], ascending=[False, True], kind="stable")
     places: dict[tuple[float, float], list] = {}
     for _, ev in order.iterrows():
         places.setdefault((float(ev["latitude"]), float(ev["longitude"])), []).append(ev)
@@ -277,27 +187,42 @@ def events_geojson(events: gpd.GeoDataFrame, claims: pd.DataFrame | None, color_
     for _, ev in order.iterrows():
         here = places[(float(ev["latitude"]), float(ev["longitude"]))]
         others = [o for o in here if o["event_id"] != ev["event_id"]]
-        n_claims = 0 if claims is None else int((claims["event_id"] == ev["event_id"]).sum())
+        own = by_event.get(ev["event_id"])
+        rng = ranges.loc[ev["event_id"]] if own is not None else None
+        disputed = bool(rng is not None and rng["disputed"])
+        style = {
+            "radius": marker_radius(ev["_size"]),
+            "fillColor": event_color(ev, color_by),
+            "color": "#000000" if disputed else ("#222" if own is not None else "#ffffff"),
+            "weight": 2.5 if disputed else (2 if own is not None else 1),
+            "fill": True,
+            "fillOpacity": 0.8,
+            "opacity": 1.0,
+            "className": "event-marker disputed" if disputed else "event-marker",
+        }
+        if disputed:
+            style["dashArray"] = "4 3"
         features.append({
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [float(ev["longitude"]), float(ev["latitude"])]},
             "properties": {
                 "event_id": str(ev["event_id"]),
-                "_popup": popup_html(ev, claims, others),
-                "_tip": tooltip_text(ev),
-                "_style": {
-                    "radius": marker_radius(ev["fatalities"]),
-                    "fillColor": event_color(ev, color_by),
-                    "color": "#222" if n_claims else "#ffffff",
-                    "weight": 2 if n_claims else 1,
-                    "fill": True,
-                    "fillOpacity": 0.8,
-                    "opacity": 1.0,
-                    "className": "event-marker",
-                },
+                "_popup": popup_html(ev, own if own is not None else _NO_CLAIMS, others, claim_range=rng),
+                "_tip": tooltip_text(ev) + (" · claims disputed" if disputed else ""),
+                "_style": style,
             },
         })
     return {"type": "FeatureCollection", "features": features}
+
+
+_NO_CLAIMS = pd.DataFrame(columns=["event_id"])
+
+
+def _disputed_count(events: pd.DataFrame, claims: pd.DataFrame | None) -> int:
+    if claims is None or claims.empty:
+        return 0
+    ranges = claim_ranges(claims)
+    return int(events["event_id"].isin(ranges.index[ranges["disputed"]]).sum())
 
 
 def build_map(
@@ -314,6 +239,10 @@ def build_map(
     attribution: str | None = None,
     prefer_canvas: bool | None = None,
     offline: bool = True,
+    figure: str = "conservative",
+    shade_regions: bool = False,
+    border_km: float | None = None,
+    uncertainty: bool = True,
 ) -> folium.Map:
     """An interactive map of ``events`` over the boundary ``layers``.
 
@@ -340,6 +269,15 @@ def build_map(
         The event data's attribution line, shown with Natural Earth's.
     prefer_canvas
         Draw markers on a canvas; by default when there are more than 1,000 events.
+    figure
+        What circle sizes show: "conservative" fatalities (default), "highest" claim,
+        or "claimant:NAME" (that claimant's figures).
+    shade_regions
+        Add a choropleth of Mali's regions by number of events.
+    border_km
+        Draw the zone within this many km of the Algeria border.
+    uncertainty
+        Draw dashed rings around events whose location is approximate.
     offline
         Load Leaflet from the installed package instead of a CDN (default).
     """
@@ -370,6 +308,13 @@ def build_map(
             # the countries layer is the land itself when there is no tile basemap
             _boundary_layer(key, layers[key], show=key in shown).add_to(m)
 
+    if shade_regions and "admin1" in layers:
+        region_layer(events, layers).add_to(m)
+    if border_km is not None and "algeria_border" in layers:
+        border_layer(layers, border_km).add_to(m)
+    rings = uncertainty_layer(events) if uncertainty else None
+    if rings is not None:
+        rings.add_to(m)
     group = folium.FeatureGroup(name=EVENTS_LAYER_NAME, show=True)
     if color_by == "side":
         present = {actor_side(a) for a in events["actor1"]}
@@ -377,7 +322,7 @@ def build_map(
         present = set(events["event_type"])
     selected_js = js_json(selected)
     folium.GeoJson(
-        events_geojson(events, claims, color_by),
+        events_geojson(events, claims, color_by, figure),
         name="event markers",
         marker=folium.CircleMarker(),
         style_function=lambda f: f["properties"]["_style"],
@@ -400,7 +345,7 @@ def build_map(
     if attribution:
         lines.append(esc(attribution))
     _Script(_LEGEND_JS, {
-        "html": _legend_html(color_by, present, len(events), None),
+        "html": _legend_html(color_by, present, len(events), figure, _disputed_count(events, claims)),
         "attribution": lines,
         "css": _POPUP_CSS,
     }).add_to(m)

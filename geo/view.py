@@ -23,6 +23,7 @@ from .errors import GeoError
 from .filters import EventFilter, actor_counts
 from .layers import LAYER_ORDER
 from .maps import BASEMAPS, DEFAULT_CENTER, DEFAULT_ZOOM
+from .analysis import FIGURES
 from .styles import COLOR_MODES
 
 MIN_ZOOM, MAX_ZOOM = 2, 18
@@ -59,6 +60,11 @@ class View:
         "event_type" or "side".
     selected
         The event_id whose details are open, or None.
+    figure
+        What circle sizes show: "conservative" fatalities, the "highest" claim, or
+        "claimant:NAME" for one claimant's figures.
+    shade_regions
+        Whether Mali's regions are shaded by their number of events.
     dataset
         A short fingerprint of the data the view was made on (see ``dataset_fingerprint``).
     """
@@ -71,6 +77,8 @@ class View:
     color_by: str = "event_type"
     selected: str | None = None
     dataset: str | None = None
+    figure: str = "conservative"
+    shade_regions: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.filter, EventFilter):
@@ -96,6 +104,13 @@ class View:
             raise ViewError(f"basemap {self.basemap!r} is not one of {', '.join(BASEMAPS)}")
         if self.color_by not in COLOR_MODES:
             raise ViewError(f"color_by {self.color_by!r} is not one of {', '.join(COLOR_MODES)}")
+        if self.figure not in FIGURES and not (
+            self.figure.startswith("claimant:") and self.figure[9:].strip() == self.figure[9:]
+            and self.figure[9:] and not _CONTROL.search(self.figure) and len(self.figure) <= MAX_VALUE_CHARS
+        ):
+            raise ViewError(f"figure {self.figure!r} is not conservative, highest or claimant:NAME")
+        if not isinstance(self.shade_regions, bool):
+            raise ViewError("shade_regions must be True or False")
         for name in ("selected", "dataset"):
             value = getattr(self, name)
             if value is None:
@@ -114,9 +129,9 @@ class View:
 # key in the link -> (what it is, whether it repeats)
 _KEYS = {
     "actor": "actors", "type": "event_types", "region": "regions",  # repeated
-    "from": "start", "to": "end", "minf": "min_fatalities",
+    "from": "start", "to": "end", "minf": "min_fatalities", "border": "max_border_km",
     "lat": "lat", "lon": "lon", "z": "zoom", "hide": "hidden_layers", "basemap": "basemap",
-    "color": "color_by", "event": "selected", "data": "dataset",
+    "color": "color_by", "event": "selected", "data": "dataset", "fig": "figure", "shade": "shade_regions",
 }
 _LISTS = {"actor", "type", "region", "hide"}
 
@@ -142,6 +157,8 @@ def view_to_query(view: View) -> dict[str, str | list[str]]:
         q["region"] = list(f.regions)
     if f.min_fatalities:
         q["minf"] = str(f.min_fatalities)
+    if f.max_border_km is not None:
+        q["border"] = _fmt_number(f.max_border_km, 3)
     if view.center != default.center:
         q["lat"], q["lon"] = (_fmt_coord(c) for c in view.center)
     if view.zoom != default.zoom:
@@ -152,6 +169,10 @@ def view_to_query(view: View) -> dict[str, str | list[str]]:
         q["basemap"] = view.basemap
     if view.color_by != default.color_by:
         q["color"] = view.color_by
+    if view.figure != default.figure:
+        q["fig"] = view.figure
+    if view.shade_regions:
+        q["shade"] = "regions"
     if view.selected is not None:
         q["event"] = view.selected
     if view.dataset is not None:
@@ -166,9 +187,13 @@ def view_to_link(view: View, base: str = "") -> str:
     return f"{base}?{query}" if query else base
 
 
-def _fmt_coord(value: float) -> str:
-    text = f"{value:.{CENTER_DECIMALS}f}".rstrip("0").rstrip(".")
+def _fmt_number(value: float, decimals: int) -> str:
+    text = f"{value:.{decimals}f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+def _fmt_coord(value: float) -> str:
+    return _fmt_number(value, CENTER_DECIMALS)
 
 
 def parse_link(link: str) -> dict[str, list[str]]:
@@ -230,10 +255,12 @@ class Vocabulary:
     regions: frozenset[str] = frozenset()
     event_ids: frozenset[str] = frozenset()
     fingerprint: str | None = None
+    claimants: frozenset[str] | None = None
 
     @classmethod
-    def of(cls, events: pd.DataFrame) -> Vocabulary:
+    def of(cls, events: pd.DataFrame, claims: pd.DataFrame | None = None) -> Vocabulary:
         return cls(
+            claimants=None if claims is None else frozenset(claims["claimant"].dropna().astype(str)),
             actors=frozenset(actor_counts(events).index),
             event_types=frozenset(events["event_type"].dropna().astype(str)),
             regions=frozenset(events["admin1"].dropna().astype(str)),
@@ -300,8 +327,16 @@ def view_from_query(
             r.warn(f"Ignored minimum fatalities {_short(text)}: it is negative.")
         else:
             min_fat = int(min(number, 10**9))
+    border = None
+    text = _one("border", got.get("border", []), r)
+    if text is not None:
+        number = _number(text)
+        if number is None or not math.isfinite(number) or number < 0:
+            r.warn(f"Ignored the border distance '{_short(text)}': not a distance in km.")
+        else:
+            border = min(number, 40_000.0)
     flt = EventFilter(actors=actors, start=start, end=end, event_types=types, regions=regions,
-                      min_fatalities=min_fat)
+                      min_fatalities=min_fat, max_border_km=border)
 
     view = View(filter=flt)
     lat_t, lon_t = _one("lat", got.get("lat", []), r), _one("lon", got.get("lon", []), r)
@@ -338,6 +373,22 @@ def view_from_query(
             view = replace(view, **{attr: value})
         else:
             r.warn(f"Ignored {key} '{_short(value)}': use one of {', '.join(allowed)}.")
+    fig = _one("fig", got.get("fig", []), r)
+    if fig is not None:
+        name = fig[9:] if fig.startswith("claimant:") else None
+        if voc is not None and voc.claimants is not None and name is not None and name not in voc.claimants:
+            r.warn(f"Ignored sizing by claimant '{_short(name)}': no such claimant in this data.")
+        else:
+            try:
+                view = replace(view, figure=fig)
+            except ViewError:
+                r.warn(f"Ignored fig '{_short(fig)}': use conservative, highest or claimant:NAME.")
+    shade = _one("shade", got.get("shade", []), r)
+    if shade is not None:
+        if shade == "regions":
+            view = replace(view, shade_regions=True)
+        else:
+            r.warn(f"Ignored shade '{_short(shade)}': the only shading is 'regions'.")
     selected = _one("event", got.get("event", []), r)
     if selected is not None:
         if voc is not None and selected not in voc.event_ids:

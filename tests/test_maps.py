@@ -40,7 +40,8 @@ def test_one_marker_per_event_styled_and_sized(events, claims, layers):
     assert tin["geometry"]["coordinates"] == pytest.approx([2.7019, 19.9433], abs=1e-3)
     style = tin["properties"]["_style"]
     assert style["fillColor"] == geo.EVENT_TYPE_COLORS["Battles"]
-    assert style["color"] == "#222"  # outlined: it has claims
+    assert style["color"] == "#000000" and style["dashArray"]  # dashed: its claims disagree
+    assert "disputed" in style["className"]
     small = min(feats, key=lambda f: f["properties"]["_style"]["radius"])
     assert style["radius"] > small["properties"]["_style"]["radius"]
 

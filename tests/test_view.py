@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from urllib.parse import urlencode
 
 import pytest
@@ -38,10 +39,13 @@ def test_encoding_is_short_readable_and_canonical():
     flt = geo.EventFilter(actors=["Wagner Group", "CSP-DPA"], start="2024-07-01", end="2024-07-31",
                           event_types=["Battles"], regions=["Kidal"], min_fatalities=5)
     view = View(filter=flt, center=(19.94331, 2.70189), zoom=9, hidden_layers=["countries"],
-                basemap="osm", color_by="side", selected=TIN, dataset="ab12cd34")
+                basemap="osm", color_by="side", selected=TIN, dataset="ab12cd34", figure="claimant:CSP-DPA",
+                shade_regions=True)
+    view = replace(view, filter=replace(flt, max_border_km=50))
     q = view_to_query(view)
-    assert list(q) == ["actor", "from", "to", "type", "region", "minf", "lat", "lon", "z", "hide", "basemap",
-                       "color", "event", "data"]
+    assert list(q) == ["actor", "from", "to", "type", "region", "minf", "border", "lat", "lon", "z", "hide",
+                       "basemap", "color", "fig", "shade", "event", "data"]
+    assert q["border"] == "50" and q["fig"] == "claimant:CSP-DPA" and q["shade"] == "regions"
     assert q["actor"] == ["CSP-DPA", "Wagner Group"]  # sorted: the same view gives the same link
     assert q["from"] == "2024-07-01" and q["lat"] == "19.9433" and q["lon"] == "2.7019"
     link = view_to_link(view, "https://maps.example.org/")
@@ -74,6 +78,7 @@ def views(draw):
         actors=draw(st.lists(names, max_size=5)), start=start, end=end,
         event_types=draw(st.lists(names, max_size=3)), regions=draw(st.lists(names, max_size=3)),
         min_fatalities=draw(st.integers(0, 10**6)),
+        max_border_km=draw(st.none() | st.floats(0, 40_000)),
     )
     return View(
         filter=flt,
@@ -84,6 +89,8 @@ def views(draw):
         color_by=draw(st.sampled_from(geo.COLOR_MODES)),
         selected=draw(st.none() | names),
         dataset=draw(st.none() | st.text("0123456789abcdef", min_size=8, max_size=8)),
+        figure=draw(st.sampled_from(["conservative", "highest"]) | names.map(lambda n: "claimant:" + n.strip())),
+        shade_regions=draw(st.booleans()),
     )
 
 
@@ -135,6 +142,10 @@ def test_hostile_link_text_never_raises(text):
         ({"basemap": "google"}, lambda v: v.basemap == "none", "use one of"),
         ({"color": "<script>"}, lambda v: v.color_by == "event_type", "use one of"),
         ({"z": ["5", "9"]}, lambda v: v.zoom == 5, "used the first"),
+        ({"border": "-5"}, lambda v: v.filter.max_border_km is None, "not a distance"),
+        ({"border": "inf"}, lambda v: v.filter.max_border_km is None, "not a distance"),
+        ({"fig": "loudest"}, lambda v: v.figure == "conservative", "use conservative"),
+        ({"shade": "hexagons"}, lambda v: not v.shade_regions, "only shading"),
     ],
 )
 def test_bad_values_are_dropped_with_a_warning(params, check, warning):

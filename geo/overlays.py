@@ -1,0 +1,101 @@
+"""Analysis layers drawn over the map: events by region, the border zone, and the
+uncertainty of approximate locations."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import folium
+import geopandas as gpd
+import pandas as pd
+from folium.utilities import JsCode
+
+from .analysis import MALI_EQUIDISTANT, by_region
+from .styles import esc
+
+#: Sequential colours (light to dark) for the regional choropleth.
+CHOROPLETH_COLORS = ("#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000")
+#: Radius drawn around an approximate location, by ACLED geo_precision, in metres.
+UNCERTAINTY_M = {2: 10_000, 3: 50_000}
+#: Past this many approximate events the rings are not drawn (they would hide the map).
+MAX_RINGS = 2_000
+
+_TOOLTIP_JS = JsCode("function (f, layer) { layer.bindTooltip(f.properties._tip, {sticky: true}); }")
+
+
+def _classes(values: pd.Series) -> list[float]:
+    """Upper bounds of up to five classes over the non-zero values (quantiles, rounded up)."""
+    positive = values[values > 0]
+    if positive.empty:
+        return []
+    qs = sorted({int(-(-positive.quantile(q) // 1)) for q in (0.2, 0.4, 0.6, 0.8, 1.0)})
+    return qs
+
+
+def region_layer(events: pd.DataFrame, layers: Mapping[str, gpd.GeoDataFrame], *, measure: str = "events",
+                 show: bool = True) -> folium.FeatureGroup:
+    """A choropleth of Mali's regions by number of events (or fatalities), from a spatial join."""
+    regions = by_region(events, layers)
+    bounds = _classes(regions[measure])
+
+    def color(value: int) -> str:
+        if value <= 0:
+            return "#ffffff"
+        for i, upper in enumerate(bounds):
+            if value <= upper:
+                return CHOROPLETH_COLORS[min(i, len(CHOROPLETH_COLORS) - 1)]
+        return CHOROPLETH_COLORS[-1]
+
+    regions["_fill"] = regions[measure].map(color)
+    regions["_tip"] = [
+        f"<b>{esc(r['name'])}</b><br>{int(r['events']):,} event(s) · {int(r['fatalities']):,} fatalities"
+        for _, r in regions.iterrows()
+    ]
+    group = folium.FeatureGroup(name=f"Regions by {measure}", show=show)
+    folium.GeoJson(
+        regions[["name", "_fill", "_tip", "geometry"]].to_json(),
+        name="region shading",
+        style_function=lambda f: {"fillColor": f["properties"]["_fill"], "fillOpacity": 0.55,
+                                  "color": "#555", "weight": 1},
+        on_each_feature=_TOOLTIP_JS,
+        control=False,
+    ).add_to(group)
+    return group
+
+
+def border_zone(layers: Mapping[str, gpd.GeoDataFrame], km: float) -> gpd.GeoDataFrame:
+    """The area within ``km`` of the Mali–Algeria border, as a polygon in EPSG:4326."""
+    border = layers["algeria_border"].to_crs(MALI_EQUIDISTANT)
+    zone = border.buffer(km * 1000, quad_segs=16).to_crs("EPSG:4326")
+    return gpd.GeoDataFrame({"km": [km]}, geometry=zone.to_numpy(), crs="EPSG:4326")
+
+
+def border_layer(layers: Mapping[str, gpd.GeoDataFrame], km: float) -> folium.FeatureGroup:
+    zone = border_zone(layers, km)
+    zone["_tip"] = esc(f"Within {km:g} km of the Mali–Algeria border")
+    group = folium.FeatureGroup(name=f"Within {km:g} km of the Algeria border", show=True)
+    folium.GeoJson(
+        zone[["_tip", "geometry"]].to_json(),
+        name="border zone",
+        style_function=lambda f: {"fillColor": "#c0392b", "fillOpacity": 0.08, "color": "#c0392b",
+                                  "weight": 1, "dashArray": "2 4"},
+        on_each_feature=_TOOLTIP_JS,
+        control=False,
+    ).add_to(group)
+    return group
+
+
+def uncertainty_layer(events: pd.DataFrame) -> folium.FeatureGroup | None:
+    """Dashed rings around events whose place is approximate (geo_precision 2 or 3)."""
+    approx = events[events["geo_precision"].isin(list(UNCERTAINTY_M))]
+    if approx.empty or len(approx) > MAX_RINGS:
+        return None
+    group = folium.FeatureGroup(name="Location uncertainty", show=True)
+    for _, ev in approx.iterrows():
+        folium.Circle(
+            location=[float(ev["latitude"]), float(ev["longitude"])],
+            radius=UNCERTAINTY_M[int(ev["geo_precision"])],
+            color="#555555", weight=1, dash_array="3 3", fill=False, interactive=False,
+            class_name="uncertainty-ring",
+        ).add_to(group)
+    return group
