@@ -1,0 +1,144 @@
+"""The command line: ``python -m geo COMMAND ...``.
+
+    python -m geo snapshot LINK -o FILE [--width 1600] [--dpi 150] [--data events.csv] [--claims claims.csv]
+
+LINK is a share link or its query string; FILE's suffix picks the output
+(.png .svg .pdf .html .csv .geojson .kml .parquet). The output is exactly what
+the dashboard's download buttons give for the same view (``geo.snapshots.render``).
+
+Problems with the link are warnings (one ``warning: `` line each on stderr); the
+rest of the view still applies. A bad suffix, an unreadable data file or an
+unwritable path is one ``error: `` line on stderr and exit code 2 (usage) or 1.
+
+Adding a command: write ``configure(parser)`` and ``run(args) -> int`` and add a
+``Command`` to ``COMMANDS`` (e.g. ``COMMANDS["bench"] = Command("time the
+loaders", configure, run)``); ``main`` builds a subparser for each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A mistake in the command line (exit code 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one ``error: `` line (no usage block), exit code 2."""
+
+    def error(self, message: str):  # noqa: D102 - argparse's hook
+        raise UsageError(message)
+
+
+@dataclass(frozen=True)
+class Command:
+    help: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+def _one_line(text) -> str:
+    return " ".join(str(text).split())
+
+
+def _configure_snapshot(p: argparse.ArgumentParser) -> None:
+    p.add_argument("link", metavar="LINK", help="a share link, or its query string (quote it in the shell)")
+    p.add_argument("-o", "--output", required=True, metavar="FILE",
+                   help="the file to write; its suffix picks the format "
+                        "(.png .svg .pdf .html .csv .geojson .kml .parquet)")
+    p.add_argument("--width", type=int, default=1600, help="image width in pixels (default 1600)")
+    p.add_argument("--dpi", type=float, default=150, help="image resolution (default 150)")
+    p.add_argument("--data", metavar="CSV", help="events in the canonical schema (default: the embedded data)")
+    p.add_argument("--claims", metavar="CSV", help="claims in the canonical schema (default: the embedded "
+                                                   "claims when --data is not given, else none)")
+    p.add_argument("--title", help="the image's title (default: 'Conflict events — northern Mali')")
+    p.add_argument("--attribution", help="the events' attribution line (default: the embedded data's, or "
+                                         "'Events: FILE' with --data)")
+
+
+def _run_snapshot(args: argparse.Namespace) -> int:
+    # imported here so that `python -m geo --help` and usage errors are fast
+    from . import Vocabulary, load_claims, load_events, view_from_query
+    from .errors import GeoError
+    from .snapshots import SUFFIXES, render
+
+    out = Path(args.output)
+    fmt = SUFFIXES.get(out.suffix.lower())
+    if fmt is None:
+        raise UsageError(f"cannot tell the format of {str(out)!r}: use one of {', '.join(SUFFIXES)}")
+    if not 200 <= args.width <= 12000:
+        raise UsageError(f"--width {args.width} is outside 200–12000")
+    if not 20 <= args.dpi <= 1200:
+        raise UsageError(f"--dpi {args.dpi:g} is outside 20–1200")
+    parent = out.parent if str(out.parent) else Path(".")
+    if out.is_dir() or not parent.is_dir() or not os.access(parent, os.W_OK):
+        print(f"error: cannot write {str(out)!r}: "
+              f"{'it is a directory' if out.is_dir() else 'no such writable directory ' + repr(str(parent))}",
+              file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        events = load_events(args.data)
+        if args.claims:
+            claims = load_claims(args.claims)
+        else:
+            claims = None if args.data else load_claims()
+    except (GeoError, OSError, ValueError) as exc:
+        print(f"error: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_FAILED
+    attribution = args.attribution or (f"Events: {Path(args.data).name}" if args.data else None)
+    view, warnings = view_from_query(args.link, vocabulary=Vocabulary.of(events, claims))
+    for warning in warnings:
+        print(f"warning: {_one_line(warning)}", file=sys.stderr)
+    result = render(view, fmt, events, claims, title=args.title, attribution=attribution,
+                    width_px=args.width, dpi=args.dpi)
+    data = result.encode("utf-8") if isinstance(result, str) else result
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        print(f"error: cannot write {str(out)!r}: {_one_line(exc.strerror or exc)}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Command] = {
+    "snapshot": Command("write a map image, a standalone HTML map or the events of a share link's view",
+                        _configure_snapshot, _run_snapshot),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m geo", description="The conflict-mapping dashboard's command line.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    for name, command in COMMANDS.items():
+        p = sub.add_parser(name, help=command.help, description=command.help)
+        command.configure(p)
+        p.set_defaults(_run=command.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        return args._run(args)
+    except UsageError as exc:
+        print(f"error: {_one_line(exc)} (see python -m geo --help)", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return EXIT_FAILED
+    except Exception as exc:  # never a traceback on the command line
+        print(f"error: {type(exc).__name__}: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())
