@@ -14,8 +14,10 @@ URL on a session's first run and writes the canonical View back on every run.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +30,7 @@ from streamlit_folium import st_folium  # noqa: E402
 
 import geo  # noqa: E402
 from geo.layers import LAYER_ORDER, LAYERS  # noqa: E402
-from geo.maps import BASEMAPS  # noqa: E402
+from geo.maps import BASEMAPS, figure_label  # noqa: E402
 
 st.set_page_config(page_title="Northern Mali conflict map", page_icon="🗺️", layout="wide")
 
@@ -43,13 +45,14 @@ CLAIM_COLUMNS = ["claimant", "source", "claim_date", "side", "killed", "wounded"
 
 @st.cache_resource(show_spinner="Loading events…")
 def load_data(events_path: str | None, claims_path: str | None):
-    """Events, claims and their vocabulary: loaded once per process, shared read-only by every session."""
-    events = geo.load_events(events_path)
+    """Events (with region and border distance), claims and their vocabulary: loaded once per
+    process and shared read-only by every session (nobody may change them in place)."""
+    events = geo.enrich(geo.load_events(events_path), load_layers())
     if claims_path is None and events_path is not None:
         claims = pd.DataFrame(columns=geo.CLAIM_COLUMNS)
     else:
         claims = geo.load_claims(claims_path)
-    return events, claims, geo.Vocabulary.of(events)
+    return events, claims, geo.Vocabulary.of(events, claims)
 
 
 @st.cache_resource(show_spinner="Loading boundaries…")
@@ -75,6 +78,10 @@ def seed_from_link(events: pd.DataFrame, voc: geo.Vocabulary) -> None:
     ss.event_types = list(f.event_types)
     ss.regions = list(f.regions)
     ss.min_fatalities = f.min_fatalities
+    ss.border_on = f.max_border_km is not None
+    ss.border_km = int(min(max(f.max_border_km or 100, 5), 1500))
+    ss.figure = view.figure
+    ss.shade_regions = view.shade_regions
     ss.color_by = view.color_by
     ss.basemap = view.basemap
     ss.layers_shown = list(view.visible_layers)
@@ -85,7 +92,7 @@ def seed_from_link(events: pd.DataFrame, voc: geo.Vocabulary) -> None:
     ss.map_origin = (view.center, view.zoom, view.selected)
 
 
-def sidebar(events: pd.DataFrame, counts: pd.Series) -> geo.View:
+def sidebar(events: pd.DataFrame, counts: pd.Series, claims: pd.DataFrame) -> geo.View:
     """The widgets, and the View they make together with the map's state."""
     sb = st.sidebar
     sb.header("Filters")
@@ -102,20 +109,28 @@ def sidebar(events: pd.DataFrame, counts: pd.Series) -> geo.View:
     types = sb.multiselect("Event types", geo.distinct_values(events, "event_type"), key="event_types")
     regions = sb.multiselect("Regions", geo.distinct_values(events, "admin1"), key="regions")
     min_fat = sb.number_input("Minimum fatalities", min_value=0, step=1, key="min_fatalities")
+    near = sb.checkbox("Only near the Algeria border", key="border_on")
+    border_km = sb.slider("Within km of the border", 5, 1500, step=5, key="border_km", disabled=not near)
     sb.header("Map")
     color_by = sb.radio("Colour events by", list(COLOR_LABELS), format_func=COLOR_LABELS.get, key="color_by",
                         horizontal=True)
+    figures_ = ["conservative", "highest"] + [f"claimant:{c}" for c in geo.distinct_values(claims, "claimant")]
+    figure = sb.selectbox("Size events by", figures_, key="figure", format_func=figure_label,
+                          help="Draw each event by its conservative fatalities, by the highest figure anyone "
+                               "claimed, or by one claimant's figures. Dashed outlines: the claims disagree.")
+    shade = sb.checkbox("Shade regions by number of events", key="shade_regions")
     shown_layers = sb.multiselect("Boundary layers", list(LAYER_ORDER), key="layers_shown",
                                   format_func=lambda k: LAYERS[k].title)
     basemap = sb.selectbox("Basemap", list(BASEMAPS), format_func=BASEMAP_LABELS.get, key="basemap",
                            help="Tile basemaps need the internet; the boundary layers always draw.")
     flt = geo.EventFilter(actors=actors, start=start, end=end, event_types=types, regions=regions,
-                          min_fatalities=int(min_fat))
+                          min_fatalities=int(min_fat), max_border_km=border_km if near else None)
     ss = st.session_state
     return geo.View(
         filter=flt, center=ss.map_center, zoom=ss.map_zoom,
         hidden_layers=[k for k in LAYER_ORDER if k not in shown_layers],
-        basemap=basemap, color_by=color_by, selected=ss.selected, dataset=None,
+        basemap=basemap, color_by=color_by, selected=ss.selected, dataset=None, figure=figure,
+        shade_regions=shade,
     )
 
 
@@ -154,13 +169,15 @@ def show_map(shown, layers, claims, view: geo.View) -> None:
     ss = st.session_state
     # A map whose content changes is remounted by st_folium: build it where the user
     # is now. Panning alone keeps the content, so the map is not rebuilt under the user.
-    content = (view.filter, view.color_by, view.basemap, view.hidden_layers)
+    content = (view.filter, view.color_by, view.basemap, view.hidden_layers, view.figure, view.shade_regions)
     if ss.get("map_content") not in (None, content):
         ss.map_origin = (view.center, view.zoom, view.selected)
     ss.map_content = content
     center, zoom, selected = ss.map_origin
     fmap = geo.build_map(shown, layers, claims=claims, color_by=view.color_by, basemap=view.basemap,
-                         visible_layers=view.visible_layers, center=center, zoom=zoom, selected=selected)
+                         visible_layers=view.visible_layers, center=center, zoom=zoom, selected=selected,
+                         figure=view.figure, shade_regions=view.shade_regions,
+                         border_km=view.filter.max_border_km)
     out = st_folium(fmap, key="map", height=620, use_container_width=True, center=list(view.center),
                     zoom=view.zoom, returned_objects=["center", "zoom", "last_object_clicked_popup"])
     if not out:
@@ -168,7 +185,8 @@ def show_map(shown, layers, claims, view: geo.View) -> None:
     if out.get("center") and out.get("zoom") is not None:
         try:
             moved = geo.View(center=(out["center"]["lat"], out["center"]["lng"]), zoom=int(out["zoom"]))
-            ss.map_center, ss.map_zoom = moved.center, moved.zoom
+            if not geo.view.same_place(moved, geo.View(center=ss.map_center, zoom=ss.map_zoom)):
+                ss.map_center, ss.map_zoom = moved.center, moved.zoom
         except (geo.ViewError, KeyError, TypeError, ValueError):
             pass  # a view the browser reports but a link cannot hold (e.g. zoomed past 18): keep the last one
     popup = out.get("last_object_clicked_popup")
@@ -193,12 +211,96 @@ def selected_event(events: pd.DataFrame, claims: pd.DataFrame, event_id: str | N
     if own.empty:
         st.caption("No competing claims recorded for this event.")
     else:
+        rng = geo.claim_ranges(own).iloc[0]
+        if rng["claimants"]:
+            verdict = "**disputed**: the claims disagree" if rng["disputed"] else "the claims agree"
+            st.markdown(f"Claimed killed: {int(rng['low']):,} to {int(rng['high']):,} by "
+                        f"{int(rng['claimants'])} claimant(s); {verdict}.")
         table = own[[c for c in CLAIM_COLUMNS if c in own]].copy()
         table["claim_date"] = table["claim_date"].dt.date
         st.dataframe(table, hide_index=True, width="stretch")
     if st.button("Close event details"):
         st.session_state.selected = None
         st.rerun()
+
+
+FREQ_LABELS = {"W": "Week", "M": "Month"}
+PLAYER_SECONDS = 1.5
+
+
+def time_player(events: pd.DataFrame) -> None:
+    """Step the date filter through weeks or months; Play advances it by itself.
+
+    The ticking fragment only asks for a step; the step itself is taken here, at the
+    top of the next run, before the widgets it changes are drawn (Streamlit forbids
+    changing a drawn widget's value).
+    """
+    ss = st.session_state
+    first, last = events["event_date"].min().date(), events["event_date"].max().date()
+    freq = ss.get("player_freq", "W")
+    spans = [(max(a.date(), first), min(b.date(), last)) for a, b in geo.analysis.periods(first, last, freq)]
+    if ss.get("player_idx", 0) >= len(spans):
+        ss.player_idx = 0
+    if ss.pop("player_step", False):
+        if ss.get("player_idx", 0) + 1 < len(spans):
+            ss.player_idx = ss.get("player_idx", 0) + 1
+            ss.dates = spans[ss.player_idx]
+        else:
+            ss.playing = False  # the end: stop
+
+    def apply() -> None:  # callbacks run before the widgets are drawn
+        ss.dates = spans[ss.player_idx]
+
+    def show_all() -> None:
+        ss.playing = False
+        ss.dates = (first, last)
+
+    with st.sidebar.expander("Time player", icon="⏯️"):
+        st.radio("Step by", list(FREQ_LABELS), format_func=FREQ_LABELS.get, key="player_freq", horizontal=True)
+        st.select_slider("Period", options=list(range(len(spans))), key="player_idx", on_change=apply,
+                         format_func=lambda i: f"{spans[i][0]:%d %b %Y} – {spans[i][1]:%d %b %Y}")
+        st.toggle("Play", key="playing", on_change=lambda: ss.get("playing") and apply(),
+                  help=f"Advance one period every {PLAYER_SECONDS:g} seconds")
+        st.button("Show all dates", on_click=show_all)
+
+    @st.fragment(run_every=PLAYER_SECONDS if ss.get("playing") else None)
+    def tick() -> None:
+        # the fragment also runs within every full run: step only once a period has passed
+        if ss.get("playing") and time.monotonic() - ss.get("player_time", 0.0) >= PLAYER_SECONDS * 0.9:
+            ss.player_time = time.monotonic()
+            ss.player_step = True
+            st.rerun(scope="app")
+
+    with st.sidebar:
+        tick()
+
+
+def timeline_chart(shown: pd.DataFrame) -> None:
+    import altair as alt
+
+    st.subheader("Over time")
+    c1, c2 = st.columns(2)
+    freq = c1.radio("Period", list(FREQ_LABELS), format_func=FREQ_LABELS.get, key="tl_freq", horizontal=True)
+    measure = c2.radio("Count", ["events", "fatalities"], key="tl_measure", horizontal=True)
+    if shown.empty:
+        st.caption("No events to chart.")
+        return
+    data = geo.timeline(shown, freq=freq, by="event_type")
+    types = sorted(data["event_type"].unique())
+    colors = [geo.EVENT_TYPE_COLORS.get(t, "#7f7f7f") for t in types]
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("period:T", title=FREQ_LABELS[freq]),
+            y=alt.Y(f"{measure}:Q", title=measure.capitalize()),
+            color=alt.Color("event_type:N", title="Event type", scale=alt.Scale(domain=types, range=colors)),
+            tooltip=[alt.Tooltip("period:T", title=FREQ_LABELS[freq]), "event_type:N", "events:Q",
+                     "fatalities:Q"],
+        )
+        .properties(height=220)
+    )
+    st.altair_chart(chart, width="stretch")
 
 
 def events_table(shown: pd.DataFrame, claims: pd.DataFrame) -> None:
@@ -263,7 +365,8 @@ def main() -> None:
     warning_box = st.container()
     st.caption("Armed-conflict events over Mali's regions, the Algeria border and the Tuareg region. "
                "Click an event for who fought, what each side claimed and who reported it.")
-    view = sidebar(events, geo.actor_counts(events))
+    time_player(events)
+    view = sidebar(events, geo.actor_counts(events), claims)
     link_warnings(warning_box, view)
     shown = geo.filter_events(events, view.filter)
     figures(shown, len(events))
@@ -273,10 +376,11 @@ def main() -> None:
     show_map(shown, layers, claims, view)
     # the map may have moved or an event been clicked: the link follows
     ss = st.session_state
-    view = geo.View(filter=view.filter, center=ss.map_center, zoom=ss.map_zoom, hidden_layers=view.hidden_layers,
-                    basemap=view.basemap, color_by=view.color_by, selected=ss.selected, dataset=voc.fingerprint)
+    view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.selected,
+                               dataset=voc.fingerprint)
     st.caption("Filters: " + "; ".join(view.filter.describe()))
     selected_event(events, claims, view.selected)
+    timeline_chart(shown)
     share(view)
     events_table(shown, claims)
     about(events_path)

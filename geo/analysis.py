@@ -164,6 +164,19 @@ def timeline(events: pd.DataFrame, freq: str = "W", by: str | None = "event_type
     return grouped[cols]
 
 
+def periods(first, last, freq: str = "W") -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """The (first day, last day) of each period from ``first`` to ``last``, for a time player.
+
+    Weeks start on Monday; months, quarters and years on their first day. The
+    first and last periods are whole, so they may reach beyond ``first``/``last``.
+    """
+    if freq not in FREQUENCIES:
+        raise GeoError(f"freq must be one of {', '.join(FREQUENCIES)}, not {freq!r}")
+    code = {"D": "D", "W": "W-SUN", "M": "M", "Q": "Q", "Y": "Y"}[freq]
+    span = pd.period_range(pd.Timestamp(first).to_period(code), pd.Timestamp(last).to_period(code), freq=code)
+    return [(p.start_time.normalize(), p.end_time.normalize()) for p in span]
+
+
 # --- regions and the border -------------------------------------------------------------------
 
 

@@ -136,6 +136,18 @@ _KEYS = {
 _LISTS = {"actor", "type", "region", "hide"}
 
 
+def same_place(a: View, b: View) -> bool:
+    """Whether two views show the map at the same zoom with centres less than a pixel apart.
+
+    A browser reports its map's centre snapped to whole pixels; treating a sub-pixel
+    difference as a move would rewrite every link the moment it is opened.
+    """
+    if a.zoom != b.zoom:
+        return False
+    pixel_deg = 360.0 / (256 * 2**a.zoom)
+    return abs(a.center[0] - b.center[0]) < pixel_deg and abs(a.center[1] - b.center[1]) < pixel_deg
+
+
 def view_to_query(view: View) -> dict[str, str | list[str]]:
     """The canonical query parameters of a view: only what differs from the default.
 

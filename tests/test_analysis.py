@@ -200,3 +200,16 @@ def test_map_marks_disputed_and_draws_analysis_layers(events, claims, layers):
     rings = next(c for c in m._children.values() if getattr(c, "layer_name", "") == "Location uncertainty")
     approx = (events["geo_precision"] >= 2).sum()
     assert sum(isinstance(c, folium.Circle) for c in rings._children.values()) == approx
+
+
+@pytest.mark.parametrize("freq, n", [("W", 4), ("M", 2), ("Y", 1)])
+def test_periods_tile_the_span(freq, n):
+    from geo.analysis import periods
+
+    spans = periods("2024-07-25", "2024-08-14", freq)
+    assert len(spans) == n
+    assert spans[0][0] <= pd.Timestamp("2024-07-25") and spans[-1][1] >= pd.Timestamp("2024-08-14")
+    for (a, b), (c, _) in zip(spans, spans[1:]):
+        assert c == b + pd.Timedelta(days=1)  # no gap, no overlap
+    if freq == "W":
+        assert all(a.day_of_week == 0 and b.day_of_week == 6 for a, b in spans)

@@ -140,3 +140,39 @@ def test_broken_link_warns_once_and_applies_the_rest(monkeypatch):
     assert not at.warning  # shown once, not on every rerun
     written = {k: at.query_params[k] for k in at.query_params}
     assert "evil" not in written and written.get("minf") in ("1", ["1"])
+
+
+def test_border_filter_sizing_and_shading_reach_the_link(monkeypatch, events, layers):
+    at = run_app(monkeypatch)
+    at.sidebar.checkbox(key="border_on").check().run()
+    at.sidebar.slider(key="border_km").set_value(100)
+    at.sidebar.selectbox(key="figure").set_value("highest")
+    at.sidebar.checkbox(key="shade_regions").check().run()
+    assert not at.exception
+    near = geo.filter_events(geo.enrich(events, layers), geo.EventFilter(max_border_km=100))
+    assert metrics(at)["Events shown"] == str(len(near))
+    written = {k: at.query_params[k] for k in at.query_params}
+    view, warnings = geo.view_from_query(written)
+    assert warnings == [] and view.filter.max_border_km == 100
+    assert view.figure == "highest" and view.shade_regions
+
+
+def test_time_player_steps_the_dates(monkeypatch, events):
+    at = run_app(monkeypatch)
+    at.sidebar.radio(key="player_freq").set_value("M").run()
+    at.sidebar.select_slider(key="player_idx").set_value(15).run()  # April 2023 + 15 months = July 2024
+    assert not at.exception
+    start, end = at.sidebar.date_input(key="dates").value
+    assert str(start) == "2024-07-01" and str(end) == "2024-07-31"
+    july = geo.filter_events(events, geo.EventFilter(start="2024-07-01", end="2024-07-31"))
+    assert metrics(at)["Events shown"] == str(len(july))
+    assert any("Over time" in h.value for h in at.subheader)
+
+
+def test_selected_event_shows_the_claims_side_by_side(monkeypatch, claims):
+    at = run_with_link(monkeypatch, {"event": "MLI-2024-07-25-TIN"})
+    assert any("disputed" in m.value for m in at.markdown)
+    tables = [d.value for d in at.dataframe]
+    claims_table = next(t for t in tables if "claimant" in t.columns)
+    assert len(claims_table) == (claims["event_id"] == "MLI-2024-07-25-TIN").sum()
+    assert {"CSP-DPA", "JNIM", "The New York Times"} <= set(claims_table["claimant"])

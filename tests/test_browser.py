@@ -260,3 +260,35 @@ def test_a_hostile_link_shows_warnings_not_a_traceback(page, dashboard, events):
     assert "Parts of this link could not be used" in text
     assert "Traceback" not in text and "Error" not in text.split("Parts of this link")[0]
     assert page.dialogs == []
+
+
+def test_time_player_steps_the_map_through_months(page, dashboard, events):
+    open_map(page, dashboard, len(events))
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("Time player").click()
+    sidebar.get_by_text("Month", exact=True).click()
+    page.wait_for_timeout(1000)
+    sidebar.get_by_text("Play", exact=True).click()
+    seen = set()
+    deadline = time.time() + 40
+    while len(seen) < 3 and time.time() < deadline:
+        if "from=" in page.url:
+            seen.add(page.url.split("from=")[1][:10])
+        page.wait_for_timeout(200)
+    assert len(seen) >= 3, seen  # the link follows the player: at least three months stepped
+    assert sorted(seen) == sorted(seen, key=lambda d: d)  # forwards in time
+    months = sorted(seen)
+    assert all(m.endswith("-01") or m == "2023-04-10" for m in months)  # whole months (the first clipped)
+    # the map draws the month's events
+    frame = page.frame_locator('iframe[title*="st_folium"]')
+    sidebar.get_by_text("Play", exact=True).click()  # pause
+    page.wait_for_timeout(2500)
+    import geo
+    from urllib.parse import parse_qs, urlsplit
+
+    q = parse_qs(urlsplit(page.url).query)
+    shown = geo.filter_events(events, geo.EventFilter(start=q["from"][0], end=q.get("to", [None])[0]))
+    deadline = time.time() + 20
+    while frame.locator("path.event-marker").count() != len(shown) and time.time() < deadline:
+        page.wait_for_timeout(250)
+    assert frame.locator("path.event-marker").count() == len(shown)

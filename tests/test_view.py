@@ -191,3 +191,12 @@ def test_fingerprint_is_stable_and_sensitive(events):
 def test_view_rejects_unreachable_states(kwargs):
     with pytest.raises(ViewError):
         View(**kwargs)
+
+
+def test_same_place_ignores_sub_pixel_drift():
+    from geo.view import same_place
+
+    assert same_place(View(center=(17.5, -2.0), zoom=6), View(center=(17.4974, -1.9995), zoom=6))
+    assert not same_place(View(center=(17.5, -2.0), zoom=6), View(center=(17.4, -2.0), zoom=6))
+    assert not same_place(View(center=(17.5, -2.0), zoom=6), View(center=(17.5, -2.0), zoom=7))
+    assert not same_place(View(center=(17.5, -2.0), zoom=14), View(center=(17.5, -1.99), zoom=14))
