@@ -34,3 +34,11 @@ class DataError(GeoError):
 
 class FilterError(GeoError):
     """An ``EventFilter`` was given values that cannot be a filter."""
+
+
+class ImportFormatError(DataError):
+    """A file given to ``read_events`` is empty, binary, unreadable or in none of the known formats.
+
+    The message names the file and says what was expected. Problems with single rows
+    are not raised: ``read_events`` rejects those rows and lists them in its report.
+    """

@@ -104,6 +104,52 @@ def _read_csv(path: Path | str | io.IOBase, label: str) -> pd.DataFrame:
         raise DataError(f"not a readable CSV file ({str(exc).strip()})", path=label) from None
 
 
+#: Kinds of problem that ``check_table`` reports.
+EMPTY, INVALID = "empty", "invalid"
+PROBLEM_COLUMNS = ["row", "field", "value", "problem"]
+
+
+def check_table(raw: pd.DataFrame, schema: tuple[Column, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Convert a table of strings to ``schema``'s types and list every bad value.
+
+    Returns ``(frame, problems)``. ``frame`` has the schema's columns converted (a
+    column missing from ``raw`` is empty; a bad value becomes NA), then the columns
+    of ``raw`` not in the schema, as text. ``problems`` has one row per bad value,
+    columns ``row`` (0-based position in ``raw``), ``field``, ``value`` (the
+    stripped text) and ``problem`` (``EMPTY`` for a value that is required but
+    blank, ``INVALID`` for one that cannot be converted or is out of range), sorted
+    by row, then field. Vectorised: no loop over the rows.
+    """
+    out = {}
+    found: list[pd.DataFrame] = []
+    for col in schema:
+        if col.name not in raw.columns:
+            out[col.name] = _empty(col, len(raw))
+            continue
+        text = raw[col.name].astype(str).str.strip()
+        blank = text.eq("").to_numpy()
+        values, bad = _CONVERTERS[col.kind](text, col)
+        bad = np.asarray(bad, dtype=bool) & ~blank
+        for mask, kind in ((blank if col.nonempty else None, EMPTY), (bad, INVALID)):
+            if mask is not None and mask.any():
+                rows = np.flatnonzero(mask)
+                found.append(pd.DataFrame({"row": rows, "field": col.name,
+                                           "value": text.to_numpy(dtype=object)[rows], "problem": kind}))
+        out[col.name] = values
+    frame = pd.DataFrame(out, index=raw.index)
+    extra = [c for c in raw.columns if c not in frame.columns]
+    for c in extra:
+        frame[c] = raw[c].astype(str)
+    if found:
+        problems = pd.concat(found, ignore_index=True).sort_values(["row", "field"], kind="stable",
+                                                                   ignore_index=True)
+    else:
+        problems = pd.DataFrame({"row": np.array([], dtype=np.int64), "field": [], "value": [], "problem": []},
+                                columns=PROBLEM_COLUMNS).astype({"field": object, "value": object,
+                                                                 "problem": object})
+    return frame, problems
+
+
 def coerce_table(raw: pd.DataFrame, schema: tuple[Column, ...], label: str) -> pd.DataFrame:
     """Check a table of strings against ``schema`` and convert its columns.
 
@@ -116,30 +162,17 @@ def coerce_table(raw: pd.DataFrame, schema: tuple[Column, ...], label: str) -> p
             f"missing column(s) {', '.join(missing)}; expected {', '.join(c.name for c in schema)}",
             path=label,
         )
-    out = {}
-    problems: list[tuple[int, str, str]] = []
-    for col in schema:
-        if col.name not in raw.columns:
-            out[col.name] = _empty(col, len(raw))
-            continue
-        text = raw[col.name].astype(str).str.strip()
-        blank = text.eq("").to_numpy()
-        if col.nonempty:
-            problems += [(i, col.name, "is empty") for i in np.flatnonzero(blank)]
-        values, bad = _CONVERTERS[col.kind](text, col)
-        bad = np.asarray(bad, dtype=bool) & ~blank
-        for i in np.flatnonzero(bad):
-            problems.append((i, col.name, f"{text.iloc[i][:80]!r} {_expectation(col)}"))
-        out[col.name] = values
-    frame = pd.DataFrame(out, index=raw.index)
-    extra = [c for c in raw.columns if c not in frame.columns]
-    for c in extra:
-        frame[c] = raw[c].astype(str)
-    if problems:
-        problems.sort()
-        i, field, what = problems[0]
+    frame, problems = check_table(raw, schema)
+    if len(problems):
+        first = problems.iloc[0]
+        field = str(first["field"])
+        if first["problem"] == EMPTY:
+            what = "is empty"
+        else:
+            col = next(c for c in schema if c.name == field)
+            what = f"{str(first['value'])[:80]!r} {_expectation(col)}"
         more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
-        raise DataError(f"{what}{more}", path=label, row=int(i) + 1, field=field)
+        raise DataError(f"{what}{more}", path=label, row=int(first["row"]) + 1, field=field)
     return frame
 
 
@@ -209,10 +242,23 @@ def events_from_frame(frame: pd.DataFrame, label: str = "<events>") -> gpd.GeoDa
         i = int(np.flatnonzero(dup)[0])
         raise DataError(f"duplicate event_id {table['event_id'].iloc[i]!r}", path=label, row=i + 1,
                         field="event_id")
+    return geoframe_from_table(table)
+
+
+#: What an empty whole-number column of the event schema counts as.
+EVENT_INT_DEFAULTS = {"time_precision": 1, "geo_precision": 1, "fatalities": 0}
+
+
+def geoframe_from_table(table: pd.DataFrame) -> gpd.GeoDataFrame:
+    """The canonical GeoDataFrame of a checked event table (``check_table``'s frame, no bad rows).
+
+    Empty precisions count as 1 and empty fatalities as 0 (``EVENT_INT_DEFAULTS``);
+    the index is reset; the point geometry is built from longitude and latitude.
+    """
+    table = table.copy()
     # Whole-number columns with no gaps are plain ints: simpler for everyone downstream.
-    for name in ("time_precision", "geo_precision", "fatalities"):
-        col = table[name]
-        table[name] = col.fillna({"time_precision": 1, "geo_precision": 1, "fatalities": 0}[name]).astype(int)
+    for name, default in EVENT_INT_DEFAULTS.items():
+        table[name] = table[name].fillna(default).astype(int)
     table = table.reset_index(drop=True)
     geometry = gpd.points_from_xy(table["longitude"], table["latitude"], crs=CRS)
     return gpd.GeoDataFrame(table, geometry=geometry, crs=CRS)

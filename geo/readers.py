@@ -1,0 +1,369 @@
+"""Read an analyst's own event file: ACLED, UCDP GED or the project's own format.
+
+``read_events(source)`` detects the format (GeoParquet and GeoJSON by their
+content, CSV formats by their columns), maps the rows to the canonical schema of
+``geo.events``, and checks them one by one: a bad row is rejected, never fatal,
+and listed in the ``ImportReport`` with its row number, its id and the reason. No
+row vanishes: ``accepted + rejected == rows_read``. Only a file that cannot be an
+event file at all (empty, binary, unreadable, none of the known columns) raises
+``ImportFormatError``, a ``ValueError``.
+
+Rows are numbered from 1 in the order of the file's records (the header is not a
+row; a record whose notes span several lines is one row).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import dataclasses
+import io
+import os
+import warnings as pywarnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, Union
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from .errors import DataError, ImportFormatError
+from .events import CLAIM_COLUMNS, CLAIM_SCHEMA, EMPTY, EVENT_SCHEMA, check_table, geoframe_from_table
+from .formats import (ACLED_ATTRIBUTION, FORMAT_KEYS, FORMAT_LABELS, NATIVE_ATTRIBUTION, UCDP_ATTRIBUTION,
+                      Mapped, map_acled, map_native, map_ucdp, normalise_dates, problem_frame,
+                      read_geojson_table, read_parquet_table, ucdp_claims)
+
+Source = Union[str, os.PathLike, BinaryIO, bytes]
+REJECTED_COLUMNS = ["row", "event_id", "field", "reason"]
+_MAPPERS = {"native": map_native, "acled": map_acled, "ucdp": map_ucdp}
+_ATTRIBUTIONS = {"acled": ACLED_ATTRIBUTION, "ucdp": UCDP_ATTRIBUTION, "native": NATIVE_ATTRIBUTION}
+_BAD_LINE = "\x00bad-line:"  # marks a record with more fields than the header (see _parse_csv)
+_SHOWN = 5  # rejected rows listed by str(report)
+
+
+@dataclass(frozen=True, eq=False)
+class ImportReport:
+    """What ``read_events`` did with a file.
+
+    ``rejected`` has one row per rejected data row: ``row`` (from 1), ``event_id``
+    (the canonical id, "" where the row has none), ``field`` (the file's column of
+    the first problem) and ``reason`` (every problem of the row, separated by "; ").
+    ``claims`` is in the columns of ``geo.events.CLAIM_SCHEMA``; ``attribution`` is
+    the citation the data asks for.
+    """
+
+    format: str
+    source_name: str
+    encoding: str
+    rows_read: int
+    accepted: int
+    rejected: pd.DataFrame
+    warnings: list[str] = field(default_factory=list)
+    claims: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CLAIM_COLUMNS))
+    attribution: str = NATIVE_ATTRIBUTION
+
+    @property
+    def rejected_count(self) -> int:
+        return len(self.rejected)
+
+    def __str__(self) -> str:
+        label = FORMAT_LABELS.get(self.format, self.format)
+        text = (f"{label} file {self.source_name!r} ({self.encoding}): {self.rows_read} rows read, "
+                f"{self.accepted} accepted, {self.rejected_count} rejected")
+        shown = []
+        for row in self.rejected.head(_SHOWN).itertuples(index=False):
+            ident = f" ({_id_label(self.format)} {row.event_id})" if row.event_id else ""
+            shown.append(f"row {row.row}{ident}: {row.reason}")
+        if shown:
+            more = self.rejected_count - len(shown)
+            text += ": " + "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
+        return "\n".join([text + "."] + [f"warning: {w}" for w in self.warnings])
+
+
+def _id_label(fmt: str) -> str:
+    return {"acled": "event_id_cnty", "ucdp": "id"}.get(fmt, "event_id")
+
+
+def read_events(source: Source, *, name: str | None = None) -> tuple[gpd.GeoDataFrame, ImportReport]:
+    """Read an event file in any known format; reject its bad rows, one by one.
+
+    Parameters
+    ----------
+    source
+        A path, or a binary file-like object (an upload, ``io.BytesIO``): its position
+        is restored afterwards. CSV (UTF-8, UTF-8 with BOM, CP1252 or Latin-1),
+        GeoJSON FeatureCollection or GeoParquet.
+    name
+        How messages name the file; the path, or the object's ``.name``, by default.
+
+    Returns
+    -------
+    (GeoDataFrame, ImportReport)
+        The accepted events exactly as ``geo.load_events`` returns them (canonical
+        columns first, then the file's other columns; EPSG:4326; sorted by date and
+        id), and the report.
+
+    Raises
+    ------
+    ImportFormatError
+        When the file is empty, binary or unreadable, or has none of the known
+        formats' columns; the message names the file and says what was expected.
+    DataError
+        When the path does not exist or cannot be read.
+    """
+    data, label = _read_bytes(source, name)
+    if not data[:4096].strip() and not data.strip():
+        raise ImportFormatError("empty file; expected an ACLED, UCDP GED or native event file", path=label)
+    warnings: list[str] = []
+    attribution = None
+    claims_raw = None
+    if data[:4] == b"PAR1":
+        (raw, claims_raw, attribution), encoding = read_parquet_table(data, label), "binary"
+    else:
+        if b"\x00" in data[:8192]:
+            raise ImportFormatError("binary file; expected CSV text, GeoJSON or GeoParquet (UTF-16 files: "
+                                    "save them as UTF-8)", path=label)
+        data, encoding, warnings = _decode(data)
+        if data.lstrip()[:1] == b"{":
+            raw, claims_raw, attribution = read_geojson_table(data, label)
+        else:
+            raw = _parse_csv(data, label)
+    raw, fmt = _detect(raw, label)
+    events, report = _import(raw, fmt, label, encoding, warnings, claims_raw)
+    if attribution:
+        report = dataclasses.replace(report, attribution=attribution)
+    return events, report
+
+
+def _read_bytes(source: Source, name: str | None) -> tuple[bytes, str]:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return bytes(source), name or "<bytes>"
+    if isinstance(source, (str, os.PathLike)):
+        label = name or str(source)
+        try:
+            return Path(source).read_bytes(), label
+        except FileNotFoundError:
+            raise DataError("file not found", path=label) from None
+        except OSError as exc:
+            raise DataError(f"cannot read the file ({exc.strerror or exc})", path=label) from None
+    read = getattr(source, "read", None)
+    if read is None:
+        raise TypeError(f"read_events needs a path or a binary file-like object, not {type(source).__name__}")
+    label = name or str(getattr(source, "name", None) or "<upload>")
+    start = source.tell() if getattr(source, "seekable", lambda: False)() else None
+    try:
+        data = read()
+    finally:
+        if start is not None:
+            source.seek(start)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return bytes(data), label
+
+
+def _decode(data: bytes) -> tuple[bytes, str, list[str]]:
+    """The text as UTF-8 bytes (no BOM), the encoding it was in, and a warning if not UTF-8."""
+    if data.startswith(codecs.BOM_UTF8):
+        data, encoding = data[len(codecs.BOM_UTF8):], "utf-8-sig"
+    else:
+        encoding = "utf-8"
+    try:
+        data.decode("utf-8")
+        return data, encoding, []
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.end == len(data):
+            text = data.decode("utf-8", errors="replace")
+            return text.encode("utf-8"), encoding, ["the file ends in the middle of a character (truncated?)"]
+    for candidate in ("cp1252", "latin-1"):
+        try:
+            text = data.decode(candidate)
+        except UnicodeDecodeError:
+            continue
+        return text.encode("utf-8"), candidate, [f"encoding detected as {candidate} (not UTF-8)"]
+    raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
+
+
+def _parse_csv(data: bytes, label: str) -> pd.DataFrame:
+    """Every cell as a string ("" for empty): pyarrow (fast, quoted newlines allowed), else pandas."""
+    first = data.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
+    try:
+        header = next(csv.reader([first]), [])
+    except csv.Error:  # a stray carriage return: leave it to pandas
+        header = []
+    if header and len(set(header)) == len(header):
+        try:
+            table = pacsv.read_csv(
+                io.BytesIO(data), parse_options=pacsv.ParseOptions(newlines_in_values=True),
+                convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in header},
+                                                     strings_can_be_null=False, quoted_strings_can_be_null=False))
+            if all(pa.types.is_string(t) for t in table.schema.types) and table.column_names == header:
+                return table.to_pandas()
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, pa.ArrowKeyError):
+            pass
+    try:
+        with pywarnings.catch_warnings():
+            # pandas drops the surplus fields of a too-long first record with only a warning: not here.
+            pywarnings.simplefilter("error", pd.errors.ParserWarning)
+            raw = pd.read_csv(io.BytesIO(data), engine="c", dtype=str, keep_default_na=False, encoding="utf-8",
+                              index_col=False)
+        return raw.fillna("")
+    except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
+        if "fields" not in str(exc) and "Length of header" not in str(exc):
+            raise ImportFormatError(f"not a readable CSV file ({' '.join(str(exc).split())[:200]})",
+                                    path=label) from None
+    except (pd.errors.EmptyDataError, ValueError) as exc:
+        raise ImportFormatError(f"not a readable CSV file ({' '.join(str(exc).split())[:200]})",
+                                path=label) from None
+    return _parse_ragged(data, label)
+
+
+def _parse_ragged(data: bytes, label: str) -> pd.DataFrame:
+    """Some records have more fields than the header: mark them, so they are rejected, not lost.
+
+    The rare malformed file only: Python's csv module, one record at a time.
+    """
+    try:
+        records = [r for r in csv.reader(io.StringIO(data.decode("utf-8"), newline="")) if r]
+    except csv.Error as exc:
+        raise ImportFormatError(f"not a readable CSV file ({exc})", path=label) from None
+    header, width = records[0], len(records[0])
+    body = [r + [""] * (width - len(r)) if len(r) <= width else [f"{_BAD_LINE}{len(r)}"] + [""] * (width - 1)
+            for r in records[1:]]
+    seen: dict[str, int] = {}
+    names = []
+    for name in header:  # pandas' way with repeated names: a, a.1, a.2
+        names.append(name if name not in seen else f"{name}.{seen[name]}")
+        seen[name] = seen.get(name, 0) + 1
+    return pd.DataFrame(body, columns=names, dtype=object)
+
+
+def _detect(raw: pd.DataFrame, label: str) -> tuple[pd.DataFrame, str]:
+    """The table (column names stripped and lower-cased where that keeps them unique) and its format."""
+    renamed = {c: str(c).strip().lower() for c in raw.columns}
+    if len(set(renamed.values())) == len(renamed):
+        raw = raw.rename(columns=renamed)
+    columns = set(raw.columns)
+    for fmt, keys in FORMAT_KEYS.items():
+        if set(keys) <= columns:
+            return raw, fmt
+    needs = "; ".join(f"{FORMAT_LABELS[f]} needs {', '.join(k)}" for f, k in FORMAT_KEYS.items())
+    best = max(FORMAT_KEYS, key=lambda f: len(set(FORMAT_KEYS[f]) & columns) / len(FORMAT_KEYS[f]))
+    missing = [k for k in FORMAT_KEYS[best] if k not in columns]
+    closest = (f" (closest: {FORMAT_LABELS[best]}, missing {', '.join(missing)})"
+               if len(missing) < len(FORMAT_KEYS[best]) else "")
+    found = ", ".join(map(str, list(raw.columns)[:12])) + (", ..." if len(raw.columns) > 12 else "")
+    raise ImportFormatError(f"columns ({found}) are none of the known formats{closest}: {needs}", path=label)
+
+
+def _reasons(problems: pd.DataFrame, fields: dict[str, str], schema: tuple) -> pd.DataFrame:
+    """``check_table``'s problems as the file's field and a plain reason (vectorised)."""
+    p = problems.reset_index(drop=True)
+    canon = p["field"].astype(object)
+    name = canon.map(lambda f: fields.get(f, f)).astype(object)
+    value = p["value"].astype(str).str.slice(0, 80).astype(object)
+    empty = p["problem"].eq(EMPTY)
+    reason = (name + " missing").where(empty, name + " '" + value + "' is not valid")
+    number = pd.to_numeric(value.where(~empty), errors="coerce")
+    rules = {c.name: c for c in schema}
+    for col_name, col in rules.items():
+        on = canon.eq(col_name) & ~empty
+        if not on.any():
+            continue
+        if col.kind == "date":
+            reason[on] = "date '" + value[on] + "' unparseable"
+        elif col.kind == "float":
+            ranged = on & number.notna()
+            reason[ranged] = name[ranged] + " " + value[ranged] + f" out of range {col.lo:g}..{col.hi:g}"
+            reason[on & number.isna()] = name + " '" + value + "' is not a number"
+        elif col.choices is not None:
+            reason[on] = name + " '" + value + "' not one of " + ", ".join(map(str, col.choices))
+        elif col.kind == "int":
+            reason[on] = name + " '" + value + "' is not a whole number of at least 0"
+    reason[empty & canon.eq("event_date")] = "date missing"
+    reason[empty & canon.eq("actor1")] = "no actor"
+    reason[empty & canon.eq("event_id")] = "id missing"
+    return pd.DataFrame({"row": p["row"], "field": name, "reason": reason})
+
+
+def _import(raw: pd.DataFrame, fmt: str, label: str, encoding: str, warnings: list[str],
+            claims_raw: pd.DataFrame | None) -> tuple[gpd.GeoDataFrame, ImportReport]:
+    raw = raw.reset_index(drop=True)
+    rows_read = len(raw)
+    first = raw.iloc[:, 0].astype(str) if len(raw.columns) else pd.Series([], dtype=str)
+    ragged = first.str.startswith(_BAD_LINE).to_numpy()
+    mapped: Mapped = _MAPPERS[fmt](raw)
+    warnings = warnings + mapped.warnings
+    schema = EVENT_SCHEMA + mapped.extra_schema
+    frame, problems = check_table(mapped.table, schema)
+    # The format's own problems first: they explain a field better than its mapped, empty value.
+    found = [*mapped.problems, _reasons(problems, mapped.fields, schema)]
+    ids = frame["event_id"].astype(str).str.strip().where(~ragged, "")
+    dup = (ids.duplicated(keep="first") & ids.ne("")).to_numpy()
+    if dup.any():
+        first_row = pd.Series(np.arange(rows_read) + 1, index=ids.to_numpy()).groupby(level=0).min()
+        where = ids[dup].map(first_row).astype(str)
+        found.append(problem_frame(dup, mapped.fields.get("event_id", "event_id"),
+                                   ("duplicate id '" + ids[dup] + "' (first at row " + where + ")")
+                                   .reindex(ids.index)))
+    if ragged.any():
+        width = first[ragged].str.slice(len(_BAD_LINE))
+        found = [f[~f["row"].isin(np.flatnonzero(ragged))] for f in found]
+        found.append(problem_frame(ragged, "", ("record has " + width + " fields; the header has "
+                                                + str(len(raw.columns))).reindex(first.index)))
+    rejected = _rejected(pd.concat(found, ignore_index=True), ids)
+    keep = np.ones(rows_read, dtype=bool)
+    keep[rejected["row"].to_numpy(dtype=np.int64) - 1] = False
+    accepted = frame[keep]
+    fields = mapped.fields
+    for col, default in (("fatalities", "0"), ("time_precision", "1"), ("geo_precision", "1")):
+        blank = int(accepted[col].isna().sum())
+        if blank:
+            warnings.append(f"{blank} row(s) had no {fields.get(col, col)}; counted as {default}")
+    events = geoframe_from_table(accepted)
+    for col in mapped.extra_schema:
+        events[col.name] = events[col.name].fillna(0).astype("int64")
+    events = events.sort_values(["event_date", "event_id"], ignore_index=True)
+    claims = _claims(fmt, events, claims_raw, warnings)
+    if rows_read == 0:
+        warnings.append("the file has a header but no data rows")
+    report = ImportReport(format=fmt, source_name=label, encoding=encoding, rows_read=rows_read,
+                          accepted=len(events), rejected=rejected, warnings=warnings, claims=claims,
+                          attribution=_ATTRIBUTIONS[fmt])
+    assert report.accepted + report.rejected_count == report.rows_read, "a row vanished"
+    return events, report
+
+
+def _rejected(found: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
+    """One row per rejected row: its first problem's field and all its reasons."""
+    if found.empty:
+        return pd.DataFrame({"row": pd.Series([], dtype="int64"), "event_id": pd.Series([], dtype=object),
+                             "field": pd.Series([], dtype=object), "reason": pd.Series([], dtype=object)})
+    found = found.drop_duplicates(["row", "field"], keep="first").sort_values("row", kind="stable")
+    grouped = found.groupby("row", sort=True).agg(field=("field", "first"), reason=("reason", "; ".join))
+    rows = grouped.index.to_numpy(dtype=np.int64)
+    return pd.DataFrame({"row": rows + 1, "event_id": ids.to_numpy(dtype=object)[rows],
+                         "field": grouped["field"].to_numpy(dtype=object),
+                         "reason": grouped["reason"].to_numpy(dtype=object)})
+
+
+def _claims(fmt: str, events: gpd.GeoDataFrame, claims_raw: pd.DataFrame | None,
+            warnings: list[str]) -> pd.DataFrame:
+    if fmt == "ucdp":
+        return ucdp_claims(events)
+    empty = check_table(pd.DataFrame({c: pd.Series([], dtype=object) for c in CLAIM_COLUMNS}), CLAIM_SCHEMA)[0]
+    if claims_raw is None or claims_raw.empty:
+        return empty
+    claims_raw = claims_raw.reset_index(drop=True)
+    if "claim_date" in claims_raw.columns:
+        claims_raw["claim_date"] = normalise_dates(claims_raw["claim_date"])
+    claims, problems = check_table(claims_raw, CLAIM_SCHEMA)
+    bad = np.zeros(len(claims), dtype=bool)
+    bad[problems["row"].to_numpy(dtype=np.int64)] = True
+    orphan = ~claims["event_id"].isin(events["event_id"]).to_numpy()
+    if (bad | orphan).any():
+        warnings.append(f"{int(bad.sum())} claim(s) invalid and {int((orphan & ~bad).sum())} about no accepted "
+                        "event: left out")
+    return claims[~(bad | orphan)].reset_index(drop=True)
