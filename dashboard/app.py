@@ -29,6 +29,7 @@ import streamlit as st  # noqa: E402
 from streamlit_folium import st_folium  # noqa: E402
 
 import geo  # noqa: E402
+import geo.snapshots  # noqa: E402
 from geo.layers import LAYER_ORDER, LAYERS  # noqa: E402
 from geo.maps import BASEMAPS, figure_label  # noqa: E402
 
@@ -303,12 +304,45 @@ def timeline_chart(shown: pd.DataFrame) -> None:
     st.altair_chart(chart, width="stretch")
 
 
+DOWNLOADS = {
+    "png": "Map picture (PNG)", "html": "Interactive map (HTML, works offline)", "pdf": "Map (PDF)",
+    "svg": "Map (SVG)", "csv": "Events (CSV)", "geojson": "Events with claims (GeoJSON)",
+    "kml": "Events (KML, Google Earth)", "parquet": "Events (GeoParquet)", "claims_csv": "Claims (CSV)",
+}
+
+
+def downloads(view: geo.View, events, claims, layers, base: str, attribution: str | None) -> None:
+    """One button per output; each file is made from exactly this view, only when clicked."""
+    st.subheader("Download this view")
+    st.caption("Each file carries the filters, the share link and whose data it is. Files are made when you "
+               "click, from exactly what the map shows.")
+
+    def make(fmt: str):
+        return lambda: geo.snapshots.render(view, fmt, events, claims, layers, base_url=base,
+                                            attribution=attribution)
+
+    cols = st.columns(3)
+    for i, (fmt, label) in enumerate(DOWNLOADS.items()):
+        cols[i % 3].download_button(
+            label, data=make(fmt), file_name=geo.snapshots.output_name(fmt, view),
+            mime=geo.snapshots.OUTPUTS[fmt][1], key=f"download_{fmt}", icon=":material/download:",
+            on_click="ignore",
+        )
+
+
 def events_table(shown: pd.DataFrame, claims: pd.DataFrame) -> None:
     per_event = claims.groupby("event_id").size() if not claims.empty else pd.Series(dtype=int)
     table = pd.DataFrame(shown.drop(columns="geometry"))
     table["claims"] = table["event_id"].map(per_event).fillna(0).astype(int)
     table["event_date"] = table["event_date"].dt.date
     st.dataframe(table[[c for c in TABLE_COLUMNS if c in table]], hide_index=True, width="stretch")
+
+
+def app_url() -> str:
+    try:
+        return (st.context.url or "").split("?", 1)[0]
+    except Exception:  # no browser behind this run (tests)
+        return ""
 
 
 def share(view: geo.View) -> None:
@@ -318,14 +352,9 @@ def share(view: geo.View) -> None:
     wanted = {k: (v if isinstance(v, list) else [v]) for k, v in query.items()}
     if current != wanted:
         st.query_params.from_dict(query)
-    base = ""
-    try:
-        base = st.context.url or ""
-    except Exception:  # no browser behind this run (tests)
-        base = ""
     with st.expander("Share this view", icon="🔗"):
         st.caption("The address bar always holds this link. Copy it with the button at the right of the box.")
-        st.code(geo.view_to_link(view, base), language=None, wrap_lines=True)
+        st.code(geo.view_to_link(view, app_url()), language=None, wrap_lines=True)
 
 
 def about(events_path: str | None) -> None:
@@ -382,6 +411,7 @@ def main() -> None:
     selected_event(events, claims, view.selected)
     timeline_chart(shown)
     share(view)
+    downloads(view, events, claims, layers, app_url(), None)
     events_table(shown, claims)
     about(events_path)
 

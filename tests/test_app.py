@@ -176,3 +176,12 @@ def test_selected_event_shows_the_claims_side_by_side(monkeypatch, claims):
     claims_table = next(t for t in tables if "claimant" in t.columns)
     assert len(claims_table) == (claims["event_id"] == "MLI-2024-07-25-TIN").sum()
     assert {"CSP-DPA", "JNIM", "The New York Times"} <= set(claims_table["claimant"])
+
+
+def test_download_buttons_for_every_output(monkeypatch):
+    at = run_app(monkeypatch)
+    buttons = at.get("download_button")
+    assert len(buttons) == 9
+    labels = " ".join(b.proto.label for b in buttons)
+    for word in ("PNG", "HTML", "CSV", "GeoJSON", "KML", "GeoParquet", "Claims"):
+        assert word in labels

@@ -292,3 +292,30 @@ def test_time_player_steps_the_map_through_months(page, dashboard, events):
     while frame.locator("path.event-marker").count() != len(shown) and time.time() < deadline:
         page.wait_for_timeout(250)
     assert frame.locator("path.event-marker").count() == len(shown)
+
+
+def test_downloads_are_made_from_the_current_view(page, dashboard, events):
+    import io
+
+    from PIL import Image
+
+    import geo
+
+    frame, _ = open_map(page, dashboard + "/?actor=Wagner+Group&color=side",
+                        len(geo.filter_events(events, geo.EventFilter(actors=["Wagner Group"]))))
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="Map picture (PNG)").click()
+    png = info.value
+    assert png.suggested_filename.endswith(".png")
+    data = open(png.path(), "rb").read()
+    image = Image.open(io.BytesIO(data))
+    assert image.width >= 1600
+    link = image.text.get("Link", "")
+    assert "actor=Wagner+Group" in link and "color=side" in link
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="Events with claims (GeoJSON)").click()
+    import json
+
+    fc = json.loads(open(info.value.path(), encoding="utf-8").read())
+    wagner = geo.filter_events(events, geo.EventFilter(actors=["Wagner Group"]))
+    assert {f["properties"]["event_id"] for f in fc["features"]} == set(wagner["event_id"])
