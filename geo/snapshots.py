@@ -1,20 +1,10 @@
-"""Snapshots of a view: a static map (PNG, SVG or PDF) and a standalone HTML map.
+"""Snapshots of a view: a static map (PNG, SVG or PDF) and a standalone HTML map,
+and ``render``, the one function that makes any output of a view.
 
-Both say by themselves what they show and whose data it is: title, filter
-summary, event count and fatalities, attribution (Natural Earth and the events'
-source), generation date and the share link.
-
-The static map is drawn offline with matplotlib over the Natural Earth layers, in
-Web Mercator (EPSG:3857) like the web map. Its extent is what the dashboard's map
-shows for the view: the area a Leaflet map of ``VIEWPORT`` CSS pixels (the
-dashboard's map size) covers at ``view.zoom`` around ``view.center``. A larger
-``width_px`` gives a sharper picture of the same area, not a wider one: every
-length drawn (markers, lines, text) is in CSS pixels scaled by
-``width_px / VIEWPORT[0]``, as on a high-density screen. ``snapshot_frame`` gives
-the extent and the lat/lon → pixel transform.
-
-Only matplotlib's object API is used (``Figure`` + ``FigureCanvasAgg``, never
-pyplot), so rendering is safe in Streamlit's threads.
+Both snapshots say by themselves what they show and whose data it is: title,
+filter summary, event count and fatalities, attribution (Natural Earth and the
+events' source), generation date and the share link (``geo.captions``). The
+static map is drawn by ``geo.staticmap``; the data exports are ``geo.exports``.
 
 ``render(view, fmt, events, ...)`` makes any output for a view; the dashboard's
 download buttons and ``python -m geo snapshot`` both call it.
@@ -22,47 +12,24 @@ download buttons and ``python -m geo snapshot`` both call it.
 
 from __future__ import annotations
 
-import datetime as dt
-import io
-import math
-import re
-import textwrap
 from collections.abc import Mapping
-from dataclasses import dataclass
-from urllib.parse import urlencode
 
 import geopandas as gpd
-import matplotlib
-import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import to_rgba
-from matplotlib.figure import Figure
-from matplotlib.offsetbox import AnchoredOffsetbox, DrawingArea, HPacker, TextArea, VPacker
-from matplotlib.patches import Circle, Rectangle
-from PIL import Image
-from PIL.PngImagePlugin import PngInfo
 
-from .analysis import by_region, claim_ranges, event_figures
+from .captions import DEFAULT_TITLE, EVENTS_ATTRIBUTION, SOFTWARE, SnapshotText, clean_text, snapshot_text, utc
 from .exports import EXPORT_FORMATS, export_claims, export_events
 from .filters import filter_events
-from .layers import LAYER_ORDER, LAYERS, NATURAL_EARTH_ATTRIBUTION, load_layers
-from .maps import build_map, figure_label
-from .overlays import CHOROPLETH_COLORS, MAX_RINGS, UNCERTAINTY_M, border_zone
-from .styles import actor_side, esc, event_color, legend_items, marker_radius, safe_link
-from .view import View, view_to_link, view_to_query
+from .layers import load_layers
+from .maps import build_map
+from .staticmap import IMAGE_FORMATS, VIEWPORT, MapFrame, mercator, snapshot_frame, snapshot_png, view_extent
+from .styles import esc, safe_link
+from .view import View
 
-DEFAULT_TITLE = "Conflict events — northern Mali"
-#: The attribution of the curated events shipped in data/events.csv.
-EVENTS_ATTRIBUTION = "Events: curated from public reporting by the project (CC BY 4.0)"
-SOFTWARE = f"geo conflict-mapping dashboard (matplotlib {matplotlib.__version__})"
-#: The dashboard's map in CSS pixels (st_folium height 620 in the wide layout): the area a snapshot shows.
-VIEWPORT = (1000, 620)
-#: Leaflet's look: the map background (sea / no data), marker fill opacity.
-BACKGROUND = "#d7e3ec"
-MARKER_FILL_OPACITY = 0.8
-EARTH_RADIUS = 6378137.0  # EPSG:3857's sphere
-IMAGE_FORMATS = ("png", "svg", "pdf")
+__all__ = ["DEFAULT_TITLE", "EVENTS_ATTRIBUTION", "IMAGE_FORMATS", "OUTPUTS", "SOFTWARE", "SUFFIXES", "VIEWPORT",
+           "MapFrame", "SnapshotText", "clean_text", "mercator", "output_name", "render", "snapshot_frame",
+           "snapshot_html", "snapshot_png", "snapshot_text", "view_extent"]
+
 #: Every output of ``render``: format -> (file suffix, media type).
 OUTPUTS: dict[str, tuple[str, str]] = {
     "png": (".png", "image/png"),
@@ -74,384 +41,6 @@ OUTPUTS: dict[str, tuple[str, str]] = {
 }
 #: File suffix -> output, for the command line (".csv" is the events).
 SUFFIXES: dict[str, str] = {suffix: fmt for fmt, (suffix, _) in OUTPUTS.items() if fmt != "claims_csv"}
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
-_PAD, _TITLE_PX, _LINE_PX, _SMALL_PX = 12, 20, 12, 10  # CSS px
-
-
-def clean_text(text) -> str:
-    """Text fit to draw or to store as metadata: control characters become a space."""
-    return _CONTROL.sub(" ", "" if text is None else str(text)).strip()
-
-
-def _utc(generated) -> dt.datetime:
-    if generated is None:
-        return dt.datetime.now(dt.timezone.utc)
-    if isinstance(generated, str):
-        generated = dt.datetime.fromisoformat(generated)
-    if isinstance(generated, dt.datetime):
-        return generated.astimezone(dt.timezone.utc) if generated.tzinfo else generated.replace(
-            tzinfo=dt.timezone.utc)
-    return dt.datetime.combine(generated, dt.time(), tzinfo=dt.timezone.utc)
-
-
-@dataclass(frozen=True)
-class SnapshotText:
-    """What a snapshot says about itself, as plain text."""
-
-    title: str
-    filters: list[str]
-    counts: str
-    attribution: list[str]  # Natural Earth's, then the events'
-    generated: str
-    query: str  # the share link's query string (``urlencode(view_to_query(view), doseq=True)``)
-    link: str  # the share link (``base_url`` + "?" + query)
-
-
-def snapshot_text(events: pd.DataFrame, view: View, *, title=None, attribution=None, generated=None,
-                  base_url: str = "") -> SnapshotText:
-    """The title, filter summary, counts, attribution, date and link of a snapshot of ``events``."""
-    n, dead = len(events), int(events["fatalities"].sum()) if len(events) else 0
-    mode = "event type" if view.color_by == "event_type" else "initiator's side"
-    counts = (f"{n:,} event{'s' * (n != 1)} · {dead:,} fatalities (conservative counts) · "
-              f"coloured by {mode} · circle area ∝ {figure_label(view.figure)} · outlined: with claims, "
-              "dashed: claims disagree")
-    own = attribution or getattr(events, "attrs", {}).get("attribution") or EVENTS_ATTRIBUTION
-    return SnapshotText(
-        title=clean_text(title) or DEFAULT_TITLE,
-        filters=[clean_text(line) for line in view.filter.describe()],
-        counts=counts,
-        attribution=[NATURAL_EARTH_ATTRIBUTION, clean_text(own)],
-        generated=_utc(generated).strftime("%Y-%m-%d %H:%M UTC"),
-        query=urlencode(view_to_query(view), doseq=True),
-        link=view_to_link(view, base_url) if view_to_query(view) else "(the default view)",
-    )
-
-
-# --- the static map -------------------------------------------------------------------------------
-
-def mercator(lat, lon):
-    """EPSG:3857 metres of WGS84 degrees (arrays or scalars); latitude clamped to ±85.06°."""
-    lat = np.clip(np.asarray(lat, dtype=float), -85.0511, 85.0511)
-    x = EARTH_RADIUS * np.radians(np.asarray(lon, dtype=float))
-    y = EARTH_RADIUS * np.log(np.tan(np.pi / 4 + np.radians(lat) / 2))
-    return x, y
-
-
-@dataclass(frozen=True)
-class MapFrame:
-    """Where the map lies in a static snapshot and what it covers.
-
-    Pixels count from the image's top-left corner; the map spans the whole width,
-    from ``top`` to ``top + map_height`` px. ``extent`` is (xmin, xmax, ymin, ymax)
-    in EPSG:3857 metres; ``scale`` is image pixels per CSS pixel of the web map.
-    """
-
-    width: int
-    height: int
-    dpi: float
-    top: int
-    map_height: int
-    extent: tuple[float, float, float, float]
-    scale: float
-
-    def pixel(self, lat, lon) -> tuple[float, float]:
-        """The image pixel (x, y) where a WGS84 point is drawn."""
-        x, y = mercator(lat, lon)
-        xmin, xmax, ymin, ymax = self.extent
-        return (float((x - xmin) / (xmax - xmin) * self.width),
-                float(self.top + (ymax - y) / (ymax - ymin) * self.map_height))
-
-    def points(self, css_px: float) -> float:
-        """Typographic points of a length in CSS pixels (fonts, line widths, markers)."""
-        return css_px * self.scale * 72.0 / self.dpi
-
-
-def view_extent(view: View, size: tuple[float, float] = VIEWPORT) -> tuple[float, float, float, float]:
-    """The EPSG:3857 box (xmin, xmax, ymin, ymax) a Leaflet map of ``size`` CSS px shows for the view."""
-    res = 2 * math.pi * EARTH_RADIUS / (256 * 2 ** view.zoom)  # metres per CSS pixel
-    cx, cy = (float(v) for v in mercator(*view.center))
-    w, h = size
-    return (cx - w / 2 * res, cx + w / 2 * res, cy - h / 2 * res, cy + h / 2 * res)
-
-
-def _wrap(lines: list[str], font_px: float, limit: int) -> list[str]:
-    chars = max(int((VIEWPORT[0] - 2 * _PAD) / (0.58 * font_px)), 20)
-    out = [part for line in lines for part in (textwrap.wrap(line, chars) or [""])]
-    return out if len(out) <= limit else out[: limit - 1] + [out[limit - 1][: chars - 1] + "…"]
-
-
-def _layout(text: SnapshotText, view: View, width_px: int, dpi: float):
-    header = _wrap([" · ".join(text.filters)], _LINE_PX, 4) + [text.counts]
-    header = _wrap(header, _LINE_PX, 6)
-    footer = _wrap(text.attribution + [f"Generated {text.generated} · Link: {text.link}"], _SMALL_PX, 6)
-    scale = width_px / VIEWPORT[0]
-    top = round((_PAD + _TITLE_PX * 1.3 + _LINE_PX * 1.4 * len(header) + _PAD / 2) * scale)
-    map_h = round(VIEWPORT[1] * scale)
-    bottom = round((_PAD / 2 + _SMALL_PX * 1.45 * len(footer) + _PAD / 2) * scale)
-    frame = MapFrame(width_px, top + map_h + bottom, float(dpi), top, map_h, view_extent(view), scale)
-    return frame, header, footer
-
-
-def snapshot_frame(events: pd.DataFrame, view: View, *, width_px: int = 1600, dpi: float = 150, title=None,
-                   attribution=None, generated=None, base_url: str = "") -> MapFrame:
-    """The frame ``snapshot_png`` draws with the same arguments (for locating points in the image)."""
-    text = snapshot_text(events, view, title=title, attribution=attribution, generated=generated,
-                         base_url=base_url)
-    return _layout(text, view, int(width_px), dpi)[0]
-
-
-def _dashes(style: dict, weight: float):
-    if not style.get("dashArray"):
-        return "solid"
-    return (0, tuple(float(d) / weight for d in str(style["dashArray"]).replace(",", " ").split()))
-
-
-def _draw_layers(ax, layers: Mapping[str, gpd.GeoDataFrame], view: View, frame: MapFrame) -> None:
-    for z, key in enumerate(LAYER_ORDER):
-        if key not in layers or key in view.hidden_layers:
-            continue
-        style = LAYERS[key].style
-        gdf = layers[key]
-        if gdf.empty:
-            continue
-        gdf = gdf.set_crs("EPSG:4326", allow_override=gdf.crs is None).to_crs("EPSG:3857")
-        weight = float(style.get("weight", 3))
-        edge = to_rgba(style.get("color", "#3388ff"), style.get("opacity", 1.0))
-        common = dict(ax=ax, linewidth=frame.points(weight), linestyle=_dashes(style, weight),
-                      zorder=1 + z, aspect=None)
-        polygons = gdf[gdf.geom_type.isin(["Polygon", "MultiPolygon"])]
-        lines = gdf[~gdf.geom_type.isin(["Polygon", "MultiPolygon", "Point", "MultiPoint"])]
-        if len(polygons):
-            fill = to_rgba(style.get("fillColor", style.get("color", "#3388ff")), style.get("fillOpacity", 0.2))
-            polygons.plot(facecolor=fill, edgecolor=edge, **common)
-        if len(lines):
-            lines.plot(color=[edge], **common)
-
-
-def _region_colors(values: pd.Series) -> list[str]:
-    """The web map's choropleth classes (geo.overlays.region_layer): up to five quantile classes."""
-    positive = values[values > 0]
-    bounds = sorted({int(-(-positive.quantile(q) // 1)) for q in (0.2, 0.4, 0.6, 0.8, 1.0)}) if len(positive) else []
-    out = []
-    for v in values:
-        i = next((i for i, upper in enumerate(bounds) if v <= upper), len(CHOROPLETH_COLORS) - 1)
-        out.append("#ffffff" if v <= 0 else CHOROPLETH_COLORS[min(i, len(CHOROPLETH_COLORS) - 1)])
-    return out
-
-
-def _draw_overlays(ax, events, layers, view: View, frame: MapFrame) -> None:
-    """Region shading, the border zone and the uncertainty rings, as the web map draws them."""
-    pt = frame.points
-    if view.shade_regions and "admin1" in layers:
-        regions = by_region(events, layers).to_crs("EPSG:3857")
-        regions.plot(ax=ax, facecolor=[to_rgba(c, 0.55) for c in _region_colors(regions["events"])],
-                     edgecolor="#555555", linewidth=pt(1), zorder=6, aspect=None)
-    km = view.filter.max_border_km
-    if km is not None and "algeria_border" in layers:
-        border_zone(layers, km).to_crs("EPSG:3857").plot(
-            ax=ax, facecolor=to_rgba("#c0392b", 0.08), edgecolor="#c0392b", linewidth=pt(1),
-            linestyle=(0, (2, 4)), zorder=7, aspect=None)
-    approx = events[events["geo_precision"].isin(list(UNCERTAINTY_M))]
-    if 0 < len(approx) <= MAX_RINGS:
-        x, y = mercator(approx["latitude"], approx["longitude"])
-        for xi, yi, lat, prec in zip(x, y, approx["latitude"], approx["geo_precision"]):
-            # metres on the ground are 1/cos(lat) times longer in Web Mercator
-            r = UNCERTAINTY_M[int(prec)] / math.cos(math.radians(float(lat)))
-            ax.add_patch(Circle((xi, yi), r, fill=False, edgecolor="#555555", linewidth=pt(1),
-                                linestyle=(0, (3, 3)), zorder=8))
-
-
-def _draw_events(ax, events, view, claims, frame: MapFrame) -> tuple[set[str], int]:
-    """The markers, largest first, styled as geo.maps.events_geojson styles them; the selected one ringed."""
-    pt = frame.points
-    events = events.assign(_size=event_figures(events, claims, view.figure))
-    events = events.sort_values(["_size", "event_date"], ascending=[False, True], kind="stable")
-    if view.color_by == "side":
-        present = {actor_side(a) for a in events["actor1"].astype(str)}
-    else:
-        present = set(events["event_type"].astype(str))
-    claimed = np.zeros(len(events), dtype=bool)
-    disputed = np.zeros(len(events), dtype=bool)
-    if claims is not None and len(claims):
-        ranges = claim_ranges(claims)
-        claimed = events["event_id"].isin(ranges.index).to_numpy()
-        disputed = events["event_id"].isin(ranges.index[ranges["disputed"]]).to_numpy()
-    if len(events):
-        x, y = mercator(events["latitude"], events["longitude"])
-        colors = [event_color(r, view.color_by) for r in events[["actor1", "event_type"]].to_dict("records")]
-        size = (2 * pt(1) * np.array([marker_radius(f) for f in events["_size"]])) ** 2
-        fill = [to_rgba(c, MARKER_FILL_OPACITY) for c in colors]
-        plain = ~disputed
-        ax.scatter(x[plain], y[plain], s=size[plain], zorder=10, facecolors=[f for f, p in zip(fill, plain) if p],
-                   edgecolors=np.where(claimed[plain, None], to_rgba("#222222"), to_rgba("#ffffff")),
-                   linewidths=np.where(claimed[plain], pt(2), pt(1)))
-        if disputed.any():  # a dashed black outline (dashArray "4 3" at weight 2.5)
-            ax.scatter(x[disputed], y[disputed], s=size[disputed], zorder=10, edgecolors="#000000",
-                       facecolors=[f for f, d in zip(fill, disputed) if d], linewidths=pt(2.5),
-                       linestyles=[(0, (4 / 2.5, 3 / 2.5))])
-    sel = events[events["event_id"] == view.selected] if view.selected else events.iloc[:0]
-    if len(sel):
-        ev = sel.iloc[0]
-        x, y = mercator(ev["latitude"], ev["longitude"])
-        d = 2 * pt(marker_radius(ev["_size"]) + 5)
-        for color, width in (("#ffffff", 5), ("#000000", 2.5)):
-            ax.scatter([x], [y], s=d ** 2, facecolors="none", edgecolors=color, linewidths=pt(width), zorder=11)
-        label = f"{clean_text(ev['location'])} · {pd.Timestamp(ev['event_date']):%-d %b %Y}"
-        ax.annotate(label, (float(x), float(y)), xytext=(d / 2 + pt(4), d / 2), textcoords="offset points",
-                    fontsize=pt(13), fontweight="bold", zorder=12, parse_math=False,
-                    bbox=dict(boxstyle="round,pad=0.3", facecolor="white", edgecolor="#333333", alpha=0.92))
-    return present, int(disputed.sum())
-
-
-def _legend(ax, view: View, present: set[str], disputed: int, frame: MapFrame) -> None:
-    """The web map's legend: a dot per category present, then circles of the size key."""
-    pt, font = frame.points, frame.points(12)
-    text = lambda s, **kw: TextArea(s, textprops=dict(fontsize=font, parse_math=False, **kw))  # noqa: E731
-
-    def dot(radius: float, color, edge: str, width: float, style="solid") -> DrawingArea:
-        box = DrawingArea(2 * pt(radius) + pt(3), 2 * pt(radius) + pt(3))
-        box.add_artist(Circle((pt(radius) + pt(1.5), pt(radius) + pt(1.5)), pt(radius), facecolor=color,
-                              edgecolor=edge, linewidth=pt(width), linestyle=style))
-        return box
-
-    head = "Event type" if view.color_by == "event_type" else "Initiator's side"
-    rows = [text(head, fontweight="bold")]
-    for label, color in legend_items(view.color_by, present):
-        rows.append(HPacker(children=[dot(5.5, color, "#333333", 1), text(label)], align="center", pad=0,
-                            sep=pt(5)))
-    if disputed:
-        rows.append(HPacker(children=[dot(5.5, "#ffffff", "#000000", 2, (0, (2, 1.5))),
-                                      text(f"claims disagree ({disputed:,})")], align="center", pad=0, sep=pt(5)))
-    rows.append(text(f"Circle area ∝ {figure_label(view.figure)}:", color="#555555"))
-    sizes = []
-    for f in (0, 10, 50, 100):
-        sizes += [dot(marker_radius(f), to_rgba("#9a9a9a", MARKER_FILL_OPACITY), "#ffffff", 1), text(f"{f:,}")]
-    rows.append(HPacker(children=sizes, align="center", pad=0, sep=pt(4)))
-    box = AnchoredOffsetbox(loc="lower right", child=VPacker(children=rows, align="left", pad=0, sep=pt(4)),
-                            pad=0.5, borderpad=0.6, frameon=True)
-    box.patch.set(facecolor=(1, 1, 1, 0.92), edgecolor="#999999", linewidth=pt(1))
-    box.set_zorder(20)
-    ax.add_artist(box)
-
-
-def _nice(value: float) -> float:
-    exp = 10 ** math.floor(math.log10(value))
-    return max(m * exp for m in (1, 2, 5, 10) if m * exp <= value)
-
-
-def _scale_bar(ax, frame: MapFrame) -> None:
-    """A scale bar in km, true at its own latitude (Mercator's scale changes with latitude)."""
-    xmin, xmax, ymin, ymax = frame.extent
-    per_css = (xmax - xmin) / VIEWPORT[0]
-    x0, y0 = xmin + 14 * per_css, ymin + 18 * per_css
-    lat = math.degrees(math.atan(math.sinh(y0 / EARTH_RADIUS)))
-    km = _nice(130 * per_css * math.cos(math.radians(lat)) / 1000)
-    length = km * 1000 / math.cos(math.radians(lat))
-    ax.add_patch(Rectangle((x0 - 6 * per_css, y0 - 8 * per_css), length + 12 * per_css, 30 * per_css,
-                           facecolor=(1, 1, 1, 0.85), edgecolor="#777777", linewidth=frame.points(1), zorder=20))
-    tick = 6 * per_css
-    ax.plot([x0, x0, x0 + length, x0 + length], [y0 + tick, y0, y0, y0 + tick], color="#222222",
-            linewidth=frame.points(2), zorder=21, solid_joinstyle="miter")
-    label = f"{km:,.0f} km" if km >= 1 else f"{km * 1000:,.0f} m"
-    ax.text(x0 + length / 2, y0 + 4 * per_css, label, ha="center", va="bottom", fontsize=frame.points(11),
-            zorder=21, parse_math=False)
-
-
-def _figure(events, layers, view, claims, text: SnapshotText, width_px: int, dpi: float):
-    frame, header, footer = _layout(text, view, width_px, dpi)
-    # a hair over the exact size so that rounding down in the renderer still gives width_px
-    # no Agg canvas until everything is placed: geopandas asks for a redraw after each layer
-    fig = Figure(figsize=((frame.width + 0.01) / dpi, (frame.height + 0.01) / dpi), dpi=dpi, facecolor="white")
-    W, H = frame.width, frame.height
-    ax = fig.add_axes((0, 1 - (frame.top + frame.map_height) / H, 1, frame.map_height / H))
-    ax.set_facecolor(BACKGROUND)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for spine in ax.spines.values():
-        spine.set_edgecolor("#999999")
-    _draw_layers(ax, layers, view, frame)
-    _draw_overlays(ax, events, layers, view, frame)
-    present, disputed = _draw_events(ax, events, view, claims, frame)
-    xmin, xmax, ymin, ymax = frame.extent
-    ax.set_xlim(xmin, xmax)
-    ax.set_ylim(ymin, ymax)
-    ax.set_aspect("auto")
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    if len(present):
-        _legend(ax, view, present, disputed, frame)
-    else:
-        ax.text(0.5, 0.5, "No events match the filter", transform=ax.transAxes, ha="center", va="center",
-                fontsize=frame.points(16), color="#444444", zorder=20)
-    _scale_bar(ax, frame)
-
-    def put(y_css: float, line: str, size: float, **kw) -> None:
-        fig.text(_PAD * frame.scale / W, 1 - y_css * frame.scale / H, line, fontsize=frame.points(size),
-                 va="top", ha="left", parse_math=False, **kw)
-
-    put(_PAD, text.title, _TITLE_PX, fontweight="bold")
-    y = _PAD + _TITLE_PX * 1.3
-    for line in header:
-        put(y, line, _LINE_PX, color="#222222")
-        y += _LINE_PX * 1.4
-    y = (frame.top + frame.map_height) / frame.scale + _PAD / 2
-    for line in footer:
-        put(y, line, _SMALL_PX, color="#444444")
-        y += _SMALL_PX * 1.45
-    FigureCanvasAgg(fig)
-    return fig, frame
-
-
-def snapshot_png(events: pd.DataFrame, layers: Mapping[str, gpd.GeoDataFrame], view: View, *,
-                 claims: pd.DataFrame | None = None, width_px: int = 1600, dpi: float = 150, title=None,
-                 attribution=None, generated=None, fmt: str = "png", base_url: str = "") -> bytes:
-    """A static, report-ready map of ``events`` in ``view``: PNG bytes (or SVG/PDF with ``fmt``).
-
-    Drawn offline over the boundary ``layers`` with the web map's colours and
-    sizes, ``width_px`` pixels wide exactly (at ``dpi``; the height follows from
-    the view's aspect and the text). It carries a title, the filter summary, the
-    event count and fatalities, a legend of the categories present with a size
-    key, a scale bar, the attribution (Natural Earth; ``attribution`` or the
-    curated data's) and the generation date (UTC, now by default). The selected
-    event is ringed and labelled. ``events`` are drawn as given: filter them first
-    (``render`` does). PNG text metadata: Title, Link (the view's query string),
-    Attribution, Description, Software, Creation Time; SVG and PDF carry the same
-    in their own metadata fields.
-    """
-    if fmt not in IMAGE_FORMATS:
-        raise ValueError(f"fmt must be one of {IMAGE_FORMATS}, not {fmt!r}")
-    width_px, generated = int(width_px), _utc(generated)
-    if not 200 <= width_px <= 12000 or not 20 <= float(dpi) <= 1200:
-        raise ValueError(f"width_px {width_px} or dpi {dpi} out of range (200–12000 px, 20–1200 dpi)")
-    text = snapshot_text(events, view, title=title, attribution=attribution, generated=generated,
-                         base_url=base_url)
-    fig, frame = _figure(events, layers, view, claims, text, width_px, float(dpi))
-    attribution_text = " ".join(text.attribution)
-    description = f"{' · '.join(text.filters)} · {text.counts}"
-    out = io.BytesIO()
-    if fmt == "svg":
-        fig.savefig(out, format="svg", metadata={"Title": text.title, "Source": text.query, "Rights": attribution_text,
-                                                 "Description": description, "Creator": SOFTWARE,
-                                                 "Date": _utc(generated).isoformat()})
-        return out.getvalue()
-    if fmt == "pdf":
-        fig.savefig(out, format="pdf", metadata={"Title": text.title, "Subject": f"Link: ?{text.query} · {description}",
-                                                 "Keywords": attribution_text, "Creator": SOFTWARE,
-                                                 "CreationDate": _utc(generated)})
-        return out.getvalue()
-    canvas = fig.canvas
-    canvas.draw()
-    image = Image.fromarray(np.ascontiguousarray(np.asarray(canvas.buffer_rgba())[:, :, :3]), "RGB")
-    if image.width != width_px:  # never expected; the exact width is a promise
-        image = image.resize((width_px, round(image.height * width_px / image.width)), Image.LANCZOS)
-    info = PngInfo()
-    for key, value in (("Title", text.title), ("Link", text.query), ("Attribution", attribution_text),
-                       ("Description", description), ("Software", SOFTWARE),
-                       ("Creation Time", text.generated)):
-        info.add_text(key, clean_text(value))
-    image.save(out, format="PNG", pnginfo=info, dpi=(dpi, dpi), compress_level=6)
-    return out.getvalue()
 
 
 # --- the standalone HTML --------------------------------------------------------------------------
@@ -536,4 +125,4 @@ def output_name(fmt: str, view: View | None = None, generated=None) -> str:
     """A file name for a download: ``conflict-map-YYYYMMDD-HHMM`` + the format's suffix."""
     stem = "conflict-claims" if fmt == "claims_csv" else (
         "conflict-events" if fmt in EXPORT_FORMATS else "conflict-map")
-    return f"{stem}-{_utc(generated):%Y%m%d-%H%M}{OUTPUTS[fmt][0]}"
+    return f"{stem}-{utc(generated):%Y%m%d-%H%M}{OUTPUTS[fmt][0]}"

@@ -15,7 +15,6 @@ from PIL import Image
 
 import geo
 from geo.assets import external_urls
-from geo.layers import NATURAL_EARTH_ATTRIBUTION
 from geo.snapshots import (DEFAULT_TITLE, EVENTS_ATTRIBUTION, VIEWPORT, mercator, render, snapshot_frame,
                            snapshot_html, snapshot_png, view_extent)
 
@@ -326,3 +325,17 @@ def test_hostile_text_fires_no_script_in_the_html(browser, small_events, small_c
         assert pg.external == []
     finally:
         context.close()
+
+
+def test_overlays_of_the_view_reach_both_snapshots(events, claims, layers):
+    view, warnings = geo.view_from_query("?fig=highest&shade=regions&border=200",
+                                         vocabulary=geo.Vocabulary.of(events, claims))
+    assert warnings == [] and view.shade_regions and view.filter.max_border_km == 200
+    plain = decode(render(geo.View(filter=view.filter), "png", events, claims, layers, generated=WHEN))
+    im = decode(render(view, "png", events, claims, layers, generated=WHEN))
+    assert im.text["Link"] == "border=200&fig=highest&shade=regions"
+    assert "Within 200 km of the Algeria border" in im.text["Description"]
+    assert "highest claimed fatalities" in im.text["Description"]
+    assert im.size == plain.size and im.tobytes() != plain.tobytes()  # the shading and sizes are drawn
+    page = render(view, "html", events, claims, layers, generated=WHEN)
+    assert "Within 200 km of the Algeria border" in page and "Regions by events" in page

@@ -1,0 +1,75 @@
+"""What a snapshot says about itself: title, filter summary, counts, attribution, date, link.
+
+Shared by the static map (``geo.staticmap``) and the standalone HTML map
+(``geo.snapshots``), so that both say the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import matplotlib
+import pandas as pd
+
+from .layers import NATURAL_EARTH_ATTRIBUTION
+from .maps import figure_label
+from .view import View, view_to_link, view_to_query
+
+DEFAULT_TITLE = "Conflict events — northern Mali"
+#: The attribution of the curated events shipped in data/events.csv.
+EVENTS_ATTRIBUTION = "Events: curated from public reporting by the project (CC BY 4.0)"
+SOFTWARE = f"geo conflict-mapping dashboard (matplotlib {matplotlib.__version__})"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def clean_text(text) -> str:
+    """Text fit to draw or to store as metadata: control characters become a space."""
+    return _CONTROL.sub(" ", "" if text is None else str(text)).strip()
+
+
+def utc(generated) -> dt.datetime:
+    """``generated`` (a datetime, date, ISO text or None for now) as an aware UTC datetime."""
+    if generated is None:
+        return dt.datetime.now(dt.timezone.utc)
+    if isinstance(generated, str):
+        generated = dt.datetime.fromisoformat(generated)
+    if isinstance(generated, dt.datetime):
+        return generated.astimezone(dt.timezone.utc) if generated.tzinfo else generated.replace(
+            tzinfo=dt.timezone.utc)
+    return dt.datetime.combine(generated, dt.time(), tzinfo=dt.timezone.utc)
+
+
+@dataclass(frozen=True)
+class SnapshotText:
+    """What a snapshot says about itself, as plain text."""
+
+    title: str
+    filters: list[str]
+    counts: str
+    attribution: list[str]  # Natural Earth's, then the events'
+    generated: str
+    query: str  # the share link's query string (``urlencode(view_to_query(view), doseq=True)``)
+    link: str  # the share link (``base_url`` + "?" + query)
+
+
+def snapshot_text(events: pd.DataFrame, view: View, *, title=None, attribution=None, generated=None,
+                  base_url: str = "") -> SnapshotText:
+    """The title, filter summary, counts, attribution, date and link of a snapshot of ``events``."""
+    n, dead = len(events), int(events["fatalities"].sum()) if len(events) else 0
+    mode = "event type" if view.color_by == "event_type" else "initiator's side"
+    counts = (f"{n:,} event{'s' * (n != 1)} · {dead:,} fatalities (conservative counts) · "
+              f"coloured by {mode} · circle area ∝ {figure_label(view.figure)} · outlined: with claims, "
+              "dashed: claims disagree")
+    own = attribution or getattr(events, "attrs", {}).get("attribution") or EVENTS_ATTRIBUTION
+    return SnapshotText(
+        title=clean_text(title) or DEFAULT_TITLE,
+        filters=[clean_text(line) for line in view.filter.describe()],
+        counts=counts,
+        attribution=[NATURAL_EARTH_ATTRIBUTION, clean_text(own)],
+        generated=utc(generated).strftime("%Y-%m-%d %H:%M UTC"),
+        query=urlencode(view_to_query(view), doseq=True),
+        link=view_to_link(view, base_url) if view_to_query(view) else "(the default view)",
+    )
