@@ -14,6 +14,7 @@ URL on a session's first run and writes the canonical View back on every run.
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import os
 import sys
@@ -30,6 +31,7 @@ from streamlit_folium import st_folium  # noqa: E402
 
 import geo  # noqa: E402
 import geo.snapshots  # noqa: E402
+from geo.dataset import Dataset  # noqa: E402
 from geo.layers import LAYER_ORDER, LAYERS  # noqa: E402
 from geo.maps import BASEMAPS, figure_label  # noqa: E402
 
@@ -44,16 +46,65 @@ COLOR_LABELS = {"event_type": "Event type", "side": "Initiator's side"}
 CLAIM_COLUMNS = ["claimant", "source", "claim_date", "side", "killed", "wounded", "captured", "statement"]
 
 
+def data_path() -> tuple[str | None, str | None]:
+    """The file to start on: `streamlit run dashboard/app.py -- --data PATH [--claims PATH]`,
+    or the GEO_EVENTS / GEO_CLAIMS environment variables; None for the embedded set."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--data")
+    parser.add_argument("--claims")
+    args, _ = parser.parse_known_args(sys.argv[1:])
+    return (args.data or os.environ.get("GEO_EVENTS") or None,
+            args.claims or os.environ.get("GEO_CLAIMS") or None)
+
+
 @st.cache_resource(show_spinner="Loading events…")
-def load_data(events_path: str | None, claims_path: str | None):
-    """Events (with region and border distance), claims and their vocabulary: loaded once per
-    process and shared read-only by every session (nobody may change them in place)."""
-    events = geo.enrich(geo.load_events(events_path), load_layers())
-    if claims_path is None and events_path is not None:
-        claims = pd.DataFrame(columns=geo.CLAIM_COLUMNS)
-    else:
-        claims = geo.load_claims(claims_path)
-    return events, claims, geo.Vocabulary.of(events, claims)
+def load_data(events_path: str | None, claims_path: str | None) -> Dataset:
+    """The data set, loaded once per process and shared read-only by every session."""
+    if events_path is None:
+        return Dataset.embedded(load_layers())
+    return Dataset.from_source(events_path, claims_path=claims_path, layers=load_layers())
+
+
+VIEW_KEYS = ("link_read", "actors", "dates", "event_types", "regions", "min_fatalities", "border_on", "border_km",
+             "figure", "selected", "player_idx", "playing", "map_content", "last_popup")
+
+
+def uploaded_data(default: Dataset) -> Dataset:
+    """A file dropped on the sidebar, for this session only; else the process's data set."""
+    ss = st.session_state
+    up = st.sidebar.file_uploader(
+        "Your own data", type=["csv", "geojson", "json", "parquet"], key="upload",
+        help="An ACLED export (CSV), the UCDP GED (CSV), or a file this app exported. It stays in your "
+             "session: nobody else sees it.")
+    key = None if up is None else (up.name, up.size, up.file_id)
+    if key != ss.get("upload_key"):
+        ss.upload_key, ss.upload_data = key, None
+        for k in VIEW_KEYS:  # new data: the widgets start again from the link
+            ss.pop(k, None)
+        if up is not None:
+            try:
+                with st.spinner(f"Reading {up.name}…"):
+                    ss.upload_data = Dataset.from_source(up, name=up.name, layers=load_layers())
+            except geo.GeoError as exc:
+                ss.upload_error = str(exc)
+    if ss.get("upload_error"):
+        st.sidebar.error(ss.pop("upload_error"))
+    return ss.get("upload_data") or default
+
+
+def import_report(data: Dataset) -> None:
+    report = data.report
+    if report is None:
+        return
+    n_bad = len(report.rejected)
+    with st.expander(f"Import report: {report.accepted:,} of {report.rows_read:,} rows used"
+                     + (f", {n_bad:,} rejected" if n_bad else ""), expanded=bool(n_bad), icon="📥"):
+        st.text(str(report))
+        if n_bad:
+            st.dataframe(report.rejected, hide_index=True, width="stretch")
+            st.download_button("Rejected rows (CSV)", report.rejected.to_csv(index=False),
+                               file_name="rejected-rows.csv", mime="text/csv", key="download_rejected",
+                               on_click="ignore")
 
 
 @st.cache_resource(show_spinner="Loading boundaries…")
@@ -165,7 +216,7 @@ def figures(shown: pd.DataFrame, total: int) -> None:
     c4.metric("Places", f"{s['locations']:,}")
 
 
-def show_map(shown, layers, claims, view: geo.View) -> None:
+def show_map(shown, layers, claims, view: geo.View, attribution: str) -> None:
     """Draw the map and take back what the user did on it: pan, zoom, the event clicked."""
     ss = st.session_state
     # A map whose content changes is remounted by st_folium: build it where the user
@@ -178,7 +229,7 @@ def show_map(shown, layers, claims, view: geo.View) -> None:
     fmap = geo.build_map(shown, layers, claims=claims, color_by=view.color_by, basemap=view.basemap,
                          visible_layers=view.visible_layers, center=center, zoom=zoom, selected=selected,
                          figure=view.figure, shade_regions=view.shade_regions,
-                         border_km=view.filter.max_border_km)
+                         border_km=view.filter.max_border_km, attribution=attribution)
     out = st_folium(fmap, key="map", height=620, use_container_width=True, center=list(view.center),
                     zoom=view.zoom, returned_objects=["center", "zoom", "last_object_clicked_popup"])
     if not out:
@@ -357,9 +408,9 @@ def share(view: geo.View) -> None:
         st.code(geo.view_to_link(view, app_url()), language=None, wrap_lines=True)
 
 
-def about(events_path: str | None) -> None:
+def about(data: Dataset) -> None:
     with st.expander("About the data"):
-        if events_path is None:
+        if data.report is None:
             st.markdown(
                 "**Events**: a curated set of events in northern Mali, 2023–2024, compiled by this project "
                 "from public reporting (AP, Reuters, AFP, Al Jazeera, RFI, Jeune Afrique, the parties' own "
@@ -368,7 +419,8 @@ def about(events_path: str | None) -> None:
                 "Licence: CC BY 4.0. See `data/README.md` for how it was compiled and its limits."
             )
         else:
-            st.markdown(f"**Events**: loaded from `{events_path}`.")
+            st.markdown("**Events**: " + data.label.replace("*", "\\*").replace("_", "\\_") + ".")
+        st.text("Cite: " + data.attribution)
         st.markdown(
             "**Boundaries**: Made with Natural Earth (1:10m, public domain). Regions follow Mali's "
             "9-region scheme (Taoudénit within Tombouctou, Ménaka within Gao). The Tuareg region is the "
@@ -378,17 +430,18 @@ def about(events_path: str | None) -> None:
 
 
 def main() -> None:
-    events_path = os.environ.get("GEO_EVENTS") or None
-    claims_path = os.environ.get("GEO_CLAIMS") or None
+    events_path, claims_path = data_path()
     st.title("Northern Mali: conflict events")
     try:
-        events, claims, voc = load_data(events_path, claims_path)
         layers = load_layers()
+        data = uploaded_data(load_data(events_path, claims_path))
     except geo.GeoError as exc:
         st.error(f"The data could not be loaded. {exc}")
         st.stop()
+    events, claims, voc = data.events, data.claims, data.vocabulary
+    import_report(data)
     if events.empty:
-        st.warning("The data holds no events.")
+        st.warning("The data holds no events that could be used.")
         st.stop()
     seed_from_link(events, voc)
     warning_box = st.container()
@@ -402,7 +455,7 @@ def main() -> None:
     if shown.empty:
         st.info("No events match these filters (" + "; ".join(view.filter.describe()) + "). "
                 "Widen the dates or remove an actor, type or region.")
-    show_map(shown, layers, claims, view)
+    show_map(shown, layers, claims, view, data.attribution)
     # the map may have moved or an event been clicked: the link follows
     ss = st.session_state
     view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.selected,
@@ -411,9 +464,9 @@ def main() -> None:
     selected_event(events, claims, view.selected)
     timeline_chart(shown)
     share(view)
-    downloads(view, events, claims, layers, app_url(), None)
+    downloads(view, events, claims, layers, app_url(), data.attribution)
     events_table(shown, claims)
-    about(events_path)
+    about(data)
 
 
 main()

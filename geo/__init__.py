@@ -14,7 +14,7 @@ from .analysis import (
     summarize,
     timeline,
 )
-from .errors import DataError, FilterError, GeoError
+from .errors import DataError, FilterError, GeoError, ImportFormatError
 from .events import (
     CLAIM_COLUMNS,
     CLAIM_SCHEMA,
@@ -23,9 +23,13 @@ from .events import (
     load_claims,
     load_events,
 )
+from .exports import EXPORT_FORMATS, export_claims, export_events
 from .filters import EventFilter, actor_counts, distinct_values, filter_events
+from .formats import ACLED_ATTRIBUTION, NATIVE_ATTRIBUTION, UCDP_ATTRIBUTION
+from .readers import ImportReport, read_events
 from .layers import LAYERS, NATURAL_EARTH_ATTRIBUTION, load_layers
 from .maps import BASEMAPS, build_map, popup_html
+from .snapshots import render, snapshot_html, snapshot_png
 from .styles import COLOR_MODES, EVENT_TYPE_COLORS, SIDE_COLORS, actor_side
 from .view import (
     View,
@@ -39,6 +43,18 @@ from .view import (
 )
 
 __all__ = [
+    "ACLED_ATTRIBUTION",
+    "EXPORT_FORMATS",
+    "ImportFormatError",
+    "ImportReport",
+    "NATIVE_ATTRIBUTION",
+    "UCDP_ATTRIBUTION",
+    "export_claims",
+    "export_events",
+    "read_events",
+    "render",
+    "snapshot_html",
+    "snapshot_png",
     "BASEMAPS",
     "CLAIM_COLUMNS",
     "CLAIM_SCHEMA",

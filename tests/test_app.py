@@ -74,18 +74,28 @@ def test_colour_and_basemap_controls(monkeypatch):
 def test_own_file_through_the_environment(monkeypatch):
     at = run_app(monkeypatch, FIXTURES / "events_small.csv", FIXTURES / "claims_small.csv")
     assert metrics(at)["Events shown"] == "5"
-    assert any("events_small.csv" in e.value for e in at.markdown)
+    assert any("events_small.csv" in t.value and "5 rows read" in t.value for t in at.text)  # the import report
 
 
-def test_bad_file_shows_a_message_naming_file_row_and_field(monkeypatch, tmp_path):
+def test_bad_row_is_rejected_and_listed_with_its_reason(monkeypatch, tmp_path):
     bad = tmp_path / "bad.csv"
     text = (FIXTURES / "events_small.csv").read_text(encoding="utf-8").replace("16.9563", "north")
     bad.write_text(text, encoding="utf-8")
     at = run_app(monkeypatch, bad)
+    assert not at.error
+    assert metrics(at)["Events shown"] == "4"
+    rejected = next(d.value for d in at.dataframe if "reason" in d.value.columns)
+    assert list(rejected["row"]) == [4] and rejected["field"].iloc[0] == "latitude"
+    assert "north" in rejected["reason"].iloc[0] or "latitude" in rejected["reason"].iloc[0]
+
+
+def test_unreadable_file_shows_a_message_not_a_traceback(monkeypatch, tmp_path):
+    bad = tmp_path / "photo.csv"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    at = run_app(monkeypatch, bad)
     assert len(at.error) == 1
     message = at.error[0].value
-    assert "bad.csv" in message and "row 4" in message and "field 'latitude'" in message
-    assert "Traceback" not in message
+    assert "photo.csv" in message and "Traceback" not in message
 
 
 def run_with_link(monkeypatch, params: dict) -> AppTest:

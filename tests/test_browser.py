@@ -319,3 +319,29 @@ def test_downloads_are_made_from_the_current_view(page, dashboard, events):
     fc = json.loads(open(info.value.path(), encoding="utf-8").read())
     wagner = geo.filter_events(events, geo.EventFilter(actors=["Wagner Group"]))
     assert {f["properties"]["event_id"] for f in fc["features"]} == set(wagner["event_id"])
+
+
+def test_upload_an_acled_file_for_this_session_only(browser, page, dashboard, events):
+    from conftest import FIXTURES
+
+    open_map(page, dashboard, len(events))
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        str(FIXTURES / "acled" / "acled_mali.csv"))
+    frame = page.frame_locator('iframe[title*="st_folium"]')
+    deadline = time.time() + 60
+    while frame.locator("path.event-marker").count() != 5 and time.time() < deadline:
+        page.wait_for_timeout(250)
+    assert frame.locator("path.event-marker").count() == 5
+    app_text = page.locator('[data-testid="stApp"]').inner_text()
+    assert "Import report: 5 of 10 rows used, 5 rejected" in app_text
+    assert "latitude 95.2 out of range" in app_text
+    page.get_by_text("About the data").click()
+    assert "acleddata.com" in page.locator('[data-testid="stApp"]').inner_text()
+    # another session still sees the embedded data
+    other = browser.new_context(viewport={"width": 1400, "height": 1200})
+    try:
+        other_page = other.new_page()
+        open_map(other_page, dashboard, len(events))
+        assert "Import report" not in other_page.locator('[data-testid="stApp"]').inner_text()
+    finally:
+        other.close()
