@@ -196,11 +196,22 @@ def test_hostile_data_fires_no_script(browser, tmp_path):
         proc.wait(timeout=10)
 
 
-def leaflet_view(page) -> tuple[float, float, int]:
-    """The map's centre and zoom as Leaflet holds them inside the st_folium iframe."""
-    frame = next(f for f in page.frames if "st_folium" in f.url)
-    lat, lng, zoom = frame.evaluate("[window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]")
-    return lat, lng, zoom
+def leaflet_view(page, timeout: float = 20) -> tuple[float, float, int]:
+    """The map's centre and zoom as Leaflet holds them inside the st_folium iframe.
+
+    Retries while the map is being (re)mounted: its frame or its `map` may not exist yet.
+    """
+    deadline = time.time() + timeout
+    while True:
+        try:
+            frame = next(f for f in page.frames if "st_folium" in f.url)
+            lat, lng, zoom = frame.evaluate(
+                "[window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]")
+            return lat, lng, zoom
+        except Exception:
+            if time.time() > deadline:
+                raise
+            page.wait_for_timeout(250)
 
 
 def test_a_link_opens_the_linked_view(page, dashboard, events):
@@ -232,6 +243,8 @@ def test_a_link_opens_the_linked_view(page, dashboard, events):
 
 
 def test_panning_reaches_the_url_and_survives_a_filter_change(page, dashboard, events):
+    import geo
+
     frame, _ = open_map(page, dashboard, len(events))
     # zoom in with the map's own control, as a user would
     frame.locator(".leaflet-control-zoom-in").click()
@@ -248,7 +261,12 @@ def test_panning_reaches_the_url_and_survives_a_filter_change(page, dashboard, e
     deadline = time.time() + 20
     while "actor=JNIM" not in page.url and time.time() < deadline:
         page.wait_for_timeout(250)
-    page.wait_for_timeout(1500)
+    jnim = geo.filter_events(events, geo.EventFilter(actors=["JNIM"]))
+    frame = page.frame_locator('iframe[title*="st_folium"]')
+    deadline = time.time() + 30
+    while frame.locator("path.event-marker").count() != len(jnim) and time.time() < deadline:
+        page.wait_for_timeout(250)
+    assert frame.locator("path.event-marker").count() == len(jnim)  # the new events are drawn
     assert "actor=JNIM" in page.url and "z=7" in page.url
     assert leaflet_view(page)[2] == 7
 
