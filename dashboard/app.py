@@ -32,6 +32,7 @@ from streamlit_folium import st_folium  # noqa: E402
 import geo  # noqa: E402
 import geo.snapshots  # noqa: E402
 from geo.dataset import Dataset  # noqa: E402
+from geo.styles import md_escape as md  # noqa: E402
 from geo.layers import LAYER_ORDER, LAYERS  # noqa: E402
 from geo.maps import BASEMAPS, figure_label  # noqa: E402
 
@@ -88,7 +89,7 @@ def uploaded_data(default: Dataset) -> Dataset:
             except geo.GeoError as exc:
                 ss.upload_error = str(exc)
     if ss.get("upload_error"):
-        st.sidebar.error(ss.pop("upload_error"))
+        st.sidebar.error(md(ss.pop("upload_error")))
     return ss.get("upload_data") or default
 
 
@@ -199,7 +200,7 @@ def link_warnings(box, view: geo.View) -> None:
         return
     with box:
         st.warning("Parts of this link could not be used, and were left out:\n\n"
-                   + "\n".join(f"- {w}" for w in ss.link_warnings))
+                   + "\n".join(f"- {md(w)}" for w in ss.link_warnings))
         if st.button("Dismiss", key="dismiss_link_warnings"):
             ss.link_warnings = []
             st.rerun()
@@ -256,9 +257,9 @@ def selected_event(events: pd.DataFrame, claims: pd.DataFrame, event_id: str | N
     if match.empty:
         return
     ev = match.iloc[0]
-    st.subheader(f"{ev['location']}, {ev['event_date']:%d %B %Y}: {ev['event_type']}")
-    st.write(f"**{ev['actor1']}** vs **{ev['actor2'] or '—'}** · conservative fatalities: "
-             f"**{int(ev['fatalities'])}** · sources: {ev['source']}")
+    st.subheader(f"{md(ev['location'])}, {ev['event_date']:%d %B %Y}: {md(ev['event_type'])}")
+    st.markdown(f"**{md(ev['actor1'])}** vs **{md(ev['actor2'] or '—')}** · conservative fatalities: "
+                f"**{int(ev['fatalities'])}** · sources: {md(ev['source'])}")
     own = claims[claims["event_id"] == event_id]
     if own.empty:
         st.caption("No competing claims recorded for this event.")
@@ -419,7 +420,7 @@ def about(data: Dataset) -> None:
                 "Licence: CC BY 4.0. See `data/README.md` for how it was compiled and its limits."
             )
         else:
-            st.markdown("**Events**: " + data.label.replace("*", "\\*").replace("_", "\\_") + ".")
+            st.markdown("**Events**: " + md(data.label) + ".")
         st.text("Cite: " + data.attribution)
         st.markdown(
             "**Boundaries**: Made with Natural Earth (1:10m, public domain). Regions follow Mali's "
@@ -436,7 +437,7 @@ def main() -> None:
         layers = load_layers()
         data = uploaded_data(load_data(events_path, claims_path))
     except geo.GeoError as exc:
-        st.error(f"The data could not be loaded. {exc}")
+        st.error(f"The data could not be loaded. {md(exc)}")
         st.stop()
     events, claims, voc = data.events, data.claims, data.vocabulary
     import_report(data)
@@ -453,14 +454,14 @@ def main() -> None:
     shown = geo.filter_events(events, view.filter)
     figures(shown, len(events))
     if shown.empty:
-        st.info("No events match these filters (" + "; ".join(view.filter.describe()) + "). "
+        st.info("No events match these filters (" + md("; ".join(view.filter.describe())) + "). "
                 "Widen the dates or remove an actor, type or region.")
     show_map(shown, layers, claims, view, data.attribution)
     # the map may have moved or an event been clicked: the link follows
     ss = st.session_state
     view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.selected,
                                dataset=voc.fingerprint)
-    st.caption("Filters: " + "; ".join(view.filter.describe()))
+    st.caption("Filters: " + md("; ".join(view.filter.describe())))
     selected_event(events, claims, view.selected)
     timeline_chart(shown)
     share(view)

@@ -116,3 +116,20 @@ def safe_link(url: str, label: str | None = None) -> str:
     if label is None:
         label = re.sub(r"^https?://(www\.)?", "", url, flags=re.IGNORECASE).split("/")[0]
     return f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{esc(label)}</a>'
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^\"'&])")
+
+
+def md_escape(text) -> str:
+    """Escape text for Markdown (as Streamlit renders it): every ASCII punctuation mark that
+    could start emphasis, a link, an image, HTML, LaTeX (``$``), an emoji or colour
+    shortcode (``:``) or a directive is backslash-escaped, and newlines become spaces.
+
+    Untrusted text (actor names, places, sources, file names, link values) goes through
+    here before it reaches ``st.markdown``, ``st.write``, ``st.caption`` and their kin.
+    """
+    if text is None:
+        return ""
+    flat = re.sub(r"[\r\n\u2028\u2029]+", " ", str(text))
+    return _MD_SPECIAL.sub(r"\\\1", flat)

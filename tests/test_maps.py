@@ -145,3 +145,27 @@ def test_build_map_does_not_mutate_inputs(events, claims, layers):
     assert events.equals(before[0]) and claims.equals(before[1])
     for k, v in layers.items():
         assert list(v.columns) == list(before[2][k].columns)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["[click](javascript:alert(1))", "**bold** _it_", "<img src=x onerror=alert(1)>", ":red[alarm] :skull:",
+     "$x^2$", "line\nbreak # heading", "![img](http://x/y.png)", "back\\slash `code`"],
+)
+def test_md_escape_leaves_no_markdown(text):
+    from geo.styles import md_escape
+
+    out = md_escape(text)
+    assert "\n" not in out
+    # every punctuation mark that Markdown could act on is backslash-escaped ...
+    i = 0
+    while i < len(out):
+        if out[i] == "\\":
+            i += 2
+            continue
+        assert out[i] not in "[]()*_<>:$`#!\\-", (out, i)
+        i += 1
+    # ... and unescaping gives the text back
+    import re
+
+    assert re.sub(r"\\(.)", r"\1", out) == text.replace("\n", " ")
