@@ -114,6 +114,27 @@ def open_map(page, url: str, expected_markers: int):
     return frame, markers
 
 
+def open_popups(where, markers, until=None) -> list[str]:
+    """Click each marker and read its popup, as a user would; ``where`` is the page or frame.
+
+    Clicks just inside the top of each circle (smaller circles at the same place lie on
+    top of its centre, not of its rim) and closes each popup to uncover the markers under
+    it. Stops early once ``until(text)`` holds for a popup read.
+    """
+    texts: list[str] = []
+    for i in range(markers.count()):
+        box = markers.nth(i).bounding_box()
+        markers.nth(i).click(force=True, position={"x": box["width"] / 2, "y": 2})
+        popup = where.locator(".leaflet-popup-content")
+        popup.last.wait_for(timeout=5000)
+        texts.extend(popup.all_inner_texts())
+        where.locator(".leaflet-popup-close-button").last.dispatch_event("click")
+        popup.first.wait_for(state="detached", timeout=5000)
+        if until and any(until(t) for t in texts):
+            break
+    return texts
+
+
 def test_map_draws_offline_with_layers_and_popups(page, dashboard, events):
     frame, markers = open_map(page, dashboard, len(events))
     # the boundary layers are drawn and listed in the layer control
@@ -123,20 +144,7 @@ def test_map_draws_offline_with_layers_and_popups(page, dashboard, events):
     assert frame.locator("path.leaflet-interactive").count() > len(events)
     assert "Event type" in frame.locator(".map-legend").inner_text()
     # click markers until the Tinzaouaten battle's popup shows its claims
-    texts = []
-    for i in range(markers.count()):
-        # click just inside the top of the circle: smaller circles at the same place
-        # lie on top of its centre, but not of its rim
-        box = markers.nth(i).bounding_box()
-        markers.nth(i).click(force=True, position={"x": box["width"] / 2, "y": 2})
-        popup = frame.locator(".leaflet-popup-content")
-        popup.last.wait_for(timeout=5000)
-        texts.extend(popup.all_inner_texts())
-        # close it, as a user would, to uncover the markers under it
-        frame.locator(".leaflet-popup-close-button").last.dispatch_event("click")
-        popup.first.wait_for(state="detached", timeout=5000)
-        if any("Tinzaouaten" in t and "Claims" in t for t in texts):
-            break
+    texts = open_popups(frame, markers, until=lambda t: "Tinzaouaten" in t and "Claims" in t)
     battle = next(t for t in texts if "Tinzaouaten" in t and "Claims" in t)
     assert "84" in battle and "CSP-DPA" in battle and "Military Forces of Mali (FAMa)" in battle
     assert "Sources" in battle
@@ -174,15 +182,7 @@ def test_hostile_data_fires_no_script(browser, tmp_path):
         dialogs = []
         pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         frame, markers = open_map(pg, url, 5)
-        texts = []
-        for i in range(markers.count()):
-            box = markers.nth(i).bounding_box()
-            markers.nth(i).click(force=True, position={"x": box["width"] / 2, "y": 2})
-            popup = frame.locator(".leaflet-popup-content")
-            popup.last.wait_for(timeout=5000)
-            texts.extend(popup.all_inner_texts())
-            frame.locator(".leaflet-popup-close-button").last.dispatch_event("click")
-            popup.first.wait_for(state="detached", timeout=5000)
+        texts = open_popups(frame, markers)
         pg.wait_for_timeout(500)
         assert dialogs == []
         # the payloads are shown as the text they are

@@ -9,7 +9,7 @@ import pytest
 
 import geo
 from conftest import FIXTURES
-from test_browser import browser, open_map, start_dashboard  # noqa: F401  (fixtures; skips without Chromium)
+from test_browser import browser, open_map, open_popups, start_dashboard  # noqa: F401  (fixtures; skips without Chromium)
 
 pytestmark = pytest.mark.browser
 
@@ -48,14 +48,7 @@ def test_hostile_text_is_inert_in_every_part_of_the_dashboard(browser, hostile_d
         frame, markers = open_map(page, hostile_dashboard + "/?event=H-1&actor=%3Cimg%20src%3Dx%20onerror%3D"
                                   "alert(20)%3E&evil=%22%3E%3Csvg%20onload%3Dalert(21)%3E", 5)
         # every popup opened
-        texts = []
-        for i in range(markers.count()):
-            box = markers.nth(i).bounding_box()
-            markers.nth(i).click(force=True, position={"x": box["width"] / 2, "y": 2})
-            popup = frame.locator(".leaflet-popup-content")
-            popup.last.wait_for(timeout=5000)
-            texts.extend(popup.all_inner_texts())
-            frame.locator(".leaflet-popup-close-button").last.dispatch_event("click")
+        texts = open_popups(frame, markers)
         # tooltips
         markers.first.hover(force=True)
         page.get_by_text("About the data").click()
@@ -89,11 +82,7 @@ def test_hostile_text_is_inert_in_the_html_snapshot(browser, tmp_path):
         page.goto(path.as_uri())
         markers = page.locator("path.event-marker")
         markers.first.wait_for(timeout=20_000)
-        for i in range(markers.count()):
-            box = markers.nth(i).bounding_box()
-            markers.nth(i).click(force=True, position={"x": box["width"] / 2, "y": 2})
-            page.locator(".leaflet-popup-content").last.wait_for(timeout=5000)
-            page.locator(".leaflet-popup-close-button").last.dispatch_event("click")
+        open_popups(page, markers)
         page.wait_for_timeout(500)
         assert fired == []
         assert page.locator("img[src='x'], svg[onload], [onerror]").count() == 0

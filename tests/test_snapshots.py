@@ -250,18 +250,9 @@ def open_snapshot(browser, page_html: str, tmp_path):
 
 
 def click_markers(pg, markers, want=None) -> list[str]:
-    texts = []
-    for i in range(markers.count()):
-        box = markers.nth(i).bounding_box()
-        markers.nth(i).click(force=True, position={"x": box["width"] / 2, "y": 2})
-        popup = pg.locator(".leaflet-popup-content")
-        popup.last.wait_for(timeout=5000)
-        texts.extend(popup.all_inner_texts())
-        pg.locator(".leaflet-popup-close-button").last.dispatch_event("click")
-        popup.first.wait_for(state="detached", timeout=5000)
-        if want and any(want(t) for t in texts):
-            break
-    return texts
+    from test_browser import open_popups
+
+    return open_popups(pg, markers, until=want)
 
 
 @pytest.mark.browser
