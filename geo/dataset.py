@@ -9,6 +9,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from . import cache
 from .analysis import enrich
 from .events import CLAIM_COLUMNS, load_claims, load_events
 from .layers import load_layers
@@ -42,18 +43,31 @@ class Dataset:
 
     @classmethod
     def from_source(cls, source, *, name: str | None = None, claims_path: str | Path | None = None,
-                    layers: dict | None = None) -> Dataset:
+                    layers: dict | None = None, use_cache: bool = True) -> Dataset:
         """An ACLED, UCDP GED or native file (a path or a file-like object), read row by row.
 
         Rows that cannot be used are in ``report.rejected``; a file that is not one of
         the known formats raises ``ImportFormatError``. ``claims_path`` adds a claims
         table in the native CSV format; otherwise the file's own estimates (UCDP's
-        low/best/high, a native GeoJSON's claims) are the claims.
+        low/best/high, a native GeoJSON's claims) are the claims. A file given by path
+        is cached as GeoParquet after its first read (see ``geo.cache``), so the next
+        start skips parsing; uploads (file objects) are not cached.
         """
-        events, report = read_events(source, name=name)
-        claims = load_claims(claims_path) if claims_path else report.claims
-        if claims is None:
-            claims = pd.DataFrame(columns=CLAIM_COLUMNS)
-        events = enrich(events, layers or load_layers())
+        is_path = isinstance(source, (str, Path))
+        key = cache.cache_key(source, str(claims_path or "")) if is_path and use_cache else None
+        hit = cache.load(key) if key else None
+        if hit is not None:
+            events, claims, meta = hit["events"], hit["claims"], hit["meta"]
+            report = ImportReport(rejected=hit["rejected"], claims=claims, **meta)
+        else:
+            events, report = read_events(source, name=name)
+            claims = load_claims(claims_path) if claims_path else report.claims
+            if claims is None:
+                claims = pd.DataFrame(columns=CLAIM_COLUMNS)
+            events = enrich(events, layers or load_layers())
+            if key:
+                meta = {k: getattr(report, k) for k in ("format", "source_name", "encoding", "rows_read",
+                                                        "accepted", "warnings", "attribution")}
+                cache.store(key, events, claims, report.rejected, meta)
         label = f"{report.format.upper()} file '{Path(report.source_name).name}'"
         return cls(events, claims, Vocabulary.of(events, claims), label, report.attribution, report)

@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# imports are cached as GeoParquet (geo.cache): keep the tests' cache out of the user's
+os.environ.setdefault("GEO_CACHE_DIR", tempfile.mkdtemp(prefix="geo-test-cache-"))
 
 import geo
 

@@ -1,0 +1,84 @@
+"""A cache of imported data sets as GeoParquet, so a second start skips parsing.
+
+An imported file (ACLED, UCDP, native) is read, validated and enriched once; the
+result — events, claims, rejected rows and the import report's figures — is kept
+under the cache folder, keyed by the file's absolute path, size and modification
+time and by the code's CACHE_VERSION. A changed file, or a new version of the
+readers, misses the cache and is read again. The cache is only ever an
+optimisation: a cache file that cannot be read is ignored and rewritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+#: Bump when the readers, the schema or enrich change what a data set holds.
+CACHE_VERSION = "1"
+
+
+def cache_dir() -> Path:
+    """GEO_CACHE_DIR, else ~/.cache/conflict-map (XDG_CACHE_HOME respected)."""
+    if os.environ.get("GEO_CACHE_DIR"):
+        return Path(os.environ["GEO_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "conflict-map"
+
+
+def cache_key(path: str | Path, *extra: str) -> str | None:
+    """A key for a file as it is now; None when the file cannot be stat'ed."""
+    try:
+        p = Path(path).resolve()
+        st = p.stat()
+    except OSError:
+        return None
+    text = "|".join([CACHE_VERSION, str(p), str(st.st_size), str(st.st_mtime_ns), *extra])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
+def load(key: str) -> dict | None:
+    """The cached parts of a data set, or None on a miss (or an unreadable entry)."""
+    folder = cache_dir() / key
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        text_columns = meta.pop("_object_columns")
+        parts = {
+            "events": gpd.read_parquet(folder / "events.parquet"),
+            "claims": pd.read_parquet(folder / "claims.parquet"),
+            "rejected": pd.read_parquet(folder / "rejected.parquet"),
+        }
+    except Exception:  # a miss, a partial write, an old format: read the file again
+        return None
+    for name, frame in parts.items():
+        # Parquet reads text back as pandas' string dtype: give back exactly what was stored
+        for col in text_columns.get(name, []):
+            frame[col] = frame[col].astype(object)
+    return {"meta": meta, **parts}
+
+
+def store(key: str, events: gpd.GeoDataFrame, claims: pd.DataFrame, rejected: pd.DataFrame, meta: dict) -> None:
+    """Write a data set's parts atomically (a folder renamed into place); failures are ignored."""
+    root = cache_dir()
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=root, prefix=".tmp-"))
+        events.to_parquet(tmp / "events.parquet")
+        claims.to_parquet(tmp / "claims.parquet")
+        rejected.to_parquet(tmp / "rejected.parquet")
+        frames = {"events": events, "claims": claims, "rejected": rejected}
+        text_columns = {name: [c for c in f.columns if f[c].dtype == object] for name, f in frames.items()}
+        (tmp / "meta.json").write_text(json.dumps({**meta, "_object_columns": text_columns}), encoding="utf-8")
+        target = root / key
+        if target.exists():  # another process was faster
+            shutil.rmtree(tmp, ignore_errors=True)
+            return
+        tmp.rename(target)
+    except OSError:
+        return

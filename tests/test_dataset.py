@@ -1,0 +1,76 @@
+"""Dataset: the embedded set, imported files, and the GeoParquet cache of imports."""
+
+from __future__ import annotations
+
+import io
+import shutil
+
+import pandas as pd
+import pytest
+from geopandas.testing import assert_geodataframe_equal
+
+from conftest import FIXTURES
+from geo import cache
+from geo.dataset import EMBEDDED_ATTRIBUTION, Dataset
+
+
+@pytest.fixture()
+def cache_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("GEO_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def test_embedded(layers):
+    d = Dataset.embedded(layers)
+    assert len(d.events) >= 40 and d.report is None and d.attribution == EMBEDDED_ATTRIBUTION
+    assert {"region", "border_km", "in_tuareg_region"} <= set(d.events.columns)
+    assert "Wagner Group" in d.vocabulary.actors and d.vocabulary.claimants
+
+
+def test_an_import_is_cached_and_read_back_identically(tmp_path, cache_folder, layers):
+    src = tmp_path / "acled.csv"
+    shutil.copy(FIXTURES / "acled" / "acled_mali.csv", src)
+    first = Dataset.from_source(src, layers=layers)
+    assert len(list(cache_folder.iterdir())) == 1  # written once
+    second = Dataset.from_source(src, layers=layers)
+    assert_geodataframe_equal(first.events, second.events)
+    pd.testing.assert_frame_equal(first.claims.reset_index(drop=True), second.claims.reset_index(drop=True))
+    pd.testing.assert_frame_equal(first.report.rejected.reset_index(drop=True),
+                                  second.report.rejected.reset_index(drop=True))
+    assert str(first.report) == str(second.report) and second.attribution == first.attribution
+    assert first.vocabulary == second.vocabulary
+
+
+def test_a_changed_file_misses_the_cache(tmp_path, cache_folder, layers):
+    src = tmp_path / "acled.csv"
+    shutil.copy(FIXTURES / "acled" / "acled_mali.csv", src)
+    before = Dataset.from_source(src, layers=layers)
+    lines = src.read_text(encoding="utf-8").splitlines(keepends=True)
+    src.write_text("".join(lines[:-3]), encoding="utf-8")  # fewer rows
+    after = Dataset.from_source(src, layers=layers)
+    assert after.report.rows_read < before.report.rows_read
+
+
+def test_a_broken_cache_entry_is_ignored(tmp_path, cache_folder, layers):
+    src = tmp_path / "ucdp.csv"
+    shutil.copy(FIXTURES / "ucdp" / "ged_mali.csv", src)
+    good = Dataset.from_source(src, layers=layers)
+    entry = next(cache_folder.iterdir())
+    (entry / "events.parquet").write_bytes(b"not parquet")
+    again = Dataset.from_source(src, layers=layers)
+    assert_geodataframe_equal(good.events, again.events)
+
+
+def test_uploads_are_not_cached(cache_folder, layers):
+    data = (FIXTURES / "acled" / "acled_mali.csv").read_bytes()
+    d = Dataset.from_source(io.BytesIO(data), name="upload.csv", layers=layers)
+    assert d.report.format == "acled" and not cache_folder.exists()
+
+
+def test_cache_key_changes_with_the_code_version(tmp_path, monkeypatch):
+    f = tmp_path / "x.csv"
+    f.write_text("a\n", encoding="utf-8")
+    key = cache.cache_key(f)
+    monkeypatch.setattr(cache, "CACHE_VERSION", "999")
+    assert cache.cache_key(f) != key
+    assert cache.cache_key(tmp_path / "missing.csv") is None
