@@ -56,7 +56,7 @@ def _configure_snapshot(p: argparse.ArgumentParser) -> None:
                         "(.png .svg .pdf .html .csv .geojson .kml .parquet)")
     p.add_argument("--width", type=int, default=1600, help="image width in pixels (default 1600)")
     p.add_argument("--dpi", type=float, default=150, help="image resolution (default 150)")
-    p.add_argument("--data", metavar="CSV", help="events in the canonical schema (default: the embedded data)")
+    p.add_argument("--data", metavar="FILE", help="an ACLED, UCDP GED or exported file (default: the embedded data)")
     p.add_argument("--claims", metavar="CSV", help="claims in the canonical schema (default: the embedded "
                                                    "claims when --data is not given, else none)")
     p.add_argument("--title", help="the image's title (default: 'Conflict events — northern Mali')")
@@ -66,7 +66,8 @@ def _configure_snapshot(p: argparse.ArgumentParser) -> None:
 
 def _run_snapshot(args: argparse.Namespace) -> int:
     # imported here so that `python -m geo --help` and usage errors are fast
-    from . import Vocabulary, load_claims, load_events, view_from_query
+    from . import view_from_query
+    from .dataset import Dataset
     from .errors import GeoError
     from .snapshots import SUFFIXES, render
 
@@ -85,16 +86,17 @@ def _run_snapshot(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_FAILED
     try:
-        events = load_events(args.data)
-        if args.claims:
-            claims = load_claims(args.claims)
-        else:
-            claims = None if args.data else load_claims()
+        # the same data set as the dashboard makes of the same file: same view, same output
+        data = Dataset.from_source(args.data, claims_path=args.claims) if args.data else Dataset.embedded()
     except (GeoError, OSError, ValueError) as exc:
         print(f"error: {_one_line(exc)}", file=sys.stderr)
         return EXIT_FAILED
-    attribution = args.attribution or (f"Events: {Path(args.data).name}" if args.data else None)
-    view, warnings = view_from_query(args.link, vocabulary=Vocabulary.of(events, claims))
+    if data.report is not None and len(data.report.rejected):
+        print(f"warning: {len(data.report.rejected)} of {data.report.rows_read} rows of {args.data!r} were "
+              "rejected (the dashboard's import report lists them)", file=sys.stderr)
+    events, claims = data.events, data.claims
+    attribution = args.attribution or data.attribution
+    view, warnings = view_from_query(args.link, vocabulary=data.vocabulary)
     for warning in warnings:
         print(f"warning: {_one_line(warning)}", file=sys.stderr)
     result = render(view, fmt, events, claims, title=args.title, attribution=attribution,

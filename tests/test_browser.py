@@ -312,6 +312,23 @@ def test_time_player_steps_the_map_through_months(page, dashboard, events):
     assert frame.locator("path.event-marker").count() == len(shown)
 
 
+def download(page, label: str):
+    """Click a download button and return the download. The map's first report of its view
+    reruns the page and can replace the button under the click: wait for the page to settle,
+    and click again if no download came."""
+    page.wait_for_function("() => document.location.search.includes('data=')", timeout=30_000)
+    page.wait_for_timeout(1500)
+    for attempt in range(3):
+        try:
+            with page.expect_download(timeout=30_000) as info:
+                page.get_by_role("button", name=label).click()
+            return info.value
+        except sync_api.TimeoutError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
 def test_downloads_are_made_from_the_current_view(page, dashboard, events):
     import io
 
@@ -321,20 +338,16 @@ def test_downloads_are_made_from_the_current_view(page, dashboard, events):
 
     frame, _ = open_map(page, dashboard + "/?actor=Wagner+Group&color=side",
                         len(geo.filter_events(events, geo.EventFilter(actors=["Wagner Group"]))))
-    with page.expect_download(timeout=60_000) as info:
-        page.get_by_role("button", name="Map picture (PNG)").click()
-    png = info.value
+    png = download(page, "Map picture (PNG)")
     assert png.suggested_filename.endswith(".png")
     data = open(png.path(), "rb").read()
     image = Image.open(io.BytesIO(data))
     assert image.width >= 1600
     link = image.text.get("Link", "")
     assert "actor=Wagner+Group" in link and "color=side" in link
-    with page.expect_download(timeout=60_000) as info:
-        page.get_by_role("button", name="Events with claims (GeoJSON)").click()
     import json
 
-    fc = json.loads(open(info.value.path(), encoding="utf-8").read())
+    fc = json.loads(open(download(page, "Events with claims (GeoJSON)").path(), encoding="utf-8").read())
     wagner = geo.filter_events(events, geo.EventFilter(actors=["Wagner Group"]))
     assert {f["properties"]["event_id"] for f in fc["features"]} == set(wagner["event_id"])
 

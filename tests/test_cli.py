@@ -16,6 +16,7 @@ from geopandas.testing import assert_geodataframe_equal
 from PIL import Image
 
 import geo
+from geo.dataset import Dataset
 from conftest import FIXTURES, ROOT
 from geo.__main__ import COMMANDS, main
 
@@ -68,12 +69,21 @@ def test_html_from_a_query_string(tmp_path):
     assert "Actors: Wagner Group" in page and geo.assets.external_urls(page) == []
 
 
+@pytest.fixture(scope="module")
+def embedded():
+    """The data set the CLI (and the dashboard) use when given no file."""
+    return Dataset.embedded()
+
+
 def test_csv_and_geojson_hold_the_views_events(runs, events, claims, tmp_path):
     out = _ok(runs, "geojson")
     assert main(["snapshot", "?" + QUERY, "-o", str(out / "events.csv")]) == 0
     view, _ = geo.view_from_query(LINK, vocabulary=geo.Vocabulary.of(events))
     shown = geo.filter_events(events, view.filter).reset_index(drop=True)
-    assert_geodataframe_equal(geo.load_events(out / "events.csv"), shown)
+    loaded = geo.load_events(out / "events.csv")
+    # the canonical columns come back exactly; the dashboard's derived ones (region, border_km) ride along
+    assert_geodataframe_equal(loaded[list(shown.columns)], shown)
+    assert {"region", "border_km", "in_tuareg_region"} <= set(loaded.columns)
     doc = json.loads((out / "events.geojson").read_text(encoding="utf-8"))
     assert [f["properties"]["event_id"] for f in doc["features"]] == list(shown["event_id"])
     assert any(f["properties"]["claims"] for f in doc["features"])
@@ -87,7 +97,7 @@ def test_custom_data_and_claims(tmp_path, capsys):
     doc = json.loads((out / "small.geojson").read_text(encoding="utf-8"))
     assert {f["properties"]["event_id"] for f in doc["features"]} == {"T-1", "T-4"}
     assert len(next(f for f in doc["features"] if f["properties"]["event_id"] == "T-1")["properties"]["claims"]) == 3
-    assert doc["attribution"] == "Events: events_small.csv"
+    assert doc["attribution"] == Dataset.from_source(FIXTURES / "events_small.csv").attribution
 
 
 def test_a_bad_link_warns_but_still_works(runs, events):
@@ -112,7 +122,7 @@ def test_errors_are_one_line_and_a_nonzero_exit(runs, name, code, text):
 
 @pytest.mark.parametrize("args, code, text", [
     (["snapshot", LINK, "-o", "{tmp}/x.csv", "--data", "{tmp}/missing.csv"], 1, "missing.csv"),
-    (["snapshot", LINK, "-o", "{tmp}/x.csv", "--data", str(FIXTURES / "claims_small.csv")], 1, "missing column"),
+    (["snapshot", LINK, "-o", "{tmp}/x.csv", "--data", str(FIXTURES / "claims_small.csv")], 1, "none of the known formats"),
     (["snapshot", LINK], 2, "-o/--output"),
     (["snapshot", LINK, "-o", "{tmp}/x.png", "--width", "wide"], 2, "--width"),
     (["snapshot", LINK, "-o", "{tmp}/x.png", "--width", "50"], 2, "--width"),
@@ -132,7 +142,7 @@ def test_more_errors_in_process(tmp_path, capsys, args, code, text):
 # In-process, for the formats not run above: the same bytes as render() gives for the view.
 
 @pytest.mark.parametrize("suffix", [".svg", ".pdf", ".kml", ".parquet", ".png", ".html", ".csv", ".geojson"])
-def test_every_format_is_what_render_gives(tmp_path, capsys, events, claims, layers, suffix, monkeypatch):
+def test_every_format_is_what_render_gives(tmp_path, capsys, embedded, layers, suffix, monkeypatch):
     fixed = dt.datetime(2025, 1, 2, tzinfo=dt.timezone.utc)
     import geo.snapshots as snapshots
 
@@ -141,9 +151,10 @@ def test_every_format_is_what_render_gives(tmp_path, capsys, events, claims, lay
     path = tmp_path / f"out{suffix}"
     assert main(["snapshot", LINK, "-o", str(path), "--width", "800", "--dpi", "100"]) == 0
     assert capsys.readouterr().err == ""
-    view, _ = geo.view_from_query(LINK, vocabulary=geo.Vocabulary.of(events))
+    view, _ = geo.view_from_query(LINK, vocabulary=embedded.vocabulary)
     fmt = suffix[1:]
-    want = real(view, fmt, events, claims, layers, width_px=800, dpi=100, generated=fixed)
+    want = real(view, fmt, embedded.events, embedded.claims, layers, width_px=800, dpi=100, generated=fixed,
+                attribution=embedded.attribution)
     got = path.read_bytes()
     if fmt == "kml":
         assert got.decode("utf-8") == want
