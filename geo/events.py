@@ -190,8 +190,18 @@ def _text(s: pd.Series, col: Column) -> tuple[pd.Series, np.ndarray]:
     return s.astype(object), np.zeros(len(s), dtype=bool)
 
 
+#: Dates outside these are not dates of events (and would overflow nanosecond timestamps).
+DATE_MIN, DATE_MAX = pd.Timestamp("1800-01-01"), pd.Timestamp("2199-12-31")
+
+
+def in_date_range(values: pd.Series) -> pd.Series:
+    """Datetimes (any unit) within DATE_MIN..DATE_MAX as datetime64[ns]; others become NaT."""
+    ok = values.notna() & (values >= DATE_MIN) & (values <= DATE_MAX)
+    return values.where(ok).astype("datetime64[ns]")
+
+
 def _date(s: pd.Series, col: Column) -> tuple[pd.Series, np.ndarray]:
-    values = pd.to_datetime(s, format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
+    values = in_date_range(pd.to_datetime(s, format="%Y-%m-%d", errors="coerce"))
     return values, values.isna().to_numpy().copy()
 
 
@@ -205,7 +215,8 @@ def _number(s: pd.Series, col: Column) -> tuple[pd.Series, np.ndarray]:
         if col.hi is not None:
             bad |= v > col.hi
         if col.kind == "int":
-            bad |= np.isfinite(v) & (v != np.round(v))
+            # beyond 2**53 a float no longer holds every whole number (and Int64 may overflow)
+            bad |= np.isfinite(v) & ((v != np.round(v)) | (np.abs(v) >= 2.0**53))
             if col.choices is not None:
                 bad |= np.isfinite(v) & ~np.isin(v, col.choices)
     if col.kind == "int":
