@@ -4,8 +4,9 @@ Run from the repository's top folder::
 
     streamlit run dashboard/app.py
 
-Set GEO_EVENTS (and GEO_CLAIMS) to a CSV in the canonical schema to map your
-own events instead of the embedded set. Everything that computes lives in geo/;
+Start it on your own file (ACLED, UCDP GED or an export of this app) with
+`streamlit run dashboard/app.py -- --data PATH` or GEO_EVENTS=PATH, or drop a file
+on the sidebar. Everything that computes lives in geo/;
 this file only lays out widgets and calls it.
 
 The address bar is always the share link: the script reads the View from the
@@ -66,7 +67,7 @@ def load_data(events_path: str | None, claims_path: str | None) -> Dataset:
     return Dataset.from_source(events_path, claims_path=claims_path, layers=load_layers())
 
 
-VIEW_KEYS = ("link_read", "actors", "dates", "event_types", "regions", "min_fatalities", "border_on", "border_km",
+VIEW_KEYS = ("link_read", "link_filter", "link_warnings", "actors", "dates", "event_types", "regions", "min_fatalities", "border_on", "border_km",
              "figure", "selected", "player_idx", "playing", "map_content", "last_popup")
 
 
@@ -84,10 +85,12 @@ def uploaded_data(default: Dataset) -> Dataset:
             ss.pop(k, None)
         if up is not None:
             try:
-                with st.spinner(f"Reading {up.name}…"):
+                with st.spinner(f"Reading {md(up.name)}…"):
                     ss.upload_data = Dataset.from_source(up, name=up.name, layers=load_layers())
             except geo.GeoError as exc:
                 ss.upload_error = str(exc)
+            except Exception as exc:  # noqa: BLE001 - a file from anywhere: say so, never a traceback
+                ss.upload_error = f"{up.name}: the file could not be read ({type(exc).__name__})."
     if ss.get("upload_error"):
         st.sidebar.error(md(ss.pop("upload_error")))
     return ss.get("upload_data") or default
@@ -123,16 +126,22 @@ def seed_from_link(events: pd.DataFrame, voc: geo.Vocabulary) -> None:
     f = view.filter
     ss = st.session_state
     ss.link_read = True
-    ss.link_warnings = warnings
     ss.actors = list(f.actors)
     start = min(max(f.start or first, first), last)
     end = max(min(f.end or last, last), start)
+    for given, used, what in ((f.start, start, "start"), (f.end, end, "end")):
+        if given is not None and given != used:
+            warnings.append(f"The {what} date {given} is outside this data ({first} to {last}); used {used}.")
     ss.dates = (start, end)
     ss.event_types = list(f.event_types)
     ss.regions = list(f.regions)
     ss.min_fatalities = f.min_fatalities
     ss.border_on = f.max_border_km is not None
-    ss.border_km = int(min(max(f.max_border_km or 100, 5), 1500))
+    ss.border_km = int(min(max(round(f.max_border_km or 100), 1), 1500))
+    if f.max_border_km is not None and ss.border_km != f.max_border_km:
+        warnings.append(f"The border distance {f.max_border_km:g} km was set to {ss.border_km} km "
+                        "(whole km from 1 to 1,500).")
+    ss.link_warnings = warnings
     ss.figure = view.figure
     ss.shade_regions = view.shade_regions
     ss.color_by = view.color_by
@@ -163,11 +172,12 @@ def sidebar(events: pd.DataFrame, counts: pd.Series, claims: pd.DataFrame) -> ge
     regions = sb.multiselect("Regions", geo.distinct_values(events, "admin1"), key="regions")
     min_fat = sb.number_input("Minimum fatalities", min_value=0, step=1, key="min_fatalities")
     near = sb.checkbox("Only near the Algeria border", key="border_on")
-    border_km = sb.slider("Within km of the border", 5, 1500, step=5, key="border_km", disabled=not near)
+    border_km = sb.slider("Within km of the border", 1, 1500, step=1, key="border_km", disabled=not near)
     sb.header("Map")
     color_by = sb.radio("Colour events by", list(COLOR_LABELS), format_func=COLOR_LABELS.get, key="color_by",
                         horizontal=True)
-    figures_ = ["conservative", "highest"] + [f"claimant:{c}" for c in geo.distinct_values(claims, "claimant")]
+    figures_ = ["conservative", "highest"] + [
+        f for f in (f"claimant:{c}" for c in geo.distinct_values(claims, "claimant")) if geo.view.valid_figure(f)]
     figure = sb.selectbox("Size events by", figures_, key="figure", format_func=figure_label,
                           help="Draw each event by its conservative fatalities, by the highest figure anyone "
                                "claimed, or by one claimant's figures. Dashed outlines: the claims disagree.")
@@ -246,7 +256,7 @@ def show_map(shown, layers, claims, view: geo.View, attribution: str) -> None:
     if popup and popup != ss.get("last_popup"):
         ss.last_popup = popup
         lines = [line.strip() for line in str(popup).splitlines() if line.strip()]
-        if lines and lines[-1] in set(shown["event_id"]):
+        if lines and lines[-1] in set(shown["event_id"]) and geo.view.valid_selection(lines[-1]):
             ss.selected = lines[-1]
 
 
@@ -274,6 +284,7 @@ def selected_event(events: pd.DataFrame, claims: pd.DataFrame, event_id: str | N
         st.dataframe(table, hide_index=True, width="stretch")
     if st.button("Close event details"):
         st.session_state.selected = None
+        st.session_state.last_popup = None  # so that clicking the same event again opens it
         st.rerun()
 
 
@@ -414,8 +425,8 @@ def about(data: Dataset) -> None:
         if data.report is None:
             st.markdown(
                 "**Events**: a curated set of events in northern Mali, 2023–2024, compiled by this project "
-                "from public reporting (AP, Reuters, AFP, Al Jazeera, RFI, Jeune Afrique, the parties' own "
-                "statements). Each event names its outlets; `fatalities` is the most conservative credible "
+                "from public reporting (AP, Reuters, AFP, EFE, RFI, Al Jazeera, France 24, Amnesty "
+                "International, the parties' own statements). Each event names its outlets; `fatalities` is the most conservative credible "
                 "figure, and what each party claimed is listed beside it. This is not ACLED or UCDP data. "
                 "Licence: CC BY 4.0. See `data/README.md` for how it was compiled and its limits."
             )

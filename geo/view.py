@@ -136,6 +136,24 @@ _KEYS = {
 _LISTS = {"actor", "type", "region", "hide"}
 
 
+def valid_figure(figure: str) -> bool:
+    """Whether a View can hold this sizing (e.g. a claimant's name with a newline cannot)."""
+    try:
+        View(figure=figure)
+    except ViewError:
+        return False
+    return True
+
+
+def valid_selection(event_id: str) -> bool:
+    """Whether a View can hold this event as the selected one (and so a link can carry it)."""
+    try:
+        View(selected=event_id)
+    except ViewError:
+        return False
+    return True
+
+
 def same_place(a: View, b: View) -> bool:
     """Whether two views show the map at the same zoom with centres less than a pixel apart.
 

@@ -202,3 +202,11 @@ def test_download_buttons_for_every_output(monkeypatch):
     labels = " ".join(b.proto.label for b in buttons)
     for word in ("PNG", "HTML", "CSV", "GeoJSON", "KML", "GeoParquet", "Claims"):
         assert word in labels
+
+
+def test_clamped_link_values_are_reported(monkeypatch):
+    at = run_with_link(monkeypatch, {"from": "2000-01-01", "to": "2030-01-01", "border": "0.4"})
+    text = plain(at.warning[0].value)
+    assert "start date 2000-01-01 is outside this data" in text and "end date 2030-01-01" in text
+    assert "border distance 0.4 km was set to 1 km" in text
+    assert at.sidebar.checkbox(key="border_on").value and at.sidebar.slider(key="border_km").value == 1
