@@ -32,6 +32,15 @@ def cache_dir() -> Path:
     return Path(base) / "conflict-map"
 
 
+def file_stamp(path: str | Path) -> str:
+    """A file's path, size and modification time, as text ("missing" when absent)."""
+    try:
+        st = Path(path).stat()
+    except OSError:
+        return f"{path}:missing"
+    return f"{Path(path).resolve()}:{st.st_size}:{st.st_mtime_ns}"
+
+
 def cache_key(path: str | Path, *extra: str) -> str | None:
     """A key for a file as it is now; None when the file cannot be stat'ed."""
     try:

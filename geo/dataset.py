@@ -11,7 +11,7 @@ import pandas as pd
 
 from . import cache
 from .analysis import enrich
-from .events import CLAIM_COLUMNS, load_claims, load_events
+from .events import CLAIM_COLUMNS, DATA_DIR, load_claims, load_events
 from .layers import load_layers
 from .readers import ImportReport, read_events
 from .view import Vocabulary
@@ -54,7 +54,10 @@ class Dataset:
         start skips parsing; uploads (file objects) are not cached.
         """
         is_path = isinstance(source, (str, Path))
-        key = cache.cache_key(source, str(claims_path or "")) if is_path and use_cache else None
+        # the claims file and the boundary layers (which enrich uses) are part of what is cached
+        depends = [claims_path] if claims_path else []
+        depends += sorted(DATA_DIR.glob("*.geojson"))
+        key = cache.cache_key(source, *map(cache.file_stamp, depends)) if is_path and use_cache else None
         hit = cache.load(key) if key else None
         if hit is not None:
             events, claims, meta = hit["events"], hit["claims"], hit["meta"]

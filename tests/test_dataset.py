@@ -74,3 +74,14 @@ def test_cache_key_changes_with_the_code_version(tmp_path, monkeypatch):
     monkeypatch.setattr(cache, "CACHE_VERSION", "999")
     assert cache.cache_key(f) != key
     assert cache.cache_key(tmp_path / "missing.csv") is None
+
+
+def test_an_edited_claims_file_misses_the_cache(tmp_path, cache_folder, layers):
+    events, claims = tmp_path / "events.csv", tmp_path / "claims.csv"
+    shutil.copy(FIXTURES / "events_small.csv", events)
+    shutil.copy(FIXTURES / "claims_small.csv", claims)
+    first = Dataset.from_source(events, claims_path=claims, layers=layers)
+    lines = claims.read_text(encoding="utf-8").splitlines(keepends=True)
+    claims.write_text("".join(lines[:-1]), encoding="utf-8")
+    second = Dataset.from_source(events, claims_path=claims, layers=layers)
+    assert len(second.claims) == len(first.claims) - 1
