@@ -69,14 +69,18 @@ def claim_ranges(claims: pd.DataFrame, *, tolerance: float = DISPUTE_TOLERANCE,
                  min_difference: int = DISPUTE_MIN_DIFFERENCE) -> pd.DataFrame:
     """Per event: the lowest and highest claimed fatalities, and whether the claims disagree.
 
-    Each claimant's figure is its total over the sides it named (see
-    ``claimant_totals``). Claims *disagree* when the highest exceeds the lowest by
-    more than ``tolerance`` × lowest and by more than ``min_difference`` killed;
-    one claimant alone cannot disagree.
+    ``low`` and ``high`` are the lowest and highest of the claimants' totals (each
+    claimant's figures summed over the sides it named, see ``claimant_totals``), so
+    they show the spread of what was said. Whether the claims *disagree* is judged
+    like for like, side by side: an event is ``disputed`` when, for some side, two
+    claimants' figures for that side's dead differ by more than ``tolerance`` × the
+    lower one and by more than ``min_difference``. One claimant alone cannot
+    disagree; neither can two claimants who speak of different sides.
+    ``disputed_sides`` names the sides in dispute ("; "-separated).
 
     Returns a DataFrame indexed by ``event_id`` with columns ``low``, ``high``,
     ``claimants`` (number with a figure), ``statements`` (claim rows, with or
-    without a figure) and ``disputed``.
+    without a figure), ``disputed`` and ``disputed_sides``.
     """
     totals = claimant_totals(claims)
     statements = claims.groupby("event_id").size().rename("statements")
@@ -87,14 +91,20 @@ def claim_ranges(claims: pd.DataFrame, *, tolerance: float = DISPUTE_TOLERANCE,
         out = out.reindex(statements.index.union(out.index))
     out["claimants"] = out["claimants"].fillna(0).astype(int)
     out["statements"] = statements.reindex(out.index).fillna(0).astype(int)
-    low = out["low"].astype("float").to_numpy()
-    high = out["high"].astype("float").to_numpy()
-    with np.errstate(invalid="ignore"):
-        gap = high - low
-        out["disputed"] = (out["claimants"] >= 2) & (gap > tolerance * low) & (gap > min_difference)
-    out["disputed"] = out["disputed"].fillna(False).astype(bool)
+    # side by side: each claimant's (highest) figure for each side
+    figures = claims.dropna(subset=["killed"])
+    disputed_sides = pd.Series("", index=out.index, dtype=object)
+    if not figures.empty:
+        per = figures.groupby(["event_id", "side", "claimant"], dropna=False)["killed"].max().astype(float)
+        span = per.groupby(level=["event_id", "side"]).agg(["min", "max", "size"])
+        gap = span["max"] - span["min"]
+        bad = (span["size"] >= 2) & (gap > tolerance * span["min"]) & (gap > min_difference)
+        named = bad[bad].reset_index().groupby("event_id")["side"].agg(lambda s: "; ".join(map(str, s)))
+        disputed_sides.loc[named.index] = named
+    out["disputed_sides"] = disputed_sides
+    out["disputed"] = out["disputed_sides"] != ""
     out.index.name = "event_id"
-    return out[["low", "high", "claimants", "statements", "disputed"]]
+    return out[["low", "high", "claimants", "statements", "disputed", "disputed_sides"]]
 
 
 FIGURES = ("conservative", "highest")

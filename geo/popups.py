@@ -82,7 +82,12 @@ def _range_html(rng) -> str:
         return ""
     low, high = int(rng["low"]), int(rng["high"])
     span = f"{low:,}" if low == high else f"{low:,} to {high:,}"
-    verdict = "<b class='disputed'>disputed</b>: the claims disagree" if rng["disputed"] else "the claims agree"
+    if rng["disputed"]:
+        sides = rng.get("disputed_sides", "") if hasattr(rng, "get") else ""
+        verdict = "<b class='disputed'>disputed</b>: the claims disagree" + (
+            f" on the dead of {esc(sides)}" if sides else "")
+    else:
+        verdict = "no two claimants disagree on the same side's dead"
     return (f"<div class='range'>Claimed killed: {span} ({int(rng['claimants'])} claimant(s)); "
             f"{verdict}</div>")
 

@@ -75,8 +75,16 @@ def test_claim_ranges(hand_claims, event, low, high, claimants, disputed):
 
 
 def test_tolerance_is_stated_and_adjustable(hand_claims):
-    assert not claim_ranges(hand_claims, tolerance=10).loc["FIGHT", "disputed"]
+    assert not claim_ranges(hand_claims, tolerance=30).loc["FIGHT", "disputed"]  # worst gap: 2 vs 47, 22.5×
+    assert claim_ranges(hand_claims).loc["FIGHT", "disputed_sides"] == "Army; Rebels"  # 2 vs 47; 20 vs 9
     assert claim_ranges(hand_claims, tolerance=0.1, min_difference=1).loc["AGREE", "disputed"]
+
+
+def test_claims_about_different_sides_do_not_disagree():
+    c = claims_table([("E", "Army", "a", "2024-01-01", "Army", 2, None, None),
+                      ("E", "Rebels", "b", "2024-01-02", "Wagner", 84, None, None)])
+    r = claim_ranges(c).loc["E"]
+    assert r["low"] == 2 and r["high"] == 84 and not r["disputed"]
 
 
 def test_the_founding_event_is_disputed(claims):
