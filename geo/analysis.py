@@ -22,7 +22,10 @@ MALI_EQUIDISTANT = "+proj=eqdc +lat_0=17 +lon_0=0 +lat_1=12 +lat_2=23 +datum=WGS
 DISPUTE_TOLERANCE = 0.5
 DISPUTE_MIN_DIFFERENCE = 5
 
+#: freq -> the date_range rule of the periods' first days, and the pandas period code
+#: (a week is Monday to Sunday: periods "W-SUN" end on Sunday, so they start on Monday).
 FREQUENCIES = {"D": "D", "W": "W-MON", "M": "MS", "Q": "QS", "Y": "YS"}
+PERIOD_CODES = {"D": "D", "W": "W-SUN", "M": "M", "Q": "Q", "Y": "Y"}
 
 
 def summarize(events: pd.DataFrame) -> dict:
@@ -157,7 +160,7 @@ def timeline(events: pd.DataFrame, freq: str = "W", by: str | None = "event_type
         return pd.DataFrame(columns=cols)
     rule = FREQUENCIES[freq]
     dates = pd.to_datetime(events["event_date"])
-    period = dates.dt.to_period({"D": "D", "W": "W-SUN", "M": "M", "Q": "Q", "Y": "Y"}[freq]).dt.start_time
+    period = dates.dt.to_period(PERIOD_CODES[freq]).dt.start_time
     frame = pd.DataFrame({"period": period, "fatalities": events["fatalities"].to_numpy()})
     keys = ["period"]
     if by:
@@ -182,7 +185,7 @@ def periods(first, last, freq: str = "W") -> list[tuple[pd.Timestamp, pd.Timesta
     """
     if freq not in FREQUENCIES:
         raise GeoError(f"freq must be one of {', '.join(FREQUENCIES)}, not {freq!r}")
-    code = {"D": "D", "W": "W-SUN", "M": "M", "Q": "Q", "Y": "Y"}[freq]
+    code = PERIOD_CODES[freq]
     span = pd.period_range(pd.Timestamp(first).to_period(code), pd.Timestamp(last).to_period(code), freq=code)
     return [(p.start_time.normalize(), p.end_time.normalize()) for p in span]
 
