@@ -7,11 +7,13 @@ from collections.abc import Iterable, Mapping
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 from branca.element import MacroElement
 from folium.template import Template
 from folium.utilities import JsCode
 
+from .aggregate import cells_layer, cell_summary
 from .assets import make_offline
 from .overlays import border_layer, region_layer, uncertainty_layer
 from .analysis import claim_ranges, event_figures
@@ -47,6 +49,10 @@ BASEMAPS: dict[str, dict | None] = {
 }
 
 EVENTS_LAYER_NAME = "Events"
+#: Level of detail: up to this many events each is drawn as a marker with its popup; past it the
+#: events are counted into map cells on the server (``geo.aggregate``), so that the page's size
+#: and the browser's work stay bounded whatever the number of events.
+MAX_MARKERS = 3_000
 
 
 class _Script(MacroElement):
@@ -113,12 +119,19 @@ def figure_label(figure: str) -> str:
     return FIGURE_LABELS.get(figure, figure)
 
 
-def _legend_html(mode: str, present: set[str], count: int, figure: str, disputed: int) -> str:
+def _legend_html(mode: str, present: set[str], count: int, figure: str, disputed: int,
+                 cells: int | None = None) -> str:
     head = "Event type" if mode == "event_type" else "Initiator's side"
     rows = "".join(
         f"<div><i style='background:{color}'></i>{esc(label)}</div>" for label, color in legend_items(mode, present)
     )
     dispute = (f"<div><i class='ring'></i>claims disagree ({disputed:,})</div>" if disputed else "")
+    if cells is not None:
+        return (
+            f"<div><b>{head}</b> (most frequent in each circle)</div>{rows}"
+            f"<div class='size'>Circle area ∝ events in the area · {count:,} event(s) in {cells:,} "
+            "circles · click one to zoom in</div>"
+        )
     return (
         f"<div><b>{head}</b></div>{rows}{dispute}"
         f"<div class='size'>Circle area ∝ {esc(figure_label(figure))} · {count:,} event(s)</div>"
@@ -218,6 +231,30 @@ def events_geojson(events: gpd.GeoDataFrame, claims: pd.DataFrame | None, color_
 _NO_CLAIMS = pd.DataFrame(columns=["event_id"])
 
 
+def _markers_layer(events: gpd.GeoDataFrame, claims: pd.DataFrame | None, color_by: str, figure: str,
+                   selected: str | None) -> folium.GeoJson:
+    """One circle marker per event, with its popup and tooltip; ``selected``'s popup opens."""
+    selected_js = js_json(selected)
+    return folium.GeoJson(
+        events_geojson(events, claims, color_by, figure),
+        name="event markers",
+        marker=folium.CircleMarker(),
+        style_function=lambda f: f["properties"]["_style"],
+        control=False,
+        on_each_feature=JsCode(
+            "function (f, layer) {"
+            " layer.bindPopup(f.properties._popup, {maxWidth: 420, maxHeight: 360});"
+            " layer.bindTooltip(f.properties._tip);"
+            f" if (f.properties.event_id === {selected_js}) {{"
+            # open the linked event without panning: the link's centre and zoom win
+            "   layer.on('add', function () { setTimeout(function () {"
+            "     var p = layer.getPopup(); p.options.autoPan = false; layer.openPopup();"
+            "     p.options.autoPan = true; }, 0); }); }"
+            "}"
+        ),
+    )
+
+
 def _disputed_count(events: pd.DataFrame, claims: pd.DataFrame | None) -> int:
     if claims is None or claims.empty:
         return 0
@@ -243,6 +280,7 @@ def build_map(
     shade_regions: bool = False,
     border_km: float | None = None,
     uncertainty: bool = True,
+    max_markers: int = MAX_MARKERS,
 ) -> folium.Map:
     """An interactive map of ``events`` over the boundary ``layers``.
 
@@ -280,13 +318,21 @@ def build_map(
         Draw dashed rings around events whose location is approximate.
     offline
         Load Leaflet from the installed package instead of a CDN (default).
+    max_markers
+        The level of detail: up to this many events, one marker each (canvas-drawn past
+        1,000) with its popup; past it, the events are counted on the server into cells of
+        about 48 px at ``zoom`` (``geo.aggregate``), drawn as circles sized by their count with
+        the count and fatalities in a tooltip; a click zooms in. Only cells in and around the
+        view are fine (beyond it they are coarser) and their number is capped, so the page
+        stays under ~1 MB whatever the number of events. In that mode the uncertainty rings
+        are left out and the ``selected`` event is drawn as a marker over the cells.
     """
     if color_by not in COLOR_MODES:
         raise ValueError(f"color_by must be one of {COLOR_MODES}, not {color_by!r}")
     if basemap not in BASEMAPS:
         raise ValueError(f"basemap must be one of {tuple(BASEMAPS)}, not {basemap!r}")
-    if prefer_canvas is None:
-        prefer_canvas = len(events) > 1000
+    if prefer_canvas is None:  # many markers: a canvas. Cells are few, and drawn as SVG regardless
+        prefer_canvas = 1000 < len(events) <= max_markers
     center = center or DEFAULT_CENTER
     m = folium.Map(
         location=list(center),
@@ -312,40 +358,34 @@ def build_map(
         region_layer(events, layers).add_to(m)
     if border_km is not None and "algeria_border" in layers:
         border_layer(layers, border_km).add_to(m)
-    rings = uncertainty_layer(events) if uncertainty else None
+    aggregated = len(events) > max_markers
+    # rings around thousands of aggregated events would hide the cells (the layer caps them anyway)
+    rings = uncertainty_layer(events) if uncertainty and not aggregated else None
     if rings is not None:
         rings.add_to(m)
-    group = folium.FeatureGroup(name=EVENTS_LAYER_NAME, show=True)
     if color_by == "side":
-        present = {actor_side(a) for a in events["actor1"]}
+        present = {actor_side(a) for a in pd.unique(events["actor1"].fillna("").astype(object))}
     else:
-        present = set(events["event_type"])
-    selected_js = js_json(selected)
-    folium.GeoJson(
-        events_geojson(events, claims, color_by, figure),
-        name="event markers",
-        marker=folium.CircleMarker(),
-        style_function=lambda f: f["properties"]["_style"],
-        control=False,
-        on_each_feature=JsCode(
-            "function (f, layer) {"
-            " layer.bindPopup(f.properties._popup, {maxWidth: 420, maxHeight: 360});"
-            " layer.bindTooltip(f.properties._tip);"
-            f" if (f.properties.event_id === {selected_js}) {{"
-            # open the linked event without panning: the link's centre and zoom win
-            "   layer.on('add', function () { setTimeout(function () {"
-            "     var p = layer.getPopup(); p.options.autoPan = false; layer.openPopup();"
-            "     p.options.autoPan = true; }, 0); }); }"
-            "}"
-        ),
-    ).add_to(group)
+        present = set(pd.unique(events["event_type"]))
+    cells = None
+    if aggregated:
+        group = cells_layer(events, DEFAULT_ZOOM if zoom is None else zoom, center, by=color_by,
+                            name=EVENTS_LAYER_NAME)
+        cells = cell_summary(next(iter(group._children.values())))[1]
+        if selected is not None:  # the linked event is drawn on top of the cells, its popup open
+            one = events.iloc[np.flatnonzero(events["event_id"].to_numpy() == selected)[:1]]
+            if len(one):
+                _markers_layer(one, claims, color_by, figure, selected).add_to(group)
+    else:
+        group = folium.FeatureGroup(name=EVENTS_LAYER_NAME, show=True)
+        _markers_layer(events, claims, color_by, figure, selected).add_to(group)
     group.add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     lines = [NATURAL_EARTH_ATTRIBUTION.split(".")[0]]
     if attribution:
         lines.append(esc(attribution))
     _Script(_LEGEND_JS, {
-        "html": _legend_html(color_by, present, len(events), figure, _disputed_count(events, claims)),
+        "html": _legend_html(color_by, present, len(events), figure, _disputed_count(events, claims), cells),
         "attribution": lines,
         "css": _POPUP_CSS,
     }).add_to(m)
