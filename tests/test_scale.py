@@ -1,0 +1,106 @@
+"""The dashboard on a large file, in headless Chromium: the map draws cells, not markers, and a
+filter change keeps the user's view."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+
+import pytest
+
+from test_browser import CHROMIUM_ARGS, CHROMIUM, leaflet_view, start_dashboard, sync_api  # noqa: F401
+
+pytestmark = pytest.mark.browser
+
+#: Events in the file: well past MAX_MARKERS, small enough for the app to load in seconds.
+N_EVENTS = 100_000
+
+
+@pytest.fixture(scope="module")
+def big_dashboard(tmp_path_factory):
+    from geo.bench import synthetic_events
+
+    path = tmp_path_factory.mktemp("scale") / "events_100k.csv"
+    synthetic_events(N_EVENTS, seed=5).drop(columns="geometry").to_csv(path, index=False, date_format="%Y-%m-%d")
+    proc, url = start_dashboard({"GEO_EVENTS": str(path)})
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def _cells(page, timeout: float = 120):
+    """The map's frame and its cell circles, once drawn."""
+    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout * 1000)
+    page.wait_for_selector('iframe[title*="st_folium"]', timeout=timeout * 1000)
+    frame = page.frame_locator('iframe[title*="st_folium"]')
+    cells = frame.locator("path.event-cell")
+    deadline = time.time() + timeout
+    while cells.count() == 0 and time.time() < deadline:
+        page.wait_for_timeout(250)
+    assert cells.count() > 0
+    return frame, cells
+
+
+def _read(page, what: str, default=None):
+    """Read from the map's frame; None while it is being remounted (two frames for a moment)."""
+    frame = page.frame_locator('iframe[title*="st_folium"]')
+    try:
+        if what == "legend":
+            return frame.locator(".map-legend").inner_text(timeout=2000)
+        return frame.locator("path.event-cell").count()
+    except sync_api.Error:
+        return default
+
+
+def test_a_large_file_draws_cells_and_keeps_the_view_across_a_filter_change(browser, big_dashboard):
+    page = browser.new_context(viewport={"width": 1400, "height": 1200}).new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(big_dashboard)
+    frame, cells = _cells(page)
+    assert frame.locator("path.event-marker").count() == 0  # aggregated: no marker per event
+    legend = frame.locator(".map-legend").inner_text()
+    assert f"{N_EVENTS:,} event(s) in" in legend and "circles" in legend
+    # a cell tells its count on hover
+    cells.first.dispatch_event("mouseover")
+    assert "event" in frame.locator(".leaflet-tooltip").first.inner_text(timeout=10_000)
+    # zoom in with the map's control, as a user would, then change a filter
+    frame.locator(".leaflet-control-zoom-in").click()
+    deadline = time.time() + 30
+    while "z=7" not in page.url and time.time() < deadline:
+        page.wait_for_timeout(250)
+    assert "z=7" in page.url
+    before = legend
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.locator('[data-testid="stMultiSelect"]').first.click()
+    page.keyboard.type("JNIM")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    deadline = time.time() + 60
+    while "actor=JNIM" not in page.url and time.time() < deadline:
+        page.wait_for_timeout(250)
+    assert "actor=JNIM" in page.url
+    # the map is redrawn with the filtered events' cells ...
+    deadline = time.time() + 60
+    legend = before
+    while (legend == before or not _read(page, "cells", 0)) and time.time() < deadline:
+        page.wait_for_timeout(250)
+        legend = _read(page, "legend", before)
+    assert legend != before and "circles" in legend
+    assert _read(page, "cells", 0) > 0
+    # ... where the user had put it
+    assert "z=7" in page.url
+    assert leaflet_view(page)[2] == 7
+    assert errors == []
+    page.context.close()
