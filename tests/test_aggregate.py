@@ -245,6 +245,16 @@ def test_indexed_filter_equals_the_reference(monkeypatch, rows, flt, duplicate_l
         assert list(out.index) == list(expected.index)
         pd.testing.assert_frame_equal(out, expected)
     pd.testing.assert_frame_equal(events, before)
+    # the actor counts come from the same index: each actor once per event it is named in
+    expected_counts: dict[str, int] = {}
+    for row in events.itertuples(index=False):
+        names = {a for a in (row.actor1, row.actor2) if isinstance(a, str) and a}
+        for lst in (row.assoc_actor_1, row.assoc_actor_2):
+            if isinstance(lst, str):
+                names |= {p.strip() for p in lst.split(";") if p.strip()}
+        for a in names:
+            expected_counts[a] = expected_counts.get(a, 0) + 1
+    assert geo.actor_counts(events).to_dict() == expected_counts
 
 
 def test_the_index_is_cached_per_frame_and_dropped_with_it(many):
