@@ -261,9 +261,6 @@ class FilterIndex:
         return self._part("num:" + column, lambda events: pd.to_numeric(events[column]).to_numpy(
             dtype=float, na_value=np.nan))
 
-    def actor_counts(self) -> pd.Series:
-        return self._part("actor_counts", lambda _events: _actor_counts(self))
-
     def border_km(self) -> np.ndarray:
         def build(events):
             from .analysis import border_distance_km  # late: analysis needs the layers
@@ -369,45 +366,23 @@ def filter_events(events: pd.DataFrame, flt: EventFilter | None = None) -> pd.Da
 def actor_counts(events: pd.DataFrame) -> pd.Series:
     """Every actor named in the events (main or associated), with its number of events.
 
-    Sorted by count, then name. An actor named twice in one event counts once. Computed from the
-    frame's FilterIndex (and kept there), so a dashboard asking on every rerun pays once.
+    Sorted by count, then name. An actor named twice in one event counts once.
     """
-    return filter_index(events).actor_counts().copy()
-
-
-def _actor_counts(index: FilterIndex) -> pd.Series:
-    parts = index._part("actors", index._actor_parts)
-    rows_all, names_all = [], []
-    for col in ("actor1", "actor2"):
-        if col in parts:
-            ok = parts[col] >= 0
-            rows_all.append(np.flatnonzero(ok))
-            names_all.append(parts[col][ok])
-    for col in ASSOC_ACTOR_COLUMNS:
-        if col not in parts:
+    frames = []
+    for col in ACTOR_COLUMNS:
+        if col not in events:
             continue
-        codes, n_lists, pair_list, pair_name = parts[col]
-        order = np.argsort(pair_list, kind="stable")
-        pair_list, pair_name = pair_list[order], pair_name[order]
-        per_list = np.bincount(pair_list, minlength=n_lists)
-        starts = np.concatenate([[0], np.cumsum(per_list)[:-1]]) if n_lists else np.zeros(0, dtype=np.int64)
-        rows = np.flatnonzero(codes >= 0)
-        k = per_list[codes[rows]]
-        rows_exp = np.repeat(rows, k)
-        first = np.repeat(starts[codes[rows]], k)
-        within = np.arange(len(rows_exp)) - np.repeat(np.cumsum(k) - k, k)
-        rows_all.append(rows_exp)
-        names_all.append(pair_name[first + within])
-    names = sorted(index.actors, key=index.actors.get)
-    if not rows_all or not names:
-        return pd.Series(dtype=int, name="events")
-    key = np.unique(np.concatenate(rows_all).astype(np.int64) * (len(names) + 1) + np.concatenate(names_all))
-    counts = np.bincount(key % (len(names) + 1), minlength=len(names))[:len(names)]
-    keep = [(names[i], int(c)) for i, c in enumerate(counts) if c > 0 and names[i]]
-    keep.sort(key=lambda nc: (-nc[1], nc[0].casefold()))
-    out = pd.Series([c for _, c in keep], index=pd.Index([a for a, _ in keep], name="actor", dtype=object),
-                    name="events", dtype=np.int64)
-    return out
+        s = pd.Series(events[col].to_numpy(), dtype=object)
+        if col in ASSOC_ACTOR_COLUMNS:
+            s = s.str.split(";").explode().str.strip()
+        frames.append(pd.DataFrame({"row": s.index, "actor": s.to_numpy()}))
+    if not frames:
+        return pd.Series(dtype=int)
+    both = pd.concat(frames, ignore_index=True)
+    both = both[both["actor"].fillna("").astype(str).str.len() > 0].drop_duplicates()
+    counts = both.groupby("actor").size()
+    order = sorted(counts.index, key=lambda a: (-counts[a], a.casefold()))
+    return counts.loc[order].rename("events")
 
 
 def distinct_values(events: pd.DataFrame, column: str) -> list[str]:
