@@ -199,7 +199,10 @@ def events_geojson(events: gpd.GeoDataFrame, claims: pd.DataFrame | None, color_
     features = []
     for _, ev in order.iterrows():
         here = places[(float(ev["latitude"]), float(ev["longitude"]))]
-        others = [o for o in here if o["event_id"] != ev["event_id"]]
+        # list a few of the others, and count the rest: a place with thousands of events
+        # (a region's centroid in ACLED) must not make every popup thousands of lines long
+        others = [o for o in here[: SAME_PLACE_LISTED + 1] if o["event_id"] != ev["event_id"]][:SAME_PLACE_LISTED]
+        n_others = len(here) - 1
         own = by_event.get(ev["event_id"])
         rng = ranges.loc[ev["event_id"]] if own is not None else None
         disputed = bool(rng is not None and rng["disputed"])
@@ -220,7 +223,8 @@ def events_geojson(events: gpd.GeoDataFrame, claims: pd.DataFrame | None, color_
             "geometry": {"type": "Point", "coordinates": [float(ev["longitude"]), float(ev["latitude"])]},
             "properties": {
                 "event_id": str(ev["event_id"]),
-                "_popup": popup_html(ev, own if own is not None else _NO_CLAIMS, others, claim_range=rng),
+                "_popup": popup_html(ev, own if own is not None else _NO_CLAIMS, others, claim_range=rng,
+                                     same_place_total=n_others),
                 "_tip": tooltip_text(ev) + (" · claims disputed" if disputed else ""),
                 "_style": style,
             },
@@ -229,6 +233,8 @@ def events_geojson(events: gpd.GeoDataFrame, claims: pd.DataFrame | None, color_
 
 
 _NO_CLAIMS = pd.DataFrame(columns=["event_id"])
+#: How many other events at the same place a popup lists by name.
+SAME_PLACE_LISTED = 10
 
 
 def _markers_layer(events: gpd.GeoDataFrame, claims: pd.DataFrame | None, color_by: str, figure: str,

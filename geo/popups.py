@@ -65,15 +65,18 @@ def claims_html(claims: pd.DataFrame) -> str:
     )
 
 
-def _same_place_html(others: list[Mapping]) -> str:
-    if not others:
+def _same_place_html(others: list[Mapping], total: int | None = None) -> str:
+    total = len(others) if total is None else total
+    if not total:
         return ""
     items = "".join(
         f"<li>{esc(pd.Timestamp(o['event_date']).strftime('%-d %b %Y'))} · {esc(o['event_type'])} · "
         f"{int(o['fatalities']):,} killed</li>"
         for o in others
     )
-    return (f"<div class='same-place'><b>Also at this place</b> ({len(others)}; larger circles lie "
+    if total > len(others):
+        items += f"<li>and {total - len(others):,} more</li>"
+    return (f"<div class='same-place'><b>Also at this place</b> ({total:,}; larger circles lie "
             f"beneath smaller ones):<ul>{items}</ul></div>")
 
 
@@ -93,7 +96,8 @@ def _range_html(rng) -> str:
 
 
 def popup_html(event: Mapping, claims: pd.DataFrame | None = None,
-               same_place: list[Mapping] | None = None, *, claim_range=None) -> str:
+               same_place: list[Mapping] | None = None, *, claim_range=None,
+               same_place_total: int | None = None) -> str:
     """The popup of one event: what, when, where, who, how many, who claims what, sources.
 
     Every piece of data text is escaped; links are made only of http(s) URLs.
@@ -126,7 +130,7 @@ def popup_html(event: Mapping, claims: pd.DataFrame | None = None,
         + claims_html(own_claims)
         + (f"<div class='notes'>{esc(event['notes'])}</div>" if str(event.get("notes") or "").strip() else "")
         + f"<div class='sources'><b>Sources</b>: {sources}</div>"
-        + _same_place_html(same_place or [])
+        + _same_place_html(same_place or [], same_place_total)
         + f"<div class='muted'>{esc(event['event_id'])}</div>"
         "</div>"
     )
