@@ -240,7 +240,8 @@ def show_map(shown, layers, claims, view: geo.View, attribution: str) -> None:
     fmap = geo.build_map(shown, layers, claims=claims, color_by=view.color_by, basemap=view.basemap,
                          visible_layers=view.visible_layers, center=center, zoom=zoom, selected=selected,
                          figure=view.figure, shade_regions=view.shade_regions,
-                         border_km=view.filter.max_border_km, attribution=attribution)
+                         border_km=view.filter.max_border_km, attribution=attribution,
+                         layer_control=False)  # the sidebar switches layers, so the link knows
     out = st_folium(fmap, key="map", height=620, use_container_width=True, center=list(view.center),
                     zoom=view.zoom, returned_objects=["center", "zoom", "last_object_clicked_popup"])
     if not out:

@@ -287,6 +287,7 @@ def build_map(
     border_km: float | None = None,
     uncertainty: bool = True,
     max_markers: int = MAX_MARKERS,
+    layer_control: bool = True,
 ) -> folium.Map:
     """An interactive map of ``events`` over the boundary ``layers``.
 
@@ -322,6 +323,9 @@ def build_map(
         Draw the zone within this many km of the Algeria border.
     uncertainty
         Draw dashed rings around events whose location is approximate.
+    layer_control
+        Add Leaflet's layer control (on by default). The dashboard leaves it out: its
+        sidebar switches the layers, so that the share link knows which are shown.
     offline
         Load Leaflet from the installed package instead of a CDN (default).
     max_markers
@@ -386,7 +390,8 @@ def build_map(
         group = folium.FeatureGroup(name=EVENTS_LAYER_NAME, show=True)
         _markers_layer(events, claims, color_by, figure, selected).add_to(group)
     group.add_to(m)
-    folium.LayerControl(collapsed=True).add_to(m)
+    if layer_control:
+        folium.LayerControl(collapsed=True).add_to(m)
     lines = [NATURAL_EARTH_ATTRIBUTION.split(".")[0]]
     if attribution:
         lines.append(esc(attribution))

@@ -181,3 +181,8 @@ def test_a_crowded_place_lists_a_few_and_counts_the_rest(events, layers):
     popup = events_geojson(crowd, None, "event_type")["features"][0]["properties"]["_popup"]
     assert "Also at this place</b> (39;" in popup
     assert popup.count("<li>") == SAME_PLACE_LISTED + 1 and f"and {39 - SAME_PLACE_LISTED:,} more" in popup
+
+
+def test_layer_control_can_be_left_out(events, layers):
+    assert not any(isinstance(c, folium.LayerControl)
+                   for c in geo.build_map(events, layers, layer_control=False)._children.values())
