@@ -154,7 +154,7 @@ def seed_from_link(events: pd.DataFrame, voc: geo.Vocabulary) -> None:
     ss.map_origin = (view.center, view.zoom, view.selected)
 
 
-def sidebar(events: pd.DataFrame, counts: pd.Series, claims: pd.DataFrame) -> geo.View:
+def sidebar(events: pd.DataFrame, counts: pd.Series, voc: geo.Vocabulary) -> geo.View:
     """The widgets, and the View they make together with the map's state."""
     sb = st.sidebar
     sb.header("Filters")
@@ -168,8 +168,10 @@ def sidebar(events: pd.DataFrame, counts: pd.Series, claims: pd.DataFrame) -> ge
     # the data's own first and last day mean "no restriction": keep them out of the link
     start = None if start == first else start
     end = None if end == last else end
-    types = sb.multiselect("Event types", geo.distinct_values(events, "event_type"), key="event_types")
-    regions = sb.multiselect("Regions", geo.distinct_values(events, "admin1"), key="regions")
+    # the options come from the data set's vocabulary, computed once per data set, not per rerun
+    types = sb.multiselect("Event types", sorted(voc.event_types, key=str.casefold), key="event_types")
+    regions = sb.multiselect("Regions", sorted(voc.regions - {""}, key=str.casefold), key="regions",
+                             help="The region each event's source reports (ACLED's admin1).")
     min_fat = sb.number_input("Minimum fatalities", min_value=0, step=1, key="min_fatalities")
     near = sb.checkbox("Only near the Algeria border", key="border_on")
     border_km = sb.slider("Within km of the border", 1, 1500, step=1, key="border_km", disabled=not near)
@@ -177,7 +179,8 @@ def sidebar(events: pd.DataFrame, counts: pd.Series, claims: pd.DataFrame) -> ge
     color_by = sb.radio("Colour events by", list(COLOR_LABELS), format_func=COLOR_LABELS.get, key="color_by",
                         horizontal=True)
     figures_ = ["conservative", "highest"] + [
-        f for f in (f"claimant:{c}" for c in geo.distinct_values(claims, "claimant")) if geo.view.valid_figure(f)]
+        f for f in (f"claimant:{c}" for c in sorted(voc.claimants or (), key=str.casefold))
+        if geo.view.valid_figure(f)]
     figure = sb.selectbox("Size events by", figures_, key="figure", format_func=figure_label,
                           help="Draw each event by its conservative fatalities, by the highest figure anyone "
                                "claimed, or by one claimant's figures. Dashed outlines: the claims disagree.")
@@ -394,8 +397,15 @@ def downloads(view: geo.View, events, claims, layers, base: str, attribution: st
         )
 
 
+TABLE_ROWS = 5_000
+
+
 def events_table(shown: pd.DataFrame, claims: pd.DataFrame) -> None:
+    """The events shown, newest first; past TABLE_ROWS only the newest (the exports hold them all)."""
     per_event = claims.groupby("event_id").size() if not claims.empty else pd.Series(dtype=int)
+    if len(shown) > TABLE_ROWS:
+        st.caption(f"The {TABLE_ROWS:,} most recent of {len(shown):,} events; download the events for all.")
+        shown = shown.nlargest(TABLE_ROWS, "event_date")
     table = pd.DataFrame(shown.drop(columns="geometry"))
     table["claims"] = table["event_id"].map(per_event).fillna(0).astype(int)
     table["event_date"] = table["event_date"].dt.date
@@ -461,7 +471,7 @@ def main() -> None:
     st.caption("Armed-conflict events over Mali's regions, the Algeria border and the Tuareg region. "
                "Click an event for who fought, what each side claimed and who reported it.")
     time_player(events)
-    view = sidebar(events, geo.actor_counts(events), claims)
+    view = sidebar(events, geo.actor_counts(events), voc)
     link_warnings(warning_box, view)
     shown = geo.filter_events(events, view.filter)
     figures(shown, len(events))
