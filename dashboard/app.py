@@ -31,6 +31,7 @@ import streamlit as st  # noqa: E402
 from streamlit_folium import st_folium  # noqa: E402
 
 import geo  # noqa: E402
+import geo.maps  # noqa: E402
 import geo.snapshots  # noqa: E402
 from geo.dataset import Dataset  # noqa: E402
 from geo.styles import md_escape as md  # noqa: E402
@@ -236,6 +237,9 @@ def show_map(shown, layers, claims, view: geo.View, attribution: str) -> None:
     # A map whose content changes is remounted by st_folium: build it where the user
     # is now. Panning alone keeps the content, so the map is not rebuilt under the user.
     content = (view.filter, view.color_by, view.basemap, view.hidden_layers, view.figure, view.shade_regions)
+    if len(shown) > geo.maps.MAX_MARKERS:
+        # aggregated cells are sized to the zoom: a new zoom is new content
+        content += (view.zoom,)
     if ss.get("map_content") not in (None, content):
         ss.map_origin = (view.center, view.zoom, view.selected)
     ss.map_content = content

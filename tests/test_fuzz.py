@@ -30,7 +30,8 @@ WRONG = st.one_of(
 
 def _csv(rows) -> bytes:
     out = io.StringIO()
-    w = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    # RFC 4180 line ends, so that the writer quotes any field holding a CR or LF (as Excel does)
+    w = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
     w.writeheader()
     w.writerows(rows)
     return out.getvalue().encode("utf-8", errors="surrogatepass")
