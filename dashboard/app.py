@@ -475,7 +475,7 @@ def main() -> None:
     st.caption("Armed-conflict events over Mali's regions, the Algeria border and the Tuareg region. "
                "Click an event for who fought, what each side claimed and who reported it.")
     time_player(events)
-    view = sidebar(events, geo.actor_counts(events), voc)
+    view = sidebar(events, data.actor_counts, voc)
     link_warnings(warning_box, view)
     shown = geo.filter_events(events, view.filter)
     figures(shown, len(events))

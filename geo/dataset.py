@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
@@ -11,6 +12,7 @@ import pandas as pd
 
 from . import cache
 from .analysis import enrich
+from .filters import actor_counts
 from .events import CLAIM_COLUMNS, DATA_DIR, load_claims, load_events
 from .layers import load_layers
 from .readers import ImportReport, read_events
@@ -33,6 +35,11 @@ class Dataset:
     label: str
     attribution: str
     report: ImportReport | None = None
+
+    @cached_property
+    def actor_counts(self) -> pd.Series:
+        """Every actor with its number of events, counted once per data set (seconds at 1M events)."""
+        return actor_counts(self.events)
 
     @classmethod
     def embedded(cls, layers: dict | None = None) -> Dataset:
