@@ -4,6 +4,7 @@ Pure Python over GeoDataFrames (it never imports streamlit): load events and
 claims, load the boundary layers, filter events, and build the interactive map.
 """
 
+from .aggregate import aggregate_events
 from .analysis import (
     border_distance_km,
     by_region,
@@ -28,7 +29,7 @@ from .filters import EventFilter, actor_counts, distinct_values, filter_events
 from .formats import ACLED_ATTRIBUTION, NATIVE_ATTRIBUTION, UCDP_ATTRIBUTION
 from .readers import ImportReport, read_events
 from .layers import LAYERS, NATURAL_EARTH_ATTRIBUTION, load_layers
-from .maps import BASEMAPS, build_map, popup_html
+from .maps import BASEMAPS, MAX_MARKERS, build_map, popup_html
 from .snapshots import render, snapshot_html, snapshot_png
 from .styles import COLOR_MODES, EVENT_TYPE_COLORS, SIDE_COLORS, actor_side
 from .view import (
@@ -44,6 +45,8 @@ from .view import (
 
 __all__ = [
     "ACLED_ATTRIBUTION",
+    "MAX_MARKERS",
+    "aggregate_events",
     "EXPORT_FORMATS",
     "ImportFormatError",
     "ImportReport",
