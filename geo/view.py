@@ -136,22 +136,22 @@ _KEYS = {
 _LISTS = {"actor", "type", "region", "hide"}
 
 
-def valid_figure(figure: str) -> bool:
-    """Whether a View can hold this sizing (e.g. a claimant's name with a newline cannot)."""
+def _fits(**fields) -> bool:
     try:
-        View(figure=figure)
+        View(**fields)
     except ViewError:
         return False
     return True
+
+
+def valid_figure(figure: str) -> bool:
+    """Whether a View can hold this sizing (e.g. a claimant's name with a newline cannot)."""
+    return _fits(figure=figure)
 
 
 def valid_selection(event_id: str) -> bool:
     """Whether a View can hold this event as the selected one (and so a link can carry it)."""
-    try:
-        View(selected=event_id)
-    except ViewError:
-        return False
-    return True
+    return _fits(selected=event_id)
 
 
 def same_place(a: View, b: View) -> bool:

@@ -59,15 +59,19 @@ def start_dashboard(env_extra: dict | None = None):
     raise RuntimeError("streamlit did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
 
 
-@pytest.fixture(scope="module")
-def dashboard():
-    proc, url = start_dashboard()
-    yield url
+def stop_dashboard(proc) -> None:
     proc.terminate()
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture(scope="module")
+def dashboard():
+    proc, url = start_dashboard()
+    yield url
+    stop_dashboard(proc)
 
 
 @pytest.fixture(scope="module")
@@ -196,8 +200,7 @@ def test_hostile_data_fires_no_script(browser, tmp_path):
         assert frame.locator(".leaflet-popup-content img").count() == 0
     finally:
         context.close()
-        proc.terminate()
-        proc.wait(timeout=10)
+        stop_dashboard(proc)
 
 
 def leaflet_view(page, timeout: float = 20) -> tuple[float, float, int]:

@@ -9,7 +9,7 @@ import pytest
 
 import geo
 from conftest import FIXTURES
-from test_browser import browser, open_map, open_popups, start_dashboard  # noqa: F401  (fixtures; skips without Chromium)
+from test_browser import browser, open_map, open_popups, start_dashboard, stop_dashboard  # noqa: F401  (fixtures; skips without Chromium)
 
 pytestmark = pytest.mark.browser
 
@@ -21,8 +21,7 @@ HOSTILE_CLAIMS = FIXTURES / "claims_hostile.csv"
 def hostile_dashboard():
     proc, url = start_dashboard({"GEO_EVENTS": str(HOSTILE_EVENTS), "GEO_CLAIMS": str(HOSTILE_CLAIMS)})
     yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    stop_dashboard(proc)
 
 
 def rss_mb(pid: int) -> float:
@@ -134,5 +133,4 @@ def test_eight_sessions_at_once(browser, events):
     finally:
         for ctx in contexts:
             ctx.close()
-        proc.terminate()
-        proc.wait(timeout=10)
+        stop_dashboard(proc)

@@ -3,12 +3,11 @@ filter change keeps the user's view."""
 
 from __future__ import annotations
 
-import subprocess
 import time
 
 import pytest
 
-from test_browser import CHROMIUM_ARGS, CHROMIUM, leaflet_view, start_dashboard, sync_api  # noqa: F401
+from test_browser import browser, leaflet_view, start_dashboard, stop_dashboard, sync_api  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -24,19 +23,7 @@ def big_dashboard(tmp_path_factory):
     synthetic_events(N_EVENTS, seed=5).drop(columns="geometry").to_csv(path, index=False, date_format="%Y-%m-%d")
     proc, url = start_dashboard({"GEO_EVENTS": str(path)})
     yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+    stop_dashboard(proc)
 
 
 def _cells(page, timeout: float = 120):
