@@ -127,10 +127,17 @@ def open_popups(where, markers, until=None) -> list[str]:
     """
     texts: list[str] = []
     for i in range(markers.count()):
-        box = markers.nth(i).bounding_box()
-        markers.nth(i).click(force=True, position={"x": box["width"] / 2, "y": 2})
         popup = where.locator(".leaflet-popup-content")
-        popup.last.wait_for(timeout=5000)
+        for attempt in range(3):
+            # a rerun can redraw the map under the click (or an open popup can take it): click again
+            box = markers.nth(i).bounding_box()
+            markers.nth(i).click(force=True, position={"x": box["width"] / 2, "y": 2})
+            try:
+                popup.last.wait_for(timeout=5000)
+                break
+            except sync_api.TimeoutError:
+                if attempt == 2:
+                    raise
         texts.extend(popup.all_inner_texts())
         where.locator(".leaflet-popup-close-button").last.dispatch_event("click")
         popup.first.wait_for(state="detached", timeout=5000)
