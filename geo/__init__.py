@@ -21,6 +21,7 @@ from .events import (
     CLAIM_SCHEMA,
     EVENT_COLUMNS,
     EVENT_SCHEMA,
+    compact_events,
     load_claims,
     load_events,
 )
@@ -86,6 +87,7 @@ __all__ = [
     "filter_events",
     "load_claims",
     "load_events",
+    "compact_events",
     "load_layers",
     "popup_html",
     "summarize",

@@ -200,14 +200,41 @@ def _points(events: pd.DataFrame) -> gpd.GeoSeries:
                          crs="EPSG:4326")
 
 
+def _distinct_points(events: pd.DataFrame) -> tuple[gpd.GeoSeries, np.ndarray]:
+    """(each distinct event location once, as points in EPSG:4326; for every event its location's position).
+
+    Data sets place many events at the same coordinates (ACLED geocodes to named places: a
+    million events sit at tens of thousands of places), so the spatial work is done once per place.
+    """
+    pts = _points(events)
+    arr = pts.values._data if hasattr(pts.values, "_data") else np.asarray(pts.values)
+    ok = (shapely.get_type_id(arr) == 0) & ~shapely.is_empty(arr)  # a point, not None or empty
+    x, y = np.full(len(arr), np.nan), np.full(len(arr), np.nan)
+    x[ok], y[ok] = shapely.get_x(arr[ok]), shapely.get_y(arr[ok])
+    ok &= np.isfinite(x) & np.isfinite(y)
+    codes, uniques = pd.factorize(np.where(ok, x + 1j * y, np.nan + 0j))
+    first = np.full(len(uniques), -1, dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes))[::-1]  # a row of each code (missing points: code -1)
+    distinct = gpd.GeoSeries(arr[first], crs=pts.crs) if len(first) else gpd.GeoSeries([], crs=pts.crs)
+    return distinct, codes
+
+
+def _spread(values: np.ndarray, codes: np.ndarray, missing) -> np.ndarray:
+    """Per-place ``values`` back to every event; ``missing`` for events without a point."""
+    table = np.append(np.asarray(values), np.asarray([missing], dtype=np.asarray(values).dtype))
+    return table[codes]  # code -1 reads the last slot
+
+
 def region_of(events: pd.DataFrame, layers: dict | None = None) -> pd.Series:
     """The admin-1 region each event lies in, by spatial join ("" outside Mali)."""
     admin1 = (layers or _layers())["admin1"][["name", "geometry"]]
-    pts = gpd.GeoDataFrame(geometry=_points(events).reset_index(drop=True), crs="EPSG:4326")
+    distinct, codes = _distinct_points(events)
+    pts = gpd.GeoDataFrame(geometry=distinct.reset_index(drop=True), crs="EPSG:4326")
     joined = gpd.sjoin(pts, admin1, how="left", predicate="within")
     # a point on a shared edge matches twice: keep the first
-    joined = joined[~joined.index.duplicated(keep="first")]
-    return pd.Series(joined["name"].fillna("").to_numpy(), index=events.index, name="region")
+    joined = joined[~joined.index.duplicated(keep="first")].sort_index()
+    names = joined["name"].fillna("").to_numpy(dtype=object)
+    return pd.Series(_spread(names, codes, ""), index=events.index, name="region", dtype=object)
 
 
 @lru_cache(maxsize=1)
@@ -228,9 +255,19 @@ def border_distance_km(events: pd.DataFrame, layers: dict | None = None) -> pd.S
     """Distance from each event to the Mali–Algeria border, in km (within 0.5 % of geodesic)."""
     border = (layers or _layers())["algeria_border"].geometry.iloc[0]
     line = _border_projected(shapely.to_wkb(border))
-    pts = _points(events).to_crs(MALI_EQUIDISTANT)
+    distinct, codes = _distinct_points(events)
+    pts = distinct.to_crs(MALI_EQUIDISTANT)
     km = shapely.distance(pts.values._data if hasattr(pts.values, "_data") else np.asarray(pts.values), line) / 1000
-    return pd.Series(np.round(km, 3), index=events.index, name="border_km")
+    return pd.Series(_spread(np.round(km, 3), codes, np.nan), index=events.index, name="border_km")
+
+
+def in_tuareg_region(events: pd.DataFrame, layers: dict | None = None) -> pd.Series:
+    """True for events inside the Tuareg region layer (Tombouctou, Gao and Kidal)."""
+    tuareg = (layers or _layers())["tuareg_region"].geometry.iloc[0]
+    distinct, codes = _distinct_points(events)
+    inside = shapely.within(distinct.values._data if hasattr(distinct.values, "_data")
+                            else np.asarray(distinct.values), tuareg)
+    return pd.Series(_spread(inside, codes, False), index=events.index, name="in_tuareg_region")
 
 
 def enrich(events: gpd.GeoDataFrame, layers: dict | None = None) -> gpd.GeoDataFrame:
@@ -240,8 +277,7 @@ def enrich(events: gpd.GeoDataFrame, layers: dict | None = None) -> gpd.GeoDataF
     out = events.copy()
     out["region"] = region_of(events, layers)
     out["border_km"] = border_distance_km(events, layers)
-    tuareg = layers["tuareg_region"].geometry.iloc[0]
-    out["in_tuareg_region"] = _points(events).within(tuareg).to_numpy()
+    out["in_tuareg_region"] = in_tuareg_region(events, layers)
     return out
 
 

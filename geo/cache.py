@@ -21,7 +21,7 @@ import geopandas as gpd
 import pandas as pd
 
 #: Bump when the readers, the schema or enrich change what a data set holds.
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 
 
 def cache_dir() -> Path:

@@ -13,7 +13,7 @@ import pandas as pd
 from . import cache
 from .analysis import enrich
 from .filters import actor_counts
-from .events import CLAIM_COLUMNS, DATA_DIR, load_claims, load_events
+from .events import CLAIM_COLUMNS, DATA_DIR, compact_events, load_claims, load_events
 from .layers import load_layers
 from .readers import ImportReport, read_events
 from .view import Vocabulary
@@ -27,7 +27,11 @@ EMBEDDED_ATTRIBUTION = (
 
 @dataclass(frozen=True)
 class Dataset:
-    """Events and claims ready for every view. Shared read-only: never change its frames."""
+    """Events and claims ready for every view. Shared read-only: never change its frames.
+
+    The events are enriched (``geo.enrich``) and compact (``geo.compact_events``: repeated text
+    as categoricals, a third of the memory and faster filters at a million events).
+    """
 
     events: gpd.GeoDataFrame
     claims: pd.DataFrame
@@ -44,7 +48,7 @@ class Dataset:
     @classmethod
     def embedded(cls, layers: dict | None = None) -> Dataset:
         """The curated set shipped in data/."""
-        events = enrich(load_events(), layers or load_layers())
+        events = compact_events(enrich(load_events(), layers or load_layers()))
         claims = load_claims()
         return cls(events, claims, Vocabulary.of(events, claims), EMBEDDED_LABEL, EMBEDDED_ATTRIBUTION)
 
@@ -74,7 +78,7 @@ class Dataset:
             claims = load_claims(claims_path) if claims_path else report.claims
             if claims is None:
                 claims = pd.DataFrame(columns=CLAIM_COLUMNS)
-            events = enrich(events, layers or load_layers())
+            events = compact_events(enrich(events, layers or load_layers()))
             if key:
                 meta = {k: getattr(report, k) for k in ("format", "source_name", "encoding", "rows_read",
                                                         "accepted", "warnings", "attribution")}

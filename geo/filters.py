@@ -156,9 +156,17 @@ def _fingerprint(events: pd.DataFrame) -> tuple:
     return tuple(parts)
 
 
-def _text_codes(values, vocab: dict[str, int]) -> np.ndarray:
+def _factorize(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, distinct values) of a text column; code -1 for missing. Categoricals give theirs as they are."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy(), np.asarray(column.cat.categories, dtype=object)
+    codes, uniques = pd.factorize(pd.Series(column.to_numpy(dtype=object), dtype=object), use_na_sentinel=True)
+    return codes, np.asarray(uniques, dtype=object)
+
+
+def _text_codes(column: pd.Series, vocab: dict[str, int]) -> np.ndarray:
     """Codes of a text column in ``vocab`` (extended with its new names); -1 for non-text cells."""
-    codes, uniques = pd.factorize(pd.Series(np.asarray(values, dtype=object), dtype=object), use_na_sentinel=True)
+    codes, uniques = _factorize(column)
     table = np.array([vocab.setdefault(u, len(vocab)) if isinstance(u, str) else -1 for u in uniques] + [-1],
                      dtype=np.int64)
     return table[codes]  # code -1 (missing) reads the last slot: -1
@@ -195,12 +203,12 @@ class FilterIndex:
         parts = {}
         for col in ("actor1", "actor2"):
             if col in events:
-                parts[col] = _text_codes(events[col].to_numpy(), vocab)
+                parts[col] = _text_codes(events[col], vocab)
         for col in ASSOC_ACTOR_COLUMNS:
             if col not in events:
                 continue
             # split each distinct list once: rows -> distinct list -> (list, name) pairs
-            codes, uniques = pd.factorize(pd.Series(events[col].to_numpy(), dtype=object), use_na_sentinel=True)
+            codes, uniques = _factorize(events[col])
             pair_list, pair_name = [], []
             for i, u in enumerate(uniques):
                 if not isinstance(u, str):
@@ -236,8 +244,8 @@ class FilterIndex:
 
     def isin(self, column: str, wanted: tuple[str, ...]) -> np.ndarray:
         def build(events):
-            codes, uniques = pd.factorize(events[column], use_na_sentinel=True)
-            return codes, pd.Index(uniques)
+            codes, uniques = _factorize(events[column])
+            return codes, pd.Index(uniques, dtype=object)
 
         codes, uniques = self._part("isin:" + column, build)
         hit = np.zeros(len(uniques) + 1, dtype=bool)

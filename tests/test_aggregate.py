@@ -232,10 +232,13 @@ def _frame(rows, duplicate_labels: bool) -> pd.DataFrame:
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rows=ROWS, flt=FILTERS, duplicate_labels=st.booleans(), cached=st.booleans())
-def test_indexed_filter_equals_the_reference(monkeypatch, rows, flt, duplicate_labels, cached):
+@given(rows=ROWS, flt=FILTERS, duplicate_labels=st.booleans(), cached=st.booleans(), categorical=st.booleans())
+def test_indexed_filter_equals_the_reference(monkeypatch, rows, flt, duplicate_labels, cached, categorical):
     monkeypatch.setattr(filters_mod, "CACHE_MIN_ROWS", 0 if cached else 10**9)
     events = _frame(rows, duplicate_labels)
+    if categorical:  # as compact_events stores them, and with missing values (code -1) too
+        text = ["actor1", "assoc_actor_1", "actor2", "assoc_actor_2", "event_type", "admin1"]
+        events = events.astype({c: "category" for c in text})
     before = events.copy()
     got = geo.filter_events(events, flt)
     again = geo.filter_events(events, flt)  # from the cached index when cached
@@ -255,6 +258,24 @@ def test_indexed_filter_equals_the_reference(monkeypatch, rows, flt, duplicate_l
         for a in names:
             expected_counts[a] = expected_counts.get(a, 0) + 1
     assert geo.actor_counts(events).to_dict() == expected_counts
+
+
+def test_compact_events_keep_every_value_and_filter_alike(many):
+    compact = geo.compact_events(many)
+    assert many["actor1"].dtype == object  # the input is not changed
+    for col in geo.events.REPEATED_TEXT_COLUMNS:
+        if col in many:
+            assert isinstance(compact[col].dtype, pd.CategoricalDtype), col
+            assert list(compact[col].to_numpy()) == list(many[col].to_numpy()), col
+    for col in ("event_id", "notes"):  # unique text stays plain
+        assert compact[col].dtype == object
+    assert compact.memory_usage(deep=True).sum() < 0.5 * many.memory_usage(deep=True).sum()
+    for kwargs in ({"actors": ["JNIM"]}, {"event_types": ["Battles"], "regions": ["Region 03"]},
+                   {"min_fatalities": 5, "start": "2022-01-01"}):
+        flt = geo.EventFilter(**kwargs)
+        got, plain = geo.filter_events(compact, flt), geo.filter_events(many, flt)
+        assert 0 < len(got) < len(many)
+        pd.testing.assert_frame_equal(pd.DataFrame(got).astype(plain.dtypes.to_dict()), pd.DataFrame(plain))
 
 
 def test_the_index_is_cached_per_frame_and_dropped_with_it(many):

@@ -179,6 +179,27 @@ def test_enrich_adds_columns_without_mutating(events, layers):
     assert out["in_tuareg_region"].sum() == (out["region"].isin(["Tombouctou", "Gao", "Kidal"])).sum()
 
 
+def test_enrich_works_once_per_place_and_gives_every_event_its_own(events, layers):
+    # the spatial work is done per distinct location; every event must still get its own answer
+    one = enrich(events, layers)
+    doubled = pd.concat([events, events.iloc[::-1]], ignore_index=True)
+    doubled.index = doubled.index[::-1] + 100  # labels that are not positions
+    lost = doubled.iloc[:2].copy()
+    lost.index = [-1, -2]
+    lost["geometry"] = [None, shapely.Point()]  # no point, an empty point
+    out = enrich(gpd.GeoDataFrame(pd.concat([doubled, lost]), crs=events.crs), layers)
+    assert list(out.index) == list(doubled.index) + [-1, -2]
+    for col in ("region", "border_km", "in_tuareg_region"):
+        want = list(one[col]) + list(one[col].iloc[::-1])
+        assert list(out[col].iloc[:-2]) == want, col
+    assert list(out["region"].iloc[-2:]) == ["", ""]
+    assert out["border_km"].iloc[-2:].isna().all() and not out["in_tuareg_region"].iloc[-2:].any()
+    # each event's distance, computed on its own, is the one it got
+    for i in (0, 17, 44):
+        alone = border_distance_km(events.iloc[[i]], layers).iloc[0]
+        assert alone == one["border_km"].iloc[i]
+
+
 @pytest.mark.parametrize("km", [10, 100, 300])
 def test_border_filter(events, layers, km):
     enriched = enrich(events, layers)

@@ -25,6 +25,9 @@ def test_embedded(layers):
     assert len(d.events) >= 40 and d.report is None and d.attribution == EMBEDDED_ATTRIBUTION
     assert {"region", "border_km", "in_tuareg_region"} <= set(d.events.columns)
     assert "Wagner Group" in d.vocabulary.actors and d.vocabulary.claimants
+    # kept compact: repeated text as categoricals (the dashboard's filters and memory at 1M events)
+    for col in ("actor1", "event_type", "admin1", "region", "location"):
+        assert isinstance(d.events[col].dtype, pd.CategoricalDtype), col
 
 
 def test_an_import_is_cached_and_read_back_identically(tmp_path, cache_folder, layers):
@@ -34,6 +37,7 @@ def test_an_import_is_cached_and_read_back_identically(tmp_path, cache_folder, l
     assert len(list(cache_folder.iterdir())) == 1  # written once
     second = Dataset.from_source(src, layers=layers)
     assert_geodataframe_equal(first.events, second.events)
+    assert isinstance(second.events["actor1"].dtype, pd.CategoricalDtype)  # the cache keeps it compact
     pd.testing.assert_frame_equal(first.claims.reset_index(drop=True), second.claims.reset_index(drop=True))
     pd.testing.assert_frame_equal(first.report.rejected.reset_index(drop=True),
                                   second.report.rejected.reset_index(drop=True))
