@@ -19,6 +19,7 @@ from .overlays import border_layer, region_layer, uncertainty_layer
 from .analysis import claim_ranges, event_figures
 from .popups import popup_html, tooltip_text
 from .layers import LAYER_ORDER, LAYERS, NATURAL_EARTH_ATTRIBUTION
+from .markers import MAX_MARKER_BYTES, EventMarkers
 from .styles import (
     COLOR_MODES,
     actor_side,
@@ -193,11 +194,12 @@ def events_geojson(events: gpd.GeoDataFrame, claims: pd.DataFrame | None, color_
     ranges = claim_ranges(claims) if has_claims else None
     by_event = dict(tuple(claims.groupby("event_id", sort=False))) if has_claims else {}
     order = events.assign(_size=sizes).sort_values(["_size", "event_date"], ascending=[False, True], kind="stable")
+    rows = order.to_dict("records")  # plain dicts: reading a field of a row Series costs ~10x more
     places: dict[tuple[float, float], list] = {}
-    for _, ev in order.iterrows():
+    for ev in rows:
         places.setdefault((float(ev["latitude"]), float(ev["longitude"])), []).append(ev)
     features = []
-    for _, ev in order.iterrows():
+    for ev in rows:
         here = places[(float(ev["latitude"]), float(ev["longitude"]))]
         # list a few of the others, and count the rest: a place with thousands of events
         # (a region's centroid in ACLED) must not make every popup thousands of lines long
@@ -238,27 +240,9 @@ SAME_PLACE_LISTED = 10
 
 
 def _markers_layer(events: gpd.GeoDataFrame, claims: pd.DataFrame | None, color_by: str, figure: str,
-                   selected: str | None) -> folium.GeoJson:
+                   selected: str | None) -> EventMarkers:
     """One circle marker per event, with its popup and tooltip; ``selected``'s popup opens."""
-    selected_js = js_json(selected)
-    return folium.GeoJson(
-        events_geojson(events, claims, color_by, figure),
-        name="event markers",
-        marker=folium.CircleMarker(),
-        style_function=lambda f: f["properties"]["_style"],
-        control=False,
-        on_each_feature=JsCode(
-            "function (f, layer) {"
-            " layer.bindPopup(f.properties._popup, {maxWidth: 420, maxHeight: 360});"
-            " layer.bindTooltip(f.properties._tip);"
-            f" if (f.properties.event_id === {selected_js}) {{"
-            # open the linked event without panning: the link's centre and zoom win
-            "   layer.on('add', function () { setTimeout(function () {"
-            "     var p = layer.getPopup(); p.options.autoPan = false; layer.openPopup();"
-            "     p.options.autoPan = true; }, 0); }); }"
-            "}"
-        ),
-    )
+    return EventMarkers(events_geojson(events, claims, color_by, figure), selected)
 
 
 def _disputed_count(events: pd.DataFrame, claims: pd.DataFrame | None) -> int:
@@ -287,6 +271,7 @@ def build_map(
     border_km: float | None = None,
     uncertainty: bool = True,
     max_markers: int = MAX_MARKERS,
+    max_marker_bytes: int = MAX_MARKER_BYTES,
     layer_control: bool = True,
 ) -> folium.Map:
     """An interactive map of ``events`` over the boundary ``layers``.
@@ -336,6 +321,10 @@ def build_map(
         view are fine (beyond it they are coarser) and their number is capped, so the page
         stays under ~1 MB whatever the number of events. In that mode the uncertainty rings
         are left out and the ``selected`` event is drawn as a marker over the cells.
+    max_marker_bytes
+        The markers' share of the page (``geo.markers.MAX_MARKER_BYTES``, 2.4 MB): events whose
+        popups would take more (long notes, many claims) are drawn as cells too, so the page
+        stays under ~3 MB whatever the events say.
     """
     if color_by not in COLOR_MODES:
         raise ValueError(f"color_by must be one of {COLOR_MODES}, not {color_by!r}")
@@ -369,6 +358,11 @@ def build_map(
     if border_km is not None and "algeria_border" in layers:
         border_layer(layers, border_km).add_to(m)
     aggregated = len(events) > max_markers
+    markers = None
+    if not aggregated:
+        markers = _markers_layer(events, claims, color_by, figure, selected)
+        # long texts (notes, claims) can make a few thousand popups heavy: past the budget, cells
+        aggregated = markers.payload_bytes > max_marker_bytes
     # rings around thousands of aggregated events would hide the cells (the layer caps them anyway)
     rings = uncertainty_layer(events) if uncertainty and not aggregated else None
     if rings is not None:
@@ -388,7 +382,7 @@ def build_map(
                 _markers_layer(one, claims, color_by, figure, selected).add_to(group)
     else:
         group = folium.FeatureGroup(name=EVENTS_LAYER_NAME, show=True)
-        _markers_layer(events, claims, color_by, figure, selected).add_to(group)
+        markers.add_to(group)
     group.add_to(m)
     if layer_control:
         folium.LayerControl(collapsed=True).add_to(m)

@@ -113,7 +113,7 @@ def popup_html(event: Mapping, claims: pd.DataFrame | None = None,
     sources = esc(event.get("source") or "not given")
     if urls:
         sources += " · " + " ".join(safe_link(u) for u in urls)
-    own_claims = claims_for(claims, event["event_id"]) if claims is not None else pd.DataFrame()
+    own_claims = claims_for(claims, event["event_id"]) if claims is not None and len(claims) else _NO_CLAIMS
     fatalities = int(event["fatalities"])
     return (
         "<div class='ev-popup'>"
@@ -134,6 +134,9 @@ def popup_html(event: Mapping, claims: pd.DataFrame | None = None,
         + f"<div class='muted'>{esc(event['event_id'])}</div>"
         "</div>"
     )
+
+
+_NO_CLAIMS = pd.DataFrame()
 
 
 def _own_range(own_claims: pd.DataFrame):

@@ -19,6 +19,7 @@ from geo import filters as filters_mod
 from geo.aggregate import CELL_PX, CellLayer, aggregate_events, lod_cells, to_pixels, view_bounds
 from geo.bench import synthetic_events
 from geo.maps import MAX_MARKERS
+from geo.markers import EventMarkers, script_json
 
 #: The page of a 1M-event map must stay under this.
 PAGE_LIMIT = 3_000_000
@@ -113,7 +114,7 @@ def test_policy_switches_exactly_at_the_threshold(many, layers, threshold):
     at = geo.build_map(many.iloc[:threshold], layers, max_markers=threshold)
     assert _cell_layer(at) is None
     markers = next(iter(_events_layer(at)._children.values()))
-    assert isinstance(markers, folium.GeoJson) and len(markers.data["features"]) == threshold
+    assert isinstance(markers, EventMarkers) and len(markers.data["features"]) == threshold
     over = geo.build_map(many.iloc[:threshold + 1], layers, max_markers=threshold)
     layer = _cell_layer(over)
     assert layer is not None
@@ -122,6 +123,36 @@ def test_policy_switches_exactly_at_the_threshold(many, layers, threshold):
     page = over.get_root().render()
     assert "event-cell" in page and "fitBounds" in page
     assert f"{threshold + 1:,} event(s) in {len(inner) + len(outer):,} circles" in page
+
+
+def test_marker_pages_are_bounded_by_their_bytes(many, layers):
+    # up to the threshold, markers with their popups, and the page under its bound
+    at = geo.build_map(many.iloc[:MAX_MARKERS], layers)
+    assert _cell_layer(at) is None
+    assert len(at.get_root().render().encode("utf-8")) < PAGE_LIMIT
+    # the same events with long notes would need more than the markers' budget: cells instead
+    wordy = many.iloc[:MAX_MARKERS].assign(notes="A long account of the fighting. " * 60)
+    m = geo.build_map(wordy, layers)
+    layer = _cell_layer(m)
+    assert layer is not None and sum(len(c) for c in layer.cells) > 0
+    inner, outer = layer.cells
+    assert inner["events"].sum() + outer["events"].sum() == MAX_MARKERS
+    assert len(m.get_root().render().encode("utf-8")) < PAGE_LIMIT
+    # a few of them still fit: markers
+    few = geo.build_map(wordy.iloc[:200], layers)
+    assert _cell_layer(few) is None
+    assert _cell_layer(geo.build_map(many.iloc[:200], layers, max_marker_bytes=10_000)) is not None
+
+
+@pytest.mark.parametrize("text", ["</script><script>alert(1)</script>", "<!-- <script>", "</SCRIPT >", "<ScRiPt>",
+                                  "a\u2028b\u2029c", "</", "plain <b>bold</b> & 'quoted' \"double\""])
+def test_script_json_is_safe_inside_a_script_element(text):
+    value = {"rows": [[1.5, 2, text, [text]]], "key " + text: None}
+    out = script_json(value)
+    assert json.loads(out) == value  # JSON (and JavaScript) read back the same text
+    low = out.lower()
+    assert "</" not in low and "<!--" not in low and "<script" not in low
+    assert "\u2028" not in out and "\u2029" not in out
 
 
 def test_aggregated_map_keeps_its_options(many, layers, claims):
@@ -134,7 +165,7 @@ def test_aggregated_map_keeps_its_options(many, layers, claims):
 
     assert external_urls(page) == []
     group = _events_layer(m)
-    marker = next(c for c in group._children.values() if isinstance(c, folium.GeoJson))
+    marker = next(c for c in group._children.values() if isinstance(c, EventMarkers))
     assert [f["properties"]["event_id"] for f in marker.data["features"]] == [many["event_id"].iloc[7]]
 
 

@@ -228,7 +228,9 @@ def test_map_marks_disputed_and_draws_analysis_layers(events, claims, layers):
     assert "disputed" in tin_popup and "Claimed killed: 20 to 140" in tin_popup
     rings = next(c for c in m._children.values() if getattr(c, "layer_name", "") == "Location uncertainty")
     approx = (events["geo_precision"] >= 2).sum()
-    assert sum(isinstance(c, folium.Circle) for c in rings._children.values()) == approx
+    drawn = next(iter(rings._children.values())).rings
+    assert len(drawn) == approx and {r[2] for r in drawn} <= {10_000, 50_000}
+    assert "uncertainty-ring" in page
 
 
 @pytest.mark.parametrize("freq, n", [("W", 4), ("M", 2), ("Y", 1)])

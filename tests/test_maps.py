@@ -11,11 +11,12 @@ import pytest
 import geo
 from geo.assets import external_urls
 from geo.maps import events_geojson
+from geo.markers import EventMarkers
 
 TIN = "MLI-2024-07-25-TIN"
 
 
-def _events_layer(m: folium.Map) -> folium.GeoJson:
+def _events_layer(m: folium.Map) -> EventMarkers:
     for child in m._children.values():
         if isinstance(child, folium.FeatureGroup) and child.layer_name == "Events":
             return next(iter(child._children.values()))
@@ -114,7 +115,7 @@ def test_view_options(events, layers):
     m = geo.build_map(events, layers, center=(19.9, 2.7), zoom=9, visible_layers=["admin1"], selected=TIN)
     assert m.location == [19.9, 2.7] and m.options["zoom"] == 9
     page = m.get_root().render()
-    assert f'=== "{TIN}"' in page and "openPopup" in page
+    assert f'"selected":"{TIN}"' in page and "openPopup" in page
     shown = {c.layer_name: c.show for c in m._children.values() if isinstance(c, folium.GeoJson)}
     assert shown["Mali's regions"] is True and shown["Countries"] is False
 
