@@ -238,8 +238,13 @@ def show_map(shown, layers, claims, view: geo.View, attribution: str) -> None:
     # is now. Panning alone keeps the content, so the map is not rebuilt under the user.
     content = (view.filter, view.color_by, view.basemap, view.hidden_layers, view.figure, view.shade_regions)
     if len(shown) > geo.maps.MAX_MARKERS:
-        # aggregated cells are sized to the zoom: a new zoom is new content
-        content += (view.zoom,)
+        # aggregated cells are sized to the zoom and fine only around where they were built:
+        # a new zoom, or a pan past them, is new content (built where the user is now)
+        anchor = ss.get("cells_anchor")
+        if anchor is None or anchor[1] != view.zoom or not geo.aggregate.cells_cover(anchor[0], view.zoom,
+                                                                                      view.center):
+            anchor = ss.cells_anchor = (view.center, view.zoom)
+        content += (anchor,)
     if ss.get("map_content") not in (None, content):
         ss.map_origin = (view.center, view.zoom, view.selected)
     ss.map_content = content

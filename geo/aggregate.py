@@ -79,6 +79,21 @@ def view_bounds(center: Sequence[float], zoom: float, *, size: tuple[int, int] =
     return float(max(west, -180.0)), float(south), float(min(east, 180.0)), float(north)
 
 
+def cells_cover(origin: Sequence[float], zoom: float, center: Sequence[float], *,
+                size: tuple[int, int] = VIEWPORT_PX, pad: float = VIEW_PAD) -> bool:
+    """True while a map at ``center`` (lat, lon) shows only the fine cells built for ``origin``
+    at the same ``zoom``: the viewport has not been panned past the padding (``lod_cells``).
+
+    A caller that keeps a map open as the user pans rebuilds the cells where the user is once
+    this turns False; until then the map need not change.
+    """
+    ox, oy = to_pixels([origin[1]], [origin[0]], zoom)
+    cx, cy = to_pixels([center[1]], [center[0]], zoom)
+    dx = abs(cx[0] - ox[0])
+    dx = min(dx, _world_px(zoom) - dx)  # across the antimeridian
+    return bool(dx <= size[0] * pad and abs(cy[0] - oy[0]) <= size[1] * pad)
+
+
 def _categories(events: pd.DataFrame, by: str | None) -> tuple[np.ndarray, list[str]]:
     """Integer codes (and their names) of what a cell's dominant category is taken over."""
     if by is None or len(events) == 0:
@@ -294,5 +309,6 @@ def cell_summary(layer: CellLayer) -> tuple[int, int]:
     return int(inner["events"].sum() + outer["events"].sum()), len(inner) + len(outer)
 
 
-__all__ = ["CELL_PX", "MAX_CELLS", "MAX_OUTER_CELLS", "VIEWPORT_PX", "CellLayer", "aggregate_events", "cells_layer",
+__all__ = ["CELL_PX", "MAX_CELLS", "MAX_OUTER_CELLS", "VIEWPORT_PX", "CellLayer", "aggregate_events", "cells_cover",
+           "cells_layer",
            "lod_cells", "view_bounds", "to_pixels", "from_pixels"]

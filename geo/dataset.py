@@ -49,8 +49,14 @@ class Dataset:
     def embedded(cls, layers: dict | None = None) -> Dataset:
         """The curated set shipped in data/."""
         events = compact_events(enrich(load_events(), layers or load_layers()))
-        claims = load_claims()
-        return cls(events, claims, Vocabulary.of(events, claims), EMBEDDED_LABEL, EMBEDDED_ATTRIBUTION)
+        return cls._of(events, load_claims(), EMBEDDED_LABEL, EMBEDDED_ATTRIBUTION)
+
+    @classmethod
+    def _of(cls, events, claims, label, attribution, report=None) -> Dataset:
+        counts = actor_counts(events)  # once: the vocabulary and the actor list both need it
+        data = cls(events, claims, Vocabulary.of(events, claims, actors=counts.index), label, attribution, report)
+        data.__dict__["actor_counts"] = counts  # the cached_property's value
+        return data
 
     @classmethod
     def from_source(cls, source, *, name: str | None = None, claims_path: str | Path | None = None,
@@ -84,4 +90,4 @@ class Dataset:
                                                         "accepted", "warnings", "attribution")}
                 cache.store(key, events, claims, report.rejected, meta)
         label = f"{report.format.upper()} file '{Path(report.source_name).name}'"
-        return cls(events, claims, Vocabulary.of(events, claims), label, report.attribution, report)
+        return cls._of(events, claims, label, report.attribution, report)

@@ -17,7 +17,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .errors import GeoError
 from .filters import EventFilter, actor_counts
@@ -288,13 +291,16 @@ class Vocabulary:
     claimants: frozenset[str] | None = None
 
     @classmethod
-    def of(cls, events: pd.DataFrame, claims: pd.DataFrame | None = None) -> Vocabulary:
+    def of(cls, events: pd.DataFrame, claims: pd.DataFrame | None = None, *,
+           actors: Iterable[str] | None = None) -> Vocabulary:
+        """What ``events`` and ``claims`` hold; ``actors`` are the names of ``actor_counts(events)``
+        when the caller has them already."""
         return cls(
             claimants=None if claims is None else frozenset(claims["claimant"].dropna().astype(str)),
-            actors=frozenset(actor_counts(events).index),
-            event_types=frozenset(events["event_type"].dropna().astype(str)),
-            regions=frozenset(events["admin1"].dropna().astype(str)),
-            event_ids=frozenset(events["event_id"].astype(str)),
+            actors=frozenset(actor_counts(events).index if actors is None else actors),
+            event_types=frozenset(pd.unique(events["event_type"].dropna().astype(str))),
+            regions=frozenset(pd.unique(events["admin1"].dropna().astype(str))),
+            event_ids=frozenset(_texts(events["event_id"])),
             fingerprint=dataset_fingerprint(events),
         )
 
@@ -466,12 +472,30 @@ def dataset_fingerprint(events: pd.DataFrame) -> str:
     """
     if events.empty:
         return "00000000"
+    ids = _texts(events["event_id"])
+    # each distinct date, coordinate and count is formatted once (a million rows: ~1,800 dates)
     key = pd.DataFrame({
-        "id": events["event_id"].astype(str),
-        "date": pd.to_datetime(events["event_date"]).dt.strftime("%Y-%m-%d"),
-        "lat": events["latitude"].round(4).astype(str),
-        "lon": events["longitude"].round(4).astype(str),
-        "f": events["fatalities"].astype(str),
-    }).sort_values("id")
-    rows = pd.util.hash_pandas_object(key, index=False).to_numpy()
+        "id": ids,
+        "date": _formatted(pd.to_datetime(events["event_date"]), lambda u: u.strftime("%Y-%m-%d")),
+        "lat": _formatted(events["latitude"].round(4), lambda u: u.astype(str)),
+        "lon": _formatted(events["longitude"].round(4), lambda u: u.astype(str)),
+        "f": _formatted(events["fatalities"], lambda u: u.astype(str)),
+    }, dtype=object)  # as object: building Arrow strings of a million ids would double the time
+    order = pc.sort_indices(pa.array(ids, type=pa.string())).to_numpy()  # in id order: rows may come in any order
+    rows = pd.util.hash_pandas_object(key, index=False).to_numpy()[order]
     return hashlib.sha256(rows.tobytes()).hexdigest()[:8]
+
+
+def _texts(values: pd.Series) -> np.ndarray:
+    """A column as an object array of str (as ``astype(str)`` gives, without building Arrow strings)."""
+    out = values.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(out, skipna=False) != "string":
+        out = np.array([str(v) for v in out], dtype=object)
+    return out
+
+
+def _formatted(values: pd.Series, fmt) -> np.ndarray:
+    """``fmt`` applied to each distinct value once, spread back over the rows (NaN where missing)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    texts = np.asarray(fmt(pd.Index(uniques)), dtype=object)
+    return np.append(texts, np.nan)[codes]  # code -1 (missing) reads the last slot

@@ -87,6 +87,20 @@ def test_cell_assignment_is_stable(many):
     assert (part["events"] <= got.loc[part.index]).all()
 
 
+@pytest.mark.parametrize("zoom", [4, 7, 11])
+def test_cells_cover_the_view_until_it_is_panned_past_the_padding(zoom):
+    origin = (17.0, -2.0)
+    assert geo.aggregate.cells_cover(origin, zoom, origin)
+    west, south, east, north = view_bounds(origin, zoom)  # the fine cells' area
+    inner_w, inner_s, inner_e, inner_n = view_bounds(origin, zoom, pad=0)  # the viewport
+    half_w = (inner_e - inner_w) / 2
+    # panned so that the viewport's east edge just reaches the fine area's edge: still covered
+    assert geo.aggregate.cells_cover(origin, zoom, (origin[0], east - half_w - 1e-6 * half_w))
+    assert not geo.aggregate.cells_cover(origin, zoom, (origin[0], east - half_w + 0.02 * half_w))
+    assert not geo.aggregate.cells_cover(origin, zoom, (origin[0] + (north - south), origin[1]))
+    assert geo.aggregate.cells_cover((0.0, 179.9), 5, (0.0, -179.9))  # across the antimeridian
+
+
 def test_bounds_and_the_cell_cap(many):
     bounds = (-6.0, 14.0, 0.0, 20.0)
     cells = aggregate_events(many, 9, bounds)

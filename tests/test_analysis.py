@@ -114,6 +114,26 @@ def test_timeline_totals_equal_the_events(events, freq, by):
         assert set(t[by]) == set(events[by])
 
 
+@pytest.mark.parametrize("compact", [False, True])
+@pytest.mark.parametrize("freq", ["D", "W", "M", "Y"])
+def test_timeline_equals_a_plain_group_by(events, freq, compact):
+    # counted with codes; must equal pandas' own grouping, missing dates and names included
+    ev = events.copy()
+    ev.loc[[0, 3], "event_type"] = None  # no type: the group ""
+    ev.loc[5, "event_date"] = pd.NaT  # no date: not in any period
+    if compact:
+        ev = geo.compact_events(ev)
+    got = timeline(ev, freq=freq, by="event_type")
+    period = pd.to_datetime(ev["event_date"]).dt.to_period(geo.analysis.PERIOD_CODES[freq]).dt.start_time
+    plain = pd.DataFrame({"period": period, "event_type": ev["event_type"].astype(object).fillna("").astype(str),
+                          "fatalities": ev["fatalities"]}).dropna(subset=["period"])
+    want = plain.groupby(["period", "event_type"]).agg(events=("fatalities", "size"),
+                                                      fatalities=("fatalities", "sum"))
+    nonzero = got[got["events"] > 0].set_index(["period", "event_type"])[["events", "fatalities"]]
+    pd.testing.assert_frame_equal(nonzero.sort_index(), want.sort_index(), check_dtype=False)
+    assert got["events"].sum() == len(ev) - 1 and "" in set(got["event_type"])
+
+
 def test_timeline_weeks_start_on_monday_and_include_gaps(events):
     t = timeline(events, freq="W", by=None)
     assert (t["period"].dt.day_of_week == 0).all()

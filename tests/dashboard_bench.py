@@ -1,0 +1,202 @@
+"""Drive the dashboard on a large file in headless Chromium and time what a user waits for.
+
+    python tests/dashboard_bench.py --events 1000000 --out dashboard_bench.md
+
+Writes synthetic events (``geo.bench.synthetic_events``, the benchmark's generator) to a CSV
+file, starts ``streamlit run dashboard/app.py`` on it twice (the first start imports the CSV and
+caches it as GeoParquet; the second reads the cache), then, as a user would, changes every filter
+in the sidebar, the map options, pans past the cells and zooms in and out. Each step is timed
+from the input to the map settled: the app's run finished (Streamlit's status widget gone) and
+the map's legend showing the new events (or, for a pan, the new view in the address bar). The
+table gives each step's seconds, the events shown and what the map drew; the server's memory is
+read from /proc. Not part of the test suite (it takes minutes at 1M events); the correctness of
+the same paths is tested in ``test_scale.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+FRAME = 'iframe[title*="st_folium"]'
+
+
+def start(path: Path, cache: Path, port: int):
+    env = {**os.environ, "GEO_EVENTS": str(path), "GEO_CACHE_DIR": str(cache)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                return proc, url
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("streamlit did not start")
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def legend(page) -> str:
+    try:
+        return page.frame_locator(FRAME).locator(".map-legend").inner_text(timeout=500)
+    except Exception:  # the frame is being remounted
+        return ""
+
+
+def running(page) -> bool:
+    return page.locator('[data-testid="stStatusWidget"]').count() > 0
+
+
+def settle(page, changed, timeout: float = 300.0) -> float:
+    """Seconds until ``changed()`` holds, the app is idle and the legend is drawn (checked for 0.5 s)."""
+    t0 = time.perf_counter()
+    deadline = t0 + timeout
+    stable_since = None
+    while time.perf_counter() < deadline:
+        ok = changed() and not running(page) and legend(page)
+        if ok:
+            stable_since = stable_since or time.perf_counter()
+            if time.perf_counter() - stable_since >= 0.5:
+                return stable_since - t0
+        else:
+            stable_since = None
+        page.wait_for_timeout(50)
+    raise TimeoutError("the dashboard did not settle")
+
+
+def shown(text: str) -> str:
+    m = re.search(r"([\d,]+) event\(s\)(?: in ([\d,]+) circles)?", text)
+    if not m:
+        return "?"
+    return f"{m.group(1)} events, " + (f"{m.group(2)} cells" if m.group(2) else "markers")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args(argv)
+    from playwright.sync_api import sync_playwright
+
+    from geo.bench import machine, synthetic_events
+
+    rows: list[tuple[str, float, str]] = []
+    tmp = Path(tempfile.mkdtemp(prefix="dashbench-"))
+    path = tmp / f"events_{args.events}.csv"
+    t = time.perf_counter()
+    synthetic_events(args.events, seed=7).drop(columns="geometry").to_csv(path, index=False, date_format="%Y-%m-%d")
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t:.0f} s", flush=True)
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    notes = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        try:
+            for start_kind in ("first start (CSV import, enrich, cache)", "second start (cached GeoParquet)"):
+                proc, url = start(path, tmp / "cache", 8600 + len(rows))
+                page = browser.new_context(viewport={"width": 1400, "height": 1200}).new_page()
+                t0 = time.perf_counter()
+                page.goto(url)
+                page.wait_for_selector(FRAME, timeout=600_000)
+                took = settle(page, lambda: True, timeout=600)
+                rows.append((f"Open the dashboard: {start_kind}", time.perf_counter() - t0, shown(legend(page))))
+                print(rows[-1], flush=True)
+                if start_kind.startswith("first"):
+                    page.context.close()
+                    proc.terminate()
+                    proc.wait(timeout=30)
+            notes.append(f"Server memory after the second start: {rss_mb(proc.pid):,.0f} MB (RSS).")
+            sidebar = page.locator('[data-testid="stSidebar"]')
+            frame = page.frame_locator(FRAME)
+
+            def step(label: str, action, expect=None):
+                before, url_before = legend(page), page.url
+                action()
+                cond = expect or (lambda: legend(page) and legend(page) != before)
+                took = settle(page, cond)
+                rows.append((label, took, shown(legend(page))))
+                print(rows[-1], page.url[len(url):], flush=True)
+                return url_before
+
+            def multiselect(label: str, text: str):
+                sidebar.get_by_role("combobox", name=label, exact=True).click()
+                page.keyboard.type(text)
+                page.keyboard.press("Enter")
+                page.keyboard.press("Escape")
+
+            step("Filter: actor JNIM", lambda: multiselect("Actors", "JNIM"))
+            step("Filter: + event type Battles", lambda: multiselect("Event types", "Battles"))
+            step("Filter: + region Region 03", lambda: multiselect("Regions", "Region 03"))
+            step("Filter: + minimum fatalities 5", lambda: (
+                sidebar.get_by_label("Minimum fatalities").fill("5"), page.keyboard.press("Enter")))
+            step("Filter: + only near the Algeria border", lambda: sidebar.get_by_text(
+                "Only near the Algeria border").click())
+            page.goto(url)  # all events again
+            settle(page, lambda: True)
+            step("Filter: dates 2023-01-01 – 2023-03-31", lambda: (
+                sidebar.locator('[data-testid="stDateInput"] input').first.click(), page.keyboard.press("Control+A"),
+                page.keyboard.type("2023-01-01 – 2023-03-31"), page.keyboard.press("Enter"),
+                page.keyboard.press("Escape")))
+            step("Filter: minimum fatalities 5 (26 % of events)", lambda: (
+                sidebar.get_by_label("Minimum fatalities").fill("5"), page.keyboard.press("Enter")))
+            page.goto(url)
+            settle(page, lambda: True)
+            step("Map: colour by side", lambda: sidebar.get_by_text("Initiator's side").click())
+            step("Map: shade regions", lambda: sidebar.get_by_text("Shade regions by number of events").click(),
+                 expect=lambda: "shade=regions" in page.url)
+            step("Zoom in (map control)", lambda: frame.locator(".leaflet-control-zoom-in").click())
+            step("Zoom in again", lambda: frame.locator(".leaflet-control-zoom-in").click())
+
+            def drag(dx: int, dy: int):
+                box = page.locator(FRAME).bounding_box()
+                x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+                page.mouse.move(x, y)
+                page.mouse.down()
+                for i in range(1, 11):
+                    page.mouse.move(x + dx * i / 10, y + dy * i / 10)
+                    page.wait_for_timeout(20)
+                page.mouse.up()
+
+            for dx, dy, what in ((300, 0, "within the fine cells"), (-900, 300, "past them: cells rebuilt")):
+                before_url = page.url
+                step(f"Pan {abs(dx)} px ({what})", lambda: drag(dx, dy),
+                     expect=lambda b=before_url: page.url != b)
+            step("Zoom out (map control)", lambda: frame.locator(".leaflet-control-zoom-out").click())
+        finally:
+            browser.close()
+            proc.terminate()
+    shutil.rmtree(tmp, ignore_errors=True)
+    table = ("| step | seconds to the map settled | the map then shows |\n|---|---:|---|\n"
+             + "\n".join(f"| {label} | {sec:.1f} | {what} |" for label, sec, what in rows))
+    text = (f"Dashboard on {args.events:,} synthetic events (`python tests/dashboard_bench.py --events "
+            f"{args.events}`), headless Chromium 1400×1200.\n\n{table}\n\n" + "\n".join(notes)
+            + f"\nMachine: {machine()}.\n")
+    print(text)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
