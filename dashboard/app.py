@@ -16,6 +16,7 @@ URL on a session's first run and writes the canonical View back on every run.
 from __future__ import annotations
 
 import argparse
+import copy
 import dataclasses
 import os
 import sys
@@ -69,7 +70,8 @@ def load_data(events_path: str | None, claims_path: str | None) -> Dataset:
 
 
 VIEW_KEYS = ("link_read", "link_filter", "link_warnings", "actors", "dates", "event_types", "regions", "min_fatalities", "border_on", "border_km",
-             "figure", "selected", "player_idx", "playing", "map_content", "last_popup")
+             "figure", "selected", "player_idx", "playing", "map_content", "last_popup", "map_memo", "cells_anchor",
+             "link_seed")
 
 
 def uploaded_data(default: Dataset) -> Dataset:
@@ -150,13 +152,23 @@ def seed_from_link(events: pd.DataFrame, voc: geo.Vocabulary) -> None:
     ss.layers_shown = list(view.visible_layers)
     ss.map_center, ss.map_zoom = view.center, view.zoom
     ss.selected = view.selected
+    # what the link put in the widgets, to restore should a widget's state be dropped (a first run
+    # cut short by a rerun, on a large data set, can lose it: the link must still apply)
+    ss.link_seed = {k: ss[k] for k in SEEDED_WIDGETS}
     # the map's own code is fixed for the session, so that panning does not remount it;
     # later views reach it through st_folium's center/zoom arguments
     ss.map_origin = (view.center, view.zoom, view.selected)
 
 
+SEEDED_WIDGETS = ("actors", "dates", "event_types", "regions", "min_fatalities", "border_on", "border_km",
+                  "figure", "shade_regions", "color_by", "basemap", "layers_shown")
+
+
 def sidebar(events: pd.DataFrame, counts: pd.Series, voc: geo.Vocabulary) -> geo.View:
     """The widgets, and the View they make together with the map's state."""
+    for key, value in st.session_state.get("link_seed", {}).items():
+        if key not in st.session_state:
+            st.session_state[key] = value
     sb = st.sidebar
     sb.header("Filters")
     actors = sb.multiselect(
@@ -231,8 +243,10 @@ def figures(shown: pd.DataFrame, total: int) -> None:
     c4.metric("Places", f"{s['locations']:,}")
 
 
-def show_map(shown, layers, claims, view: geo.View, attribution: str) -> None:
-    """Draw the map and take back what the user did on it: pan, zoom, the event clicked."""
+def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from) -> None:
+    """Draw the map and take back what the user did on it: pan, zoom, the event clicked.
+
+    ``shown`` are the events of ``view.filter`` taken from the data set ``shown_from``."""
     ss = st.session_state
     # A map whose content changes is remounted by st_folium: build it where the user
     # is now. Panning alone keeps the content, so the map is not rebuilt under the user.
@@ -249,11 +263,19 @@ def show_map(shown, layers, claims, view: geo.View, attribution: str) -> None:
         ss.map_origin = (view.center, view.zoom, view.selected)
     ss.map_content = content
     center, zoom, selected = ss.map_origin
-    fmap = geo.build_map(shown, layers, claims=claims, color_by=view.color_by, basemap=view.basemap,
-                         visible_layers=view.visible_layers, center=center, zoom=zoom, selected=selected,
-                         figure=view.figure, shade_regions=view.shade_regions,
-                         border_km=view.filter.max_border_km, attribution=attribution,
-                         layer_control=False)  # the sidebar switches layers, so the link knows
+    # the map a remount reports back to reruns the page once more: the same map, not built again
+    # (a copy each time: st_folium renames the elements of the map it is given)
+    build = (id(shown_from), id(claims), content, ss.map_origin, attribution)
+    memo = ss.get("map_memo")
+    if memo is not None and memo[0] == build:
+        fmap = copy.deepcopy(memo[1])
+    else:
+        fmap = geo.build_map(shown, layers, claims=claims, color_by=view.color_by, basemap=view.basemap,
+                             visible_layers=view.visible_layers, center=center, zoom=zoom, selected=selected,
+                             figure=view.figure, shade_regions=view.shade_regions,
+                             border_km=view.filter.max_border_km, attribution=attribution,
+                             layer_control=False)  # the sidebar switches layers, so the link knows
+        ss.map_memo = (build, copy.deepcopy(fmap))
     out = st_folium(fmap, key="map", height=620, use_container_width=True, center=list(view.center),
                     zoom=view.zoom, returned_objects=["center", "zoom", "last_object_clicked_popup"])
     if not out:
@@ -487,7 +509,7 @@ def main() -> None:
     if shown.empty:
         st.info("No events match these filters (" + md("; ".join(view.filter.describe())) + "). "
                 "Widen the dates or remove an actor, type or region.")
-    show_map(shown, layers, claims, view, data.attribution)
+    show_map(shown, layers, claims, view, data.attribution, events)
     # the map may have moved or an event been clicked: the link follows
     ss = st.session_state
     view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.selected,

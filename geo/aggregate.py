@@ -98,13 +98,15 @@ def _categories(events: pd.DataFrame, by: str | None) -> tuple[np.ndarray, list[
     """Integer codes (and their names) of what a cell's dominant category is taken over."""
     if by is None or len(events) == 0:
         return np.zeros(len(events), dtype=np.int64), [""]
-    if by == "side":
-        codes, actors = pd.factorize(events["actor1"].fillna("").astype(object).to_numpy())
-        sides = [actor_side(str(a)) for a in actors]
-        names, side_codes = np.unique(np.array(sides + [""], dtype=object), return_inverse=True)
-        return side_codes[:-1][codes], [str(n) for n in names]
-    codes, uniques = pd.factorize(pd.Series(events[by].to_numpy(), dtype=object).fillna(""), sort=True)
-    return codes.astype(np.int64), [str(u) for u in uniques]
+    column = events["actor1" if by == "side" else by]
+    if isinstance(column.dtype, pd.CategoricalDtype):  # compact data: the codes are there already
+        codes, values = column.cat.codes.to_numpy(), list(column.cat.categories)
+    else:
+        codes, values = pd.factorize(pd.Series(column.to_numpy(), dtype=object))
+        values = list(values)
+    labels = [actor_side(str(v)) if by == "side" else str(v) for v in values] + [""]  # "" for missing
+    names, label_codes = np.unique(np.array(labels, dtype=object), return_inverse=True)
+    return label_codes[codes].astype(np.int64), [str(n) for n in names]  # code -1 reads ""
 
 
 def _group(cx: np.ndarray, cy: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -139,6 +139,27 @@ def test_link_sets_the_widgets_and_is_written_back_canonical(monkeypatch, events
     assert view.hidden_layers == ("countries",) and view.color_by == "side"
 
 
+def test_the_link_survives_widget_state_lost_in_a_cut_short_first_run(monkeypatch, events):
+    # the link was read (link_read, link_seed) but the widgets' own state is gone, as when a long
+    # first run on a large data set is cut short: the widgets come back with the link's values
+    for var in ("GEO_EVENTS", "GEO_CLAIMS"):
+        monkeypatch.delenv(var, raising=False)
+    at = AppTest.from_file(APP, default_timeout=60)
+    view = geo.View()  # what seed_from_link leaves besides the widgets' state
+    for key, value in {"link_read": True, "link_warnings": [], "map_center": view.center, "map_zoom": view.zoom,
+                       "selected": None, "map_origin": (view.center, view.zoom, None),
+                       "link_seed": {"actors": ["Wagner Group"], "layers_shown": ["admin1", "algeria_border"]}}.items():
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    assert at.sidebar.multiselect(key="actors").value == ["Wagner Group"]
+    assert at.sidebar.multiselect(key="layers_shown").value == ["admin1", "algeria_border"]
+    # a choice the user makes afterwards is theirs: emptied, it stays empty
+    at.sidebar.multiselect(key="actors").set_value([]).run()
+    at.run()
+    assert at.sidebar.multiselect(key="actors").value == []
+
+
 def test_default_link_is_just_the_fingerprint(monkeypatch, events):
     at = run_with_link(monkeypatch, {})
     written = {k: at.query_params[k] for k in at.query_params}
