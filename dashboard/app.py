@@ -149,12 +149,13 @@ def seed_from_link(events: pd.DataFrame, voc: geo.Vocabulary) -> None:
     ss.shade_regions = view.shade_regions
     ss.color_by = view.color_by
     ss.basemap = view.basemap
-    ss.layers_shown = list(view.visible_layers)
+    if view.hidden_layers:  # else the widget's own default (every layer): a frontend that reports
+        ss.layers_shown = list(view.visible_layers)  # the widget's default before its state then agrees
     ss.map_center, ss.map_zoom = view.center, view.zoom
     ss.selected = view.selected
     # what the link put in the widgets, to restore should a widget's state be dropped (a first run
     # cut short by a rerun, on a large data set, can lose it: the link must still apply)
-    ss.link_seed = {k: ss[k] for k in SEEDED_WIDGETS}
+    ss.link_seed = {k: ss[k] for k in SEEDED_WIDGETS if k in ss}
     # the map's own code is fixed for the session, so that panning does not remount it;
     # later views reach it through st_folium's center/zoom arguments
     ss.map_origin = (view.center, view.zoom, view.selected)
@@ -199,6 +200,7 @@ def sidebar(events: pd.DataFrame, counts: pd.Series, voc: geo.Vocabulary) -> geo
                                "claimed, or by one claimant's figures. Dashed outlines: the claims disagree.")
     shade = sb.checkbox("Shade regions by number of events", key="shade_regions")
     shown_layers = sb.multiselect("Boundary layers", list(LAYER_ORDER), key="layers_shown",
+                                  default=None if "layers_shown" in st.session_state else list(LAYER_ORDER),
                                   format_func=lambda k: LAYERS[k].title)
     basemap = sb.selectbox("Basemap", list(BASEMAPS), format_func=BASEMAP_LABELS.get, key="basemap",
                            help="Tile basemaps need the internet; the boundary layers always draw.")
@@ -285,6 +287,11 @@ def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from
             moved = geo.View(center=(out["center"]["lat"], out["center"]["lng"]), zoom=int(out["zoom"]))
             if not geo.view.same_place(moved, geo.View(center=ss.map_center, zoom=ss.map_zoom)):
                 ss.map_center, ss.map_zoom = moved.center, moved.zoom
+                anchor = ss.get("cells_anchor")
+                if len(shown) > geo.maps.MAX_MARKERS and anchor is not None and (
+                        moved.zoom != anchor[1] or not geo.aggregate.cells_cover(anchor[0], moved.zoom,
+                                                                                 moved.center)):
+                    st.rerun()  # cells for another zoom, or panned past them: redraw them now, where the user is
         except (geo.ViewError, KeyError, TypeError, ValueError):
             pass  # a view the browser reports but a link cannot hold (e.g. zoomed past 18): keep the last one
     popup = out.get("last_object_clicked_popup")

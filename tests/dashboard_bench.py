@@ -69,8 +69,9 @@ def running(page) -> bool:
     return page.locator('[data-testid="stStatusWidget"]').count() > 0
 
 
-def settle(page, changed, timeout: float = 300.0) -> float:
-    """Seconds until ``changed()`` holds, the app is idle and the legend is drawn (checked for 0.5 s)."""
+def settle(page, changed, timeout: float = 300.0, hold: float = 0.5) -> float:
+    """Seconds until ``changed()`` holds, the app is idle and the legend is drawn, and stays so for
+    ``hold`` seconds (a rerun that the map's remount triggers would break it)."""
     t0 = time.perf_counter()
     deadline = t0 + timeout
     stable_since = None
@@ -78,7 +79,7 @@ def settle(page, changed, timeout: float = 300.0) -> float:
         ok = changed() and not running(page) and legend(page)
         if ok:
             stable_since = stable_since or time.perf_counter()
-            if time.perf_counter() - stable_since >= 0.5:
+            if time.perf_counter() - stable_since >= hold:
                 return stable_since - t0
         else:
             stable_since = None
@@ -130,11 +131,11 @@ def main(argv=None) -> int:
             sidebar = page.locator('[data-testid="stSidebar"]')
             frame = page.frame_locator(FRAME)
 
-            def step(label: str, action, expect=None):
+            def step(label: str, action, expect=None, hold: float = 0.5):
                 before, url_before = legend(page), page.url
                 action()
                 cond = expect or (lambda: legend(page) and legend(page) != before)
-                took = settle(page, cond)
+                took = settle(page, cond, hold=hold)
                 rows.append((label, took, shown(legend(page))))
                 print(rows[-1], page.url[len(url):], flush=True)
                 return url_before
@@ -168,8 +169,9 @@ def main(argv=None) -> int:
                 return lambda: f"z={level + by}" in page.url
 
             step("Zoom in (map control): cells rebuilt", lambda: frame.locator(".leaflet-control-zoom-in").click(),
-                 expect=zoomed(1))
-            step("Zoom in again", lambda: frame.locator(".leaflet-control-zoom-in").click(), expect=zoomed(1))
+                 expect=zoomed(1), hold=2.0)
+            step("Zoom in again", lambda: frame.locator(".leaflet-control-zoom-in").click(), expect=zoomed(1),
+                 hold=2.0)
 
             def drag(dx: int, dy: int):
                 box = page.locator(FRAME).bounding_box()
@@ -184,9 +186,9 @@ def main(argv=None) -> int:
             for dx, dy, what in ((300, 0, "within the fine cells"), (-900, 300, "past them: cells rebuilt")):
                 before_url = page.url
                 step(f"Pan {abs(dx)} px ({what})", lambda: drag(dx, dy),
-                     expect=lambda b=before_url: page.url != b)
+                     expect=lambda b=before_url: page.url != b, hold=2.0)
             step("Zoom out (map control)", lambda: frame.locator(".leaflet-control-zoom-out").click(),
-                 expect=zoomed(-1))
+                 expect=zoomed(-1), hold=2.0)
         finally:
             browser.close()
             proc.terminate()

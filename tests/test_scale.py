@@ -68,6 +68,15 @@ def test_a_large_file_draws_cells_and_keeps_the_view_across_a_filter_change(brow
     while "z=7" not in page.url and time.time() < deadline:
         page.wait_for_timeout(250)
     assert "z=7" in page.url
+    # the cells are redrawn for the new zoom at once, not at the user's next action
+    deadline = time.time() + 60
+    zoomed = legend
+    while (zoomed == legend or not _read(page, "cells", 0)) and time.time() < deadline:
+        page.wait_for_timeout(250)
+        zoomed = _read(page, "legend", legend)
+    assert zoomed != legend and "circles" in zoomed
+    assert "z=7" in page.url and leaflet_view(page)[2] == 7
+    legend = zoomed
     before = legend
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.locator('[data-testid="stMultiSelect"]').first.click()
