@@ -47,6 +47,7 @@ TABLE_COLUMNS = [
 ]
 BASEMAP_LABELS = {"none": "None (offline)", "osm": "OpenStreetMap (online)", "carto-light": "CARTO light (online)"}
 COLOR_LABELS = {"event_type": "Event type", "side": "Initiator's side"}
+DRAW_LABELS = {"auto": "Circles", "heat": "Heatmap"}
 CLAIM_COLUMNS = ["claimant", "source", "claim_date", "side", "killed", "wounded", "captured", "statement"]
 
 
@@ -147,6 +148,7 @@ def seed_from_link(events: pd.DataFrame, voc: geo.Vocabulary) -> None:
     ss.link_warnings = warnings
     ss.figure = view.figure
     ss.shade_regions = view.shade_regions
+    ss.draw = view.draw
     ss.color_by = view.color_by
     ss.basemap = view.basemap
     if view.hidden_layers:  # else the widget's own default (every layer): a frontend that reports
@@ -162,7 +164,7 @@ def seed_from_link(events: pd.DataFrame, voc: geo.Vocabulary) -> None:
 
 
 SEEDED_WIDGETS = ("actors", "dates", "event_types", "regions", "min_fatalities", "border_on", "border_km",
-                  "figure", "shade_regions", "color_by", "basemap", "layers_shown")
+                  "figure", "shade_regions", "color_by", "basemap", "layers_shown", "draw")
 
 
 def sidebar(events: pd.DataFrame, counts: pd.Series, voc: geo.Vocabulary) -> geo.View:
@@ -198,6 +200,9 @@ def sidebar(events: pd.DataFrame, counts: pd.Series, voc: geo.Vocabulary) -> geo
     figure = sb.selectbox("Size events by", figures_, key="figure", format_func=figure_label,
                           help="Draw each event by its conservative fatalities, by the highest figure anyone "
                                "claimed, or by one claimant's figures. Dashed outlines: the claims disagree.")
+    draw = sb.radio("Draw events as", list(DRAW_LABELS), format_func=DRAW_LABELS.get, key="draw", horizontal=True,
+                    help="Circles: one per event, or per area when there are more than "
+                         f"{geo.MAX_MARKERS:,} (click one to zoom in). Heatmap: where events are dense.")
     shade = sb.checkbox("Shade regions by number of events", key="shade_regions")
     shown_layers = sb.multiselect("Boundary layers", list(LAYER_ORDER), key="layers_shown",
                                   default=None if "layers_shown" in st.session_state else list(LAYER_ORDER),
@@ -211,7 +216,7 @@ def sidebar(events: pd.DataFrame, counts: pd.Series, voc: geo.Vocabulary) -> geo
         filter=flt, center=ss.map_center, zoom=ss.map_zoom,
         hidden_layers=[k for k in LAYER_ORDER if k not in shown_layers],
         basemap=basemap, color_by=color_by, selected=ss.selected, dataset=None, figure=figure,
-        shade_regions=shade,
+        shade_regions=shade, draw=draw,
     )
 
 
@@ -252,8 +257,10 @@ def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from
     ss = st.session_state
     # A map whose content changes is remounted by st_folium: build it where the user
     # is now. Panning alone keeps the content, so the map is not rebuilt under the user.
-    content = (view.filter, view.color_by, view.basemap, view.hidden_layers, view.figure, view.shade_regions)
-    if len(shown) > geo.maps.MAX_MARKERS:
+    content = (view.filter, view.color_by, view.basemap, view.hidden_layers, view.figure, view.shade_regions,
+               view.draw)
+    by_zoom = len(shown) > geo.maps.MAX_MARKERS or view.draw == "heat"
+    if by_zoom:
         # aggregated cells are sized to the zoom and fine only around where they were built:
         # a new zoom, or a pan past them, is new content (built where the user is now)
         anchor = ss.get("cells_anchor")
@@ -276,7 +283,8 @@ def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from
                              visible_layers=view.visible_layers, center=center, zoom=zoom, selected=selected,
                              figure=view.figure, shade_regions=view.shade_regions,
                              border_km=view.filter.max_border_km, attribution=attribution,
-                             layer_control=False)  # the sidebar switches layers, so the link knows
+                             layer_control=False,  # the sidebar switches layers, so the link knows
+                             draw=view.draw)
         ss.map_memo = (build, copy.deepcopy(fmap))
     out = st_folium(fmap, key="map", height=620, use_container_width=True, center=list(view.center),
                     zoom=view.zoom, returned_objects=["center", "zoom", "last_object_clicked_popup"])
@@ -288,7 +296,7 @@ def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from
             if not geo.view.same_place(moved, geo.View(center=ss.map_center, zoom=ss.map_zoom)):
                 ss.map_center, ss.map_zoom = moved.center, moved.zoom
                 anchor = ss.get("cells_anchor")
-                if len(shown) > geo.maps.MAX_MARKERS and anchor is not None and (
+                if by_zoom and anchor is not None and (
                         moved.zoom != anchor[1] or not geo.aggregate.cells_cover(anchor[0], moved.zoom,
                                                                                  moved.center)):
                     st.rerun()  # cells for another zoom, or panned past them: redraw them now, where the user is

@@ -219,16 +219,17 @@ def aggregate_events(events: pd.DataFrame, zoom: float, bounds: Bounds | None = 
 
 def lod_cells(events: pd.DataFrame, zoom: float, center: Sequence[float], *, by: str | None = "event_type",
               bounds: Bounds | None = None, max_cells: int = MAX_CELLS,
-              max_outer_cells: int = MAX_OUTER_CELLS) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+              max_outer_cells: int = MAX_OUTER_CELLS, cell_px: float = CELL_PX
+              ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """The cells a map at ``center``/``zoom`` draws: (cells in the padded view, coarser cells of
     the events beyond it, at ``OUTER_LEVELS`` zooms out). Every located event is in exactly one."""
     bounds = bounds or view_bounds(center, zoom)
     lon, lat, fat, cats, names, ok = _arrays(events, by)
     inside = ok & _within(lon, lat, bounds)
     outside = ok & ~inside
-    inner = _cells(lon[inside], lat[inside], fat[inside], cats[inside], names, zoom, CELL_PX, max_cells)
+    inner = _cells(lon[inside], lat[inside], fat[inside], cats[inside], names, zoom, cell_px, max_cells)
     outer_zoom = max(zoom - OUTER_LEVELS, 0)
-    outer = _cells(lon[outside], lat[outside], fat[outside], cats[outside], names, outer_zoom, CELL_PX,
+    outer = _cells(lon[outside], lat[outside], fat[outside], cats[outside], names, outer_zoom, cell_px,
                    max_outer_cells)
     return _frame(inner, zoom), _frame(outer, outer_zoom)
 

@@ -22,6 +22,8 @@ import xstatic.pkg.leaflet as xs_leaflet
 _JS_FILES = {
     "leaflet": (Path(xs_leaflet.BASE_DIR) / "leaflet.js"),
     "jquery": (Path(xs_jquery.BASE_DIR) / "jquery.min.js"),
+    # Leaflet.heat with simpleheat (BSD-2-Clause, Vladimir Agafonkin), as folium ships it
+    "leaflet-heat.js": (Path(folium.__file__).parent / "templates" / "leaflet_heat.min.js"),
 }
 _CSS_FILES = {
     "leaflet_css": (Path(xs_leaflet.BASE_DIR) / "leaflet.css"),
@@ -41,7 +43,7 @@ def _data_uri(mime: str, payload: bytes) -> str:
 
 @lru_cache(maxsize=None)
 def asset_uri(name: str) -> str:
-    """A ``data:`` URI holding the named asset (``leaflet``, ``jquery``, ``leaflet_css``)."""
+    """A ``data:`` URI holding the named asset (``leaflet``, ``jquery``, ``leaflet-heat.js``, ``leaflet_css``)."""
     if name in _JS_FILES:
         text = _JS_FILES[name].read_text(encoding="utf-8")
         # the source map is not shipped as a data URI: drop the reference to it

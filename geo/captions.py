@@ -60,9 +60,12 @@ def snapshot_text(events: pd.DataFrame, view: View, *, title=None, attribution=N
     """The title, filter summary, counts, attribution, date and link of a snapshot of ``events``."""
     n, dead = len(events), int(events["fatalities"].sum()) if len(events) else 0
     mode = "event type" if view.color_by == "event_type" else "initiator's side"
-    counts = (f"{n:,} event{'s' * (n != 1)} · {dead:,} fatalities (conservative counts) · "
-              f"coloured by {mode} · circle area ∝ {figure_label(view.figure)} · outlined: with claims, "
-              "dashed: claims disagree")
+    counts = f"{n:,} event{'s' * (n != 1)} · {dead:,} fatalities (conservative counts) · "
+    if view.draw == "heat":
+        counts += "drawn as a heatmap of the number of events"
+    else:
+        counts += (f"coloured by {mode} · circle area ∝ {figure_label(view.figure)} · outlined: with claims, "
+                   "dashed: claims disagree")
     own = attribution or getattr(events, "attrs", {}).get("attribution") or EVENTS_ATTRIBUTION
     return SnapshotText(
         title=clean_text(title) or DEFAULT_TITLE,

@@ -14,6 +14,7 @@ from folium.template import Template
 from folium.utilities import JsCode
 
 from .aggregate import cells_layer, cell_summary
+from .heatmap import HEAT_GRADIENT, heat_layer
 from .assets import make_offline
 from .overlays import border_layer, region_layer, uncertainty_layer
 from .analysis import claim_ranges, event_figures
@@ -50,6 +51,8 @@ BASEMAPS: dict[str, dict | None] = {
 }
 
 EVENTS_LAYER_NAME = "Events"
+#: How events are drawn: "auto" (a marker each, or cells past MAX_MARKERS) or "heat" (a heatmap).
+DRAW_MODES = ("auto", "heat")
 #: Level of detail: up to this many events each is drawn as a marker with its popup; past it the
 #: events are counted into map cells on the server (``geo.aggregate``), so that the page's size
 #: and the browser's work stay bounded whatever the number of events.
@@ -121,7 +124,15 @@ def figure_label(figure: str) -> str:
 
 
 def _legend_html(mode: str, present: set[str], count: int, figure: str, disputed: int,
-                 cells: int | None = None) -> str:
+                 cells: int | None = None, heat: float | None = None) -> str:
+    if heat is not None:
+        stops = ", ".join(f"{color} {int(at * 100)}%" for at, color in sorted(HEAT_GRADIENT.items()))
+        return (
+            "<div><b>Heatmap of events</b></div>"
+            f"<div style='height:10px;width:160px;background:linear-gradient(to right, {stops})'></div>"
+            f"<div class='size'>few → many ({heat:,.0f}+ events in a spot at this zoom) · {count:,} event(s)"
+            " · zoom in for detail</div>"
+        )
     head = "Event type" if mode == "event_type" else "Initiator's side"
     rows = "".join(
         f"<div><i style='background:{color}'></i>{esc(label)}</div>" for label, color in legend_items(mode, present)
@@ -273,6 +284,7 @@ def build_map(
     max_markers: int = MAX_MARKERS,
     max_marker_bytes: int = MAX_MARKER_BYTES,
     layer_control: bool = True,
+    draw: str = "auto",
 ) -> folium.Map:
     """An interactive map of ``events`` over the boundary ``layers``.
 
@@ -325,7 +337,13 @@ def build_map(
         The markers' share of the page (``geo.markers.MAX_MARKER_BYTES``, 2.4 MB): events whose
         popups would take more (long notes, many claims) are drawn as cells too, so the page
         stays under ~3 MB whatever the events say.
+    draw
+        "auto" (the level of detail above) or "heat": a heatmap of the events, weighted by
+        their number in 8 px cells at ``zoom`` (``geo.heatmap``), drawn by Leaflet.heat (inlined
+        like Leaflet); the ``selected`` event is drawn over it as a marker.
     """
+    if draw not in DRAW_MODES:
+        raise ValueError(f"draw must be one of {DRAW_MODES}, not {draw!r}")
     if color_by not in COLOR_MODES:
         raise ValueError(f"color_by must be one of {COLOR_MODES}, not {color_by!r}")
     if basemap not in BASEMAPS:
@@ -357,7 +375,7 @@ def build_map(
         region_layer(events, layers).add_to(m)
     if border_km is not None and "algeria_border" in layers:
         border_layer(layers, border_km).add_to(m)
-    aggregated = len(events) > max_markers
+    aggregated = draw == "heat" or len(events) > max_markers
     markers = None
     if not aggregated:
         markers = _markers_layer(events, claims, color_by, figure, selected)
@@ -371,11 +389,17 @@ def build_map(
         present = {actor_side(a) for a in pd.unique(events["actor1"].fillna("").astype(object))}
     else:
         present = set(pd.unique(events["event_type"]))
-    cells = None
-    if aggregated:
+    cells = heat = None
+    if draw == "heat":
+        group = folium.FeatureGroup(name=EVENTS_LAYER_NAME, show=True)
+        layer, _ = heat_layer(events, DEFAULT_ZOOM if zoom is None else zoom, center)
+        layer.add_to(group)
+        heat = layer.scale
+    elif aggregated:
         group = cells_layer(events, DEFAULT_ZOOM if zoom is None else zoom, center, by=color_by,
                             name=EVENTS_LAYER_NAME)
         cells = cell_summary(next(iter(group._children.values())))[1]
+    if aggregated:
         if selected is not None:  # the linked event is drawn on top of the cells, its popup open
             one = events.iloc[np.flatnonzero(events["event_id"].to_numpy() == selected)[:1]]
             if len(one):
@@ -390,7 +414,8 @@ def build_map(
     if attribution:
         lines.append(esc(attribution))
     _Script(_LEGEND_JS, {
-        "html": _legend_html(color_by, present, len(events), figure, _disputed_count(events, claims), cells),
+        "html": _legend_html(color_by, present, len(events), figure, _disputed_count(events, claims), cells,
+                             heat),
         "attribution": lines,
         "css": _POPUP_CSS,
     }).add_to(m)

@@ -73,7 +73,7 @@ def snapshot_html(events: pd.DataFrame, layers: Mapping[str, gpd.GeoDataFrame], 
     m = build_map(events, layers, claims=claims, color_by=view.color_by, basemap=view.basemap,
                   visible_layers=view.visible_layers, center=view.center, zoom=view.zoom,
                   selected=view.selected, attribution=text.attribution[1], figure=view.figure,
-                  shade_regions=view.shade_regions, border_km=view.filter.max_border_km)
+                  shade_regions=view.shade_regions, border_km=view.filter.max_border_km, draw=view.draw)
     page = m.get_root().render()
     link = safe_link(text.link, text.link) if text.link.lower().startswith("http") else f"<code>{esc(text.link)}</code>"
     tiles = ("" if view.basemap == "none" else

@@ -224,6 +224,47 @@ def _draw_events(ax, events, view, claims, frame: MapFrame) -> tuple[set[str], i
     return present, int(disputed.sum())
 
 
+def _draw_heat(ax, events, view: View, frame: MapFrame) -> set[str]:
+    """The web map's heatmap: events counted on a grid of ~HEAT_CELL_PX px, blurred, coloured by
+    HEAT_GRADIENT (full heat at the 98th percentile of the non-empty cells). Returns {"heat"}."""
+    from matplotlib.colors import LinearSegmentedColormap
+
+    from .heatmap import HEAT_CELL_PX, HEAT_GRADIENT
+
+    xmin, xmax, ymin, ymax = frame.extent
+    map_w_px = frame.width / frame.scale
+    nx = max(int(map_w_px / HEAT_CELL_PX), 1)
+    ny = max(int(nx * (ymax - ymin) / (xmax - xmin)), 1)
+    if len(events):
+        x, y = mercator(events["latitude"], events["longitude"])
+        grid, _, _ = np.histogram2d(np.asarray(y, dtype=float), np.asarray(x, dtype=float), bins=(ny, nx),
+                                    range=((ymin, ymax), (xmin, xmax)))
+    else:
+        grid = np.zeros((ny, nx))
+    for _ in range(3):  # three box blurs: close to a Gaussian, as Leaflet.heat's blur
+        grid = _box_blur(grid, 2)
+    positive = grid[grid > 1e-9]
+    scale = float(np.percentile(positive, 98)) if len(positive) else 1.0
+    stops = sorted(HEAT_GRADIENT.items())
+    cmap = LinearSegmentedColormap.from_list("heat", [(0.0, to_rgba(stops[0][1], 0.0))] + [
+        (at, to_rgba(color, 0.35 + 0.55 * at)) for at, color in stops])
+    ax.imshow(np.clip(grid / max(scale, 1e-9), 0, 1), cmap=cmap, vmin=0, vmax=1, origin="lower",
+              extent=(xmin, xmax, ymin, ymax), interpolation="bilinear", zorder=9, aspect="auto")
+    return {"heat"}
+
+
+def _box_blur(grid: np.ndarray, r: int) -> np.ndarray:
+    """The mean over a (2r+1)-cell window along each axis in turn (edges padded with zeros)."""
+    k = 2 * r + 1
+    for axis in (0, 1):
+        pad = [(0, 0), (0, 0)]
+        pad[axis] = (r + 1, r)
+        c = np.cumsum(np.pad(grid, pad), axis=axis)
+        n = grid.shape[axis]
+        grid = (np.take(c, np.arange(k, k + n), axis=axis) - np.take(c, np.arange(n), axis=axis)) / k
+    return grid
+
+
 def _legend(ax, view: View, present: set[str], disputed: int, frame: MapFrame) -> None:
     """The web map's legend: a dot per category present, then circles of the size key."""
     pt, font = frame.points, frame.points(12)
@@ -235,6 +276,23 @@ def _legend(ax, view: View, present: set[str], disputed: int, frame: MapFrame) -
                               edgecolor=edge, linewidth=pt(width), linestyle=style))
         return box
 
+    if view.draw == "heat":
+        from matplotlib.patches import Rectangle
+
+        from .heatmap import HEAT_GRADIENT
+
+        strip = DrawingArea(pt(160), pt(10))
+        colors = [c for _, c in sorted(HEAT_GRADIENT.items())]
+        for i, color in enumerate(colors):
+            strip.add_artist(Rectangle((i * pt(160) / len(colors), 0), pt(160) / len(colors), pt(10),
+                                       facecolor=color, edgecolor="none"))
+        rows = [text("Heatmap of events", fontweight="bold"), strip, text("few → many", color="#555555")]
+        box = AnchoredOffsetbox(loc="lower right", child=VPacker(children=rows, align="left", pad=0, sep=pt(4)),
+                                pad=0.5, borderpad=0.6, frameon=True)
+        box.patch.set(facecolor=(1, 1, 1, 0.92), edgecolor="#999999", linewidth=pt(1))
+        box.set_zorder(20)
+        ax.add_artist(box)
+        return
     head = "Event type" if view.color_by == "event_type" else "Initiator's side"
     rows = [text(head, fontweight="bold")]
     for label, color in legend_items(view.color_by, present):
@@ -292,7 +350,10 @@ def _figure(events, layers, view, claims, text: SnapshotText, width_px: int, dpi
         spine.set_edgecolor("#999999")
     _draw_layers(ax, layers, view, frame)
     _draw_overlays(ax, events, layers, view, frame)
-    present, disputed = _draw_events(ax, events, view, claims, frame)
+    if view.draw == "heat":
+        present, disputed = _draw_heat(ax, events, view, frame), 0
+    else:
+        present, disputed = _draw_events(ax, events, view, claims, frame)
     xmin, xmax, ymin, ymax = frame.extent
     ax.set_xlim(xmin, xmax)
     ax.set_ylim(ymin, ymax)

@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 from .errors import GeoError
 from .filters import EventFilter, actor_counts
 from .layers import LAYER_ORDER
-from .maps import BASEMAPS, DEFAULT_CENTER, DEFAULT_ZOOM
+from .maps import BASEMAPS, DEFAULT_CENTER, DEFAULT_ZOOM, DRAW_MODES
 from .analysis import FIGURES
 from .styles import COLOR_MODES
 
@@ -68,6 +68,8 @@ class View:
         "claimant:NAME" for one claimant's figures.
     shade_regions
         Whether Mali's regions are shaded by their number of events.
+    draw
+        How events are drawn: "auto" (markers, or cells when many) or "heat" (a heatmap).
     dataset
         A short fingerprint of the data the view was made on (see ``dataset_fingerprint``).
     """
@@ -82,6 +84,7 @@ class View:
     dataset: str | None = None
     figure: str = "conservative"
     shade_regions: bool = False
+    draw: str = "auto"
 
     def __post_init__(self) -> None:
         if not isinstance(self.filter, EventFilter):
@@ -114,6 +117,8 @@ class View:
             raise ViewError(f"figure {self.figure!r} is not conservative, highest or claimant:NAME")
         if not isinstance(self.shade_regions, bool):
             raise ViewError("shade_regions must be True or False")
+        if self.draw not in DRAW_MODES:
+            raise ViewError(f"draw {self.draw!r} is not one of {', '.join(DRAW_MODES)}")
         for name in ("selected", "dataset"):
             value = getattr(self, name)
             if value is None:
@@ -135,6 +140,7 @@ _KEYS = {
     "from": "start", "to": "end", "minf": "min_fatalities", "border": "max_border_km",
     "lat": "lat", "lon": "lon", "z": "zoom", "hide": "hidden_layers", "basemap": "basemap",
     "color": "color_by", "event": "selected", "data": "dataset", "fig": "figure", "shade": "shade_regions",
+    "draw": "draw",
 }
 _LISTS = {"actor", "type", "region", "hide"}
 
@@ -206,6 +212,8 @@ def view_to_query(view: View) -> dict[str, str | list[str]]:
         q["fig"] = view.figure
     if view.shade_regions:
         q["shade"] = "regions"
+    if view.draw != default.draw:
+        q["draw"] = view.draw
     if view.selected is not None:
         q["event"] = view.selected
     if view.dataset is not None:
@@ -425,6 +433,12 @@ def view_from_query(
             view = replace(view, shade_regions=True)
         else:
             r.warn(f"Ignored shade '{_short(shade)}': the only shading is 'regions'.")
+    draw = _one("draw", got.get("draw", []), r)
+    if draw is not None:
+        if draw in DRAW_MODES:
+            view = replace(view, draw=draw)
+        else:
+            r.warn(f"Ignored draw '{_short(draw)}': use one of {', '.join(DRAW_MODES)}.")
     selected = _one("event", got.get("event", []), r)
     if selected is not None:
         if voc is not None and selected not in voc.event_ids:

@@ -198,6 +198,26 @@ def million():
     return synthetic_events(1_000_000, seed=1)
 
 
+def test_heatmap_weights_add_up_and_its_page_is_bounded(million, layers, small_events):
+    from geo.assets import external_urls
+    from geo.heatmap import HeatLayer
+
+    m = geo.build_map(million, layers, draw="heat", zoom=7, center=(16.0, -3.0))
+    heat = next(c for c in _events_layer(m)._children.values() if isinstance(c, HeatLayer))
+    assert sum(w for _, _, w in heat.points) == len(million)  # every event weighs once
+    assert 0 < len(heat.points) <= 2 * geo.heatmap.MAX_HEAT_POINTS and heat.scale >= 1
+    page = m.get_root().render()
+    assert len(page.encode("utf-8")) < PAGE_LIMIT and external_urls(page) == []
+    assert "L.heatLayer" in page and "Heatmap of events" in page and "event-cell" not in page
+    # few events are a heatmap too when asked, with the linked event drawn over it
+    few = geo.build_map(small_events, layers, draw="heat", selected="T-1")
+    group = _events_layer(few)
+    kinds = {type(c).__name__ for c in group._children.values()}
+    assert kinds == {"HeatLayer", "EventMarkers"}
+    with pytest.raises(ValueError):
+        geo.build_map(small_events, layers, draw="hexbin")
+
+
 def test_page_size_is_bounded_at_a_million_events(million, layers):
     m = geo.build_map(million, layers)
     page = m.get_root().render()

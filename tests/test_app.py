@@ -78,6 +78,15 @@ def test_colour_and_basemap_controls(monkeypatch):
     assert not at.exception
 
 
+def test_heatmap_control_reaches_the_link_and_back(monkeypatch):
+    at = run_app(monkeypatch)
+    at.sidebar.radio(key="draw").set_value("heat").run()
+    assert not at.exception, at.exception
+    assert at.query_params["draw"] == ["heat"] or at.query_params["draw"] == "heat"
+    again = run_with_link(monkeypatch, {"draw": "heat"})
+    assert again.sidebar.radio(key="draw").value == "heat" and not again.warning
+
+
 def test_own_file_through_the_environment(monkeypatch):
     at = run_app(monkeypatch, FIXTURES / "events_small.csv", FIXTURES / "claims_small.csv")
     assert metrics(at)["Events shown"] == "5"

@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 from urllib.parse import urlencode, urlparse
 
 import geopandas as gpd
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -273,6 +274,23 @@ def test_html_opens_offline_in_chromium_with_markers_and_popups(browser, full_ht
         assert pg.external == [] and pg.dialogs == [] and pg.errors == []
     finally:
         context.close()
+
+
+@pytest.mark.browser
+def test_heatmap_view_draws_offline_in_the_html_and_the_png(browser, events, claims, layers, tmp_path):
+    view = geo.View(draw="heat")
+    context, pg = open_snapshot(browser, render(view, "html", events, claims, layers), tmp_path)
+    try:
+        pg.locator("canvas.leaflet-heatmap-layer").wait_for(timeout=20_000)  # Leaflet.heat, inlined
+        assert "Heatmap of events" in pg.locator(".map-legend").inner_text()
+        assert pg.locator("path.event-marker").count() == 0
+        assert pg.external == [] and pg.errors == []
+    finally:
+        context.close()
+    png = Image.open(io.BytesIO(render(view, "png", events, claims, layers))).convert("RGB")
+    pixels = np.asarray(png).reshape(-1, 3).astype(int)
+    red = np.abs(pixels - np.array([0xD7, 0x19, 0x1C])).sum(axis=1) < 60  # the gradient's hottest colour
+    assert red.sum() > 50
 
 
 @pytest.mark.browser

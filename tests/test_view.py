@@ -91,6 +91,7 @@ def views(draw):
         dataset=draw(st.none() | st.text("0123456789abcdef", min_size=8, max_size=8)),
         figure=draw(st.sampled_from(["conservative", "highest"]) | names.map(lambda n: "claimant:" + n.strip())),
         shade_regions=draw(st.booleans()),
+        draw=draw(st.sampled_from(["auto", "heat"])),
     )
 
 
@@ -146,6 +147,7 @@ def test_hostile_link_text_never_raises(text):
         ({"border": "inf"}, lambda v: v.filter.max_border_km is None, "not a distance"),
         ({"fig": "loudest"}, lambda v: v.figure == "conservative", "use conservative"),
         ({"shade": "hexagons"}, lambda v: not v.shade_regions, "only shading"),
+        ({"draw": "<b>hexbins</b>"}, lambda v: v.draw == "auto", "use one of auto, heat"),
     ],
 )
 def test_bad_values_are_dropped_with_a_warning(params, check, warning):
