@@ -250,6 +250,25 @@ def figures(shown: pd.DataFrame, total: int) -> None:
     c4.metric("Places", f"{s['locations']:,}")
 
 
+def take_map_view(out) -> bool:
+    """Take the centre and zoom the map reports (st_folium's value) into the session; True if it moved.
+
+    Called at the start of a run too (the value is in the session state under the map's key): the
+    map the user zoomed is then rebuilt in this run, not the next one.
+    """
+    ss = st.session_state
+    if not out or not out.get("center") or out.get("zoom") is None:
+        return False
+    try:
+        moved = geo.View(center=(out["center"]["lat"], out["center"]["lng"]), zoom=int(out["zoom"]))
+    except (geo.ViewError, KeyError, TypeError, ValueError):
+        return False  # a view the browser reports but a link cannot hold (e.g. zoomed past 18): keep the last one
+    if geo.view.same_place(moved, geo.View(center=ss.map_center, zoom=ss.map_zoom)):
+        return False
+    ss.map_center, ss.map_zoom = moved.center, moved.zoom
+    return True
+
+
 def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from) -> None:
     """Draw the map and take back what the user did on it: pan, zoom, the event clicked.
 
@@ -290,18 +309,11 @@ def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from
                     zoom=view.zoom, returned_objects=["center", "zoom", "last_object_clicked_popup"])
     if not out:
         return
-    if out.get("center") and out.get("zoom") is not None:
-        try:
-            moved = geo.View(center=(out["center"]["lat"], out["center"]["lng"]), zoom=int(out["zoom"]))
-            if not geo.view.same_place(moved, geo.View(center=ss.map_center, zoom=ss.map_zoom)):
-                ss.map_center, ss.map_zoom = moved.center, moved.zoom
-                anchor = ss.get("cells_anchor")
-                if by_zoom and anchor is not None and (
-                        moved.zoom != anchor[1] or not geo.aggregate.cells_cover(anchor[0], moved.zoom,
-                                                                                 moved.center)):
-                    st.rerun()  # cells for another zoom, or panned past them: redraw them now, where the user is
-        except (geo.ViewError, KeyError, TypeError, ValueError):
-            pass  # a view the browser reports but a link cannot hold (e.g. zoomed past 18): keep the last one
+    if take_map_view(out):
+        anchor = ss.get("cells_anchor")
+        if by_zoom and anchor is not None and (
+                ss.map_zoom != anchor[1] or not geo.aggregate.cells_cover(anchor[0], ss.map_zoom, ss.map_center)):
+            st.rerun()  # cells for another zoom, or panned past them: redraw them now, where the user is
     popup = out.get("last_object_clicked_popup")
     if popup and popup != ss.get("last_popup"):
         ss.last_popup = popup
@@ -517,6 +529,7 @@ def main() -> None:
     st.caption("Armed-conflict events over Mali's regions, the Algeria border and the Tuareg region. "
                "Click an event for who fought, what each side claimed and who reported it.")
     time_player(events)
+    take_map_view(st.session_state.get("map"))  # where the user has moved the map since the last run
     view = sidebar(events, data.actor_counts, voc)
     link_warnings(warning_box, view)
     shown = geo.filter_events(events, view.filter)

@@ -162,6 +162,10 @@ def main(argv=None) -> int:
             page.goto(url)
             settle(page, lambda: True)
             step("Map: colour by side", lambda: sidebar.get_by_text("Initiator's side").click())
+            step("Map: draw as a heatmap", lambda: sidebar.get_by_text("Heatmap").click(),
+                 expect=lambda: "draw=heat" in page.url and "Heatmap" in legend(page))
+            step("Map: back to circles", lambda: sidebar.get_by_text("Circles").click(),
+                 expect=lambda: "draw=heat" not in page.url and "circles" in legend(page))
             step("Map: shade regions", lambda: sidebar.get_by_text("Shade regions by number of events").click(),
                  expect=lambda: "shade=regions" in page.url)
             def zoomed(by: int):
@@ -183,7 +187,8 @@ def main(argv=None) -> int:
                     page.wait_for_timeout(20)
                 page.mouse.up()
 
-            for dx, dy, what in ((300, 0, "within the fine cells"), (-900, 300, "past them: cells rebuilt")):
+            for dx, dy, what in ((300, 0, "within the fine cells"), (-900, 0, "within them"),
+                                 (-900, 0, "past them: cells rebuilt where the user is")):
                 before_url = page.url
                 step(f"Pan {abs(dx)} px ({what})", lambda: drag(dx, dy),
                      expect=lambda b=before_url: page.url != b, hold=2.0)
