@@ -151,12 +151,15 @@ def seed_from_link(events: pd.DataFrame, voc: geo.Vocabulary) -> None:
     ss.draw = view.draw
     ss.color_by = view.color_by
     ss.basemap = view.basemap
-    if view.hidden_layers:  # else the widget's own default (every layer): a frontend that reports
-        ss.layers_shown = list(view.visible_layers)  # the widget's default before its state then agrees
+    # only a link that hides layers sets the widget; otherwise its own default (every layer) applies.
+    # On a 1M-event data set (a long first run) the layers widget was once seen reporting an empty
+    # list on the first interaction, hiding every layer; with the default, an early report agrees.
+    if view.hidden_layers:
+        ss.layers_shown = list(view.visible_layers)
     ss.map_center, ss.map_zoom = view.center, view.zoom
     ss.selected = view.selected
-    # what the link put in the widgets, to restore should a widget's state be dropped (a first run
-    # cut short by a rerun, on a large data set, can lose it: the link must still apply)
+    # what the link put in the widgets, restored if a widget's state is missing when the sidebar is
+    # drawn (a safeguard for long first runs on large data: the link must still apply)
     ss.link_seed = {k: ss[k] for k in SEEDED_WIDGETS if k in ss}
     # the map's own code is fixed for the session, so that panning does not remount it;
     # later views reach it through st_folium's center/zoom arguments

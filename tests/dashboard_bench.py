@@ -91,7 +91,8 @@ def shown(text: str) -> str:
     m = re.search(r"([\d,]+) event\(s\)(?: in ([\d,]+) circles)?", text)
     if not m:
         return "?"
-    return f"{m.group(1)} events, " + (f"{m.group(2)} cells" if m.group(2) else "markers")
+    drawn = "heatmap" if "Heatmap" in text else f"{m.group(2)} cells" if m.group(2) else "markers"
+    return f"{m.group(1)} events, {drawn}"
 
 
 def main(argv=None) -> int:
