@@ -10,24 +10,19 @@ reads any query string back, however broken, without raising.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-import numpy as np
-import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
-
 from .errors import GeoError
-from .filters import EventFilter, actor_counts
+from .filters import EventFilter
 from .layers import LAYER_ORDER
 from .maps import BASEMAPS, DEFAULT_CENTER, DEFAULT_ZOOM, DRAW_MODES
 from .analysis import FIGURES
 from .styles import COLOR_MODES
+from .vocabulary import Vocabulary, dataset_fingerprint  # noqa: F401  (part of the link's API)
 
 MIN_ZOOM, MAX_ZOOM = 2, 18
 #: Decimal places of the centre: 4 is about 11 m, less than a pixel up to zoom 13, and short to read.
@@ -287,32 +282,6 @@ def _short(text: str) -> str:
     return text if len(text) <= 40 else text[:37] + "…"
 
 
-@dataclass(frozen=True)
-class Vocabulary:
-    """What the data holds, for checking a link against it."""
-
-    actors: frozenset[str] = frozenset()
-    event_types: frozenset[str] = frozenset()
-    regions: frozenset[str] = frozenset()
-    event_ids: frozenset[str] = frozenset()
-    fingerprint: str | None = None
-    claimants: frozenset[str] | None = None
-
-    @classmethod
-    def of(cls, events: pd.DataFrame, claims: pd.DataFrame | None = None, *,
-           actors: Iterable[str] | None = None) -> Vocabulary:
-        """What ``events`` and ``claims`` hold; ``actors`` are the names of ``actor_counts(events)``
-        when the caller has them already."""
-        return cls(
-            claimants=None if claims is None else frozenset(claims["claimant"].dropna().astype(str)),
-            actors=frozenset(actor_counts(events).index if actors is None else actors),
-            event_types=frozenset(pd.unique(events["event_type"].dropna().astype(str))),
-            regions=frozenset(pd.unique(events["admin1"].dropna().astype(str))),
-            event_ids=frozenset(_texts(events["event_id"])),
-            fingerprint=dataset_fingerprint(events),
-        )
-
-
 def view_from_query(
     params: Mapping[str, str | Iterable[str]] | str, *, vocabulary: Vocabulary | None = None
 ) -> tuple[View, list[str]]:
@@ -476,40 +445,3 @@ def _date(text: str | None, what: str, r: _Reader) -> dt.date | None:
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def dataset_fingerprint(events: pd.DataFrame) -> str:
-    """A short, stable fingerprint of a set of events (8 hex characters).
-
-    It changes when an event is added, removed, moved, re-dated or re-counted,
-    not when the rows are reordered.
-    """
-    if events.empty:
-        return "00000000"
-    ids = _texts(events["event_id"])
-    # each distinct date, coordinate and count is formatted once (a million rows: ~1,800 dates)
-    key = pd.DataFrame({
-        "id": ids,
-        "date": _formatted(pd.to_datetime(events["event_date"]), lambda u: u.strftime("%Y-%m-%d")),
-        "lat": _formatted(events["latitude"].round(4), lambda u: u.astype(str)),
-        "lon": _formatted(events["longitude"].round(4), lambda u: u.astype(str)),
-        "f": _formatted(events["fatalities"], lambda u: u.astype(str)),
-    }, dtype=object)  # as object: building Arrow strings of a million ids would double the time
-    order = pc.sort_indices(pa.array(ids, type=pa.string())).to_numpy()  # in id order: rows may come in any order
-    rows = pd.util.hash_pandas_object(key, index=False).to_numpy()[order]
-    return hashlib.sha256(rows.tobytes()).hexdigest()[:8]
-
-
-def _texts(values: pd.Series) -> np.ndarray:
-    """A column as an object array of str (as ``astype(str)`` gives, without building Arrow strings)."""
-    out = values.to_numpy(dtype=object)
-    if pd.api.types.infer_dtype(out, skipna=False) != "string":
-        out = np.array([str(v) for v in out], dtype=object)
-    return out
-
-
-def _formatted(values: pd.Series, fmt) -> np.ndarray:
-    """``fmt`` applied to each distinct value once, spread back over the rows (NaN where missing)."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    texts = np.asarray(fmt(pd.Index(uniques)), dtype=object)
-    return np.append(texts, np.nan)[codes]  # code -1 (missing) reads the last slot

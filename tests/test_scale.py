@@ -50,6 +50,23 @@ def _read(page, what: str, default=None):
         return default
 
 
+def _wait(page, condition, timeout: float) -> None:
+    deadline = time.time() + timeout
+    while not condition() and time.time() < deadline:
+        page.wait_for_timeout(250)
+    assert condition()
+
+
+def _new_legend(page, before: str, timeout: float = 60) -> str:
+    """The map's legend once the map has been redrawn with other cells (or ``before`` at the timeout)."""
+    legend = before
+    deadline = time.time() + timeout
+    while (legend == before or not _read(page, "cells", 0)) and time.time() < deadline:
+        page.wait_for_timeout(250)
+        legend = _read(page, "legend", before)
+    return legend
+
+
 def test_a_large_file_draws_cells_and_keeps_the_view_across_a_filter_change(browser, big_dashboard):
     page = browser.new_context(viewport={"width": 1400, "height": 1200}).new_page()
     errors = []
@@ -64,36 +81,20 @@ def test_a_large_file_draws_cells_and_keeps_the_view_across_a_filter_change(brow
     assert "event" in frame.locator(".leaflet-tooltip").first.inner_text(timeout=10_000)
     # zoom in with the map's control, as a user would, then change a filter
     frame.locator(".leaflet-control-zoom-in").click()
-    deadline = time.time() + 30
-    while "z=7" not in page.url and time.time() < deadline:
-        page.wait_for_timeout(250)
-    assert "z=7" in page.url
+    _wait(page, lambda: "z=7" in page.url, 30)
     # the cells are redrawn for the new zoom at once, not at the user's next action
-    deadline = time.time() + 60
-    zoomed = legend
-    while (zoomed == legend or not _read(page, "cells", 0)) and time.time() < deadline:
-        page.wait_for_timeout(250)
-        zoomed = _read(page, "legend", legend)
+    zoomed = _new_legend(page, legend)
     assert zoomed != legend and "circles" in zoomed
     assert "z=7" in page.url and leaflet_view(page)[2] == 7
-    legend = zoomed
-    before = legend
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.locator('[data-testid="stMultiSelect"]').first.click()
     page.keyboard.type("JNIM")
     page.keyboard.press("Enter")
     page.keyboard.press("Escape")
-    deadline = time.time() + 60
-    while "actor=JNIM" not in page.url and time.time() < deadline:
-        page.wait_for_timeout(250)
-    assert "actor=JNIM" in page.url
+    _wait(page, lambda: "actor=JNIM" in page.url, 60)
     # the map is redrawn with the filtered events' cells ...
-    deadline = time.time() + 60
-    legend = before
-    while (legend == before or not _read(page, "cells", 0)) and time.time() < deadline:
-        page.wait_for_timeout(250)
-        legend = _read(page, "legend", before)
-    assert legend != before and "circles" in legend
+    legend = _new_legend(page, zoomed)
+    assert legend != zoomed and "circles" in legend
     assert _read(page, "cells", 0) > 0
     # ... where the user had put it
     assert "z=7" in page.url

@@ -1,0 +1,116 @@
+"""The dashboard's map: built from the View, kept where the user moved it, rebuilt only for new
+content; and the panel of the event clicked on it."""
+
+from __future__ import annotations
+
+import copy
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+import geo
+import geo.maps
+from geo.styles import md_escape as md
+
+CLAIM_COLUMNS = ["claimant", "source", "claim_date", "side", "killed", "wounded", "captured", "statement"]
+
+
+def take_map_view(out) -> bool:
+    """Take the centre and zoom the map reports (st_folium's value) into the session; True if it moved.
+
+    Called at the start of a run too (the value is in the session state under the map's key): the
+    map the user zoomed is then rebuilt in this run, not the next one.
+    """
+    ss = st.session_state
+    if not out or not out.get("center") or out.get("zoom") is None:
+        return False
+    try:
+        moved = geo.View(center=(out["center"]["lat"], out["center"]["lng"]), zoom=int(out["zoom"]))
+    except (geo.ViewError, KeyError, TypeError, ValueError):
+        return False  # a view the browser reports but a link cannot hold (e.g. zoomed past 18): keep the last one
+    if geo.view.same_place(moved, geo.View(center=ss.map_center, zoom=ss.map_zoom)):
+        return False
+    ss.map_center, ss.map_zoom = moved.center, moved.zoom
+    return True
+
+
+def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from) -> None:
+    """Draw the map and take back what the user did on it: pan, zoom, the event clicked.
+
+    ``shown`` are the events of ``view.filter`` taken from the data set ``shown_from``."""
+    ss = st.session_state
+    # A map whose content changes is remounted by st_folium: build it where the user
+    # is now. Panning alone keeps the content, so the map is not rebuilt under the user.
+    content = (view.filter, view.color_by, view.basemap, view.hidden_layers, view.figure, view.shade_regions,
+               view.draw)
+    by_zoom = len(shown) > geo.maps.MAX_MARKERS or view.draw == "heat"
+    if by_zoom:
+        # aggregated cells are sized to the zoom and fine only around where they were built:
+        # a new zoom, or a pan past them, is new content (built where the user is now)
+        anchor = ss.get("cells_anchor")
+        if anchor is None or anchor[1] != view.zoom or not geo.aggregate.cells_cover(anchor[0], view.zoom,
+                                                                                      view.center):
+            anchor = ss.cells_anchor = (view.center, view.zoom)
+        content += (anchor,)
+    if ss.get("map_content") not in (None, content):
+        ss.map_origin = (view.center, view.zoom, view.selected)
+    ss.map_content = content
+    center, zoom, selected = ss.map_origin
+    # the map a remount reports back to reruns the page once more: the same map, not built again
+    # (a copy each time: st_folium renames the elements of the map it is given)
+    build = (id(shown_from), id(claims), content, ss.map_origin, attribution)
+    memo = ss.get("map_memo")
+    if memo is not None and memo[0] == build:
+        fmap = copy.deepcopy(memo[1])
+    else:
+        fmap = geo.build_map(shown, layers, claims=claims, color_by=view.color_by, basemap=view.basemap,
+                             visible_layers=view.visible_layers, center=center, zoom=zoom, selected=selected,
+                             figure=view.figure, shade_regions=view.shade_regions,
+                             border_km=view.filter.max_border_km, attribution=attribution,
+                             layer_control=False,  # the sidebar switches layers, so the link knows
+                             draw=view.draw)
+        ss.map_memo = (build, copy.deepcopy(fmap))
+    out = st_folium(fmap, key="map", height=620, use_container_width=True, center=list(view.center),
+                    zoom=view.zoom, returned_objects=["center", "zoom", "last_object_clicked_popup"])
+    if not out:
+        return
+    if take_map_view(out):
+        anchor = ss.get("cells_anchor")
+        if by_zoom and anchor is not None and (
+                ss.map_zoom != anchor[1] or not geo.aggregate.cells_cover(anchor[0], ss.map_zoom, ss.map_center)):
+            st.rerun()  # cells for another zoom, or panned past them: redraw them now, where the user is
+    popup = out.get("last_object_clicked_popup")
+    if popup and popup != ss.get("last_popup"):
+        ss.last_popup = popup
+        lines = [line.strip() for line in str(popup).splitlines() if line.strip()]
+        if lines and lines[-1] in set(shown["event_id"]) and geo.view.valid_selection(lines[-1]):
+            ss.selected = lines[-1]
+
+
+def selected_event(events: pd.DataFrame, claims: pd.DataFrame, event_id: str | None) -> None:
+    if event_id is None:
+        return
+    match = events[events["event_id"] == event_id]
+    if match.empty:
+        return
+    ev = match.iloc[0]
+    st.subheader(f"{md(ev['location'])}, {ev['event_date']:%d %B %Y}: {md(ev['event_type'])}")
+    st.markdown(f"**{md(ev['actor1'])}** vs **{md(ev['actor2'] or '—')}** · conservative fatalities: "
+                f"**{int(ev['fatalities'])}** · sources: {md(ev['source'])}")
+    own = claims[claims["event_id"] == event_id]
+    if own.empty:
+        st.caption("No competing claims recorded for this event.")
+    else:
+        rng = geo.claim_ranges(own).iloc[0]
+        if rng["claimants"]:
+            verdict = "**disputed**: the claims disagree" if rng["disputed"] else "the claims agree"
+            st.markdown(f"Claimed killed: {int(rng['low']):,} to {int(rng['high']):,} by "
+                        f"{int(rng['claimants'])} claimant(s); {verdict}.")
+        table = own[[c for c in CLAIM_COLUMNS if c in own]].copy()
+        table["claim_date"] = table["claim_date"].dt.date
+        st.dataframe(table, hide_index=True, width="stretch")
+    if st.button("Close event details"):
+        st.session_state.selected = None
+        st.session_state.last_popup = None  # so that clicking the same event again opens it
+        st.rerun()
