@@ -205,8 +205,8 @@ def run(sizes, *, naive_max: int = 100_000, naive_cap_s: float = 60.0, browser: 
             row = {"events": n}
             # as the dashboard holds (and caches) a data set: enriched (region, border distance),
             # repeated text as categoricals
-            row["enrich"], events = _timed(lambda: compact_events(enrich(plain, layers)))
-            del plain
+            row["enrich"], events = _timed(lambda p=plain: compact_events(enrich(p, layers)))
+            del plain  # a million rows: keep only the compact copy
             events.to_parquet(parquet)
             row["load_csv"], _ = _timed(lambda: compact_events(load_events(csv)))
             row["load_parquet"], _ = _timed(lambda: gpd.read_parquet(parquet))

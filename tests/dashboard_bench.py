@@ -121,7 +121,7 @@ def main(argv=None) -> int:
                 t0 = time.perf_counter()
                 page.goto(url)
                 page.wait_for_selector(FRAME, timeout=600_000)
-                took = settle(page, lambda: True, timeout=600)
+                settle(page, lambda: True, timeout=600)
                 rows.append((f"Open the dashboard: {start_kind}", time.perf_counter() - t0, shown(legend(page))))
                 print(rows[-1], flush=True)
                 if start_kind.startswith("first"):
