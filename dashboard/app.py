@@ -71,7 +71,7 @@ def load_data(events_path: str | None, claims_path: str | None) -> Dataset:
 
 VIEW_KEYS = ("link_read", "link_filter", "link_warnings", "actors", "dates", "event_types", "regions", "min_fatalities", "border_on", "border_km",
              "figure", "selected", "player_idx", "playing", "map_content", "last_popup", "map_memo", "cells_anchor",
-             "link_seed")
+             "link_seed", "map_base", "map_selected")
 
 
 def uploaded_data(default: Dataset) -> Dataset:
@@ -160,9 +160,8 @@ def seed_from_link(events: pd.DataFrame, voc: geo.Vocabulary) -> None:
     # what the link put in the widgets, restored if a widget's state is missing when the sidebar is
     # drawn (a safeguard for long first runs on large data: the link must still apply)
     ss.link_seed = {k: ss[k] for k in SEEDED_WIDGETS if k in ss}
-    # the map's own code is fixed for the session, so that panning does not remount it;
-    # later views reach it through st_folium's center/zoom arguments
-    ss.map_origin = (view.center, view.zoom, view.selected)
+    # the linked event's popup opens with the map's first content (see dashboard.map_panel)
+    ss.map_selected = view.selected
 
 
 SEEDED_WIDGETS = ("actors", "dates", "event_types", "regions", "min_fatalities", "border_on", "border_km",

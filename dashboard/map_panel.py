@@ -38,13 +38,22 @@ def take_map_view(out) -> bool:
 def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from) -> None:
     """Draw the map and take back what the user did on it: pan, zoom, the event clicked.
 
-    ``shown`` are the events of ``view.filter`` taken from the data set ``shown_from``."""
+    ``shown`` are the events of ``view.filter`` taken from the data set ``shown_from``.
+
+    The map is mounted once: its base (boundaries, basemap) is built again only when those change.
+    The events, legend and overlays are one group (``geo.build_map_content``) that st_folium swaps
+    in the mounted map (``feature_group_to_add``) when a filter, the look or the cells change, so
+    that the browser redraws one layer, keeps the user's view, and does not report a remounted
+    map back (which would run the page once more).
+    """
     ss = st.session_state
-    # A map whose content changes is remounted by st_folium: build it where the user
-    # is now. Panning alone keeps the content, so the map is not rebuilt under the user.
-    content = (view.filter, view.color_by, view.basemap, view.hidden_layers, view.figure, view.shade_regions,
-               view.draw)
+    base_key = (id(layers), view.basemap, view.hidden_layers)
+    if ss.get("map_base") is None or ss.map_base[0] != base_key:
+        ss.map_base = (base_key, geo.build_base_map(layers, center=view.center, zoom=view.zoom,
+                                                    basemap=view.basemap, visible_layers=view.visible_layers))
+    content = (view.filter, view.color_by, view.figure, view.shade_regions, view.draw)
     by_zoom = len(shown) > geo.maps.MAX_MARKERS or view.draw == "heat"
+    anchor = (view.center, view.zoom)
     if by_zoom:
         # aggregated cells are sized to the zoom and fine only around where they were built:
         # a new zoom, or a pan past them, is new content (built where the user is now)
@@ -53,26 +62,25 @@ def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from
                                                                                       view.center):
             anchor = ss.cells_anchor = (view.center, view.zoom)
         content += (anchor,)
-    if ss.get("map_content") not in (None, content):
-        ss.map_origin = (view.center, view.zoom, view.selected)
+    if ss.get("map_content") != content:
+        # the event open in the link (or clicked before) opens in the new content too
+        ss.map_selected = view.selected
     ss.map_content = content
-    center, zoom, selected = ss.map_origin
-    # the map a remount reports back to reruns the page once more: the same map, not built again
-    # (a copy each time: st_folium renames the elements of the map it is given)
-    build = (id(shown_from), id(claims), content, ss.map_origin, attribution)
+    # clicking an event selects it in the map already: the content is not built again for it
+    build = (id(shown_from), id(claims), content, ss.get("map_selected"), attribution)
     memo = ss.get("map_memo")
-    if memo is not None and memo[0] == build:
-        fmap = copy.deepcopy(memo[1])
-    else:
-        fmap = geo.build_map(shown, layers, claims=claims, color_by=view.color_by, basemap=view.basemap,
-                             visible_layers=view.visible_layers, center=center, zoom=zoom, selected=selected,
-                             figure=view.figure, shade_regions=view.shade_regions,
-                             border_km=view.filter.max_border_km, attribution=attribution,
-                             layer_control=False,  # the sidebar switches layers, so the link knows
-                             draw=view.draw)
-        ss.map_memo = (build, copy.deepcopy(fmap))
+    if memo is None or memo[0] != build:
+        group = geo.build_map_content(shown, layers, claims=claims, color_by=view.color_by, center=anchor[0],
+                                      zoom=anchor[1], selected=ss.get("map_selected"), figure=view.figure,
+                                      shade_regions=view.shade_regions, border_km=view.filter.max_border_km,
+                                      attribution=attribution, draw=view.draw)
+        memo = ss.map_memo = (build, group)
+    # st_folium renames the elements of the map and group it is given: copies each run (the base
+    # ~10 ms; the group shares its data with the memo, see geo.scripting.ScriptElement)
+    fmap, group = copy.deepcopy(ss.map_base[1]), copy.deepcopy(memo[1])
     out = st_folium(fmap, key="map", height=620, use_container_width=True, center=list(view.center),
-                    zoom=view.zoom, returned_objects=["center", "zoom", "last_object_clicked_popup"])
+                    zoom=view.zoom, feature_group_to_add=group,
+                    returned_objects=["center", "zoom", "last_object_clicked_popup"])
     if not out:
         return
     if take_map_view(out):

@@ -30,7 +30,7 @@ from .filters import EventFilter, actor_counts, distinct_values, filter_events
 from .formats import ACLED_ATTRIBUTION, NATIVE_ATTRIBUTION, UCDP_ATTRIBUTION
 from .readers import ImportReport, read_events
 from .layers import LAYERS, NATURAL_EARTH_ATTRIBUTION, load_layers
-from .maps import BASEMAPS, MAX_MARKERS, build_map, popup_html
+from .maps import BASEMAPS, MAX_MARKERS, build_base_map, build_map, build_map_content, popup_html
 from .snapshots import render, snapshot_html, snapshot_png
 from .styles import COLOR_MODES, EVENT_TYPE_COLORS, SIDE_COLORS, actor_side
 from .view import (
@@ -82,7 +82,9 @@ __all__ = [
     "event_figures",
     "timeline",
     "actor_side",
+    "build_base_map",
     "build_map",
+    "build_map_content",
     "distinct_values",
     "filter_events",
     "load_claims",

@@ -24,9 +24,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import MacroElement
 from folium.template import Template
 
+from .scripting import ScriptElement, js_json
 from .styles import EVENT_TYPE_COLORS, OTHER_COLOR, SIDE_COLORS, actor_side, esc
 
 #: Width of a cell in screen pixels at the zoom it is made for.
@@ -247,6 +247,7 @@ def cell_radius(counts: np.ndarray, largest: int) -> np.ndarray:
 
 _CELLS_JS = """
 var svg = L.svg({padding: 0.2});
+group.on('remove', function () { if (svg._map) { svg.remove(); } });  // not left in a map the group leaves
 var names = args.names, colors = args.colors, rows = args.cells;
 function fmt(n) { return String(n).replace(/\\B(?=(\\d{3})+(?!\\d))/g, ','); }
 for (var i = 0; i < rows.length; i++) {
@@ -263,12 +264,13 @@ for (var i = 0; i < rows.length; i++) {
 """
 
 
-class CellLayer(MacroElement):
+class CellLayer(ScriptElement):
     """The cells, drawn by a script into its parent FeatureGroup (compact: ~70 bytes a cell).
 
     ``cells`` keeps the GeoDataFrames drawn (inner then outer), for tests and callers.
     """
 
+    _read_only = ("cells",)
     _template = Template(
         "{% macro script(this, kwargs) %}"
         "(function(group, args){ {{ this.code }} })({{ this._parent.get_name() }}, {{ this.args }});"
@@ -276,8 +278,6 @@ class CellLayer(MacroElement):
     )
 
     def __init__(self, inner: gpd.GeoDataFrame, outer: gpd.GeoDataFrame, by: str | None):
-        from .maps import js_json  # late: maps imports this module
-
         super().__init__()
         self._name = "CellLayer"
         self.cells = (inner, outer)

@@ -14,11 +14,11 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from .aggregate import lod_cells
+from .scripting import ScriptElement
 
 #: The heat's cells, in pixels at the map's zoom (Leaflet.heat then blurs them together).
 HEAT_CELL_PX = 8
@@ -29,7 +29,7 @@ HEAT_RADIUS, HEAT_BLUR = 14, 12
 HEAT_GRADIENT = {0.2: "#2c7bb6", 0.4: "#abd9e9", 0.6: "#ffffbf", 0.8: "#fdae61", 1.0: "#d7191c"}
 
 
-class HeatLayer(JSCSSMixin, MacroElement):
+class HeatLayer(JSCSSMixin, ScriptElement):
     """Weighted points ``[lat, lon, events]`` drawn by Leaflet.heat into the parent FeatureGroup.
 
     ``points`` keeps the rows for callers and tests; ``scale`` is the weight drawn at full heat
@@ -38,6 +38,7 @@ class HeatLayer(JSCSSMixin, MacroElement):
 
     default_js = [("leaflet-heat.js",
                    "https://cdn.jsdelivr.net/gh/python-visualization/folium@main/folium/templates/leaflet_heat.min.js")]
+    _read_only = ("points",)
     _template = Template(
         "{% macro script(this, kwargs) %}"
         "(function(group, args){ L.heatLayer(args.points, args.options).addTo(group); })"

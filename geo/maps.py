@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 
 import folium
@@ -10,25 +9,20 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 from branca.element import MacroElement
-from folium.template import Template
+from folium.elements import JSCSSMixin
 from folium.utilities import JsCode
 
 from .aggregate import cells_layer, cell_summary
-from .heatmap import HEAT_GRADIENT, heat_layer
+from .heatmap import HeatLayer, heat_layer
 from .assets import make_offline
 from .overlays import border_layer, region_layer, uncertainty_layer
 from .analysis import claim_ranges, event_figures
 from .popups import popup_html, tooltip_text
 from .layers import LAYER_ORDER, LAYERS, NATURAL_EARTH_ATTRIBUTION
 from .markers import MAX_MARKER_BYTES, EventMarkers
-from .styles import (
-    COLOR_MODES,
-    actor_side,
-    esc,
-    event_color,
-    legend_items,
-    marker_radius,
-)
+from .legend import MapLegend, figure_label, legend_html
+from .scripting import js_json
+from .styles import COLOR_MODES, actor_side, esc, event_color, marker_radius
 
 #: Where the map opens: northern Mali with the Algeria border in view.
 DEFAULT_CENTER = (17.5, -2.0)
@@ -57,111 +51,6 @@ DRAW_MODES = ("auto", "heat")
 #: events are counted into map cells on the server (``geo.aggregate``), so that the page's size
 #: and the browser's work stay bounded whatever the number of events.
 MAX_MARKERS = 3_000
-
-
-class _Script(MacroElement):
-    """A piece of JavaScript run after the map is made; ``{map}`` names the map.
-
-    Data reaches the script only through ``json_args`` (serialised with ``<``,
-    ``>`` and ``&`` as ``\\u`` escapes), never pasted into code.
-    """
-
-    _template = Template(
-        "{% macro script(this, kwargs) %}"
-        "(function(map, args){ {{ this.code }} })({{ this._parent.get_name() }}, {{ this.args }});"
-        "{% endmacro %}"
-    )
-
-    def __init__(self, code: str, json_args: dict):
-        super().__init__()
-        self._name = "Script"
-        self.code = code
-        self.args = js_json(json_args)
-
-
-def js_json(value) -> str:
-    """JSON that is safe inside a <script> element: no '<', '>' or '&' survives."""
-    return (
-        json.dumps(value, ensure_ascii=False, default=str)
-        .replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
-
-
-_POPUP_CSS = """
-.leaflet-container { background: #d7e3ec; font: 13px/1.35 system-ui, sans-serif; }
-.ev-popup { max-width: 400px; }
-.ev-popup .ev-title { font-weight: 600; font-size: 14px; margin-bottom: 2px; }
-.ev-popup table { border-collapse: collapse; width: 100%; margin: 4px 0; }
-.ev-popup th, .ev-popup td { border-bottom: 1px solid #ddd; padding: 2px 4px; text-align: left; vertical-align: top; }
-.ev-popup .muted, .ev-popup .src { color: #666; font-size: 11px; }
-.ev-popup .stmt { font-size: 11px; font-style: italic; }
-.ev-popup .notes { margin: 4px 0; }
-.ev-popup .range { margin: 4px 0 2px; }
-.ev-popup .disputed { color: #b00020; }
-.ev-popup .same-place { font-size: 12px; margin-top: 4px; }
-.ev-popup .same-place ul { margin: 2px 0 0 16px; padding: 0; }
-.map-legend { background: rgba(255,255,255,.92); padding: 6px 8px; border-radius: 4px;
-  box-shadow: 0 1px 4px rgba(0,0,0,.3); line-height: 1.5; }
-.map-legend i { display: inline-block; width: 11px; height: 11px; border-radius: 50%;
-  margin-right: 5px; vertical-align: -1px; border: 1px solid #333; }
-.map-legend .size { color: #555; font-size: 11px; }
-.map-legend i.ring { background: #fff; border: 2px dashed #000; }
-"""
-
-
-FIGURE_LABELS = {"conservative": "conservative fatalities", "highest": "highest claimed fatalities"}
-
-
-def figure_label(figure: str) -> str:
-    """How the legend names what circle sizes show."""
-    if figure.startswith("claimant:"):
-        return f"fatalities claimed by {figure.split(':', 1)[1]} (else conservative)"
-    return FIGURE_LABELS.get(figure, figure)
-
-
-def _legend_html(mode: str, present: set[str], count: int, figure: str, disputed: int,
-                 cells: int | None = None, heat: float | None = None) -> str:
-    if heat is not None:
-        stops = ", ".join(f"{color} {int(at * 100)}%" for at, color in sorted(HEAT_GRADIENT.items()))
-        return (
-            "<div><b>Heatmap of events</b></div>"
-            f"<div style='height:10px;width:160px;background:linear-gradient(to right, {stops})'></div>"
-            f"<div class='size'>few → many ({heat:,.0f}+ events in a spot at this zoom) · {count:,} event(s)"
-            " · zoom in for detail</div>"
-        )
-    head = "Event type" if mode == "event_type" else "Initiator's side"
-    rows = "".join(
-        f"<div><i style='background:{color}'></i>{esc(label)}</div>" for label, color in legend_items(mode, present)
-    )
-    dispute = (f"<div><i class='ring'></i>claims disagree ({disputed:,})</div>" if disputed else "")
-    if cells is not None:
-        return (
-            f"<div><b>{head}</b> (most frequent in each circle)</div>{rows}"
-            f"<div class='size'>Circle area ∝ events in the area · {count:,} event(s) in {cells:,} "
-            "circles · click one to zoom in</div>"
-        )
-    return (
-        f"<div><b>{head}</b></div>{rows}{dispute}"
-        f"<div class='size'>Circle area ∝ {esc(figure_label(figure))} · {count:,} event(s)</div>"
-    )
-
-
-_LEGEND_JS = """
-var legend = L.control({position: 'bottomright'});
-legend.onAdd = function () {
-  var div = L.DomUtil.create('div', 'map-legend');
-  div.innerHTML = args.html;
-  L.DomEvent.disableClickPropagation(div);
-  return div;
-};
-legend.addTo(map);
-if (map.attributionControl) { args.attribution.forEach(function (a) { map.attributionControl.addAttribution(a); }); }
-var style = document.createElement('style'); style.textContent = args.css; document.head.appendChild(style);
-"""
 
 
 def _boundary_layer(key: str, gdf: gpd.GeoDataFrame, show: bool) -> folium.GeoJson:
@@ -251,9 +140,9 @@ SAME_PLACE_LISTED = 10
 
 
 def _markers_layer(events: gpd.GeoDataFrame, claims: pd.DataFrame | None, color_by: str, figure: str,
-                   selected: str | None) -> EventMarkers:
+                   selected: str | None, canvas: bool = False) -> EventMarkers:
     """One circle marker per event, with its popup and tooltip; ``selected``'s popup opens."""
-    return EventMarkers(events_geojson(events, claims, color_by, figure), selected)
+    return EventMarkers(events_geojson(events, claims, color_by, figure), selected, canvas=canvas)
 
 
 def _disputed_count(events: pd.DataFrame, claims: pd.DataFrame | None) -> int:
@@ -342,20 +231,49 @@ def build_map(
         their number in 8 px cells at ``zoom`` (``geo.heatmap``), drawn by Leaflet.heat (inlined
         like Leaflet); the ``selected`` event is drawn over it as a marker.
     """
-    if draw not in DRAW_MODES:
-        raise ValueError(f"draw must be one of {DRAW_MODES}, not {draw!r}")
-    if color_by not in COLOR_MODES:
-        raise ValueError(f"color_by must be one of {COLOR_MODES}, not {color_by!r}")
+    m = build_base_map(layers, center=center, zoom=zoom, basemap=basemap, visible_layers=visible_layers,
+                       offline=offline)
+    parts = _content(events, layers, claims=claims, color_by=color_by, center=center, zoom=zoom, selected=selected,
+                     attribution=attribution, prefer_canvas=prefer_canvas, figure=figure,
+                     shade_regions=shade_regions, border_km=border_km, uncertainty=uncertainty,
+                     max_markers=max_markers, max_marker_bytes=max_marker_bytes, draw=draw)
+    for part in parts:  # each overlay its own layer, so that the layer control can switch it
+        part.add_to(m)
+    if layer_control:
+        folium.LayerControl(collapsed=True).add_to(m)
+    if offline:
+        make_offline(m)
+    return m
+
+
+class _HeatPlugin(JSCSSMixin, MacroElement):
+    """Loads Leaflet.heat with the map, for heat layers added to it later."""
+
+    default_js = HeatLayer.default_js
+
+
+def build_base_map(
+    layers: Mapping[str, gpd.GeoDataFrame],
+    *,
+    center: tuple[float, float] | None = None,
+    zoom: int | None = None,
+    basemap: str = "none",
+    visible_layers: Iterable[str] | None = None,
+    offline: bool = True,
+) -> folium.Map:
+    """The map without its events: the basemap and the boundary ``layers`` (see ``build_map``).
+
+    With ``build_map_content`` it makes a map whose events can be replaced while it stays open:
+    the dashboard mounts this map once and swaps the content group in it when a filter, the zoom
+    (cells) or the look changes, so the browser redraws one layer instead of a whole page. It loads
+    every script a content group may need (Leaflet.heat), since a group added later cannot.
+    """
     if basemap not in BASEMAPS:
         raise ValueError(f"basemap must be one of {tuple(BASEMAPS)}, not {basemap!r}")
-    if prefer_canvas is None:  # many markers: a canvas. Cells are few, and drawn as SVG regardless
-        prefer_canvas = 1000 < len(events) <= max_markers
-    center = center or DEFAULT_CENTER
     m = folium.Map(
-        location=list(center),
+        location=list(center or DEFAULT_CENTER),
         zoom_start=DEFAULT_ZOOM if zoom is None else zoom,
         tiles=None,
-        prefer_canvas=prefer_canvas,
         control_scale=True,
         min_zoom=2,
         max_zoom=18,
@@ -370,21 +288,76 @@ def build_map(
         if key in layers:
             # the countries layer is the land itself when there is no tile basemap
             _boundary_layer(key, layers[key], show=key in shown).add_to(m)
+    _HeatPlugin().add_to(m)
+    if offline:
+        make_offline(m)
+    return m
 
+
+#: The name of the group ``build_map_content`` returns.
+CONTENT_LAYER_NAME = "Map content"
+
+
+def build_map_content(
+    events: gpd.GeoDataFrame,
+    layers: Mapping[str, gpd.GeoDataFrame],
+    *,
+    claims: pd.DataFrame | None = None,
+    color_by: str = "event_type",
+    center: tuple[float, float] | None = None,
+    zoom: int | None = None,
+    selected: str | None = None,
+    attribution: str | None = None,
+    prefer_canvas: bool | None = None,
+    figure: str = "conservative",
+    shade_regions: bool = False,
+    border_km: float | None = None,
+    uncertainty: bool = True,
+    max_markers: int = MAX_MARKERS,
+    max_marker_bytes: int = MAX_MARKER_BYTES,
+    draw: str = "auto",
+) -> folium.FeatureGroup:
+    """Everything ``build_map`` draws over the boundaries, as one FeatureGroup for a map from
+    ``build_base_map``: the events (markers, cells or heat), the region shading, the border zone,
+    the uncertainty rings, the legend and the attribution. Removing the group from the map removes
+    all of it (canvas and SVG renderers included), so that groups can replace one another in an
+    open map. The parameters are ``build_map``'s; ``center`` and ``zoom`` place the cells or heat.
+    """
+    group = folium.FeatureGroup(name=CONTENT_LAYER_NAME, show=True, control=False)
+    for part in _content(events, layers, claims=claims, color_by=color_by, center=center, zoom=zoom,
+                         selected=selected, attribution=attribution, prefer_canvas=prefer_canvas, figure=figure,
+                         shade_regions=shade_regions, border_km=border_km, uncertainty=uncertainty,
+                         max_markers=max_markers, max_marker_bytes=max_marker_bytes, draw=draw):
+        part.add_to(group)
+    return make_offline(group)
+
+
+def _content(events, layers, *, claims, color_by, center, zoom, selected, attribution, prefer_canvas, figure,
+             shade_regions, border_km, uncertainty, max_markers, max_marker_bytes, draw) -> list:
+    """The overlays, the events' group and the legend, in drawing order."""
+    if draw not in DRAW_MODES:
+        raise ValueError(f"draw must be one of {DRAW_MODES}, not {draw!r}")
+    if color_by not in COLOR_MODES:
+        raise ValueError(f"color_by must be one of {COLOR_MODES}, not {color_by!r}")
+    if prefer_canvas is None:  # many markers: a canvas. Cells are few, and drawn as SVG regardless
+        prefer_canvas = 1000 < len(events) <= max_markers
+    center = center or DEFAULT_CENTER
+    zoom = DEFAULT_ZOOM if zoom is None else zoom
+    parts = []
     if shade_regions and "admin1" in layers:
-        region_layer(events, layers).add_to(m)
+        parts.append(region_layer(events, layers))
     if border_km is not None and "algeria_border" in layers:
-        border_layer(layers, border_km).add_to(m)
+        parts.append(border_layer(layers, border_km))
     aggregated = draw == "heat" or len(events) > max_markers
     markers = None
     if not aggregated:
-        markers = _markers_layer(events, claims, color_by, figure, selected)
+        markers = _markers_layer(events, claims, color_by, figure, selected, canvas=prefer_canvas)
         # long texts (notes, claims) can make a few thousand popups heavy: past the budget, cells
         aggregated = markers.payload_bytes > max_marker_bytes
     # rings around thousands of aggregated events would hide the cells (the layer caps them anyway)
     rings = uncertainty_layer(events) if uncertainty and not aggregated else None
     if rings is not None:
-        rings.add_to(m)
+        parts.append(rings)
     if color_by == "side":
         present = {actor_side(a) for a in pd.unique(events["actor1"].fillna("").astype(object))}
     else:
@@ -392,12 +365,11 @@ def build_map(
     cells = heat = None
     if draw == "heat":
         group = folium.FeatureGroup(name=EVENTS_LAYER_NAME, show=True)
-        layer, _ = heat_layer(events, DEFAULT_ZOOM if zoom is None else zoom, center)
+        layer, _ = heat_layer(events, zoom, center)
         layer.add_to(group)
         heat = layer.scale
     elif aggregated:
-        group = cells_layer(events, DEFAULT_ZOOM if zoom is None else zoom, center, by=color_by,
-                            name=EVENTS_LAYER_NAME)
+        group = cells_layer(events, zoom, center, by=color_by, name=EVENTS_LAYER_NAME)
         cells = cell_summary(next(iter(group._children.values())))[1]
     if aggregated:
         if selected is not None:  # the linked event is drawn on top of the cells, its popup open
@@ -407,18 +379,14 @@ def build_map(
     else:
         group = folium.FeatureGroup(name=EVENTS_LAYER_NAME, show=True)
         markers.add_to(group)
-    group.add_to(m)
-    if layer_control:
-        folium.LayerControl(collapsed=True).add_to(m)
+    parts.append(group)
     lines = [NATURAL_EARTH_ATTRIBUTION.split(".")[0]]
     if attribution:
         lines.append(esc(attribution))
-    _Script(_LEGEND_JS, {
-        "html": _legend_html(color_by, present, len(events), figure, _disputed_count(events, claims), cells,
-                             heat),
-        "attribution": lines,
-        "css": _POPUP_CSS,
-    }).add_to(m)
-    if offline:
-        make_offline(m)
-    return m
+    html = legend_html(color_by, present, len(events), figure, _disputed_count(events, claims), cells, heat)
+    parts.append(MapLegend(html, lines))
+    return parts
+
+
+__all__ = ["BASEMAPS", "CONTENT_LAYER_NAME", "DRAW_MODES", "MAX_MARKERS", "build_base_map", "build_map",
+           "build_map_content", "events_geojson", "figure_label", "js_json", "popup_html"]

@@ -13,34 +13,24 @@ about half the size, and ``MAX_MARKER_BYTES`` bounds it whatever the events' tex
 from __future__ import annotations
 
 import json
-import re
 
-from branca.element import MacroElement
 from folium.template import Template
+
+from .scripting import ScriptElement, script_json
 
 #: The markers' rows may take this many bytes of the page; past it the map counts the events into
 #: cells instead (``geo.maps.build_map``), so that long notes cannot make the page heavy.
 MAX_MARKER_BYTES = 2_400_000
 
-_UNSAFE = re.compile(r"</|<!--|<script", re.IGNORECASE)
-
-
-def script_json(value) -> str:
-    """JSON that can be pasted into a ``<script>`` element and read back unchanged by JavaScript.
-
-    The HTML parser ends a script at ``</script`` and treats ``<!--`` and ``<script`` in it
-    specially; each such ``<`` is written ``\\u003c`` (``</`` as ``<\\/``), which JSON and JavaScript
-    read back as the same text. The line separators U+2028/2029, not allowed raw in older
-    JavaScript strings, are escaped too. Everything else, including the ``<`` and ``>`` of HTML in
-    popups, stays as it is (half the bytes of escaping every ``<``).
-    """
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
-    text = _UNSAFE.sub(lambda m: "<\\/" if m.group(0) == "</" else "\\u003c" + m.group(0)[1:], text)
-    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-
-
 _MARKERS_JS = """
 var styles = args.styles, rows = args.rows, selected = args.selected;
+if (args.canvas) {
+  // a canvas of their own, taken off the map with the markers (a group replaced in an open map
+  // must not leave an empty canvas behind to be redrawn at every move)
+  var renderer = L.canvas({padding: 0.5});
+  styles = styles.map(function (s) { return Object.assign({renderer: renderer}, s); });
+  group.on('remove', function () { if (renderer._map) { renderer.remove(); } });
+}
 function openQuietly(layer) {
   // the linked event opens without panning: the link's centre and zoom win
   setTimeout(function () { var p = layer.getPopup(); p.options.autoPan = false; layer.openPopup();
@@ -60,21 +50,23 @@ for (var i = 0; i < rows.length; i++) {
 """
 
 
-class EventMarkers(MacroElement):
+class EventMarkers(ScriptElement):
     """The events of a FeatureCollection from ``geo.maps.events_geojson``, drawn into the parent
-    FeatureGroup as circle markers (canvas or SVG, as the map prefers) with popups and tooltips.
+    FeatureGroup as circle markers with popups and tooltips: on a canvas of their own if ``canvas``
+    (thousands of markers), else as SVG paths (class ``event-marker``).
 
     ``data`` keeps the FeatureCollection for callers and tests; ``payload_bytes`` is what the
     markers add to the page.
     """
 
+    _read_only = ("data",)
     _template = Template(
         "{% macro script(this, kwargs) %}"
         "(function(group, args){ {{ this.code }} })({{ this._parent.get_name() }}, {{ this.args }});"
         "{% endmacro %}"
     )
 
-    def __init__(self, data: dict, selected: str | None = None):
+    def __init__(self, data: dict, selected: str | None = None, *, canvas: bool = False):
         super().__init__()
         self._name = "EventMarkers"
         self.data = data
@@ -90,7 +82,7 @@ class EventMarkers(MacroElement):
             lon, lat = f["geometry"]["coordinates"]
             rows.append([round(lon, 6), round(lat, 6), styles[key], p["_popup"], p["_tip"], p["event_id"]])
         self.code = _MARKERS_JS
-        self.args = script_json({"styles": table, "rows": rows, "selected": selected})
+        self.args = script_json({"styles": table, "rows": rows, "selected": selected, "canvas": canvas})
         self.payload_bytes = len(self.args.encode("utf-8"))
 
 

@@ -10,11 +10,11 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from branca.element import MacroElement
 from folium.template import Template
 from folium.utilities import JsCode
 
 from .analysis import MALI_EQUIDISTANT, by_region
+from .scripting import ScriptElement
 from .styles import esc
 
 #: Sequential colours (light to dark) for the regional choropleth.
@@ -89,10 +89,11 @@ def border_layer(layers: Mapping[str, gpd.GeoDataFrame], km: float) -> folium.Fe
     return group
 
 
-class _Rings(MacroElement):
+class _Rings(ScriptElement):
     """Dashed rings drawn by one script into the parent FeatureGroup; ``rings`` holds
     ``[lat, lon, radius in metres]`` rows (a folium ``Circle`` each would cost ~1 ms and 600 bytes)."""
 
+    _read_only = ("rings",)
     _template = Template(
         "{% macro script(this, kwargs) %}"
         "(function(group, rows){ for (var i = 0; i < rows.length; i++) {"

@@ -156,7 +156,7 @@ def test_the_link_survives_widget_state_lost_in_a_cut_short_first_run(monkeypatc
     at = AppTest.from_file(APP, default_timeout=60)
     view = geo.View()  # what seed_from_link leaves besides the widgets' state
     for key, value in {"link_read": True, "link_warnings": [], "map_center": view.center, "map_zoom": view.zoom,
-                       "selected": None, "map_origin": (view.center, view.zoom, None),
+                       "selected": None, "map_selected": None,
                        "link_seed": {"actors": ["Wagner Group"], "layers_shown": ["admin1", "algeria_border"]}}.items():
         at.session_state[key] = value
     at.run()

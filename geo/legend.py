@@ -1,0 +1,125 @@
+"""The interactive map's legend, attribution and stylesheet, drawn as one Leaflet layer.
+
+The legend is a layer (not a bare control) so that it goes with the events it describes: in the
+dashboard the events, the legend and the overlays are one group that is replaced in the mounted
+map when a filter changes (``geo.maps.build_map_content``); removing the group removes its legend
+and attribution with it, and the next group brings its own.
+"""
+
+from __future__ import annotations
+
+from folium.template import Template
+
+from .heatmap import HEAT_GRADIENT
+from .scripting import ScriptElement, js_json
+from .styles import esc, legend_items
+
+FIGURE_LABELS = {"conservative": "conservative fatalities", "highest": "highest claimed fatalities"}
+
+
+def figure_label(figure: str) -> str:
+    """How the legend names what circle sizes show."""
+    if figure.startswith("claimant:"):
+        return f"fatalities claimed by {figure.split(':', 1)[1]} (else conservative)"
+    return FIGURE_LABELS.get(figure, figure)
+
+
+MAP_CSS = """
+.leaflet-container { background: #d7e3ec; font: 13px/1.35 system-ui, sans-serif; }
+.ev-popup { max-width: 400px; }
+.ev-popup .ev-title { font-weight: 600; font-size: 14px; margin-bottom: 2px; }
+.ev-popup table { border-collapse: collapse; width: 100%; margin: 4px 0; }
+.ev-popup th, .ev-popup td { border-bottom: 1px solid #ddd; padding: 2px 4px; text-align: left; vertical-align: top; }
+.ev-popup .muted, .ev-popup .src { color: #666; font-size: 11px; }
+.ev-popup .stmt { font-size: 11px; font-style: italic; }
+.ev-popup .notes { margin: 4px 0; }
+.ev-popup .range { margin: 4px 0 2px; }
+.ev-popup .disputed { color: #b00020; }
+.ev-popup .same-place { font-size: 12px; margin-top: 4px; }
+.ev-popup .same-place ul { margin: 2px 0 0 16px; padding: 0; }
+.map-legend { background: rgba(255,255,255,.92); padding: 6px 8px; border-radius: 4px;
+  box-shadow: 0 1px 4px rgba(0,0,0,.3); line-height: 1.5; }
+.map-legend i { display: inline-block; width: 11px; height: 11px; border-radius: 50%;
+  margin-right: 5px; vertical-align: -1px; border: 1px solid #333; }
+.map-legend .size { color: #555; font-size: 11px; }
+.map-legend i.ring { background: #fff; border: 2px dashed #000; }
+"""
+
+
+def legend_html(mode: str, present: set[str], count: int, figure: str, disputed: int,
+                cells: int | None = None, heat: float | None = None) -> str:
+    """The legend's HTML: categories present, what sizes show, how many events (and cells)."""
+    if heat is not None:
+        stops = ", ".join(f"{color} {int(at * 100)}%" for at, color in sorted(HEAT_GRADIENT.items()))
+        return (
+            "<div><b>Heatmap of events</b></div>"
+            f"<div style='height:10px;width:160px;background:linear-gradient(to right, {stops})'></div>"
+            f"<div class='size'>few → many ({heat:,.0f}+ events in a spot at this zoom) · {count:,} event(s)"
+            " · zoom in for detail</div>"
+        )
+    head = "Event type" if mode == "event_type" else "Initiator's side"
+    rows = "".join(
+        f"<div><i style='background:{color}'></i>{esc(label)}</div>" for label, color in legend_items(mode, present)
+    )
+    dispute = (f"<div><i class='ring'></i>claims disagree ({disputed:,})</div>" if disputed else "")
+    if cells is not None:
+        return (
+            f"<div><b>{head}</b> (most frequent in each circle)</div>{rows}"
+            f"<div class='size'>Circle area ∝ events in the area · {count:,} event(s) in {cells:,} "
+            "circles · click one to zoom in</div>"
+        )
+    return (
+        f"<div><b>{head}</b></div>{rows}{dispute}"
+        f"<div class='size'>Circle area ∝ {esc(figure_label(figure))} · {count:,} event(s)</div>"
+    )
+
+
+_LEGEND_JS = """
+var Legend = L.Layer.extend({
+  onAdd: function (map) {
+    if (!document.getElementById('geo-map-css')) {
+      var style = document.createElement('style'); style.id = 'geo-map-css'; style.textContent = args.css;
+      document.head.appendChild(style);
+    }
+    var control = this._control = L.control({position: 'bottomright'});
+    control.onAdd = function () {
+      var div = L.DomUtil.create('div', 'map-legend');
+      div.innerHTML = args.html;
+      L.DomEvent.disableClickPropagation(div);
+      return div;
+    };
+    control.addTo(map);
+    if (map.attributionControl) {
+      args.attribution.forEach(function (a) { map.attributionControl.addAttribution(a); });
+    }
+  },
+  onRemove: function (map) {
+    this._control.remove();
+    if (map.attributionControl) {
+      args.attribution.forEach(function (a) { map.attributionControl.removeAttribution(a); });
+    }
+  }
+});
+parent.addLayer(new Legend());
+"""
+
+
+class MapLegend(ScriptElement):
+    """The legend (``html``), the attribution lines and the map's stylesheet, added to the parent
+    (a map or a FeatureGroup) as a layer: shown while the parent is, and gone with it."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "(function(parent, args){ {{ this.code }} })({{ this._parent.get_name() }}, {{ this.args }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, html: str, attribution: list[str]):
+        super().__init__()
+        self._name = "MapLegend"
+        self.html = html
+        self.code = _LEGEND_JS
+        self.args = js_json({"html": html, "attribution": attribution, "css": MAP_CSS})
+
+
+__all__ = ["MAP_CSS", "MapLegend", "figure_label", "legend_html"]
