@@ -201,7 +201,8 @@ def periods(first, last, freq: str = "W") -> list[tuple[pd.Timestamp, pd.Timesta
         raise GeoError(f"freq must be one of {', '.join(FREQUENCIES)}, not {freq!r}")
     code = PERIOD_CODES[freq]
     span = pd.period_range(pd.Timestamp(first).to_period(code), pd.Timestamp(last).to_period(code), freq=code)
-    return [(p.start_time.normalize(), p.end_time.normalize()) for p in span]
+    # vectorised: a weekly player over 15 years of ACLED data has ~800 periods, read at every run
+    return list(zip(span.start_time.normalize(), span.end_time.normalize()))
 
 
 # --- regions and the border -------------------------------------------------------------------

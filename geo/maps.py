@@ -8,9 +8,10 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
+from folium.template import Template
 from branca.element import MacroElement
 from folium.elements import JSCSSMixin
-from folium.utilities import JsCode
 
 from .aggregate import cells_layer, cell_summary
 from .heatmap import HeatLayer, heat_layer
@@ -21,7 +22,7 @@ from .popups import popup_html, tooltip_text
 from .layers import LAYER_ORDER, LAYERS, NATURAL_EARTH_ATTRIBUTION
 from .markers import MAX_MARKER_BYTES, EventMarkers
 from .legend import MapLegend, figure_label, legend_html
-from .scripting import js_json
+from .scripting import ScriptElement, js_json, script_json
 from .styles import COLOR_MODES, actor_side, esc, event_color, marker_radius
 
 #: Where the map opens: northern Mali with the Algeria border in view.
@@ -53,30 +54,40 @@ DRAW_MODES = ("auto", "heat")
 MAX_MARKERS = 3_000
 
 
-def _boundary_layer(key: str, gdf: gpd.GeoDataFrame, show: bool) -> folium.GeoJson:
-    info = LAYERS[key]
-    gdf = gdf.copy()  # do not add the tooltip column to the caller's layer
-    label_col = "name" if "name" in gdf else None
-    tips = []
-    for _, row in gdf.iterrows():
-        tip = f"<b>{esc(row[label_col])}</b>" if label_col else f"<b>{esc(info.title)}</b>"
-        if key == "tuareg_region":
-            tip += f"<br>{esc(info.description)}"
-        elif key == "algeria_border" and "length_km" in gdf:
-            tip += "<br>" + esc(f"{row['length_km']:,.0f} km")
-        tips.append(tip)
-    gdf["_tip"] = tips
-    keep = [c for c in ("name", "_tip") if c in gdf] + ["geometry"]
-    style = dict(info.style)
-    return folium.GeoJson(
-        gdf[keep].to_json(),
-        name=info.title,
-        style_function=lambda _f, s=style: s,
-        show=show,
-        on_each_feature=JsCode(
-            "function (f, layer) { layer.bindTooltip(f.properties._tip, {sticky: true}); }"
-        ),
+class BoundaryLayer(folium.map.Layer, ScriptElement):
+    """A boundary layer (``geo.layers.LAYERS``) drawn by ``L.geoJSON`` with its tooltips, its
+    GeoJSON serialised once, when it is made.
+
+    folium's ``GeoJson`` serialises the data and re-parses the script at every render, which
+    the dashboard pays on every run of the page (its map is rendered again each run): about
+    0.1 s a run for Mali's regions and the countries around them.
+    """
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "var {{ this.get_name() }} = L.geoJSON({{ this.data }}, {style: function () { return {{ this.style }}; },"
+        " onEachFeature: function (f, layer) { layer.bindTooltip(f.properties._tip, {sticky: true}); }});"
+        "{% endmacro %}"
     )
+
+    def __init__(self, key: str, gdf: gpd.GeoDataFrame, show: bool):
+        info = LAYERS[key]
+        super().__init__(name=info.title, overlay=True, control=True, show=show)
+        self._name = "BoundaryLayer"
+        self.key = key
+        label_col = "name" if "name" in gdf else None
+        features = []
+        for i, (row, geom) in enumerate(zip(gdf.drop(columns=gdf.geometry.name).to_dict("records"), gdf.geometry)):
+            tip = f"<b>{esc(row[label_col])}</b>" if label_col else f"<b>{esc(info.title)}</b>"
+            if key == "tuareg_region":
+                tip += f"<br>{esc(info.description)}"
+            elif key == "algeria_border" and "length_km" in row:
+                tip += "<br>" + esc(f"{row['length_km']:,.0f} km")
+            props = {"_tip": tip} | ({"name": row[label_col]} if label_col else {})
+            features.append({"type": "Feature", "id": str(i), "properties": props,
+                             "geometry": shapely.geometry.mapping(geom)})
+        self.data = script_json({"type": "FeatureCollection", "features": features})
+        self.style = script_json(dict(info.style))
 
 
 def events_geojson(events: gpd.GeoDataFrame, claims: pd.DataFrame | None, color_by: str,
@@ -287,7 +298,7 @@ def build_base_map(
     for key in LAYER_ORDER:
         if key in layers:
             # the countries layer is the land itself when there is no tile basemap
-            _boundary_layer(key, layers[key], show=key in shown).add_to(m)
+            BoundaryLayer(key, layers[key], show=key in shown).add_to(m)
     _HeatPlugin().add_to(m)
     if offline:
         make_offline(m)

@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+import geo
 from conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -168,10 +169,17 @@ def test_map_draws_offline_with_layers_and_popups(page, dashboard, events):
     assert page.dialogs == [] and page.errors == []
 
 
+def map_frame(page):
+    """The map's frame as a Frame (to run script in it)."""
+    return next(f for f in page.frames if "streamlit_folium" in f.url)
+
+
 def test_actor_filter_redraws_the_map(page, dashboard, events):
     import geo
 
     open_map(page, dashboard, len(events))
+    # a mark left in the mounted map: a filter must redraw the events in it, not remount the map
+    map_frame(page).evaluate("() => { window.__mounted_before_filter = true; }")
     wagner = geo.filter_events(events, geo.EventFilter(actors=["Wagner Group"]))
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.locator('[data-testid="stMultiSelect"]').first.click()
@@ -183,7 +191,53 @@ def test_actor_filter_redraws_the_map(page, dashboard, events):
     while frame.locator("path.event-marker").count() != len(wagner) and time.time() < deadline:
         page.wait_for_timeout(250)
     assert frame.locator("path.event-marker").count() == len(wagner)
-    assert page.dialogs == []
+    assert map_frame(page).evaluate("() => window.__mounted_before_filter === true")
+    # the old events' legend and attribution went with them; no renderer was left behind
+    assert frame.locator(".map-legend").count() == 1
+    assert f"{len(wagner):,} event(s)" in frame.locator(".map-legend").inner_text()
+    assert frame.locator(".leaflet-control-attribution").inner_text().count("Natural Earth") == 1
+    assert frame.locator(".leaflet-overlay-pane svg").count() == 1
+    assert frame.locator(".leaflet-overlay-pane canvas").count() == 0
+    assert page.dialogs == [] and page.errors == []
+
+
+def test_a_content_group_leaves_the_map_with_its_legend_and_renderers(browser, tmp_path):
+    # the dashboard swaps build_map_content groups in a mounted map: a group taken off the map must
+    # take its legend, its attribution and its own canvas (markers) or SVG (cells) renderer with it
+    from geo.bench import synthetic_events
+
+    layers = geo.load_layers()
+    many = synthetic_events(2_000, seed=3)
+    base = geo.build_base_map(layers, center=(16.0, -3.0), zoom=6)
+    markers = geo.build_map_content(many.iloc[:1_500], layers, center=(16.0, -3.0), zoom=6)
+    cells = geo.build_map_content(many, layers, max_markers=1_000, center=(16.0, -3.0), zoom=6)
+    markers.add_to(base)
+    cells.add_to(base)
+    page_file = tmp_path / "map.html"
+    base.save(str(page_file))
+    context = browser.new_context()
+    try:
+        pg = context.new_page()
+        errors = []
+        pg.on("pageerror", lambda e: errors.append(str(e)))
+        pg.goto(page_file.as_uri())
+        pg.wait_for_selector("path.event-cell")
+        count = ("() => [document.querySelectorAll('.map-legend').length,"
+                 " document.querySelectorAll('.leaflet-overlay-pane canvas').length,"
+                 " document.querySelectorAll('.leaflet-overlay-pane svg').length,"
+                 " document.querySelector('.leaflet-control-attribution').innerText.split('Natural Earth').length - 1]")
+        # the map's own SVG (boundaries), the markers' canvas, the cells' SVG; a legend each
+        assert pg.evaluate(count) == [2, 1, 2, 1]
+        remove = "name => { const g = window[name]; g._map.removeLayer(g); }"
+        pg.evaluate(remove, markers.get_name())
+        assert pg.evaluate(count) == [1, 0, 2, 1]
+        assert "1,500 event(s)" not in pg.locator(".map-legend").inner_text()
+        pg.evaluate(remove, cells.get_name())
+        assert pg.evaluate(count) == [0, 0, 1, 0]
+        assert pg.locator("path.event-cell").count() == 0
+        assert errors == []
+    finally:
+        context.close()
 
 
 def test_hostile_data_fires_no_script(browser, tmp_path):

@@ -10,7 +10,7 @@ import pytest
 
 import geo
 from geo.assets import external_urls
-from geo.maps import events_geojson
+from geo.maps import BoundaryLayer, events_geojson
 from geo.markers import EventMarkers
 
 TIN = "MLI-2024-07-25-TIN"
@@ -83,6 +83,20 @@ def test_hostile_text_is_escaped(small_events, small_claims, layers):
     assert 'href="https://example.org/a"' in t1
 
 
+def test_template_syntax_in_the_data_reaches_the_page_as_text(small_events, layers):
+    # every map script is put in the page verbatim: branca parsed each again as a Jinja template,
+    # so that a note reading "{{ 7*7 }}" showed 49 and one reading "{% if %}" broke the map
+    events = small_events.copy()
+    events["notes"] = events["notes"].astype(object)
+    events.loc[events.index[0], "notes"] = "total {{ 7*7 }} {% if %} {# x"
+    events.loc[events.index[1], "location"] = "{{ config }}"
+    for draw, extra in (("auto", {}), ("auto", {"max_markers": 1}), ("heat", {})):
+        page = geo.build_map(events, layers, draw=draw, **extra).get_root().render()
+        if not extra and draw == "auto":
+            assert "total {{ 7*7 }} {% if %} {# x" in page and "total 49" not in page
+            assert "{{ config }}" in page
+
+
 def test_map_loads_no_asset_from_the_internet(events, claims, layers):
     page = geo.build_map(events, layers, claims=claims).get_root().render()
     assert external_urls(page) == []
@@ -116,7 +130,7 @@ def test_view_options(events, layers):
     assert m.location == [19.9, 2.7] and m.options["zoom"] == 9
     page = m.get_root().render()
     assert f'"selected":"{TIN}"' in page and "openPopup" in page
-    shown = {c.layer_name: c.show for c in m._children.values() if isinstance(c, folium.GeoJson)}
+    shown = {c.layer_name: c.show for c in m._children.values() if isinstance(c, BoundaryLayer)}
     assert shown["Mali's regions"] is True and shown["Countries"] is False
 
 
@@ -187,3 +201,36 @@ def test_a_crowded_place_lists_a_few_and_counts_the_rest(events, layers):
 def test_layer_control_can_be_left_out(events, layers):
     assert not any(isinstance(c, folium.LayerControl)
                    for c in geo.build_map(events, layers, layer_control=False)._children.values())
+
+
+def test_the_dashboard_map_is_a_base_and_one_content_group(events, claims, layers):
+    from geo.assets import asset_uri
+    from geo.legend import MapLegend
+
+    base = geo.build_base_map(layers, center=(19.9, 2.7), zoom=8, visible_layers=["admin1"])
+    page = base.get_root().render()
+    # the boundaries and no events; Leaflet.heat loaded for a heatmap group added later
+    assert "event-marker" not in page and "map-legend" not in page
+    assert asset_uri("leaflet-heat.js") in page and external_urls(page) == []
+    group = geo.build_map_content(events, layers, claims=claims, shade_regions=True, border_km=50)
+    assert isinstance(group, folium.FeatureGroup) and not group.control
+    parts = list(group._children.values())
+    assert [type(p).__name__ for p in parts] == ["FeatureGroup", "FeatureGroup", "FeatureGroup", "FeatureGroup",
+                                                 "MapLegend"]  # regions, border zone, rings, events, legend
+    drawn = next(c for p in parts for c in p._children.values() if isinstance(c, EventMarkers))
+    whole = _events_layer(geo.build_map(events, layers, claims=claims))
+    assert drawn.data == whole.data  # the same markers as build_map's
+    assert isinstance(parts[-1], MapLegend) and f"{len(events):,} event(s)" in parts[-1].html
+
+
+def test_a_copy_of_a_content_group_shares_its_data_not_its_elements(events, layers):
+    import copy
+
+
+    group = geo.build_map_content(events, layers)
+    twin = copy.deepcopy(group)
+    original = next(c for p in group._children.values() for c in p._children.values() if isinstance(c, EventMarkers))
+    copied = next(c for p in twin._children.values() for c in p._children.values() if isinstance(c, EventMarkers))
+    assert copied is not original and copied.data is original.data  # read-only data: shared
+    copied._id = "renamed"  # what streamlit-folium does to the elements it is given
+    assert original._id != "renamed" and copied._parent is not original._parent

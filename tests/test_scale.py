@@ -76,6 +76,8 @@ def test_a_large_file_draws_cells_and_keeps_the_view_across_a_filter_change(brow
     assert frame.locator("path.event-marker").count() == 0  # aggregated: no marker per event
     legend = frame.locator(".map-legend").inner_text()
     assert f"{N_EVENTS:,} event(s) in" in legend and "circles" in legend
+    # zoom and filters redraw the cells in the mounted map (no remount: the mark stays)
+    next(f for f in page.frames if "streamlit_folium" in f.url).evaluate("() => { window.__mounted = true; }")
     # a cell tells its count on hover
     cells.first.dispatch_event("mouseover")
     assert "event" in frame.locator(".leaflet-tooltip").first.inner_text(timeout=10_000)
@@ -99,5 +101,9 @@ def test_a_large_file_draws_cells_and_keeps_the_view_across_a_filter_change(brow
     # ... where the user had put it
     assert "z=7" in page.url
     assert leaflet_view(page)[2] == 7
+    assert next(f for f in page.frames if "streamlit_folium" in f.url).evaluate("() => window.__mounted === true")
+    # each redraw took the last one's cells, legend and SVG renderer away (the map's own SVG + the cells')
+    assert frame.locator(".map-legend").count() == 1
+    assert frame.locator(".leaflet-overlay-pane svg").count() == 2
     assert errors == []
     page.context.close()
