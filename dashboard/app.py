@@ -373,16 +373,35 @@ def downloads(view: geo.View, events, claims, layers, base: str, attribution: st
 TABLE_ROWS = 5_000
 
 
-def events_table(shown: pd.DataFrame, claims: pd.DataFrame) -> None:
-    """The events shown, newest first; past TABLE_ROWS only the newest (the exports hold them all)."""
+def per_filter(name: str, key, make):
+    """``make()``, kept in the session while ``key`` (the data set and the filter) stays the same.
+
+    Only the last one is kept: a session holds at most one filtered frame (shallow when nothing is
+    filtered out) besides what the run itself needs.
+    """
+    ss = st.session_state
+    memo = ss.get(f"memo_{name}")
+    if memo is None or memo[0] != key:
+        memo = ss[f"memo_{name}"] = (key, make())
+    return memo[1]
+
+
+def table_rows(shown: pd.DataFrame, claims: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The table's rows (the newest TABLE_ROWS of the events shown) and the number of events shown."""
     per_event = claims.groupby("event_id").size() if not claims.empty else pd.Series(dtype=int)
-    if len(shown) > TABLE_ROWS:
-        st.caption(f"The {TABLE_ROWS:,} most recent of {len(shown):,} events; download the events for all.")
-        shown = shown.nlargest(TABLE_ROWS, "event_date")
-    table = pd.DataFrame(shown.drop(columns="geometry"))
+    newest = shown.nlargest(TABLE_ROWS, "event_date") if len(shown) > TABLE_ROWS else shown
+    table = pd.DataFrame(newest.drop(columns="geometry"))
     table["claims"] = table["event_id"].map(per_event).fillna(0).astype(int)
     table["event_date"] = table["event_date"].dt.date
-    st.dataframe(table[[c for c in TABLE_COLUMNS if c in table]], hide_index=True, width="stretch")
+    return table[[c for c in TABLE_COLUMNS if c in table]], len(shown)
+
+
+def events_table(rows: tuple[pd.DataFrame, int]) -> None:
+    """The events shown, newest first; past TABLE_ROWS only the newest (the exports hold them all)."""
+    table, total = rows
+    if total > TABLE_ROWS:
+        st.caption(f"The {TABLE_ROWS:,} most recent of {total:,} events; download the events for all.")
+    st.dataframe(table, hide_index=True, width="stretch")
 
 
 def app_url() -> str:
@@ -447,7 +466,9 @@ def main() -> None:
     take_map_view(st.session_state.get("map"))  # where the user has moved the map since the last run
     view = sidebar(events, data.actor_counts, voc)
     link_warnings(warning_box, view)
-    shown = geo.filter_events(events, view.filter)
+    # a pan, a zoom or a click reruns the page with the same filter: its events are not taken again
+    same = (voc.fingerprint, id(events), view.filter)
+    shown = per_filter("shown", same, lambda: geo.filter_events(events, view.filter))
     figures(shown, len(events))
     if shown.empty:
         st.info("No events match these filters (" + md("; ".join(view.filter.describe())) + "). "
@@ -462,7 +483,7 @@ def main() -> None:
     timeline_chart(shown)
     share(view)
     downloads(view, events, claims, layers, app_url(), data.attribution)
-    events_table(shown, claims)
+    events_table(per_filter("table", same, lambda: table_rows(shown, claims)))
     about(data)
 
 
