@@ -444,6 +444,28 @@ def about(data: Dataset) -> None:
         )
 
 
+@st.fragment
+def map_section(shown, layers, claims, view: geo.View, data: Dataset, voc: geo.Vocabulary) -> None:
+    """The map and what follows its view: the event clicked, the share link and the downloads.
+
+    A fragment: a pan, a zoom or a click on the map reruns this part of the page only, not the
+    sidebar, the chart or the table, which follow the filter alone (at 1M events a whole run of
+    the page costs ~0.5 s of server time). In such a run ``view`` is the last whole run's: the
+    map's place and the event clicked are taken from the session.
+    """
+    ss = st.session_state
+    take_map_view(ss.get("map"))
+    view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.get("selected"))
+    show_map(shown, layers, claims, view, data.attribution, data.events)
+    # the map may have moved or an event been clicked: the link follows
+    view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.selected,
+                               dataset=voc.fingerprint)
+    st.caption("Filters: " + md("; ".join(view.filter.describe())))
+    selected_event(data.events, claims, view.selected)
+    share(view)
+    downloads(view, data.events, claims, layers, app_url(), data.attribution)
+
+
 def main() -> None:
     events_path, claims_path = data_path()
     st.title("Northern Mali: conflict events")
@@ -473,16 +495,8 @@ def main() -> None:
     if shown.empty:
         st.info("No events match these filters (" + md("; ".join(view.filter.describe())) + "). "
                 "Widen the dates or remove an actor, type or region.")
-    show_map(shown, layers, claims, view, data.attribution, events)
-    # the map may have moved or an event been clicked: the link follows
-    ss = st.session_state
-    view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.selected,
-                               dataset=voc.fingerprint)
-    st.caption("Filters: " + md("; ".join(view.filter.describe())))
-    selected_event(events, claims, view.selected)
+    map_section(shown, layers, claims, view, data, voc)
     timeline_chart(shown)
-    share(view)
-    downloads(view, events, claims, layers, app_url(), data.attribution)
     events_table(per_filter("table", same, lambda: table_rows(shown, claims)))
     about(data)
 

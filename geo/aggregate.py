@@ -114,9 +114,16 @@ def _group(cx: np.ndarray, cy: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.n
     if len(cx) == 0:
         return cx, cy, np.zeros(0, dtype=np.int64)
     x0, y0 = cx.min(), cy.min()
-    width = int(cx.max() - x0) + 1
+    width, height = int(cx.max() - x0) + 1, int(cy.max() - y0) + 1
     key = (cy - y0) * width + (cx - x0)
-    uniq, inverse = np.unique(key, return_inverse=True)
+    if width * height <= max(4 * len(key), 1 << 20):
+        # a dense table of the cells spanned: one pass, no sort (np.unique sorts: 0.13 s at 1M)
+        present = np.flatnonzero(np.bincount(key, minlength=width * height))
+        number = np.empty(width * height, dtype=np.int64)
+        number[present] = np.arange(len(present))
+        uniq, inverse = present, number[key]
+    else:
+        uniq, inverse = np.unique(key, return_inverse=True)
     return uniq % width + x0, uniq // width + y0, inverse
 
 

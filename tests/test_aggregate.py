@@ -356,3 +356,16 @@ def test_the_index_is_cached_per_frame_and_dropped_with_it(many):
     gc.collect()
     assert len(filters_mod._INDEXES) == 1
     assert not re.search("JNIM", str(many.attrs))  # nothing is stored on the frame itself
+
+
+def test_cells_are_grouped_alike_by_the_dense_table_and_by_sorting():
+    from geo.aggregate import _group
+
+    rng = np.random.default_rng(5)
+    for span in (3, 300, 30_000):  # small grids take the dense table, wide ones np.unique
+        cx = rng.integers(-span, span, 5_000)
+        cy = rng.integers(-span // 2, span, 5_000)
+        gx, gy, inv = _group(cx, cy)
+        keys = sorted(set(zip(cy.tolist(), cx.tolist())))  # cells ordered by y, then x
+        assert list(zip(gy.tolist(), gx.tolist())) == keys
+        assert (gx[inv] == cx).all() and (gy[inv] == cy).all()

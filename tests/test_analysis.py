@@ -169,6 +169,18 @@ def test_region_counts_use_coordinates_not_text(layers):
     assert regions["events"].sum() == 2  # the point in Algeria is not counted
 
 
+def test_region_counts_reuse_the_enriched_regions_only_when_they_name_these_regions(events, layers):
+    enriched = geo.compact_events(geo.enrich(events, layers))
+    assert enriched["region"].dtype == "category"  # as the dashboard keeps it
+    joined = by_region(events.drop(columns=["region"], errors="ignore"), layers)
+    reused = by_region(enriched, layers)
+    cols = ["name", "events", "fatalities"]
+    assert reused[cols].equals(joined[cols])
+    # a region column naming other regions (another source's) is not trusted: joined again
+    other = enriched.assign(region="Azawad")
+    assert by_region(other, layers)[cols].equals(joined[cols])
+
+
 def geodesic_km(lat, lon, line):
     coords = shapely.get_coordinates(shapely.segmentize(line, 0.002))
     _, _, d = GEOD.inv(np.full(len(coords), lon), np.full(len(coords), lat), coords[:, 0], coords[:, 1])

@@ -320,6 +320,12 @@ def test_panning_reaches_the_url_and_survives_a_filter_change(page, dashboard, e
     while "z=7" not in page.url and time.time() < deadline:
         page.wait_for_timeout(250)
     assert "z=7" in page.url
+    # the zoom reran the map's part of the page: the share box and the downloads follow it too
+    share_box = page.locator('[data-testid="stExpander"]', has_text="Share this view")
+    deadline = time.time() + 20
+    while "z=7" not in (share_box.text_content() or "") and time.time() < deadline:
+        page.wait_for_timeout(250)
+    assert "z=7" in share_box.text_content()
     # a filter change redraws the events but keeps the map where the user put it
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.locator('[data-testid="stMultiSelect"]').first.click()
