@@ -19,6 +19,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyarrow.parquet as pq
 
 #: Bump when the readers, the schema or enrich change what a data set holds.
 CACHE_VERSION = "2"
@@ -59,7 +60,7 @@ def load(key: str) -> dict | None:
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
         text_columns = meta.pop("_object_columns")
         parts = {
-            "events": gpd.read_parquet(folder / "events.parquet"),
+            "events": read_events_parquet(folder / "events.parquet"),
             "claims": pd.read_parquet(folder / "claims.parquet"),
             "rejected": pd.read_parquet(folder / "rejected.parquet"),
         }
@@ -70,6 +71,18 @@ def load(key: str) -> dict | None:
         for col in text_columns.get(name, []):
             frame[col] = frame[col].astype(object)
     return {"meta": meta, **parts}
+
+
+def read_events_parquet(path: Path) -> gpd.GeoDataFrame:
+    """The cached events; their points made again from longitude and latitude (as ``load_events``
+    makes them), which takes half the time of decoding a million WKB points."""
+    names = pq.read_schema(path).names
+    frame = pd.read_parquet(path, columns=[c for c in names if c != "geometry"])
+    if "geometry" not in names or "longitude" not in frame or "latitude" not in frame:
+        return gpd.read_parquet(path)
+    frame.insert(names.index("geometry"), "geometry",
+                 gpd.points_from_xy(frame["longitude"], frame["latitude"], crs="EPSG:4326"))
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
 
 
 def store(key: str, events: gpd.GeoDataFrame, claims: pd.DataFrame, rejected: pd.DataFrame, meta: dict) -> None:

@@ -29,16 +29,16 @@ class Vocabulary:
 
     @classmethod
     def of(cls, events: pd.DataFrame, claims: pd.DataFrame | None = None, *,
-           actors: Iterable[str] | None = None) -> Vocabulary:
-        """What ``events`` and ``claims`` hold; ``actors`` are the names of ``actor_counts(events)``
-        when the caller has them already."""
+           actors: Iterable[str] | None = None, fingerprint: str | None = None) -> Vocabulary:
+        """What ``events`` and ``claims`` hold; ``actors`` (the names of ``actor_counts(events)``) and
+        ``fingerprint`` (``dataset_fingerprint(events)``) when the caller has them already."""
         return cls(
             claimants=None if claims is None else frozenset(claims["claimant"].dropna().astype(str)),
             actors=frozenset(actor_counts(events).index if actors is None else actors),
             event_types=frozenset(pd.unique(events["event_type"].dropna().astype(str))),
             regions=frozenset(pd.unique(events["admin1"].dropna().astype(str))),
             event_ids=frozenset(_texts(events["event_id"])),
-            fingerprint=dataset_fingerprint(events),
+            fingerprint=dataset_fingerprint(events) if fingerprint is None else fingerprint,
         )
 
 

@@ -43,6 +43,26 @@ def test_an_import_is_cached_and_read_back_identically(tmp_path, cache_folder, l
                                   second.report.rejected.reset_index(drop=True))
     assert str(first.report) == str(second.report) and second.attribution == first.attribution
     assert first.vocabulary == second.vocabulary
+    pd.testing.assert_series_equal(first.actor_counts, second.actor_counts)
+
+
+def test_a_cached_import_is_not_counted_or_hashed_again(tmp_path, cache_folder, layers, monkeypatch):
+    import geo.dataset
+    import geo.vocabulary
+
+    src = tmp_path / "acled.csv"
+    shutil.copy(FIXTURES / "acled" / "acled_mali.csv", src)
+    first = Dataset.from_source(src, layers=layers)
+
+    def fail(*_args, **_kwargs):
+        raise AssertionError("computed again")
+
+    # the actor counts and the fingerprint (1.5 s at 1M events) come with the cached data set
+    monkeypatch.setattr(geo.dataset, "actor_counts", fail)
+    monkeypatch.setattr(geo.vocabulary, "dataset_fingerprint", fail)
+    second = Dataset.from_source(src, layers=layers)
+    assert second.vocabulary == first.vocabulary
+    pd.testing.assert_series_equal(second.actor_counts, first.actor_counts)
 
 
 def test_a_changed_file_misses_the_cache(tmp_path, cache_folder, layers):
