@@ -85,7 +85,7 @@ def load_data(events_path: str | None, claims_path: str | None) -> Dataset:
 
 VIEW_KEYS = ("link_read", "link_filter", "link_warnings", "actors", "dates", "event_types", "regions", "min_fatalities", "border_on", "border_km",
              "figure", "selected", "player_idx", "playing", "map_content", "last_popup", "map_memo", "cells_anchor",
-             "link_seed", "map_base", "map_selected")
+             "link_seed", "map_base", "map_selected", "map_by_zoom")
 
 
 def uploaded_data(default: Dataset) -> Dataset:

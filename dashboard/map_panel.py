@@ -51,8 +51,12 @@ def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from
     if ss.get("map_base") is None or ss.map_base[0] != base_key:
         ss.map_base = (base_key, geo.build_base_map(layers, center=view.center, zoom=view.zoom,
                                                     basemap=view.basemap, visible_layers=view.visible_layers))
-    content = (view.filter, view.color_by, view.figure, view.shade_regions, view.draw)
-    by_zoom = len(shown) > geo.maps.MAX_MARKERS or view.draw == "heat"
+    look = (view.filter, view.color_by, view.figure, view.shade_regions, view.draw)
+    content = look
+    # cells or heat follow the zoom: past MAX_MARKERS, as a heatmap, or when the events' texts
+    # made the markers too heavy (found when the content was built: remembered for these events)
+    by_zoom = (len(shown) > geo.maps.MAX_MARKERS or view.draw == "heat"
+               or ss.get("map_by_zoom") == (id(shown_from), look))
     anchor = (view.center, view.zoom)
     if by_zoom:
         # aggregated cells are sized to the zoom and fine only around where they were built:
@@ -74,6 +78,11 @@ def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from
                                       zoom=anchor[1], selected=ss.get("map_selected"), figure=view.figure,
                                       shade_regions=view.shade_regions, border_km=view.filter.max_border_km,
                                       attribution=attribution, draw=view.draw)
+        if group.by_zoom and not by_zoom:  # drawn as cells after all: from now on they follow the zoom
+            ss.map_by_zoom = (id(shown_from), look)
+            ss.cells_anchor = anchor
+            ss.map_content = content = content + (anchor,)
+            build = (id(shown_from), id(claims), content, ss.get("map_selected"), attribution)
         memo = ss.map_memo = (build, group)
     # st_folium renames the elements of the map and group it is given: copies each run (the base
     # ~10 ms; the group shares its data with the memo, see geo.scripting.ScriptElement)

@@ -13,7 +13,7 @@ from folium.template import Template
 from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 
-from .aggregate import cells_layer, cell_summary
+from .aggregate import CellLayer, cells_layer, cell_summary
 from .heatmap import HeatLayer, heat_layer
 from .assets import make_offline
 from .overlays import border_layer, region_layer, uncertainty_layer
@@ -333,13 +333,21 @@ def build_map_content(
     the uncertainty rings, the legend and the attribution. Removing the group from the map removes
     all of it (canvas and SVG renderers included), so that groups can replace one another in an
     open map. The parameters are ``build_map``'s; ``center`` and ``zoom`` place the cells or heat.
+
+    The group's ``by_zoom`` is True when the events are drawn as cells or heat (past ``max_markers``,
+    past the markers' byte budget, or ``draw="heat"``): those are counted for ``center`` and
+    ``zoom``, so a map kept open needs a new group at another zoom or once a pan leaves the area
+    they cover (``geo.aggregate.cells_cover``).
     """
     group = folium.FeatureGroup(name=CONTENT_LAYER_NAME, show=True, control=False)
-    for part in _content(events, layers, claims=claims, color_by=color_by, center=center, zoom=zoom,
-                         selected=selected, attribution=attribution, prefer_canvas=prefer_canvas, figure=figure,
-                         shade_regions=shade_regions, border_km=border_km, uncertainty=uncertainty,
-                         max_markers=max_markers, max_marker_bytes=max_marker_bytes, draw=draw):
+    parts = _content(events, layers, claims=claims, color_by=color_by, center=center, zoom=zoom,
+                     selected=selected, attribution=attribution, prefer_canvas=prefer_canvas, figure=figure,
+                     shade_regions=shade_regions, border_km=border_km, uncertainty=uncertainty,
+                     max_markers=max_markers, max_marker_bytes=max_marker_bytes, draw=draw)
+    for part in parts:
         part.add_to(group)
+    group.by_zoom = any(isinstance(c, (CellLayer, HeatLayer)) for part in parts
+                        for c in getattr(part, "_children", {}).values())
     return make_offline(group)
 
 

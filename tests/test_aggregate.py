@@ -369,3 +369,14 @@ def test_cells_are_grouped_alike_by_the_dense_table_and_by_sorting():
         keys = sorted(set(zip(cy.tolist(), cx.tolist())))  # cells ordered by y, then x
         assert list(zip(gy.tolist(), gx.tolist())) == keys
         assert (gx[inv] == cx).all() and (gy[inv] == cy).all()
+
+
+def test_a_content_group_says_whether_it_follows_the_zoom(small_events, layers):
+    from geo.bench import synthetic_events
+
+    assert geo.build_map_content(small_events, layers).by_zoom is False  # markers
+    assert geo.build_map_content(small_events, layers, draw="heat").by_zoom is True
+    assert geo.build_map_content(small_events, layers, max_markers=2).by_zoom is True
+    # a few hundred events whose notes are too long for the markers' byte budget: cells too
+    wordy = synthetic_events(600, seed=2).assign(notes="A long note. " * 400)
+    assert geo.build_map_content(wordy, layers).by_zoom is True

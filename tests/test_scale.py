@@ -107,3 +107,27 @@ def test_a_large_file_draws_cells_and_keeps_the_view_across_a_filter_change(brow
     assert frame.locator(".leaflet-overlay-pane svg").count() == 2
     assert errors == []
     page.context.close()
+
+
+def test_cells_drawn_for_long_texts_follow_the_zoom_too(browser, tmp_path):
+    # 600 events with 5 kB notes are past the markers' byte budget, not past MAX_MARKERS: drawn as
+    # cells all the same, which must be counted again at a new zoom like any other cells
+    from geo.bench import synthetic_events
+
+    path = tmp_path / "wordy.csv"
+    events = synthetic_events(600, seed=4).drop(columns="geometry").assign(notes="A long note. " * 400)
+    events.to_csv(path, index=False, date_format="%Y-%m-%d")
+    proc, url = start_dashboard({"GEO_EVENTS": str(path)})
+    page = browser.new_context(viewport={"width": 1400, "height": 1200}).new_page()
+    try:
+        page.goto(url)
+        frame, _ = _cells(page)
+        legend = frame.locator(".map-legend").inner_text()
+        assert "600 event(s) in" in legend
+        frame.locator(".leaflet-control-zoom-in").click()
+        _wait(page, lambda: "z=7" in page.url, 30)
+        zoomed = _new_legend(page, legend)
+        assert zoomed != legend and "600 event(s) in" in zoomed
+    finally:
+        page.context.close()
+        stop_dashboard(proc)
