@@ -201,6 +201,26 @@ def test_actor_filter_redraws_the_map(page, dashboard, events):
     assert page.dialogs == [] and page.errors == []
 
 
+def test_hiding_a_boundary_layer_redraws_the_base_and_keeps_the_events(page, dashboard, events):
+    frame, markers = open_map(page, dashboard, len(events))
+    land = frame.locator("path[fill='#f3efe6']")  # the countries layer
+    assert land.count() >= 8
+    widget = page.locator('[data-testid="stMultiSelect"]', has_text="Boundary layers")
+    widget.get_by_role("button", name="Remove Countries").first.click()
+    deadline = time.time() + 30
+    while "hide=" not in page.url and time.time() < deadline:
+        page.wait_for_timeout(250)
+    assert "countries" in page.url  # the link says which layer is hidden
+    deadline = time.time() + 30
+    while (land.count() or markers.count() != len(events)) and time.time() < deadline:
+        page.wait_for_timeout(250)
+    # the base map (boundaries) was built again without the countries; the events came back in it
+    assert land.count() == 0 and markers.count() == len(events)
+    assert frame.locator("path[stroke='#c0392b']").count() >= 1  # the Algeria border is still drawn
+    assert frame.locator(".map-legend").count() == 1
+    assert page.errors == []
+
+
 def test_a_content_group_leaves_the_map_with_its_legend_and_renderers(browser, tmp_path):
     # the dashboard swaps build_map_content groups in a mounted map: a group taken off the map must
     # take its legend, its attribution and its own canvas (markers) or SVG (cells) renderer with it
