@@ -35,8 +35,8 @@ class Vocabulary:
         return cls(
             claimants=None if claims is None else frozenset(claims["claimant"].dropna().astype(str)),
             actors=frozenset(actor_counts(events).index if actors is None else actors),
-            event_types=frozenset(pd.unique(events["event_type"].dropna().astype(str))),
-            regions=frozenset(pd.unique(events["admin1"].dropna().astype(str))),
+            event_types=_distinct(events["event_type"]),
+            regions=_distinct(events["admin1"]),
             event_ids=frozenset(_texts(events["event_id"])),
             fingerprint=dataset_fingerprint(events) if fingerprint is None else fingerprint,
         )
@@ -62,6 +62,11 @@ def dataset_fingerprint(events: pd.DataFrame) -> str:
     order = pc.sort_indices(pa.array(ids, type=pa.string())).to_numpy()  # in id order: rows may come in any order
     rows = pd.util.hash_pandas_object(key, index=False).to_numpy()[order]
     return hashlib.sha256(rows.tobytes()).hexdigest()[:8]
+
+
+def _distinct(values: pd.Series) -> frozenset[str]:
+    """The distinct non-missing values of a column, as text (a categorical's without a pass over its rows)."""
+    return frozenset(str(v) for v in values.unique() if not pd.isna(v))
 
 
 def _texts(values: pd.Series) -> np.ndarray:
