@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from importlib.metadata import version
 from urllib.parse import urlencode
 
-import matplotlib
 import pandas as pd
 
 from .layers import NATURAL_EARTH_ATTRIBUTION
@@ -21,7 +21,8 @@ from .view import View, view_to_link, view_to_query
 DEFAULT_TITLE = "Conflict events — northern Mali"
 #: The attribution of the curated events shipped in data/events.csv.
 EVENTS_ATTRIBUTION = "Events: curated from public reporting by the project (CC BY 4.0)"
-SOFTWARE = f"geo conflict-mapping dashboard (matplotlib {matplotlib.__version__})"
+# the installed version, read without importing matplotlib (it is imported for a snapshot only)
+SOFTWARE = f"geo conflict-mapping dashboard (matplotlib {version('matplotlib')})"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
 

@@ -9,6 +9,7 @@ area, not a wider one: every length drawn (markers, lines, text) is in CSS
 pixels scaled by ``width_px / VIEWPORT[0]``, as on a high-density screen.
 ``snapshot_frame`` gives the extent and the lat/lon -> pixel transform.
 
+matplotlib and PIL are imported by the functions that draw (not with ``geo``: 0.5 s off every start).
 Only matplotlib's object API is used (``Figure`` + ``FigureCanvasAgg``, never
 pyplot), so rendering is safe in Streamlit's threads.
 """
@@ -24,13 +25,6 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import to_rgba
-from matplotlib.figure import Figure
-from matplotlib.offsetbox import AnchoredOffsetbox, DrawingArea, HPacker, TextArea, VPacker
-from matplotlib.patches import Circle, Rectangle
-from PIL import Image
-from PIL.PngImagePlugin import PngInfo
 
 from .analysis import by_region, claim_ranges, event_figures
 from .captions import SOFTWARE, SnapshotText, clean_text, snapshot_text, utc
@@ -128,6 +122,7 @@ def _dashes(style: dict, weight: float):
 
 
 def _draw_layers(ax, layers: Mapping[str, gpd.GeoDataFrame], view: View, frame: MapFrame) -> None:
+    from matplotlib.colors import to_rgba
     for z, key in enumerate(LAYER_ORDER):
         if key not in layers or key in view.hidden_layers:
             continue
@@ -162,6 +157,8 @@ def _region_colors(values: pd.Series) -> list[str]:
 
 def _draw_overlays(ax, events, layers, view: View, frame: MapFrame) -> None:
     """Region shading, the border zone and the uncertainty rings, as the web map draws them."""
+    from matplotlib.colors import to_rgba
+    from matplotlib.patches import Circle
     pt = frame.points
     if view.shade_regions and "admin1" in layers:
         regions = by_region(events, layers).to_crs("EPSG:3857")
@@ -184,6 +181,7 @@ def _draw_overlays(ax, events, layers, view: View, frame: MapFrame) -> None:
 
 def _draw_events(ax, events, view, claims, frame: MapFrame) -> tuple[set[str], int]:
     """The markers, largest first, styled as geo.maps.events_geojson styles them; the selected one ringed."""
+    from matplotlib.colors import to_rgba
     pt = frame.points
     events = events.assign(_size=event_figures(events, claims, view.figure))
     events = events.sort_values(["_size", "event_date"], ascending=[False, True], kind="stable")
@@ -227,7 +225,7 @@ def _draw_events(ax, events, view, claims, frame: MapFrame) -> tuple[set[str], i
 def _draw_heat(ax, events, view: View, frame: MapFrame) -> set[str]:
     """The web map's heatmap: events counted on a grid of ~HEAT_CELL_PX px, blurred, coloured by
     HEAT_GRADIENT (full heat at the 98th percentile of the non-empty cells). Returns {"heat"}."""
-    from matplotlib.colors import LinearSegmentedColormap
+    from matplotlib.colors import LinearSegmentedColormap, to_rgba
 
     from .heatmap import HEAT_CELL_PX, HEAT_GRADIENT
 
@@ -267,6 +265,9 @@ def _box_blur(grid: np.ndarray, r: int) -> np.ndarray:
 
 def _legend(ax, view: View, present: set[str], disputed: int, frame: MapFrame) -> None:
     """The web map's legend: a dot per category present, then circles of the size key."""
+    from matplotlib.colors import to_rgba
+    from matplotlib.offsetbox import AnchoredOffsetbox, DrawingArea, HPacker, TextArea, VPacker
+    from matplotlib.patches import Circle, Rectangle
     pt, font = frame.points, frame.points(12)
     text = lambda s, **kw: TextArea(s, textprops=dict(fontsize=font, parse_math=False, **kw))  # noqa: E731
 
@@ -320,6 +321,7 @@ def _nice(value: float) -> float:
 
 def _scale_bar(ax, frame: MapFrame) -> None:
     """A scale bar in km, true at its own latitude (Mercator's scale changes with latitude)."""
+    from matplotlib.patches import Rectangle
     xmin, xmax, ymin, ymax = frame.extent
     per_css = (xmax - xmin) / VIEWPORT[0]
     x0, y0 = xmin + 14 * per_css, ymin + 18 * per_css
@@ -337,6 +339,8 @@ def _scale_bar(ax, frame: MapFrame) -> None:
 
 
 def _figure(events, layers, view, claims, text: SnapshotText, width_px: int, dpi: float):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
     frame, header, footer = _layout(text, view, width_px, dpi)
     # a hair over the exact size so that rounding down in the renderer still gives width_px
     # no Agg canvas until everything is placed: geopandas asks for a redraw after each layer
@@ -400,6 +404,8 @@ def snapshot_png(events: pd.DataFrame, layers: Mapping[str, gpd.GeoDataFrame], v
     Attribution, Description, Software, Creation Time; SVG and PDF carry the same
     in their own metadata fields.
     """
+    from PIL import Image
+    from PIL.PngImagePlugin import PngInfo
     if fmt not in IMAGE_FORMATS:
         raise ValueError(f"fmt must be one of {IMAGE_FORMATS}, not {fmt!r}")
     width_px, generated = int(width_px), utc(generated)
