@@ -17,7 +17,7 @@ import re
 
 from branca.element import Element, Figure, MacroElement
 
-_UNSAFE = re.compile(r"</|<!--|<script", re.IGNORECASE)
+_UNSAFE = re.compile(r"<!--|<script", re.IGNORECASE)
 
 
 def script_json(value) -> str:
@@ -30,7 +30,8 @@ def script_json(value) -> str:
     popups, stays as it is (half the bytes of escaping every ``<``).
     """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
-    text = _UNSAFE.sub(lambda m: "<\\/" if m.group(0) == "</" else "\\u003c" + m.group(0)[1:], text)
+    # every "</" (each closing tag of a popup: one replace, not a regex match each), then the rare rest
+    text = _UNSAFE.sub(lambda m: "\\u003c" + m.group(0)[1:], text.replace("</", "<\\/"))
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
