@@ -16,7 +16,6 @@ URL on a session's first run and writes the canonical View back on every run.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import gc
 import os
 import sys
@@ -32,13 +31,12 @@ import streamlit as st  # noqa: E402
 
 import geo  # noqa: E402
 import geo.maps  # noqa: E402
-import geo.snapshots  # noqa: E402
 from geo.dataset import Dataset  # noqa: E402
 from geo.styles import md_escape as md  # noqa: E402
 from geo.layers import LAYER_ORDER, LAYERS  # noqa: E402
 from geo.maps import BASEMAPS, figure_label  # noqa: E402
 
-from dashboard.map_panel import selected_event, show_map, take_map_view  # noqa: E402
+from dashboard.map_panel import map_section, take_map_view  # noqa: E402
 
 st.set_page_config(page_title="Northern Mali conflict map", page_icon="🗺️", layout="wide")
 
@@ -344,32 +342,6 @@ def timeline_chart(shown: pd.DataFrame) -> None:
     st.altair_chart(chart, width="stretch")
 
 
-DOWNLOADS = {
-    "png": "Map picture (PNG)", "html": "Interactive map (HTML, works offline)", "pdf": "Map (PDF)",
-    "svg": "Map (SVG)", "csv": "Events (CSV)", "geojson": "Events with claims (GeoJSON)",
-    "kml": "Events (KML, Google Earth)", "parquet": "Events (GeoParquet)", "claims_csv": "Claims (CSV)",
-}
-
-
-def downloads(view: geo.View, events, claims, layers, base: str, attribution: str | None) -> None:
-    """One button per output; each file is made from exactly this view, only when clicked."""
-    st.subheader("Download this view")
-    st.caption("Each file carries the filters, the share link and whose data it is. Files are made when you "
-               "click, from exactly what the map shows.")
-
-    def make(fmt: str):
-        return lambda: geo.snapshots.render(view, fmt, events, claims, layers, base_url=base,
-                                            attribution=attribution)
-
-    cols = st.columns(3)
-    for i, (fmt, label) in enumerate(DOWNLOADS.items()):
-        cols[i % 3].download_button(
-            label, data=make(fmt), file_name=geo.snapshots.output_name(fmt, view),
-            mime=geo.snapshots.OUTPUTS[fmt][1], key=f"download_{fmt}", icon=":material/download:",
-            on_click="ignore",
-        )
-
-
 TABLE_ROWS = 5_000
 
 
@@ -404,25 +376,6 @@ def events_table(rows: tuple[pd.DataFrame, int]) -> None:
     st.dataframe(table, hide_index=True, width="stretch")
 
 
-def app_url() -> str:
-    try:
-        return (st.context.url or "").split("?", 1)[0]
-    except Exception:  # no browser behind this run (tests)
-        return ""
-
-
-def share(view: geo.View) -> None:
-    """Write the canonical view into the address bar, and show the link to copy."""
-    query = geo.view_to_query(view)
-    current = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
-    wanted = {k: (v if isinstance(v, list) else [v]) for k, v in query.items()}
-    if current != wanted:
-        st.query_params.from_dict(query)
-    with st.expander("Share this view", icon="🔗"):
-        st.caption("The address bar always holds this link. Copy it with the button at the right of the box.")
-        st.code(geo.view_to_link(view, app_url()), language=None, wrap_lines=True)
-
-
 def about(data: Dataset) -> None:
     with st.expander("About the data"):
         if data.report is None:
@@ -442,28 +395,6 @@ def about(data: Dataset) -> None:
             "area claimed as Azawad in 2012 (Tombouctou, Gao, Kidal), shown for context; it is not a "
             "recognised boundary."
         )
-
-
-@st.fragment
-def map_section(shown, layers, claims, view: geo.View, data: Dataset, voc: geo.Vocabulary) -> None:
-    """The map and what follows its view: the event clicked, the share link and the downloads.
-
-    A fragment: a pan, a zoom or a click on the map reruns this part of the page only, not the
-    sidebar, the chart or the table, which follow the filter alone (at 1M events a whole run of
-    the page costs ~0.5 s of server time). In such a run ``view`` is the last whole run's: the
-    map's place and the event clicked are taken from the session.
-    """
-    ss = st.session_state
-    take_map_view(ss.get("map"))
-    view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.get("selected"))
-    show_map(shown, layers, claims, view, data.attribution, data.events)
-    # the map may have moved or an event been clicked: the link follows
-    view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.selected,
-                               dataset=voc.fingerprint)
-    st.caption("Filters: " + md("; ".join(view.filter.describe())))
-    selected_event(data.events, claims, view.selected)
-    share(view)
-    downloads(view, data.events, claims, layers, app_url(), data.attribution)
 
 
 def main() -> None:

@@ -1,9 +1,11 @@
-"""The dashboard's map: built from the View, kept where the user moved it, rebuilt only for new
-content; and the panel of the event clicked on it."""
+"""The dashboard's map section: the map (mounted once, kept where the user moved it, its events
+swapped in when they change), the panel of the event clicked on it, the share link and the
+downloads, all of which follow the map's view; one fragment, so that a pan or a click reruns only it."""
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 
 import pandas as pd
 import streamlit as st
@@ -11,6 +13,8 @@ from streamlit_folium import st_folium
 
 import geo
 import geo.maps
+import geo.snapshots
+from geo.dataset import Dataset
 from geo.styles import md_escape as md
 
 CLAIM_COLUMNS = ["claimant", "source", "claim_date", "side", "killed", "wounded", "captured", "statement"]
@@ -131,3 +135,70 @@ def selected_event(events: pd.DataFrame, claims: pd.DataFrame, event_id: str | N
         st.session_state.selected = None
         st.session_state.last_popup = None  # so that clicking the same event again opens it
         st.rerun()
+
+
+@st.fragment
+def map_section(shown, layers, claims, view: geo.View, data: Dataset, voc: geo.Vocabulary) -> None:
+    """The map and what follows its view: the event clicked, the share link and the downloads.
+
+    A fragment: a pan, a zoom or a click on the map reruns this part of the page only, not the
+    sidebar, the chart or the table, which follow the filter alone (at 1M events a whole run of
+    the page costs ~0.5 s of server time). In such a run ``view`` is the last whole run's: the
+    map's place and the event clicked are taken from the session.
+    """
+    ss = st.session_state
+    take_map_view(ss.get("map"))
+    view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.get("selected"))
+    show_map(shown, layers, claims, view, data.attribution, data.events)
+    # the map may have moved or an event been clicked: the link follows
+    view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.selected,
+                               dataset=voc.fingerprint)
+    st.caption("Filters: " + md("; ".join(view.filter.describe())))
+    selected_event(data.events, claims, view.selected)
+    share(view)
+    downloads(view, data.events, claims, layers, app_url(), data.attribution)
+
+
+def app_url() -> str:
+    try:
+        return (st.context.url or "").split("?", 1)[0]
+    except Exception:  # no browser behind this run (tests)
+        return ""
+
+
+def share(view: geo.View) -> None:
+    """Write the canonical view into the address bar, and show the link to copy."""
+    query = geo.view_to_query(view)
+    current = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+    wanted = {k: (v if isinstance(v, list) else [v]) for k, v in query.items()}
+    if current != wanted:
+        st.query_params.from_dict(query)
+    with st.expander("Share this view", icon="🔗"):
+        st.caption("The address bar always holds this link. Copy it with the button at the right of the box.")
+        st.code(geo.view_to_link(view, app_url()), language=None, wrap_lines=True)
+
+
+DOWNLOADS = {
+    "png": "Map picture (PNG)", "html": "Interactive map (HTML, works offline)", "pdf": "Map (PDF)",
+    "svg": "Map (SVG)", "csv": "Events (CSV)", "geojson": "Events with claims (GeoJSON)",
+    "kml": "Events (KML, Google Earth)", "parquet": "Events (GeoParquet)", "claims_csv": "Claims (CSV)",
+}
+
+
+def downloads(view: geo.View, events, claims, layers, base: str, attribution: str | None) -> None:
+    """One button per output; each file is made from exactly this view, only when clicked."""
+    st.subheader("Download this view")
+    st.caption("Each file carries the filters, the share link and whose data it is. Files are made when you "
+               "click, from exactly what the map shows.")
+
+    def make(fmt: str):
+        return lambda: geo.snapshots.render(view, fmt, events, claims, layers, base_url=base,
+                                            attribution=attribution)
+
+    cols = st.columns(3)
+    for i, (fmt, label) in enumerate(DOWNLOADS.items()):
+        cols[i % 3].download_button(
+            label, data=make(fmt), file_name=geo.snapshots.output_name(fmt, view),
+            mime=geo.snapshots.OUTPUTS[fmt][1], key=f"download_{fmt}", icon=":material/download:",
+            on_click="ignore",
+        )
