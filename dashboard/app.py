@@ -36,7 +36,7 @@ from geo.styles import md_escape as md  # noqa: E402
 from geo.layers import LAYER_ORDER, LAYERS  # noqa: E402
 from geo.maps import BASEMAPS, figure_label  # noqa: E402
 
-from dashboard.map_panel import map_section, take_map_view  # noqa: E402
+from dashboard.map_panel import map_section  # noqa: E402
 
 st.set_page_config(page_title="Northern Mali conflict map", page_icon="🗺️", layout="wide")
 
@@ -416,7 +416,6 @@ def main() -> None:
     st.caption("Armed-conflict events over Mali's regions, the Algeria border and the Tuareg region. "
                "Click an event for who fought, what each side claimed and who reported it.")
     time_player(events)
-    take_map_view(st.session_state.get("map"))  # where the user has moved the map since the last run
     view = sidebar(events, data.actor_counts, voc)
     link_warnings(warning_box, view)
     # a pan, a zoom or a click reruns the page with the same filter: its events are not taken again

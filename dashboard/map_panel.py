@@ -23,8 +23,8 @@ CLAIM_COLUMNS = ["claimant", "source", "claim_date", "side", "killed", "wounded"
 def take_map_view(out) -> bool:
     """Take the centre and zoom the map reports (st_folium's value) into the session; True if it moved.
 
-    Called at the start of a run too (the value is in the session state under the map's key): the
-    map the user zoomed is then rebuilt in this run, not the next one.
+    Called at the start of each run of the map section (the value is in the session state under
+    the map's key): cells for a new zoom, or past a pan, are built in that same run.
     """
     ss = st.session_state
     if not out or not out.get("center") or out.get("zoom") is None:
@@ -94,13 +94,9 @@ def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from
     out = st_folium(fmap, key="map", height=620, use_container_width=True, center=list(view.center),
                     zoom=view.zoom, feature_group_to_add=group,
                     returned_objects=["center", "zoom", "last_object_clicked_popup"])
+    # the view it reports was taken at the start of this run (map_section), before the cells were built
     if not out:
         return
-    if take_map_view(out):
-        anchor = ss.get("cells_anchor")
-        if by_zoom and anchor is not None and (
-                ss.map_zoom != anchor[1] or not geo.aggregate.cells_cover(anchor[0], ss.map_zoom, ss.map_center)):
-            st.rerun()  # cells for another zoom, or panned past them: redraw them now, where the user is
     popup = out.get("last_object_clicked_popup")
     if popup and popup != ss.get("last_popup"):
         ss.last_popup = popup

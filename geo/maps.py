@@ -22,7 +22,7 @@ from .popups import popup_html, tooltip_text
 from .layers import LAYER_ORDER, LAYERS, NATURAL_EARTH_ATTRIBUTION
 from .markers import MAX_MARKER_BYTES, EventMarkers
 from .legend import MapLegend, figure_label, legend_html
-from .scripting import ScriptElement, js_json, script_json
+from .scripting import ScriptElement, script_json
 from .styles import COLOR_MODES, actor_side, esc, event_color, marker_radius
 
 #: Where the map opens: northern Mali with the Algeria border in view.
@@ -243,7 +243,7 @@ def build_map(
         like Leaflet); the ``selected`` event is drawn over it as a marker.
     """
     m = build_base_map(layers, center=center, zoom=zoom, basemap=basemap, visible_layers=visible_layers,
-                       offline=offline)
+                       offline=False)  # made offline once, with its content, below
     parts = _content(events, layers, claims=claims, color_by=color_by, center=center, zoom=zoom, selected=selected,
                      attribution=attribution, prefer_canvas=prefer_canvas, figure=figure,
                      shade_regions=shade_regions, border_km=border_km, uncertainty=uncertainty,
@@ -408,4 +408,4 @@ def _content(events, layers, *, claims, color_by, center, zoom, selected, attrib
 
 
 __all__ = ["BASEMAPS", "CONTENT_LAYER_NAME", "DRAW_MODES", "MAX_MARKERS", "build_base_map", "build_map",
-           "build_map_content", "events_geojson", "figure_label", "js_json", "popup_html"]
+           "build_map_content", "events_geojson", "figure_label", "popup_html"]
