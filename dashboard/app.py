@@ -30,11 +30,10 @@ import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
 import geo  # noqa: E402
-import geo.maps  # noqa: E402
-from geo.dataset import Dataset  # noqa: E402
+from geo.io.dataset import Dataset  # noqa: E402
 from geo.styles import md_escape as md  # noqa: E402
 from geo.layers import LAYER_ORDER, LAYERS  # noqa: E402
-from geo.maps import BASEMAPS, figure_label  # noqa: E402
+from geo.styles import BASEMAPS, figure_label  # noqa: E402
 
 from dashboard.map_panel import map_section  # noqa: E402
 

@@ -12,9 +12,9 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import geo
-import geo.maps
-import geo.snapshots
-from geo.dataset import Dataset
+import geo.webmap.maps
+import geo.static.snapshots
+from geo.io.dataset import Dataset
 from geo.styles import md_escape as md
 
 CLAIM_COLUMNS = ["claimant", "source", "claim_date", "side", "killed", "wounded", "captured", "statement"]
@@ -59,14 +59,14 @@ def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from
     content = look
     # cells or heat follow the zoom: past MAX_MARKERS, as a heatmap, or when the events' texts
     # made the markers too heavy (found when the content was built: remembered for these events)
-    by_zoom = (len(shown) > geo.maps.MAX_MARKERS or view.draw == "heat"
+    by_zoom = (len(shown) > geo.webmap.maps.MAX_MARKERS or view.draw == "heat"
                or ss.get("map_by_zoom") == (id(shown_from), look))
     anchor = (view.center, view.zoom)
     if by_zoom:
         # aggregated cells are sized to the zoom and fine only around where they were built:
         # a new zoom, or a pan past them, is new content (built where the user is now)
         anchor = ss.get("cells_anchor")
-        if anchor is None or anchor[1] != view.zoom or not geo.aggregate.cells_cover(anchor[0], view.zoom,
+        if anchor is None or anchor[1] != view.zoom or not geo.webmap.aggregate.cells_cover(anchor[0], view.zoom,
                                                                                       view.center):
             anchor = ss.cells_anchor = (view.center, view.zoom)
         content += (anchor,)
@@ -89,7 +89,7 @@ def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from
             build = (id(shown_from), id(claims), content, ss.get("map_selected"), attribution)
         memo = ss.map_memo = (build, group)
     # st_folium renames the elements of the map and group it is given: copies each run (the base
-    # ~10 ms; the group shares its data with the memo, see geo.scripting.ScriptElement)
+    # ~10 ms; the group shares its data with the memo, see geo.webmap.scripting.ScriptElement)
     fmap, group = copy.deepcopy(ss.map_base[1]), copy.deepcopy(memo[1])
     out = st_folium(fmap, key="map", height=620, use_container_width=True, center=list(view.center),
                     zoom=view.zoom, feature_group_to_add=group,
@@ -188,13 +188,13 @@ def downloads(view: geo.View, events, claims, layers, base: str, attribution: st
                "click, from exactly what the map shows.")
 
     def make(fmt: str):
-        return lambda: geo.snapshots.render(view, fmt, events, claims, layers, base_url=base,
+        return lambda: geo.static.snapshots.render(view, fmt, events, claims, layers, base_url=base,
                                             attribution=attribution)
 
     cols = st.columns(3)
     for i, (fmt, label) in enumerate(DOWNLOADS.items()):
         cols[i % 3].download_button(
-            label, data=make(fmt), file_name=geo.snapshots.output_name(fmt, view),
-            mime=geo.snapshots.OUTPUTS[fmt][1], key=f"download_{fmt}", icon=":material/download:",
+            label, data=make(fmt), file_name=geo.static.snapshots.output_name(fmt, view),
+            mime=geo.static.snapshots.OUTPUTS[fmt][1], key=f"download_{fmt}", icon=":material/download:",
             on_click="ignore",
         )

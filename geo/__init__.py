@@ -4,7 +4,7 @@ Pure Python over GeoDataFrames (it never imports streamlit): load events and
 claims, load the boundary layers, filter events, and build the interactive map.
 """
 
-from .aggregate import aggregate_events
+from .webmap.aggregate import aggregate_events
 from .analysis import (
     border_distance_km,
     by_region,
@@ -25,13 +25,13 @@ from .events import (
     load_claims,
     load_events,
 )
-from .exports import EXPORT_FORMATS, export_claims, export_events
+from .io.exports import EXPORT_FORMATS, export_claims, export_events
 from .filters import EventFilter, actor_counts, distinct_values, filter_events
-from .formats import ACLED_ATTRIBUTION, NATIVE_ATTRIBUTION, UCDP_ATTRIBUTION
-from .readers import ImportReport, read_events
+from .io.formats import ACLED_ATTRIBUTION, NATIVE_ATTRIBUTION, UCDP_ATTRIBUTION
+from .io.readers import ImportReport, read_events
 from .layers import LAYERS, NATURAL_EARTH_ATTRIBUTION, load_layers
-from .maps import BASEMAPS, MAX_MARKERS, build_base_map, build_map, build_map_content, popup_html
-from .snapshots import render, snapshot_html, snapshot_png
+from .webmap.maps import BASEMAPS, MAX_MARKERS, build_base_map, build_map, build_map_content, popup_html
+from .static.snapshots import render, snapshot_html, snapshot_png
 from .styles import COLOR_MODES, EVENT_TYPE_COLORS, SIDE_COLORS, actor_side
 from .view import (
     View,

@@ -4,7 +4,7 @@
 
 LINK is a share link or its query string; FILE's suffix picks the output
 (.png .svg .pdf .html .csv .geojson .kml .parquet). The output is exactly what
-the dashboard's download buttons give for the same view (``geo.snapshots.render``).
+the dashboard's download buttons give for the same view (``geo.static.snapshots.render``).
 
 Problems with the link are warnings (one ``warning: `` line each on stderr); the
 rest of the view still applies. A bad suffix, an unreadable data file or an
@@ -67,9 +67,9 @@ def _configure_snapshot(p: argparse.ArgumentParser) -> None:
 def _run_snapshot(args: argparse.Namespace) -> int:
     # imported here so that `python -m geo --help` and usage errors are fast
     from . import view_from_query
-    from .dataset import Dataset
+    from .io.dataset import Dataset
     from .errors import GeoError
-    from .snapshots import SUFFIXES, render
+    from .static.snapshots import SUFFIXES, render
 
     out = Path(args.output)
     fmt = SUFFIXES.get(out.suffix.lower())

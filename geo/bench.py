@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .events import CRS, EVENT_COLUMNS
-from .cache import read_events_parquet
+from .io.cache import read_events_parquet
 
 #: The Sahel box the synthetic events fall in (lat 10–25, lon -12–4).
 SAHEL_BBOX = (-12.0, 10.0, 4.0, 25.0)  # west, south, east, north

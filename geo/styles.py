@@ -46,12 +46,41 @@ _SIDE_RE = [(side, re.compile(pattern, re.IGNORECASE)) for side, pattern in _SID
 
 COLOR_MODES = ("event_type", "side")
 
+#: How events are drawn: "auto" (a marker each, or cells past MAX_MARKERS) or "heat" (a heatmap).
+DRAW_MODES = ("auto", "heat")
+
+#: Tile basemaps a user can add. They need the internet; "none" draws the map on
+#: the Natural Earth layers alone, which always works.
+BASEMAPS: dict[str, dict | None] = {
+    "none": None,
+    "osm": {
+        "tiles": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "attr": "&copy; OpenStreetMap contributors",
+        "name": "OpenStreetMap",
+    },
+    "carto-light": {
+        "tiles": "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
+        "attr": "&copy; OpenStreetMap contributors &copy; CARTO",
+        "name": "CARTO light",
+    },
+}
+
 TIME_PRECISION_TEXT = {1: "exact day", 2: "within a week", 3: "within the month"}
 GEO_PRECISION_TEXT = {
     1: "at the named place",
     2: "near the named place (approximate)",
     3: "only the region is known (approximate)",
 }
+
+
+FIGURE_LABELS = {"conservative": "conservative fatalities", "highest": "highest claimed fatalities"}
+
+
+def figure_label(figure: str) -> str:
+    """How the legend names what circle sizes show."""
+    if figure.startswith("claimant:"):
+        return f"fatalities claimed by {figure.split(':', 1)[1]} (else conservative)"
+    return FIGURE_LABELS.get(figure, figure)
 
 
 def actor_side(actor: str) -> str:

@@ -19,10 +19,14 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from .errors import GeoError
 from .filters import EventFilter
 from .layers import LAYER_ORDER
-from .maps import BASEMAPS, DEFAULT_CENTER, DEFAULT_ZOOM, DRAW_MODES
 from .analysis import FIGURES
-from .styles import COLOR_MODES
+from .styles import BASEMAPS, COLOR_MODES, DRAW_MODES
 from .vocabulary import Vocabulary, dataset_fingerprint  # noqa: F401  (part of the link's API)
+
+#: Where the map opens: northern Mali with the Algeria border in view.
+DEFAULT_CENTER = (17.5, -2.0)
+DEFAULT_ZOOM = 6
+
 
 MIN_ZOOM, MAX_ZOOM = 2, 18
 #: Decimal places of the centre: 4 is about 11 m, less than a pixel up to zoom 13, and short to read.

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-# imports are cached as GeoParquet (geo.cache): keep the tests' cache out of the user's
+# imports are cached as GeoParquet (geo.io.cache): keep the tests' cache out of the user's
 os.environ.setdefault("GEO_CACHE_DIR", tempfile.mkdtemp(prefix="geo-test-cache-"))
 
 import geo

@@ -19,7 +19,7 @@ from geo.analysis import (
     event_figures,
     timeline,
 )
-from geo.overlays import border_zone
+from geo.webmap.overlays import border_zone
 
 GEOD = Geod(ellps="WGS84")
 TIN = "MLI-2024-07-25-TIN"

@@ -16,7 +16,7 @@ from geopandas.testing import assert_geodataframe_equal
 from PIL import Image
 
 import geo
-from geo.dataset import Dataset
+from geo.io.dataset import Dataset
 from conftest import FIXTURES, ROOT
 from geo.__main__ import COMMANDS, main
 
@@ -66,7 +66,7 @@ def test_png_from_a_share_link(runs, events):
 def test_html_from_a_query_string(tmp_path):
     assert main(["snapshot", QUERY, "-o", str(tmp_path / "map.html")]) == 0
     page = (tmp_path / "map.html").read_text(encoding="utf-8")
-    assert "Actors: Wagner Group" in page and geo.assets.external_urls(page) == []
+    assert "Actors: Wagner Group" in page and geo.webmap.assets.external_urls(page) == []
 
 
 @pytest.fixture(scope="module")
@@ -144,7 +144,7 @@ def test_more_errors_in_process(tmp_path, capsys, args, code, text):
 @pytest.mark.parametrize("suffix", [".svg", ".pdf", ".kml", ".parquet", ".png", ".html", ".csv", ".geojson"])
 def test_every_format_is_what_render_gives(tmp_path, capsys, embedded, layers, suffix, monkeypatch):
     fixed = dt.datetime(2025, 1, 2, tzinfo=dt.timezone.utc)
-    import geo.snapshots as snapshots
+    import geo.static.snapshots as snapshots
 
     real = snapshots.render
     monkeypatch.setattr(snapshots, "render", lambda *a, **k: real(*a, **{**k, "generated": fixed}))

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import geo
 from geo.layers import LAYER_ORDER
-from geo.maps import BASEMAPS
+from geo.webmap.maps import BASEMAPS
 from geo.view import (
     MAX_ZOOM,
     MIN_ZOOM,

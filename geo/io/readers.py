@@ -30,8 +30,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from .errors import DataError, ImportFormatError
-from .events import CLAIM_COLUMNS, CLAIM_SCHEMA, EMPTY, EVENT_SCHEMA, check_table, geoframe_from_table
+from ..errors import DataError, ImportFormatError
+from ..events import CLAIM_COLUMNS, CLAIM_SCHEMA, EMPTY, EVENT_SCHEMA, check_table, geoframe_from_table
 from .formats import (ACLED_ATTRIBUTION, FORMAT_KEYS, FORMAT_LABELS, NATIVE_ATTRIBUTION, UCDP_ATTRIBUTION,
                       Mapped, map_acled, map_native, map_ucdp, normalise_dates, problem_frame,
                       read_geojson_table, read_parquet_table, ucdp_claims)

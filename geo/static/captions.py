@@ -1,7 +1,7 @@
 """What a snapshot says about itself: title, filter summary, counts, attribution, date, link.
 
-Shared by the static map (``geo.staticmap``) and the standalone HTML map
-(``geo.snapshots``), so that both say the same.
+Shared by the static map (``geo.static.staticmap``) and the standalone HTML map
+(``geo.static.snapshots``), so that both say the same.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
-from .layers import NATURAL_EARTH_ATTRIBUTION
-from .maps import figure_label
-from .view import View, view_to_link, view_to_query
+from ..layers import NATURAL_EARTH_ATTRIBUTION
+from ..styles import figure_label
+from ..view import View, view_to_link, view_to_query
 
 DEFAULT_TITLE = "Conflict events — northern Mali"
 #: The attribution of the curated events shipped in data/events.csv.

@@ -2,7 +2,7 @@
 
 Each ``map_*`` function takes the file's table of strings (one column per file
 column, "" for missing) and returns a ``Mapped``: the canonical columns as strings
-(checked and converted later, in one place, by ``geo.readers``), the file's other
+(checked and converted later, in one place, by ``geo.io.readers``), the file's other
 columns kept as extra text columns, the problems only the format can see, and the
 file column each canonical field came from, so that messages name the user's own
 columns. Everything is vectorised: no Python loop over the rows.
@@ -24,8 +24,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from shapely.errors import ShapelyError
 
-from .errors import ImportFormatError
-from .events import EVENT_SCHEMA, Column
+from ..errors import ImportFormatError
+from ..events import EVENT_SCHEMA, Column
 
 #: ACLED's citation, as its attribution policy asks users to acknowledge the data.
 ACLED_ATTRIBUTION = "Armed Conflict Location & Event Data (ACLED); www.acleddata.com"
@@ -301,7 +301,7 @@ def as_text(frame: pd.DataFrame) -> pd.DataFrame:
 
 def read_parquet_table(data: bytes, label: str) -> tuple[pd.DataFrame, pd.DataFrame | None, str | None]:
     """The table as strings (lat/lon from the geometry if absent), and its key-value metadata's
-    "claims" (JSON records, as ``geo.exports`` writes them) and "attribution"."""
+    "claims" (JSON records, as ``geo.io.exports`` writes them) and "attribution"."""
     try:
         table = pq.read_table(io.BytesIO(data))
         frame = table.to_pandas()

@@ -26,13 +26,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .analysis import by_region, claim_ranges, event_figures
+from ..analysis import by_region, claim_ranges, event_figures
 from .captions import SOFTWARE, SnapshotText, clean_text, snapshot_text, utc
-from .layers import LAYER_ORDER, LAYERS
-from .maps import figure_label
-from .overlays import CHOROPLETH_COLORS, MAX_RINGS, UNCERTAINTY_M, border_zone
-from .styles import actor_side, event_color, legend_items, marker_radius
-from .view import View
+from ..layers import LAYER_ORDER, LAYERS
+from ..webmap.overlays import CHOROPLETH_COLORS, MAX_RINGS, UNCERTAINTY_M, border_zone
+from ..styles import actor_side, event_color, figure_label, legend_items, marker_radius
+from ..view import View
 
 #: The dashboard's map in CSS pixels (st_folium height 620 in the wide layout): the area a snapshot shows.
 VIEWPORT = (1000, 620)
@@ -145,7 +144,7 @@ def _draw_layers(ax, layers: Mapping[str, gpd.GeoDataFrame], view: View, frame: 
 
 
 def _region_colors(values: pd.Series) -> list[str]:
-    """The web map's choropleth classes (geo.overlays.region_layer): up to five quantile classes."""
+    """The web map's choropleth classes (geo.webmap.overlays.region_layer): up to five quantile classes."""
     positive = values[values > 0]
     bounds = sorted({int(-(-positive.quantile(q) // 1)) for q in (0.2, 0.4, 0.6, 0.8, 1.0)}) if len(positive) else []
     out = []
@@ -180,7 +179,7 @@ def _draw_overlays(ax, events, layers, view: View, frame: MapFrame) -> None:
 
 
 def _draw_events(ax, events, view, claims, frame: MapFrame) -> tuple[set[str], int]:
-    """The markers, largest first, styled as geo.maps.events_geojson styles them; the selected one ringed."""
+    """The markers, largest first, styled as geo.webmap.maps.events_geojson styles them; the selected one ringed."""
     from matplotlib.colors import to_rgba
     pt = frame.points
     events = events.assign(_size=event_figures(events, claims, view.figure))
@@ -227,7 +226,7 @@ def _draw_heat(ax, events, view: View, frame: MapFrame) -> set[str]:
     HEAT_GRADIENT (full heat at the 98th percentile of the non-empty cells). Returns {"heat"}."""
     from matplotlib.colors import LinearSegmentedColormap, to_rgba
 
-    from .heatmap import HEAT_CELL_PX, HEAT_GRADIENT
+    from ..webmap.heatmap import HEAT_CELL_PX, HEAT_GRADIENT
 
     xmin, xmax, ymin, ymax = frame.extent
     map_w_px = frame.width / frame.scale
@@ -280,7 +279,7 @@ def _legend(ax, view: View, present: set[str], disputed: int, frame: MapFrame) -
     if view.draw == "heat":
         from matplotlib.patches import Rectangle
 
-        from .heatmap import HEAT_GRADIENT
+        from ..webmap.heatmap import HEAT_GRADIENT
 
         strip = DrawingArea(pt(160), pt(10))
         colors = [c for _, c in sorted(HEAT_GRADIENT.items())]

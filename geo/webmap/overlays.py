@@ -13,9 +13,9 @@ import pandas as pd
 from folium.template import Template
 from folium.utilities import JsCode
 
-from .analysis import MALI_EQUIDISTANT, by_region
+from ..analysis import MALI_EQUIDISTANT, by_region
 from .scripting import ScriptElement
-from .styles import esc
+from ..styles import esc
 
 #: Sequential colours (light to dark) for the regional choropleth.
 CHOROPLETH_COLORS = ("#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000")

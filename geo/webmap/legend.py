@@ -2,7 +2,7 @@
 
 The legend is a layer (not a bare control) so that it goes with the events it describes: in the
 dashboard the events, the legend and the overlays are one group that is replaced in the mounted
-map when a filter changes (``geo.maps.build_map_content``); removing the group removes its legend
+map when a filter changes (``geo.webmap.maps.build_map_content``); removing the group removes its legend
 and attribution with it, and the next group brings its own.
 """
 
@@ -12,17 +12,7 @@ from folium.template import Template
 
 from .heatmap import HEAT_GRADIENT
 from .scripting import ScriptElement, js_json
-from .styles import esc, legend_items
-
-FIGURE_LABELS = {"conservative": "conservative fatalities", "highest": "highest claimed fatalities"}
-
-
-def figure_label(figure: str) -> str:
-    """How the legend names what circle sizes show."""
-    if figure.startswith("claimant:"):
-        return f"fatalities claimed by {figure.split(':', 1)[1]} (else conservative)"
-    return FIGURE_LABELS.get(figure, figure)
-
+from ..styles import esc, figure_label, legend_items
 
 MAP_CSS = """
 .leaflet-container { background: #d7e3ec; font: 13px/1.35 system-ui, sans-serif; }
@@ -122,4 +112,4 @@ class MapLegend(ScriptElement):
         self.args = js_json({"html": html, "attribution": attribution, "css": MAP_CSS})
 
 
-__all__ = ["MAP_CSS", "MapLegend", "figure_label", "legend_html"]
+__all__ = ["MAP_CSS", "MapLegend", "legend_html"]

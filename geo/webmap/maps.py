@@ -17,39 +17,18 @@ from .aggregate import CellLayer, cells_layer, cell_summary
 from .heatmap import HeatLayer, heat_layer
 from .assets import make_offline
 from .overlays import border_layer, region_layer, uncertainty_layer
-from .analysis import claim_ranges, event_figures
+from ..analysis import claim_ranges, event_figures
 from .popups import popup_html, tooltip_text
-from .layers import LAYER_ORDER, LAYERS, NATURAL_EARTH_ATTRIBUTION
+from ..layers import LAYER_ORDER, LAYERS, NATURAL_EARTH_ATTRIBUTION
 from .markers import MAX_MARKER_BYTES, EventMarkers
 from .legend import MapLegend, figure_label, legend_html
 from .scripting import ScriptElement, script_json
-from .styles import COLOR_MODES, actor_side, esc, event_color, marker_radius
-
-#: Where the map opens: northern Mali with the Algeria border in view.
-DEFAULT_CENTER = (17.5, -2.0)
-DEFAULT_ZOOM = 6
-
-#: Tile basemaps a user can add. They need the internet; "none" draws the map on
-#: the Natural Earth layers alone, which always works.
-BASEMAPS: dict[str, dict | None] = {
-    "none": None,
-    "osm": {
-        "tiles": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-        "attr": "&copy; OpenStreetMap contributors",
-        "name": "OpenStreetMap",
-    },
-    "carto-light": {
-        "tiles": "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
-        "attr": "&copy; OpenStreetMap contributors &copy; CARTO",
-        "name": "CARTO light",
-    },
-}
+from ..styles import BASEMAPS, COLOR_MODES, DRAW_MODES, actor_side, esc, event_color, marker_radius
+from ..view import DEFAULT_CENTER, DEFAULT_ZOOM
 
 EVENTS_LAYER_NAME = "Events"
-#: How events are drawn: "auto" (a marker each, or cells past MAX_MARKERS) or "heat" (a heatmap).
-DRAW_MODES = ("auto", "heat")
 #: Level of detail: up to this many events each is drawn as a marker with its popup; past it the
-#: events are counted into map cells on the server (``geo.aggregate``), so that the page's size
+#: events are counted into map cells on the server (``geo.webmap.aggregate``), so that the page's size
 #: and the browser's work stay bounded whatever the number of events.
 MAX_MARKERS = 3_000
 
@@ -228,18 +207,18 @@ def build_map(
     max_markers
         The level of detail: up to this many events, one marker each (canvas-drawn past
         1,000) with its popup; past it, the events are counted on the server into cells of
-        about 48 px at ``zoom`` (``geo.aggregate``), drawn as circles sized by their count with
+        about 48 px at ``zoom`` (``geo.webmap.aggregate``), drawn as circles sized by their count with
         the count and fatalities in a tooltip; a click zooms in. Only cells in and around the
         view are fine (beyond it they are coarser) and their number is capped, so the page
         stays under ~1 MB whatever the number of events. In that mode the uncertainty rings
         are left out and the ``selected`` event is drawn as a marker over the cells.
     max_marker_bytes
-        The markers' share of the page (``geo.markers.MAX_MARKER_BYTES``, 2.4 MB): events whose
+        The markers' share of the page (``geo.webmap.markers.MAX_MARKER_BYTES``, 2.4 MB): events whose
         popups would take more (long notes, many claims) are drawn as cells too, so the page
         stays under ~3 MB whatever the events say.
     draw
         "auto" (the level of detail above) or "heat": a heatmap of the events, weighted by
-        their number in 8 px cells at ``zoom`` (``geo.heatmap``), drawn by Leaflet.heat (inlined
+        their number in 8 px cells at ``zoom`` (``geo.webmap.heatmap``), drawn by Leaflet.heat (inlined
         like Leaflet); the ``selected`` event is drawn over it as a marker.
     """
     m = build_base_map(layers, center=center, zoom=zoom, basemap=basemap, visible_layers=visible_layers,
@@ -337,7 +316,7 @@ def build_map_content(
     The group's ``by_zoom`` is True when the events are drawn as cells or heat (past ``max_markers``,
     past the markers' byte budget, or ``draw="heat"``): those are counted for ``center`` and
     ``zoom``, so a map kept open needs a new group at another zoom or once a pan leaves the area
-    they cover (``geo.aggregate.cells_cover``).
+    they cover (``geo.webmap.aggregate.cells_cover``).
     """
     group = folium.FeatureGroup(name=CONTENT_LAYER_NAME, show=True, control=False)
     parts = _content(events, layers, claims=claims, color_by=color_by, center=center, zoom=zoom,

@@ -8,7 +8,7 @@
   same columns (ISO dates, numbers as numbers) plus ``claims``, the list of the
   event's claims (``CLAIM_COLUMNS``, ISO dates, null for a number not stated).
   The collection's ``attribution`` names the data's source. This is the native
-  GeoJSON that ``geo.readers.read_events`` reads back.
+  GeoJSON that ``geo.io.readers.read_events`` reads back.
 - ``kml``: a Google Earth document, one Placemark per event (name, time stamp,
   a description escaped as HTML, the columns as ExtendedData, a style per colour).
 - ``parquet``: GeoParquet (``GeoDataFrame.to_parquet``) of the same columns; the
@@ -28,8 +28,8 @@ import geopandas as gpd
 import pandas as pd
 import pyarrow.parquet as pq
 
-from .events import CLAIM_COLUMNS, CLAIM_SCHEMA, CRS, EVENT_COLUMNS, EVENT_SCHEMA
-from .styles import esc, event_color
+from ..events import CLAIM_COLUMNS, CLAIM_SCHEMA, CRS, EVENT_COLUMNS, EVENT_SCHEMA
+from ..styles import esc, event_color
 
 #: Export formats: name -> (file suffix, media type).
 EXPORT_FORMATS: dict[str, tuple[str, str]] = {

@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 
 import geo
 from geo import filters as filters_mod
-from geo.aggregate import CELL_PX, CellLayer, aggregate_events, lod_cells, to_pixels, view_bounds
+from geo.webmap.aggregate import CELL_PX, CellLayer, aggregate_events, lod_cells, to_pixels, view_bounds
 from geo.bench import synthetic_events
-from geo.maps import MAX_MARKERS
-from geo.markers import EventMarkers, script_json
+from geo.webmap.maps import MAX_MARKERS
+from geo.webmap.markers import EventMarkers, script_json
 
 #: The page of a 1M-event map must stay under this.
 PAGE_LIMIT = 3_000_000
@@ -49,7 +49,7 @@ def test_cells_add_up_to_the_events(many, n, zoom):
     assert cells["events"].sum() == len(events)
     assert cells["fatalities"].sum() == events["fatalities"].sum()
     assert (cells["events"] > 0).all() and len(cells) == len(cells[["cell_x", "cell_y"]].drop_duplicates())
-    assert len(cells) <= geo.aggregate.MAX_CELLS
+    assert len(cells) <= geo.webmap.aggregate.MAX_CELLS
     # each cell's centre (the mean of its events) lies in its square
     assert ((cells["lon"] >= cells["west"] - 1e-9) & (cells["lon"] <= cells["east"] + 1e-9)).all()
     assert ((cells["lat"] >= cells["south"] - 1e-9) & (cells["lat"] <= cells["north"] + 1e-9)).all()
@@ -90,15 +90,15 @@ def test_cell_assignment_is_stable(many):
 @pytest.mark.parametrize("zoom", [4, 7, 11])
 def test_cells_cover_the_view_until_it_is_panned_past_the_padding(zoom):
     origin = (17.0, -2.0)
-    assert geo.aggregate.cells_cover(origin, zoom, origin)
+    assert geo.webmap.aggregate.cells_cover(origin, zoom, origin)
     west, south, east, north = view_bounds(origin, zoom)  # the fine cells' area
     inner_w, inner_s, inner_e, inner_n = view_bounds(origin, zoom, pad=0)  # the viewport
     half_w = (inner_e - inner_w) / 2
     # panned so that the viewport's east edge just reaches the fine area's edge: still covered
-    assert geo.aggregate.cells_cover(origin, zoom, (origin[0], east - half_w - 1e-6 * half_w))
-    assert not geo.aggregate.cells_cover(origin, zoom, (origin[0], east - half_w + 0.02 * half_w))
-    assert not geo.aggregate.cells_cover(origin, zoom, (origin[0] + (north - south), origin[1]))
-    assert geo.aggregate.cells_cover((0.0, 179.9), 5, (0.0, -179.9))  # across the antimeridian
+    assert geo.webmap.aggregate.cells_cover(origin, zoom, (origin[0], east - half_w - 1e-6 * half_w))
+    assert not geo.webmap.aggregate.cells_cover(origin, zoom, (origin[0], east - half_w + 0.02 * half_w))
+    assert not geo.webmap.aggregate.cells_cover(origin, zoom, (origin[0] + (north - south), origin[1]))
+    assert geo.webmap.aggregate.cells_cover((0.0, 179.9), 5, (0.0, -179.9))  # across the antimeridian
 
 
 def test_bounds_and_the_cell_cap(many):
@@ -175,7 +175,7 @@ def test_aggregated_map_keeps_its_options(many, layers, claims):
     assert m.location == [15.0, -2.0] and m.options["zoom"] == 8
     page = m.get_root().render()
     assert "Initiator" in page and "openPopup" in page
-    from geo.assets import external_urls
+    from geo.webmap.assets import external_urls
 
     assert external_urls(page) == []
     group = _events_layer(m)
@@ -199,13 +199,13 @@ def million():
 
 
 def test_heatmap_weights_add_up_and_its_page_is_bounded(million, layers, small_events):
-    from geo.assets import external_urls
-    from geo.heatmap import HeatLayer
+    from geo.webmap.assets import external_urls
+    from geo.webmap.heatmap import HeatLayer
 
     m = geo.build_map(million, layers, draw="heat", zoom=7, center=(16.0, -3.0))
     heat = next(c for c in _events_layer(m)._children.values() if isinstance(c, HeatLayer))
     assert sum(w for _, _, w in heat.points) == len(million)  # every event weighs once
-    assert 0 < len(heat.points) <= 2 * geo.heatmap.MAX_HEAT_POINTS and heat.scale >= 1
+    assert 0 < len(heat.points) <= 2 * geo.webmap.heatmap.MAX_HEAT_POINTS and heat.scale >= 1
     page = m.get_root().render()
     assert len(page.encode("utf-8")) < PAGE_LIMIT and external_urls(page) == []
     assert "L.heatLayer" in page and "Heatmap of events" in page and "event-cell" not in page
@@ -359,7 +359,7 @@ def test_the_index_is_cached_per_frame_and_dropped_with_it(many):
 
 
 def test_cells_are_grouped_alike_by_the_dense_table_and_by_sorting():
-    from geo.aggregate import _group
+    from geo.webmap.aggregate import _group
 
     rng = np.random.default_rng(5)
     for span in (3, 300, 30_000):  # small grids take the dense table, wide ones np.unique

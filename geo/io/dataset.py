@@ -11,12 +11,12 @@ import geopandas as gpd
 import pandas as pd
 
 from . import cache
-from .analysis import enrich
-from .filters import actor_counts
-from .events import CLAIM_COLUMNS, DATA_DIR, compact_events, load_claims, load_events
-from .layers import load_layers
+from ..analysis import enrich
+from ..filters import actor_counts
+from ..events import CLAIM_COLUMNS, DATA_DIR, compact_events, load_claims, load_events
+from ..layers import load_layers
 from .readers import ImportReport, read_events
-from .view import Vocabulary
+from ..view import Vocabulary
 
 EMBEDDED_LABEL = "Curated northern-Mali events 2023–2024 (embedded)"
 EMBEDDED_ATTRIBUTION = (
@@ -70,7 +70,7 @@ class Dataset:
         the known formats raises ``ImportFormatError``. ``claims_path`` adds a claims
         table in the native CSV format; otherwise the file's own estimates (UCDP's
         low/best/high, a native GeoJSON's claims) are the claims. A file given by path
-        is cached as GeoParquet after its first read (see ``geo.cache``), so the next
+        is cached as GeoParquet after its first read (see ``geo.io.cache``), so the next
         start skips parsing; uploads (file objects) are not cached.
         """
         is_path = isinstance(source, (str, Path))

@@ -19,7 +19,7 @@ from folium.template import Template
 from .scripting import ScriptElement, script_json
 
 #: The markers' rows may take this many bytes of the page; past it the map counts the events into
-#: cells instead (``geo.maps.build_map``), so that long notes cannot make the page heavy.
+#: cells instead (``geo.webmap.maps.build_map``), so that long notes cannot make the page heavy.
 MAX_MARKER_BYTES = 2_400_000
 
 _MARKERS_JS = """
@@ -51,7 +51,7 @@ for (var i = 0; i < rows.length; i++) {
 
 
 class EventMarkers(ScriptElement):
-    """The events of a FeatureCollection from ``geo.maps.events_geojson``, drawn into the parent
+    """The events of a FeatureCollection from ``geo.webmap.maps.events_geojson``, drawn into the parent
     FeatureGroup as circle markers with popups and tooltips: on a canvas of their own if ``canvas``
     (thousands of markers), else as SVG paths (class ``event-marker``).
 

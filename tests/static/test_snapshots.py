@@ -15,8 +15,8 @@ import pytest
 from PIL import Image
 
 import geo
-from geo.assets import external_urls
-from geo.snapshots import (DEFAULT_TITLE, EVENTS_ATTRIBUTION, VIEWPORT, mercator, render, snapshot_frame,
+from geo.webmap.assets import external_urls
+from geo.static.snapshots import (DEFAULT_TITLE, EVENTS_ATTRIBUTION, VIEWPORT, mercator, render, snapshot_frame,
                            snapshot_html, snapshot_png, view_extent)
 
 TIN = "MLI-2024-07-25-TIN"

@@ -27,7 +27,7 @@ import shapely
 from folium.template import Template
 
 from .scripting import ScriptElement, js_json
-from .styles import EVENT_TYPE_COLORS, OTHER_COLOR, SIDE_COLORS, actor_side, esc
+from ..styles import EVENT_TYPE_COLORS, OTHER_COLOR, SIDE_COLORS, actor_side, esc
 
 #: Width of a cell in screen pixels at the zoom it is made for.
 CELL_PX = 48

@@ -2,7 +2,7 @@
 
 Handing Leaflet.heat one point per event (folium's ``HeatMap``) puts every event in the page: a
 million events are 25 MB of numbers. Here the events are counted into small cells first (8 px at
-the map's zoom in and around the view, coarser beyond it, as ``geo.aggregate.lod_cells`` does for
+the map's zoom in and around the view, coarser beyond it, as ``geo.webmap.aggregate.lod_cells`` does for
 the circles) and each cell is one weighted point: the heat looks the same at that zoom, and the
 page stays bounded whatever the number of events.
 """

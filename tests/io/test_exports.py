@@ -14,8 +14,8 @@ from geopandas.testing import assert_geodataframe_equal
 
 import geo
 from geo.events import CLAIM_SCHEMA, coerce_table, events_from_frame
-from geo.exports import EXPORT_FORMATS, export_claims, export_events
-from geo.snapshots import render
+from geo.io.exports import EXPORT_FORMATS, export_claims, export_events
+from geo.static.snapshots import render
 
 TIN = "MLI-2024-07-25-TIN"
 KML = "{http://www.opengis.net/kml/2.2}"
@@ -66,7 +66,7 @@ def test_a_views_export_holds_only_its_events_and_their_claims(events, claims, t
 
 
 def _events_from_geojson(doc: dict) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
-    """A tiny reader of the native GeoJSON, independent of geo.readers: properties as text, then the loader's checks."""
+    """A tiny reader of the native GeoJSON, independent of geo.io.readers: properties as text, then the loader's checks."""
     text = lambda v: "" if v is None else str(v)  # noqa: E731 - floats print as their shortest repr
     rows = [{k: text(v) for k, v in f["properties"].items() if k != "claims"} for f in doc["features"]]
     frame = events_from_frame(pd.DataFrame(rows, dtype=object))
@@ -107,7 +107,7 @@ def test_geojson_claims_use_iso_dates_and_null_for_missing_numbers(events, claim
 
 
 def test_geojson_round_trips_through_the_readers(data):
-    readers = pytest.importorskip("geo.readers")
+    readers = pytest.importorskip("geo.io.readers")
     events, claims = data
     payload = export_events(events, "geojson", claims=claims, attribution="Events: test").encode("utf-8")
     back, report = readers.read_events(io.BytesIO(payload), name="export.geojson")
@@ -152,7 +152,7 @@ def test_parquet_reads_back_with_geopandas(events, claims):
 
 
 def test_parquet_round_trips_through_the_readers(small_events):
-    readers = pytest.importorskip("geo.readers")
+    readers = pytest.importorskip("geo.io.readers")
     back, report = readers.read_events(io.BytesIO(export_events(small_events, "parquet")), name="x.parquet")
     assert_geodataframe_equal(back, small_events.reset_index(drop=True))
 

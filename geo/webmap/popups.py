@@ -7,9 +7,9 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from .analysis import claim_ranges
-from .events import claims_for, split_list
-from .styles import GEO_PRECISION_TEXT, TIME_PRECISION_TEXT, esc, safe_link
+from ..analysis import claim_ranges
+from ..events import claims_for, split_list
+from ..styles import GEO_PRECISION_TEXT, TIME_PRECISION_TEXT, esc, safe_link
 
 
 def _fmt_date(value, precision) -> str:

@@ -3,8 +3,8 @@ and ``render``, the one function that makes any output of a view.
 
 Both snapshots say by themselves what they show and whose data it is: title,
 filter summary, event count and fatalities, attribution (Natural Earth and the
-events' source), generation date and the share link (``geo.captions``). The
-static map is drawn by ``geo.staticmap``; the data exports are ``geo.exports``.
+events' source), generation date and the share link (``geo.static.captions``). The
+static map is drawn by ``geo.static.staticmap``; the data exports are ``geo.io.exports``.
 
 ``render(view, fmt, events, ...)`` makes any output for a view; the dashboard's
 download buttons and ``python -m geo snapshot`` both call it.
@@ -18,13 +18,13 @@ import geopandas as gpd
 import pandas as pd
 
 from .captions import DEFAULT_TITLE, EVENTS_ATTRIBUTION, SOFTWARE, SnapshotText, clean_text, snapshot_text, utc
-from .exports import EXPORT_FORMATS, export_claims, export_events
-from .filters import filter_events
-from .layers import load_layers
-from .maps import build_map
+from ..io.exports import EXPORT_FORMATS, export_claims, export_events
+from ..filters import filter_events
+from ..layers import load_layers
+from ..webmap.maps import build_map
 from .staticmap import IMAGE_FORMATS, VIEWPORT, MapFrame, mercator, snapshot_frame, snapshot_png, view_extent
-from .styles import esc, safe_link
-from .view import View
+from ..styles import esc, safe_link
+from ..view import View
 
 __all__ = ["DEFAULT_TITLE", "EVENTS_ATTRIBUTION", "IMAGE_FORMATS", "OUTPUTS", "SOFTWARE", "SUFFIXES", "VIEWPORT",
            "MapFrame", "SnapshotText", "clean_text", "mercator", "output_name", "render", "snapshot_frame",

@@ -9,9 +9,9 @@ import folium
 import pytest
 
 import geo
-from geo.assets import external_urls
-from geo.maps import BoundaryLayer, events_geojson
-from geo.markers import EventMarkers
+from geo.webmap.assets import external_urls
+from geo.webmap.maps import BoundaryLayer, events_geojson
+from geo.webmap.markers import EventMarkers
 
 TIN = "MLI-2024-07-25-TIN"
 
@@ -189,7 +189,7 @@ def test_md_escape_leaves_no_markdown(text):
 def test_a_crowded_place_lists_a_few_and_counts_the_rest(events, layers):
     import pandas as pd
 
-    from geo.maps import SAME_PLACE_LISTED
+    from geo.webmap.maps import SAME_PLACE_LISTED
 
     crowd = pd.concat([events.iloc[[0]]] * 40, ignore_index=True)
     crowd["event_id"] = [f"X{i}" for i in range(len(crowd))]
@@ -204,8 +204,8 @@ def test_layer_control_can_be_left_out(events, layers):
 
 
 def test_the_dashboard_map_is_a_base_and_one_content_group(events, claims, layers):
-    from geo.assets import asset_uri
-    from geo.legend import MapLegend
+    from geo.webmap.assets import asset_uri
+    from geo.webmap.legend import MapLegend
 
     base = geo.build_base_map(layers, center=(19.9, 2.7), zoom=8, visible_layers=["admin1"])
     page = base.get_root().render()

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import geo
 from conftest import FIXTURES
 from geo.errors import ImportFormatError
-from geo.readers import ImportReport, read_events
+from geo.io.readers import ImportReport, read_events
 
 ACLED = FIXTURES / "acled" / "acled_mali.csv"
 UCDP = FIXTURES / "ucdp" / "ged_mali.csv"
@@ -259,7 +259,7 @@ def test_native_geojson_with_claims_and_parquet_round_trip(events, claims, tmp_p
 
     parquet = tmp_path / "export.bin"
     events.to_parquet(parquet)
-    table = pq.read_table(parquet)  # claims and attribution in the key-value metadata, as geo.exports puts them
+    table = pq.read_table(parquet)  # claims and attribution in the key-value metadata, as geo.io.exports puts them
     meta = {**table.schema.metadata, b"attribution": b"Mine", b"claims": json.dumps(
         [c for recs in records.values() for c in recs]).encode()}
     pq.write_table(table.replace_schema_metadata(meta), parquet)
