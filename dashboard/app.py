@@ -37,7 +37,7 @@ from geo.styles import BASEMAPS, figure_label  # noqa: E402
 
 from dashboard.map_panel import map_section  # noqa: E402
 
-st.set_page_config(page_title="Northern Mali conflict map", page_icon="🗺️", layout="wide")
+st.set_page_config(page_title="Conflict map", page_icon="🗺️", layout="wide")
 
 TABLE_COLUMNS = [
     "event_date", "event_type", "sub_event_type", "actor1", "assoc_actor_1", "actor2", "assoc_actor_2",
@@ -77,7 +77,8 @@ def load_data(events_path: str | None, claims_path: str | None) -> Dataset:
     """The data set, loaded once per process and shared read-only by every session."""
     if events_path is None:
         return settled(Dataset.embedded(load_layers()))
-    return settled(Dataset.from_source(events_path, claims_path=claims_path, layers=load_layers()))
+    # a file's own layers: the countries it is in, in detail, and their regions named from its admin1
+    return settled(Dataset.from_source(events_path, claims_path=claims_path))
 
 
 VIEW_KEYS = ("link_read", "link_filter", "link_warnings", "actors", "dates", "event_types", "regions", "min_fatalities", "border_on", "border_km",
@@ -100,7 +101,7 @@ def uploaded_data(default: Dataset) -> Dataset:
         if up is not None:
             try:
                 with st.spinner(f"Reading {md(up.name)}…"):
-                    ss.upload_data = settled(Dataset.from_source(up, name=up.name, layers=load_layers()))
+                    ss.upload_data = settled(Dataset.from_source(up, name=up.name))
             except geo.GeoError as exc:
                 ss.upload_error = str(exc)
             except Exception as exc:  # noqa: BLE001 - a file from anywhere: say so, never a traceback
@@ -228,7 +229,7 @@ def sidebar(events: pd.DataFrame, counts: pd.Series, voc: geo.Vocabulary) -> geo
         filter=flt, center=ss.map_center, zoom=ss.map_zoom,
         hidden_layers=[k for k in LAYER_ORDER if k not in shown_layers],
         basemap=basemap, color_by=color_by, selected=ss.selected, dataset=None, figure=figure,
-        shade_regions=shade, draw=draw,
+        shade_regions=shade, draw=draw, home=voc.home,
     )
 
 
@@ -398,21 +399,23 @@ def about(data: Dataset) -> None:
 
 def main() -> None:
     events_path, claims_path = data_path()
-    st.title("Northern Mali: conflict events")
+    title = st.empty()
     try:
-        layers = load_layers()
         data = uploaded_data(load_data(events_path, claims_path))
     except geo.GeoError as exc:
         st.error(f"The data could not be loaded. {md(exc)}")
         st.stop()
-    events, claims, voc = data.events, data.claims, data.vocabulary
+    events, claims, voc, layers = data.events, data.claims, data.vocabulary, data.layers
+    title.title(md(data.title))
     import_report(data)
     if events.empty:
         st.warning("The data holds no events that could be used.")
         st.stop()
     seed_from_link(events, voc)
     warning_box = st.container()
-    st.caption("Armed-conflict events over Mali's regions, the Algeria border and the Tuareg region. "
+    over = ("Mali's regions, the Algeria border and the Tuareg region" if data.report is None
+            else "the regions of the countries they are in")
+    st.caption(f"Armed-conflict events over {over}. "
                "Click an event for who fought, what each side claimed and who reported it.")
     time_player(events)
     view = sidebar(events, data.actor_counts, voc)

@@ -152,7 +152,7 @@ def map_section(shown, layers, claims, view: geo.View, data: Dataset, voc: geo.V
     st.caption("Filters: " + md("; ".join(view.filter.describe())))
     selected_event(data.events, claims, view.selected)
     share(view)
-    downloads(view, data.events, claims, layers, app_url(), data.attribution)
+    downloads(view, data.events, claims, layers, app_url(), data.attribution, data.title)
 
 
 def app_url() -> str:
@@ -163,7 +163,8 @@ def app_url() -> str:
 
 
 def share(view: geo.View) -> None:
-    """Write the canonical view into the address bar, and show the link to copy."""
+    """Write the canonical view into the address bar, and show the link to copy (a view at the data's
+    own view, ``view.home``, leaves the centre and zoom out: the link opens on the data)."""
     query = geo.view_to_query(view)
     current = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
     wanted = {k: (v if isinstance(v, list) else [v]) for k, v in query.items()}
@@ -181,7 +182,7 @@ DOWNLOADS = {
 }
 
 
-def downloads(view: geo.View, events, claims, layers, base: str, attribution: str | None) -> None:
+def downloads(view: geo.View, events, claims, layers, base: str, attribution: str | None, title: str) -> None:
     """One button per output; each file is made from exactly this view, only when clicked."""
     st.subheader("Download this view")
     st.caption("Each file carries the filters, the share link and whose data it is. Files are made when you "
@@ -189,7 +190,7 @@ def downloads(view: geo.View, events, claims, layers, base: str, attribution: st
 
     def make(fmt: str):
         return lambda: geo.static.snapshots.render(view, fmt, events, claims, layers, base_url=base,
-                                            attribution=attribution)
+                                                   attribution=attribution, title=title)
 
     cols = st.columns(3)
     for i, (fmt, label) in enumerate(DOWNLOADS.items()):

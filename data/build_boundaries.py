@@ -15,6 +15,16 @@ GeoJSON files under the output folder:
 - ``tuareg_region.geojson``: Tombouctou, Gao and Kidal dissolved into one
   polygon (the regions claimed as Azawad in 2012).
 
+and three GeoParquet files for data from anywhere else:
+
+- ``world_countries.parquet``: every Natural Earth admin-0 country (0.02°),
+  drawn in detail for the countries a data set is in and around;
+- ``world_countries_low.parquet``: the same at 0.2°, the context for the rest
+  of the world (land is land everywhere, in about 0.5 MB of GeoJSON);
+- ``world_admin1.parquet``: every country cut into its first-level pieces with
+  the admin-1 boundary lines (as Mali is), unnamed: the app names them from a
+  data set's own ``admin1`` when it loads it.
+
 The script is deterministic: the same input gives byte-identical output.
 """
 
@@ -25,6 +35,7 @@ import sys
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import shapely
 from shapely.geometry import MultiLineString, Point, Polygon
 from shapely.ops import linemerge, snap
@@ -75,6 +86,17 @@ WGS84 = "EPSG:4326"
 #: A projected CRS for lengths and areas over Mali and its neighbours
 #: (Africa Albers Equal Area Conic; lengths along the border are within 0.5 %).
 AFRICA_ALBERS = "ESRI:102022"
+
+
+#: World layers: detail for the countries in view, context for the rest.
+SIMPLIFY_WORLD_DEG = 0.02
+SIMPLIFY_WORLD_LOW_DEG = 0.2
+WORLD_LOW_PRECISION = 2
+WORLD_PRECISION = 4
+#: First-level pieces of every country: simplified at 0.02° (about 2 km, as the countries);
+#: pieces under 0.002 deg² (about 25 km², mostly islets) are dropped.
+SIMPLIFY_WORLD_ADMIN1_DEG = 0.02
+MIN_PIECE_DEG2 = 0.002
 
 
 class BuildError(ValueError):
@@ -187,6 +209,41 @@ def build_tuareg(admin1: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     )
 
 
+def build_world(raw: gpd.GeoDataFrame, tolerance: float, precision: int) -> gpd.GeoDataFrame:
+    """Every country, simplified together (shared borders stay shared)."""
+    world = gpd.GeoDataFrame({"iso3": raw["ADM0_A3"].to_numpy(), "name": raw["NAME"].to_numpy(),
+                              "name_long": raw["NAME_LONG"].to_numpy()},
+                             geometry=shapely.set_precision(shapely.coverage_simplify(raw.geometry.values, tolerance),
+                                                            10**-precision),
+                             crs=WGS84)
+    world = world[~world.is_empty]
+    return world.sort_values("iso3", ignore_index=True)
+
+
+def build_world_admin1(raw: gpd.GeoDataFrame, lines: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Each country cut with the admin-1 lines, as ``build_admin1`` cuts Mali, without names."""
+    tree = shapely.STRtree(lines.geometry.values)
+    rows = []
+    for iso3, country in sorted(zip(raw["ADM0_A3"], raw.geometry), key=lambda r: r[0]):
+        idx = tree.query(country, predicate="intersects")
+        if len(idx) == 0:
+            pieces = list(shapely.get_parts(country))
+        else:
+            merged = snap(shapely.union_all(lines.geometry.values[np.sort(idx)]), country.boundary, 0.02)
+            pieces = list(shapely.get_parts(country.difference(merged.buffer(1e-6))))
+        pieces = [g for g in pieces if g.area >= MIN_PIECE_DEG2]
+        if not pieces:
+            continue
+        simple = shapely.set_precision(shapely.coverage_simplify(np.array(pieces, dtype=object),
+                                                                 SIMPLIFY_WORLD_ADMIN1_DEG), 10**-WORLD_PRECISION)
+        # largest first: a piece's number is stable for the same input
+        order = sorted(range(len(simple)), key=lambda i: (-round(pieces[i].area, 9), pieces[i].centroid.x))
+        for n, i in enumerate(order):
+            if not simple[i].is_empty:
+                rows.append({"iso3": iso3, "piece": n, "geometry": simple[i]})
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=WGS84)
+
+
 def build(raw_dir: Path, out_dir: Path) -> dict[str, Path]:
     countries_raw = _read(raw_dir, "ne_10m_admin_0_countries")
     boundaries = _read(raw_dir, "ne_10m_admin_0_boundary_lines_land")
@@ -208,6 +265,15 @@ def build(raw_dir: Path, out_dir: Path) -> dict[str, Path]:
         if path.exists():
             path.unlink()
         gdf.to_file(path, driver="GeoJSON", COORDINATE_PRECISION=COORD_PRECISION, RFC7946="YES")
+        written[name] = path
+    world = {
+        "world_countries": build_world(countries_raw, SIMPLIFY_WORLD_DEG, WORLD_PRECISION),
+        "world_countries_low": build_world(countries_raw, SIMPLIFY_WORLD_LOW_DEG, WORLD_LOW_PRECISION),
+        "world_admin1": build_world_admin1(countries_raw, admin_lines),
+    }
+    for name, gdf in world.items():
+        path = out_dir / f"{name}.parquet"
+        gdf.to_parquet(path, index=False, compression="zstd", write_covering_bbox=False)
         written[name] = path
     return written
 

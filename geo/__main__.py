@@ -59,7 +59,7 @@ def _configure_snapshot(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", metavar="FILE", help="an ACLED, UCDP GED or exported file (default: the embedded data)")
     p.add_argument("--claims", metavar="CSV", help="claims in the canonical schema (default: the embedded "
                                                    "claims when --data is not given, else none)")
-    p.add_argument("--title", help="the image's title (default: 'Conflict events — northern Mali')")
+    p.add_argument("--title", help="the image's title (default: where the data is, e.g. 'Conflict events — northern Mali')")
     p.add_argument("--attribution", help="the events' attribution line (default: the embedded data's, or "
                                          "'Events: FILE' with --data)")
 
@@ -99,7 +99,7 @@ def _run_snapshot(args: argparse.Namespace) -> int:
     view, warnings = view_from_query(args.link, vocabulary=data.vocabulary)
     for warning in warnings:
         print(f"warning: {_one_line(warning)}", file=sys.stderr)
-    result = render(view, fmt, events, claims, title=args.title, attribution=attribution,
+    result = render(view, fmt, events, claims, data.layers, title=args.title or data.title, attribution=attribution,
                     width_px=args.width, dpi=args.dpi)
     data = result.encode("utf-8") if isinstance(result, str) else result
     try:

@@ -285,15 +285,38 @@ def in_tuareg_region(events: pd.DataFrame, layers: dict | None = None) -> pd.Ser
     return pd.Series(_spread(inside, codes, False), index=events.index, name="in_tuareg_region")
 
 
+#: The columns ``enrich`` adds. A file's own column of the same name (ACLED's and UCDP's ``region``
+#: is a world region, "Western Africa") is kept beside ours as ``source_<name>``.
+ENRICHED_COLUMNS = ("region", "border_km", "in_tuareg_region")
+
+
 def enrich(events: gpd.GeoDataFrame, layers: dict | None = None) -> gpd.GeoDataFrame:
     """A copy of ``events`` with ``region`` (admin-1 by spatial join), ``border_km``
-    (distance to the Mali–Algeria border) and ``in_tuareg_region`` added."""
+    (distance to the Mali–Algeria border) and ``in_tuareg_region`` added.
+
+    Never overwrites what a file brought: a column of the same name whose values differ from ours
+    is kept as ``source_region`` (``source_border_km``, ...); one equal to ours (this app's own
+    export, read back) is simply ours.
+    """
     layers = layers or _layers()
+    ours = {"region": region_of(events, layers), "border_km": border_distance_km(events, layers),
+            "in_tuareg_region": in_tuareg_region(events, layers)}
     out = events.copy()
-    out["region"] = region_of(events, layers)
-    out["border_km"] = border_distance_km(events, layers)
-    out["in_tuareg_region"] = in_tuareg_region(events, layers)
+    for name, values in ours.items():
+        if name in out.columns and f"source_{name}" not in out.columns and not _same(out[name], values):
+            out = out.rename(columns={name: f"source_{name}"})
+        out[name] = values
     return out
+
+
+def _same(theirs: pd.Series, ours: pd.Series) -> bool:
+    """Whether a column read from a file holds what ``enrich`` computes (as text, or as numbers)."""
+    if pd.api.types.is_numeric_dtype(ours) and not pd.api.types.is_bool_dtype(ours):
+        a = pd.to_numeric(theirs, errors="coerce").to_numpy(dtype=float)
+        return bool(np.allclose(a, ours.to_numpy(dtype=float), rtol=0, atol=0.05, equal_nan=True))
+    a = theirs.astype(object).where(theirs.notna(), "").astype(str).str.strip().str.lower()
+    b = ours.astype(object).where(ours.notna(), "").astype(str).str.strip().str.lower()
+    return bool((a.to_numpy() == b.to_numpy()).all())
 
 
 def by_region(events: pd.DataFrame, layers: dict | None = None) -> gpd.GeoDataFrame:

@@ -1,5 +1,13 @@
-"""The boundary layers: Mali's regions, its neighbours, the Algeria border and the
-Tuareg region, built from Natural Earth by ``data/build_boundaries.py``."""
+"""The boundary layers: countries, first-level regions, the Algeria border and the Tuareg
+region, built from Natural Earth by ``data/build_boundaries.py``.
+
+Without data (``load_layers()``) they are northern Mali's: Mali's nine regions, its seven
+neighbours in detail, and the rest of the world simplified, so that land is land everywhere.
+For a data set (``load_layers(events)``) they follow the data: the countries the events are
+in and around are drawn in detail, and each such country's first-level regions are cut from
+Natural Earth's admin-1 lines and named from the data's own ``admin1`` (Natural Earth ships
+the lines without names); Mali keeps its named regions.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +15,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
 
 from .errors import DataError
 from .events import DATA_DIR
+from .extent import extent_of, places_of
 
 #: A projected CRS for distances and lengths over Mali and its neighbours
 #: (Africa Albers Equal Area Conic). Lengths along the Mali–Algeria border come
@@ -34,14 +46,15 @@ LAYERS: dict[str, LayerInfo] = {
     "countries": LayerInfo(
         "countries",
         "Countries",
-        "Mali and its seven neighbours (Natural Earth 1:10m admin-0).",
+        "Every country (Natural Earth 1:10m admin-0): in detail where the data is, simplified elsewhere.",
         {"color": "#8a8a8a", "weight": 1, "fillColor": "#f3efe6", "fillOpacity": 1.0},
     ),
     "admin1": LayerInfo(
         "admin1",
-        "Mali's regions",
-        "Mali's nine first-level regions of the 9-region scheme (Taoudénit within Tombouctou, "
-        "Ménaka within Gao), cut from Natural Earth 1:10m lines and named by their capitals.",
+        "Regions",
+        "First-level regions. Mali's nine of the 9-region scheme (Taoudénit within Tombouctou, "
+        "Ménaka within Gao), cut from Natural Earth 1:10m lines and named by their capitals; other "
+        "countries' cut from the same lines and named from the data's own admin1.",
         {"color": "#6b6b6b", "weight": 1, "dashArray": "4 3", "fillColor": "#ffffff", "fillOpacity": 0.0},
     ),
     "tuareg_region": LayerInfo(
@@ -63,6 +76,15 @@ LAYERS: dict[str, LayerInfo] = {
 LAYER_ORDER = ("countries", "tuareg_region", "admin1", "algeria_border")
 
 
+#: An equal-area CRS for the areas of regions anywhere (World Cylindrical Equal Area).
+WORLD_EQUAL_AREA = "EPSG:6933"
+#: How far around the data's extent (degrees) countries are drawn in detail.
+DETAIL_MARGIN_DEG = 3.0
+#: The world files of data/ (see data/README.md).
+WORLD_FILES = {"detail": "world_countries.parquet", "low": "world_countries_low.parquet",
+               "admin1": "world_admin1.parquet"}
+
+
 @lru_cache(maxsize=1)
 def _read_layers() -> dict[str, gpd.GeoDataFrame]:
     layers = {}
@@ -76,19 +98,162 @@ def _read_layers() -> dict[str, gpd.GeoDataFrame]:
     return layers
 
 
-def load_layers() -> dict[str, gpd.GeoDataFrame]:
+def _read_parquet(kind: str, **kwargs) -> gpd.GeoDataFrame:
+    path = DATA_DIR / WORLD_FILES[kind]
+    try:
+        return gpd.read_parquet(path, **kwargs)
+    except Exception as exc:  # a missing or damaged file: say which
+        raise DataError(f"cannot read boundary layer ({exc})", path=str(path)) from None
+
+
+@lru_cache(maxsize=2)
+def _world(kind: str) -> gpd.GeoDataFrame:
+    """Every country, in detail ("detail") or simplified ("low"); shared: never change it."""
+    return _read_parquet(kind)
+
+
+@lru_cache(maxsize=1)
+def _world_tree() -> shapely.STRtree:
+    return shapely.STRtree(_world("detail").geometry.values)
+
+
+@lru_cache(maxsize=32)
+def _admin1_pieces(iso3s: tuple[str, ...]) -> gpd.GeoDataFrame:
+    """The first-level pieces of these countries only (read per country, not the whole world)."""
+    return _read_parquet("admin1", filters=[("iso3", "in", list(iso3s))])
+
+
+def country_at(lon, lat) -> np.ndarray:
+    """The ISO 3166-1 alpha-3 code (Natural Earth's ADM0_A3) of the country at each point; a point
+    just off a coast (within 0.25°, simplified coastlines) takes the nearest country, "" at sea."""
+    pts = shapely.points(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+    world = _world("detail")
+    out = np.full(len(pts), "", dtype=object)
+    hits = _world_tree().query(pts, predicate="within")
+    out[hits[0]] = world["iso3"].to_numpy()[hits[1]]
+    missing = np.flatnonzero(out == "")
+    if len(missing):
+        near = _world_tree().query_nearest(pts[missing], max_distance=0.25, all_matches=False)
+        out[missing[near[0]]] = world["iso3"].to_numpy()[near[1]]
+    return out
+
+
+def data_countries(events: pd.DataFrame) -> pd.Series:
+    """The countries the events lie in (by their coordinates), with their number of events, most first;
+    indexed by ISO3 code, with each country's name in ``attrs["names"]``."""
+    places = places_of(events)
+    codes = country_at(places["lon"], places["lat"])
+    counts = places.assign(iso3=codes).query("iso3 != ''").groupby("iso3")["n"].sum()
+    counts = counts.sort_values(ascending=False, kind="stable").rename("events")
+    world = _world("detail").set_index("iso3")
+    counts.attrs["names"] = {c: str(world.at[c, "name"]) for c in counts.index}
+    return counts
+
+
+TITLE_PREFIX = "Conflict events — "
+#: The share of a data set's events in the Tuareg region (the north of Mali: Tombouctou, Gao,
+#: Kidal) from which its title says "northern Mali".
+NORTHERN_MALI_SHARE = 0.9
+
+
+def data_title(events: pd.DataFrame, *, most: int = 3) -> str:
+    """A title naming where the events are: "Conflict events — Afghanistan", "… — Benin, Togo and
+    Niger", "… — Nigeria, Mali, Niger and 12 more countries"; "… — northern Mali" when nearly all
+    are in the north of Mali. Countries come by their number of events, most first."""
+    if events is None or not len(events):
+        return TITLE_PREFIX.rstrip(" —")
+    counts = data_countries(events)
+    names = [counts.attrs["names"][c] for c in counts.index]
+    if list(counts.index) == ["MLI"]:
+        places = places_of(events)
+        north = _read_layers()["tuareg_region"].geometry.union_all()
+        inside = shapely.contains_xy(north, places["lon"].to_numpy(), places["lat"].to_numpy())
+        if places["n"][inside].sum() >= NORTHERN_MALI_SHARE * places["n"].sum():
+            names = ["northern Mali"]
+    if not names:
+        return TITLE_PREFIX.rstrip(" —")
+    if len(names) > most + 1:
+        return f"{TITLE_PREFIX}{', '.join(names[:most])} and {len(names) - most} more countries"
+    if len(names) == 1:
+        return TITLE_PREFIX + names[0]
+    return f"{TITLE_PREFIX}{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _countries_layer(focus: set[str]) -> gpd.GeoDataFrame:
+    """Every country: the shipped ones (Mali and its neighbours) as shipped, the other ``focus`` ones
+    in detail, the rest simplified."""
+    shipped = _read_layers()["countries"][["iso3", "name", "geometry"]]
+    detail = _world("detail")
+    detail = detail[detail["iso3"].isin(focus - set(shipped["iso3"]))][["iso3", "name", "geometry"]]
+    low = _world("low")
+    low = low[~low["iso3"].isin(set(shipped["iso3"]) | set(detail["iso3"]))][["iso3", "name", "geometry"]]
+    parts = [shipped.assign(detail=True), detail.assign(detail=True), low.assign(detail=False)]
+    out = pd.concat([p for p in parts if len(p)], ignore_index=True)
+    return gpd.GeoDataFrame(out, geometry="geometry", crs="EPSG:4326")
+
+
+def _named_regions(iso3: str, name: str, places: pd.DataFrame) -> gpd.GeoDataFrame:
+    """A country's first-level pieces, each named by the most common ``admin1`` of the events in it;
+    pieces of the same name are one region, pieces without events stay unnamed ("")."""
+    pieces = _admin1_pieces((iso3,))
+    pieces = pieces[pieces["iso3"] == iso3].reset_index(drop=True)
+    if pieces.empty:
+        return pieces.iloc[0:0]
+    pts = gpd.GeoDataFrame(places[["n", "admin1"]], geometry=shapely.points(places["lon"], places["lat"]),
+                           crs="EPSG:4326")
+    pts = pts[pts["admin1"] != ""]
+    joined = gpd.sjoin(pts, pieces[["piece", "geometry"]], how="inner", predicate="within")
+    votes = joined.groupby(["piece", "admin1"])["n"].sum().reset_index()
+    votes = votes.sort_values(["n", "admin1"], ascending=[False, True], kind="stable").drop_duplicates("piece")
+    pieces["name"] = pieces["piece"].map(votes.set_index("piece")["admin1"]).fillna("")
+    named = pieces[pieces["name"] != ""].dissolve(by="name", as_index=False, sort=True)
+    unnamed = pieces[pieces["name"] == ""]
+    out = pd.concat([named[["name", "geometry"]], unnamed[["name", "geometry"]]], ignore_index=True)
+    out = gpd.GeoDataFrame(out, geometry="geometry", crs="EPSG:4326")
+    out.insert(0, "admin1_code", [f"{iso3}:{n}" if n else f"{iso3}-{i}" for i, n in enumerate(out["name"])])
+    out.insert(1, "country", name)
+    out["capital"] = ""
+    out["area_km2"] = (out.to_crs(WORLD_EQUAL_AREA).area / 1e6).round(0).astype(int)
+    return out
+
+
+def load_layers(events: pd.DataFrame | None = None) -> dict[str, gpd.GeoDataFrame]:
     """The four boundary layers, keyed ``countries``, ``admin1``, ``algeria_border``
     and ``tuareg_region``, each in EPSG:4326.
+
+    Without ``events``: northern Mali's (Mali's nine regions; Mali's neighbours in detail, the rest of
+    the world simplified). With ``events``: the layers for that data, from anywhere (see the module's
+    docstring); Mali's own layers when the data is in Mali.
 
     Each frame's ``attrs`` holds its ``title``, ``description`` and ``attribution``.
     The frames are fresh copies: the caller may change them.
     """
-    out = {}
-    for key, gdf in _read_layers().items():
-        # copy so that a caller's change cannot reach the cached frames
-        layer = gdf.copy()
+    base = _read_layers()
+    layers = {key: gdf.copy() for key, gdf in base.items()}  # a caller's change never reaches the cache
+    focus: set[str] = set()
+    regions = {}
+    if events is not None and len(events):
+        places = places_of(events)
+        codes = country_at(places["lon"], places["lat"])
+        places = places.assign(iso3=codes)
+        west, south, east, north = extent_of(places)
+        box = shapely.box(west - DETAIL_MARGIN_DEG, south - DETAIL_MARGIN_DEG,
+                          east + DETAIL_MARGIN_DEG, north + DETAIL_MARGIN_DEG)
+        world = _world("detail")
+        focus = set(world["iso3"].to_numpy()[_world_tree().query(box, predicate="intersects")])
+        in_data = set(codes) - {""}
+        focus |= in_data
+        names = dict(zip(world["iso3"], world["name"]))
+        regions = {c: _named_regions(c, names[c], places[places["iso3"] == c]) for c in sorted(in_data - {"MLI"})}
+        if "MLI" not in in_data:
+            layers["admin1"] = layers["admin1"].iloc[0:0]
+    layers["countries"] = _countries_layer(focus)
+    if regions:
+        parts = [layers["admin1"]] + [r for r in regions.values() if len(r)]
+        layers["admin1"] = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry",
+                                            crs="EPSG:4326")
+    for key, layer in layers.items():
         info = LAYERS[key]
         layer.attrs = {"title": info.title, "description": info.description,
                        "attribution": NATURAL_EARTH_ATTRIBUTION}
-        out[key] = layer
-    return out
+    return layers

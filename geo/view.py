@@ -21,6 +21,7 @@ from .filters import EventFilter
 from .layers import LAYER_ORDER
 from .analysis import FIGURES
 from .styles import BASEMAPS, COLOR_MODES, DRAW_MODES
+from .extent import shows_data
 from .vocabulary import Vocabulary, dataset_fingerprint  # noqa: F401  (part of the link's API)
 
 #: Where the map opens: northern Mali with the Algeria border in view.
@@ -84,6 +85,9 @@ class View:
     figure: str = "conservative"
     shade_regions: bool = False
     draw: str = "auto"
+    #: the data's own view ((lat, lon), zoom; ``Vocabulary.home``), where a link without a centre and
+    #: zoom opens: not part of what the view shows (views at the same place compare equal)
+    home: tuple[tuple[float, float], int] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.filter, EventFilter):
@@ -118,6 +122,13 @@ class View:
             raise ViewError("shade_regions must be True or False")
         if self.draw not in DRAW_MODES:
             raise ViewError(f"draw {self.draw!r} is not one of {', '.join(DRAW_MODES)}")
+        if self.home is not None:
+            try:
+                (h_lat, h_lon), h_zoom = self.home
+                home = ((round(float(h_lat), CENTER_DECIMALS), round(float(h_lon), CENTER_DECIMALS)), int(h_zoom))
+            except (TypeError, ValueError):
+                raise ViewError(f"home {self.home!r} is not ((lat, lon), zoom)") from None
+            object.__setattr__(self, "home", home)
         for name in ("selected", "dataset"):
             value = getattr(self, name)
             if value is None:
@@ -174,13 +185,17 @@ def same_place(a: View, b: View) -> bool:
     return abs(a.center[0] - b.center[0]) < pixel_deg and abs(a.center[1] - b.center[1]) < pixel_deg
 
 
-def view_to_query(view: View) -> dict[str, str | list[str]]:
+def view_to_query(view: View, *, home: tuple[tuple[float, float], int] | None = None
+                  ) -> dict[str, str | list[str]]:
     """The canonical query parameters of a view: only what differs from the default.
 
     Keys come in a fixed order; lists are repeated keys (a list value here), dates
     are ISO dates. ``urlencode(view_to_query(v), doseq=True)`` is the link's query.
+    ``home`` is the data's own view (``Vocabulary.home``): a link without a centre and
+    zoom opens there, so a view at home leaves them out.
     """
-    default = View()
+    home = home or view.home
+    default = View() if home is None else View(center=home[0], zoom=home[1])
     f = view.filter
     q: dict[str, str | list[str]] = {}
     if f.actors:
@@ -220,9 +235,10 @@ def view_to_query(view: View) -> dict[str, str | list[str]]:
     return q
 
 
-def view_to_link(view: View, base: str = "") -> str:
-    """The share link: ``base`` (the app's address) followed by the view's query."""
-    query = urlencode(view_to_query(view), doseq=True)
+def view_to_link(view: View, base: str = "", *, home: tuple[tuple[float, float], int] | None = None) -> str:
+    """The share link: ``base`` (the app's address) followed by the view's query (see
+    ``view_to_query`` for ``home``)."""
+    query = urlencode(view_to_query(view, home=home), doseq=True)
     base = base.split("?", 1)[0]
     return f"{base}?{query}" if query else base
 
@@ -355,7 +371,8 @@ def view_from_query(
     flt = EventFilter(actors=actors, start=start, end=end, event_types=types, regions=regions,
                       min_fatalities=min_fat, max_border_km=border)
 
-    view = View(filter=flt)
+    home = voc.home if voc is not None and voc.home is not None else None
+    view = View(filter=flt) if home is None else View(filter=flt, center=home[0], zoom=home[1], home=home)
     lat_t, lon_t = _one("lat", got.get("lat", []), r), _one("lon", got.get("lon", []), r)
     if lat_t is not None or lon_t is not None:
         lat, lon = _number(lat_t), _number(lon_t)
@@ -370,11 +387,18 @@ def view_from_query(
         z = _number(z_t)
         if z is None or not math.isfinite(z):
             r.warn(f"Ignored zoom '{_short(z_t)}': not a number.")
+        elif home is not None and not MIN_ZOOM <= z <= MAX_ZOOM:
+            r.warn(f"Ignored zoom {_short(z_t)}: it is outside {MIN_ZOOM}–{MAX_ZOOM}; the map shows all the data.")
+            view = replace(view, center=home[0], zoom=home[1])
         else:
             clamped = int(min(max(round(z), MIN_ZOOM), MAX_ZOOM))
             if clamped != z:
                 r.warn(f"Zoom {_short(z_t)} is outside {MIN_ZOOM}–{MAX_ZOOM} or not whole; used {clamped}.")
             view = replace(view, zoom=clamped)
+    if home is not None and (view.center, view.zoom) != home and not shows_data(view.center, view.zoom, voc.extent):
+        r.warn(f"The map centre ({view.center[0]:g}, {view.center[1]:g}) at zoom {view.zoom} shows none of this "
+               "data's events; the map shows all the data instead.")
+        view = replace(view, center=home[0], zoom=home[1])
     hidden = []
     for key in got.get("hide", []):
         if key in LAYER_ORDER:

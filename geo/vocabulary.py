@@ -13,6 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .extent import data_extent, home_view
 from .filters import actor_counts
 
 
@@ -26,6 +27,9 @@ class Vocabulary:
     event_ids: frozenset[str] = frozenset()
     fingerprint: str | None = None
     claimants: frozenset[str] | None = None
+    #: where the events are (west, south, east, north), and the view that fits them: ((lat, lon), zoom)
+    extent: tuple[float, float, float, float] | None = None
+    home: tuple[tuple[float, float], int] | None = None
 
     @classmethod
     def of(cls, events: pd.DataFrame, claims: pd.DataFrame | None = None, *,
@@ -39,6 +43,8 @@ class Vocabulary:
             regions=_distinct(events["admin1"]),
             event_ids=frozenset(_texts(events["event_id"])),
             fingerprint=dataset_fingerprint(events) if fingerprint is None else fingerprint,
+            extent=(extent := data_extent(events)),
+            home=home_view(extent),
         )
 
 

@@ -180,7 +180,7 @@ def test_broken_link_warns_once_and_applies_the_rest(monkeypatch):
                                      "evil": "<script>alert(1)</script>", "data": "deadbeef"})
     assert len(at.warning) == 1
     text = plain(at.warning[0].value)
-    assert "Zoom 999" in text and "not a date" in text and "actor 'Nobody'" in text
+    assert "zoom 999" in text and "shows all the data" in text and "not a date" in text and "actor 'Nobody'" in text
     assert "unknown setting 'evil'" in text and "other data" in text
     assert at.sidebar.multiselect(key="actors").value == ["JNIM"]
     at.sidebar.number_input(key="min_fatalities").set_value(1).run()

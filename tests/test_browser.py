@@ -155,7 +155,7 @@ def test_map_draws_offline_with_layers_and_popups(page, dashboard, events):
     assert frame.locator("path[stroke='#c0392b']").count() >= 1  # the Algeria border
     assert frame.locator(".leaflet-control-layers").count() == 0
     sidebar_text = page.locator('[data-testid="stSidebar"]').inner_text()
-    for title in ("Countries", "Mali's regions", "Mali–Algeria border", "Tuareg region"):
+    for title in ("Countries", "Regions", "Mali–Algeria border", "Tuareg region"):
         assert title in sidebar_text
     assert frame.locator("path.leaflet-interactive").count() > len(events)
     assert "Event type" in frame.locator(".map-legend").inner_text()
@@ -470,3 +470,40 @@ def test_upload_an_acled_file_for_this_session_only(browser, page, dashboard, ev
         assert "Import report" not in other_page.locator('[data-testid="stApp"]').inner_text()
     finally:
         other.close()
+
+
+def test_data_from_another_country_opens_where_it_is(browser):
+    """ACLED data from Afghanistan: the map opens on it with every marker in view, Afghanistan and its
+    neighbours drawn as land with their regions named from the data, and a title naming the country."""
+    from conftest import FIXTURES
+
+    proc, url = start_dashboard({"GEO_EVENTS": str(FIXTURES / "acled" / "acled_afghanistan.csv")})
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    try:
+        page = context.new_page()
+        frame, markers = open_map(page, url, 12)
+        title = page.locator("h1").first.inner_text()
+        assert "Afghanistan" in title and "Mali" not in title
+        lat, lon, zoom = leaflet_view(page)
+        assert 31 < lat < 37.5 and 61 < lon < 71 and zoom >= 5
+        # every marker is inside the map's frame, not off-screen
+        box = page.locator('iframe[title*="st_folium"]').bounding_box()
+        for i in range(markers.count()):
+            m = markers.nth(i).bounding_box()
+            assert box["x"] <= m["x"] and m["x"] + m["width"] <= box["x"] + box["width"], i
+            assert box["y"] <= m["y"] and m["y"] + m["height"] <= box["y"] + box["height"], i
+        # land is land: the country under each event is a drawn country, and its regions are named
+        found = map_frame(page).evaluate("""() => {
+            const names = {countries: [], regions: []};
+            window.map.eachLayer(l => { if (l.feature && l.feature.properties && l.feature.properties.name) {
+                const tip = l.getTooltip() ? l.getTooltip().getContent() : '';
+                (l.options.dashArray === '4 3' ? names.regions : names.countries).push(l.feature.properties.name);
+            }});
+            return names; }""")
+        assert {"Afghanistan", "Pakistan", "Iran", "Brazil"} <= set(found["countries"])
+        assert {"Kabul", "Kandahar", "Helmand", "Herat"} <= set(found["regions"])
+        # the share link opens on the data: no centre or zoom in it until the user moves the map
+        assert "lat=" not in page.url and "z=" not in page.url
+    finally:
+        context.close()
+        stop_dashboard(proc)

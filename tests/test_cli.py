@@ -176,3 +176,26 @@ def test_every_format_is_what_render_gives(tmp_path, capsys, embedded, layers, s
 def test_commands_leave_room_for_more():
     assert "snapshot" in COMMANDS
     assert main(["nosuch"]) == 2
+
+
+def test_snapshot_of_data_from_elsewhere_opens_on_it_and_names_it(tmp_path):
+    """`python -m geo snapshot "" --data FILE` on data from Afghanistan: the image shows every event and
+    says where it is, not northern Mali."""
+    from PIL import Image
+
+    from geo.static.staticmap import mercator, view_extent
+
+    source = FIXTURES / "acled" / "acled_afghanistan.csv"
+    out = tmp_path / "afghanistan.png"
+    assert main(["snapshot", "", "-o", str(out), "--data", str(source)]) == 0
+    meta = Image.open(out).text
+    assert meta["Title"] == "Conflict events — Afghanistan"
+    data = Dataset.from_source(source)
+    view, warnings = geo.view_from_query(meta["Link"], vocabulary=data.vocabulary)
+    assert warnings == [] and (view.center, view.zoom) == data.vocabulary.home
+    xmin, xmax, ymin, ymax = view_extent(view)
+    x, y = mercator(data.events["latitude"].to_numpy(), data.events["longitude"].to_numpy())
+    assert ((xmin < x) & (x < xmax) & (ymin < y) & (y < ymax)).all()
+    svg = tmp_path / "afghanistan.svg"
+    assert main(["snapshot", "", "-o", str(svg), "--data", str(source)]) == 0
+    assert "Conflict events — Afghanistan" in svg.read_text(encoding="utf-8")

@@ -6,6 +6,7 @@ import filecmp
 import subprocess
 import sys
 
+import geopandas as gpd
 import pytest
 import shapely
 from pyproj import Geod
@@ -36,10 +37,16 @@ def test_layer_keys_crs_and_attrs(layers):
         assert "Natural Earth" in gdf.attrs["attribution"]
 
 
-def test_countries_are_mali_and_its_neighbours(layers):
-    names = set(layers["countries"]["name"])
-    assert names == {"Mali", "Algeria", "Niger", "Burkina Faso", "Côte d'Ivoire", "Guinea", "Senegal",
-                     "Mauritania"}
+def test_countries_are_mali_and_its_neighbours_in_detail_and_the_world_around(layers):
+    countries = layers["countries"]
+    detailed = set(countries.loc[countries["detail"], "name"])
+    assert detailed == {"Mali", "Algeria", "Niger", "Burkina Faso", "Côte d'Ivoire", "Guinea", "Senegal",
+                        "Mauritania"}
+    # land is land everywhere: every other country of Natural Earth, simplified
+    assert len(countries) > 240 and countries["iso3"].is_unique
+    for name in ("Afghanistan", "Bangladesh", "Benin", "Brazil", "Ukraine"):
+        assert name in set(countries["name"]), name
+    assert countries.is_valid.all()
 
 
 def test_nine_named_regions_cover_mali(layers):
@@ -123,6 +130,8 @@ def test_build_script_reproduces_the_committed_layers(tmp_path):
     assert result.returncode == 0, result.stderr
     for key in ("countries", "admin1", "algeria_border", "tuareg_region"):
         assert filecmp.cmp(tmp_path / f"{key}.geojson", ROOT / "data" / f"{key}.geojson", shallow=False), key
+    for key in ("world_countries", "world_countries_low", "world_admin1"):
+        assert filecmp.cmp(tmp_path / f"{key}.parquet", ROOT / "data" / f"{key}.parquet", shallow=False), key
 
 
 def test_build_script_reports_missing_input(tmp_path):
@@ -132,3 +141,97 @@ def test_build_script_reports_missing_input(tmp_path):
     )
     assert result.returncode == 1
     assert "ne_10m_admin_0_countries" in result.stderr and "Traceback" not in result.stderr
+
+
+# --- layers that follow the data -------------------------------------------------------------------
+
+def read_fixture(name):
+    import geo
+    from conftest import FIXTURES
+
+    events, report = geo.read_events(FIXTURES / "acled" / name)
+    assert report.accepted == report.rows_read
+    return events
+
+
+@pytest.fixture(scope="module")
+def afghanistan():
+    return read_fixture("acled_afghanistan.csv")
+
+
+def test_layers_follow_data_from_another_country(afghanistan):
+    import geo
+
+    layers = geo.load_layers(afghanistan)
+    countries = layers["countries"]
+    detailed = set(countries.loc[countries["detail"], "name"])
+    # the country the events are in, and those around it, are drawn in detail
+    assert {"Afghanistan", "Pakistan", "Iran", "Tajikistan"} <= detailed
+    # every event is on land: inside a country of the layer
+    pts = gpd.GeoSeries(gpd.points_from_xy(afghanistan["longitude"], afghanistan["latitude"]), crs="EPSG:4326")
+    assert pts.within(countries.loc[countries["name"] == "Afghanistan"].geometry.iloc[0]).all()
+    # its first-level regions, cut from Natural Earth's lines and named from the data's own admin1
+    admin1 = layers["admin1"]
+    named = admin1[admin1["name"] != ""]
+    assert set(named["country"]) == {"Afghanistan"}
+    assert set(named["name"]) == set(afghanistan["admin1"])
+    # Mali's regions are not drawn for data that has none in Mali
+    assert "Kidal" not in set(admin1["name"])
+    # each event lies in the region its source names
+    for (_, ev), pt in zip(afghanistan.iterrows(), pts):
+        hit = named[named.contains(pt)]
+        assert list(hit["name"]) == [ev["admin1"]], ev["location"]
+    # and the areas are those of the provinces (km², within 10 %)
+    areas = dict(zip(named["name"], named["area_km2"]))
+    for name, km2 in {"Kabul": 4_462, "Helmand": 58_584, "Kandahar": 54_022, "Herat": 54_778}.items():
+        assert areas[name] == pytest.approx(km2, rel=0.1), name
+
+
+def test_embedded_data_keeps_malis_layers(events):
+    import geo
+
+    fitted, default = geo.load_layers(events), geo.load_layers()
+    assert list(fitted["admin1"]["name"]) == list(default["admin1"]["name"])
+    assert len(fitted["admin1"]) == 9
+
+
+def test_enrich_names_regions_anywhere_and_keeps_the_files_own_region(afghanistan):
+    import geo
+
+    layers = geo.load_layers(afghanistan)
+    out = geo.enrich(afghanistan, layers)
+    # ours: the admin-1 region by spatial join; the file's (ACLED's world region) kept beside it
+    assert list(out["region"]) == list(afghanistan["admin1"])
+    assert set(out["source_region"]) == {"Caucasus and Central Asia"}
+    assert "source_region" not in afghanistan.columns and set(afghanistan["region"]) == {"Caucasus and Central Asia"}
+    # read back (an export of ours carries our region): nothing is renamed twice
+    again = geo.enrich(out, layers)
+    assert list(again.columns) == list(out.columns)
+    assert list(again["source_region"]) == list(out["source_region"])
+
+
+def test_data_title_names_where_the_data_is(events, afghanistan):
+    from geo.layers import data_title
+
+    assert data_title(events) == "Conflict events — northern Mali"
+    assert data_title(afghanistan) == "Conflict events — Afghanistan"
+    gulf = read_fixture("acled_benin_togo.csv")
+    title = data_title(gulf)
+    assert title.startswith("Conflict events — Benin, ") and title.endswith(" and Togo")
+    assert data_title(gulf, most=2) == "Conflict events — Benin, Burkina Faso and 2 more countries"
+
+
+def test_country_at_points_on_land_off_the_coast_and_at_sea():
+    from geo.layers import country_at
+
+    codes = country_at([2.702, 69.2075, 90.41, 2.35, -30.0], [19.943, 34.5553, 23.81, 6.36, 0.0])
+    # Tinzaouaten, Kabul, Dhaka, Cotonou (on the coast), the Atlantic
+    assert list(codes) == ["MLI", "AFG", "BGD", "BEN", ""]
+
+
+@pytest.mark.skipif(not NATURAL_EARTH.exists(), reason="raw Natural Earth input not present")
+def test_world_pieces_cut_afghanistan_into_its_34_provinces():
+    import geopandas as gpd
+
+    pieces = gpd.read_parquet(ROOT / "data" / "world_admin1.parquet", filters=[("iso3", "==", "AFG")])
+    assert len(pieces) == 34

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import replace
 from urllib.parse import urlencode
@@ -202,3 +203,41 @@ def test_same_place_ignores_sub_pixel_drift():
     assert not same_place(View(center=(17.5, -2.0), zoom=6), View(center=(17.4, -2.0), zoom=6))
     assert not same_place(View(center=(17.5, -2.0), zoom=6), View(center=(17.5, -2.0), zoom=7))
     assert not same_place(View(center=(17.5, -2.0), zoom=14), View(center=(17.5, -1.99), zoom=14))
+
+
+# --- the data's own view -----------------------------------------------------------------------------
+
+def afghanistan_vocabulary():
+    from conftest import FIXTURES
+
+    events, _ = geo.read_events(FIXTURES / "acled" / "acled_afghanistan.csv")
+    return geo.Vocabulary.of(events)
+
+
+def test_a_link_without_a_centre_opens_on_the_data_and_round_trips():
+    voc = afghanistan_vocabulary()
+    (lat, lon), zoom = voc.home
+    assert 31 < lat < 37.5 and 61 < lon < 71 and 5 <= zoom <= 8
+    view, warnings = geo.view_from_query("actor=Taliban", vocabulary=voc)
+    assert warnings == [] and (view.center, view.zoom) == voc.home
+    # at home, the link leaves the centre out; moved, it spells it out, and reads back the same
+    assert geo.view_to_query(view) == {"actor": ["Taliban"]}
+    moved = dataclasses.replace(view, center=(34.5, 69.2), zoom=9)
+    again, warnings = geo.view_from_query(geo.view_to_query(moved), vocabulary=voc)
+    assert warnings == [] and (again.center, again.zoom) == ((34.5, 69.2), 9)
+
+
+def test_an_explicit_view_wins_unless_it_shows_none_of_the_data():
+    voc = afghanistan_vocabulary()
+    kept, warnings = geo.view_from_query("lat=34.5&lon=69.2&z=11", vocabulary=voc)
+    assert warnings == [] and (kept.center, kept.zoom) == ((34.5, 69.2), 11)
+    # northern Mali, on data from Afghanistan: the map would be empty
+    away, warnings = geo.view_from_query("lat=17.5&lon=-2&z=6", vocabulary=voc)
+    assert (away.center, away.zoom) == voc.home
+    assert len(warnings) == 1 and "shows none of this data" in warnings[0]
+    # a zoom out of range is not clamped to an empty spot: the map shows all the data
+    far, warnings = geo.view_from_query("z=999", vocabulary=voc)
+    assert (far.center, far.zoom) == voc.home and "shows all the data" in warnings[0]
+    # without a data set, the old rule: clamped, with a warning
+    bare, warnings = geo.view_from_query("z=999")
+    assert bare.zoom == 18 and "used 18" in warnings[0]

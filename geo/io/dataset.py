@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -14,7 +14,7 @@ from . import cache
 from ..analysis import enrich
 from ..filters import actor_counts
 from ..events import CLAIM_COLUMNS, DATA_DIR, compact_events, load_claims, load_events
-from ..layers import load_layers
+from ..layers import data_title, load_layers
 from .readers import ImportReport, read_events
 from ..view import Vocabulary
 
@@ -39,6 +39,10 @@ class Dataset:
     label: str
     attribution: str
     report: ImportReport | None = None
+    #: the boundary layers for this data (``geo.load_layers(events)``): its countries in detail, their regions
+    layers: dict | None = field(default=None, compare=False, repr=False)
+    #: what the data covers, for the page and the snapshots: "Conflict events — Afghanistan"
+    title: str = ""
 
     @cached_property
     def actor_counts(self) -> pd.Series:
@@ -48,16 +52,18 @@ class Dataset:
     @classmethod
     def embedded(cls, layers: dict | None = None) -> Dataset:
         """The curated set shipped in data/."""
-        events = compact_events(enrich(load_events(), layers or load_layers()))
-        return cls._of(events, load_claims(), EMBEDDED_LABEL, EMBEDDED_ATTRIBUTION)
+        layers = layers or load_layers()
+        events = compact_events(enrich(load_events(), layers))
+        return cls._of(events, load_claims(), EMBEDDED_LABEL, EMBEDDED_ATTRIBUTION, layers=layers)
 
     @classmethod
     def _of(cls, events, claims, label, attribution, report=None, *, counts: pd.Series | None = None,
-            fingerprint: str | None = None) -> Dataset:
+            fingerprint: str | None = None, layers: dict | None = None) -> Dataset:
         if counts is None:
             counts = actor_counts(events)  # once: the vocabulary and the actor list both need it
         vocabulary = Vocabulary.of(events, claims, actors=counts.index, fingerprint=fingerprint)
-        data = cls(events, claims, vocabulary, label, attribution, report)
+        layers = load_layers(events) if layers is None else layers
+        data = cls(events, claims, vocabulary, label, attribution, report, layers=layers, title=data_title(events))
         data.__dict__["actor_counts"] = counts  # the cached_property's value
         return data
 
@@ -76,7 +82,7 @@ class Dataset:
         is_path = isinstance(source, (str, Path))
         # the claims file and the boundary layers (which enrich uses) are part of what is cached
         depends = [claims_path] if claims_path else []
-        depends += sorted(DATA_DIR.glob("*.geojson"))
+        depends += sorted(DATA_DIR.glob("*.geojson")) + sorted(DATA_DIR.glob("world_*.parquet"))
         key = cache.cache_key(source, *map(cache.file_stamp, depends)) if is_path and use_cache else None
         hit = cache.load(key) if key else None
         known = {}  # what the cache knows of the data set already (1.5 s at 1M events)
@@ -94,9 +100,10 @@ class Dataset:
             claims = load_claims(claims_path) if claims_path else report.claims
             if claims is None:
                 claims = pd.DataFrame(columns=CLAIM_COLUMNS)
-            events = compact_events(enrich(events, layers or load_layers()))
+            layers = layers or load_layers(events)  # the layers of where the data is: its regions
+            events = compact_events(enrich(events, layers))
         label = f"{report.format.upper()} file '{Path(report.source_name).name}'"
-        data = cls._of(events, claims, label, report.attribution, report, **known)
+        data = cls._of(events, claims, label, report.attribution, report, layers=layers, **known)
         if key and hit is None:
             meta = {k: getattr(report, k) for k in ("format", "source_name", "encoding", "rows_read",
                                                     "accepted", "warnings", "attribution")}

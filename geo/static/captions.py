@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
-from ..layers import NATURAL_EARTH_ATTRIBUTION
+from ..layers import NATURAL_EARTH_ATTRIBUTION, data_title
 from ..styles import figure_label
 from ..view import View, view_to_link, view_to_query
 
@@ -69,7 +69,7 @@ def snapshot_text(events: pd.DataFrame, view: View, *, title=None, attribution=N
                    "dashed: claims disagree")
     own = attribution or getattr(events, "attrs", {}).get("attribution") or EVENTS_ATTRIBUTION
     return SnapshotText(
-        title=clean_text(title) or DEFAULT_TITLE,
+        title=clean_text(title) or (data_title(events) if len(events) else DEFAULT_TITLE),
         filters=[clean_text(line) for line in view.filter.describe()],
         counts=counts,
         attribution=[NATURAL_EARTH_ATTRIBUTION, clean_text(own)],

@@ -20,7 +20,7 @@ import pandas as pd
 from .captions import DEFAULT_TITLE, EVENTS_ATTRIBUTION, SOFTWARE, SnapshotText, clean_text, snapshot_text, utc
 from ..io.exports import EXPORT_FORMATS, export_claims, export_events
 from ..filters import filter_events
-from ..layers import load_layers
+from ..layers import data_title, load_layers
 from ..webmap.maps import build_map
 from .staticmap import IMAGE_FORMATS, VIEWPORT, MapFrame, mercator, snapshot_frame, snapshot_png, view_extent
 from ..styles import esc, safe_link
@@ -104,13 +104,15 @@ def render(view: View, fmt: str, events: pd.DataFrame, claims: pd.DataFrame | No
 
     Filters ``events`` with ``view.filter`` first; exports hold only the claims of
     the events kept. Images are bytes; html, csv, claims_csv, geojson and kml are
-    str; parquet is bytes. ``layers`` are loaded when not given.
+    str; parquet is bytes. ``layers`` are those of where the events are (``load_layers(events)``) when
+    not given, and the title names where they are (``data_title``).
     """
     if fmt not in OUTPUTS:
         raise ValueError(f"unknown output {fmt!r}; use one of {', '.join(OUTPUTS)}")
     shown = filter_events(events, view.filter)
     if fmt in IMAGE_FORMATS or fmt == "html":
-        layers = load_layers() if layers is None else layers
+        layers = load_layers(events) if layers is None else layers  # the layers of where the data is
+        title = title or data_title(events)
         kw = dict(claims=claims, title=title, attribution=attribution, generated=generated, base_url=base_url)
         if fmt == "html":
             return snapshot_html(shown, layers, view, **kw)

@@ -16,6 +16,7 @@ from folium.elements import JSCSSMixin
 from .aggregate import CellLayer, cells_layer, cell_summary
 from .heatmap import HeatLayer, heat_layer
 from .assets import make_offline
+from .boundaries import BoundaryLayer
 from .overlays import border_layer, region_layer, uncertainty_layer
 from ..analysis import claim_ranges, event_figures
 from .popups import popup_html, tooltip_text
@@ -31,42 +32,6 @@ EVENTS_LAYER_NAME = "Events"
 #: events are counted into map cells on the server (``geo.webmap.aggregate``), so that the page's size
 #: and the browser's work stay bounded whatever the number of events.
 MAX_MARKERS = 3_000
-
-
-class BoundaryLayer(folium.map.Layer, ScriptElement):
-    """A boundary layer (``geo.layers.LAYERS``) drawn by ``L.geoJSON`` with its tooltips, its
-    GeoJSON serialised once, when it is made.
-
-    folium's ``GeoJson`` serialises the data and re-parses the script at every render, which
-    the dashboard pays on every run of the page (its map is rendered again each run): about
-    0.1 s a run for Mali's regions and the countries around them.
-    """
-
-    _template = Template(
-        "{% macro script(this, kwargs) %}"
-        "var {{ this.get_name() }} = L.geoJSON({{ this.data }}, {style: function () { return {{ this.style }}; },"
-        " onEachFeature: function (f, layer) { layer.bindTooltip(f.properties._tip, {sticky: true}); }});"
-        "{% endmacro %}"
-    )
-
-    def __init__(self, key: str, gdf: gpd.GeoDataFrame, show: bool):
-        info = LAYERS[key]
-        super().__init__(name=info.title, overlay=True, control=True, show=show)
-        self._name = "BoundaryLayer"
-        self.key = key
-        label_col = "name" if "name" in gdf else None
-        features = []
-        for i, (row, geom) in enumerate(zip(gdf.drop(columns=gdf.geometry.name).to_dict("records"), gdf.geometry)):
-            tip = f"<b>{esc(row[label_col])}</b>" if label_col else f"<b>{esc(info.title)}</b>"
-            if key == "tuareg_region":
-                tip += f"<br>{esc(info.description)}"
-            elif key == "algeria_border" and "length_km" in row:
-                tip += "<br>" + esc(f"{row['length_km']:,.0f} km")
-            props = {"_tip": tip} | ({"name": row[label_col]} if label_col else {})
-            features.append({"type": "Feature", "id": str(i), "properties": props,
-                             "geometry": shapely.geometry.mapping(geom)})
-        self.data = script_json({"type": "FeatureCollection", "features": features})
-        self.style = script_json(dict(info.style))
 
 
 def events_geojson(events: gpd.GeoDataFrame, claims: pd.DataFrame | None, color_by: str,

@@ -26,7 +26,7 @@ def _events_layer(m: folium.Map) -> EventMarkers:
 def test_layers_are_toggleable(events, claims, layers):
     m = geo.build_map(events, layers, claims=claims)
     names = [c.layer_name for c in m._children.values() if hasattr(c, "layer_name")]
-    for title in ("Countries", "Mali's regions", "Mali–Algeria border", "Tuareg region (Azawad claim, 2012)",
+    for title in ("Countries", "Regions", "Mali–Algeria border", "Tuareg region (Azawad claim, 2012)",
                   "Events"):
         assert title in names
     assert any(isinstance(c, folium.LayerControl) for c in m._children.values())
@@ -131,7 +131,7 @@ def test_view_options(events, layers):
     page = m.get_root().render()
     assert f'"selected":"{TIN}"' in page and "openPopup" in page
     shown = {c.layer_name: c.show for c in m._children.values() if isinstance(c, BoundaryLayer)}
-    assert shown["Mali's regions"] is True and shown["Countries"] is False
+    assert shown["Regions"] is True and shown["Countries"] is False
 
 
 def test_legend_lists_only_present_types(events, layers):

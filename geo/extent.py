@@ -1,0 +1,102 @@
+"""Where a data set is: its distinct places, its extent, and the home view that fits it.
+
+The map, the share link and the snapshots open on the data (``home_view``), wherever in the
+world it is; a link's explicit centre and zoom still win, unless they show none of the data.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+#: The map a home view is fitted to, in CSS pixels: the dashboard's map (620 px tall) on a
+#: 1400 px wide screen, less a margin, and the static snapshot's 1000 x 620.
+HOME_FIT_PX = (900, 560)
+#: A home view never zooms closer than this (one event, or events at one town).
+HOME_MAX_ZOOM = 9
+HOME_MIN_ZOOM = 2
+TILE_PX = 256
+
+
+def places_of(events: pd.DataFrame) -> pd.DataFrame:
+    """The events' distinct places: ``lon``, ``lat``, ``n`` (events there) and ``admin1`` (the most
+    common of their ``admin1`` texts, "" when none), most events first."""
+    frame = pd.DataFrame({
+        "lon": pd.to_numeric(events["longitude"], errors="coerce").to_numpy(dtype=float),
+        "lat": pd.to_numeric(events["latitude"], errors="coerce").to_numpy(dtype=float),
+        "admin1": (events["admin1"].astype(object).to_numpy() if "admin1" in events
+                   else np.full(len(events), None, dtype=object)),
+    })
+    frame = frame.dropna(subset=["lon", "lat"])
+    frame["admin1"] = frame["admin1"].where(frame["admin1"].notna(), "").astype(str).str.strip()
+    counted = frame.groupby(["lon", "lat", "admin1"], sort=False).size().rename("n").reset_index()
+    counted = counted.sort_values("n", ascending=False, kind="stable")
+    places = counted.groupby(["lon", "lat"], sort=False).agg(n=("n", "sum"), admin1=("admin1", "first"))
+    return places.reset_index().sort_values("n", ascending=False, kind="stable", ignore_index=True)
+
+
+def extent_of(places: pd.DataFrame) -> tuple[float, float, float, float]:
+    """(west, south, east, north) of ``places``; past 200 places, the 1st to 99th percentile of their
+    events, so that one stray point does not stretch the extent across the world."""
+    if len(places) <= 200:
+        return (float(places["lon"].min()), float(places["lat"].min()), float(places["lon"].max()),
+                float(places["lat"].max()))
+    lon, lat = places.sort_values("lon"), places.sort_values("lat")
+    return (_quantile(lon["lon"], lon["n"], 0.01), _quantile(lat["lat"], lat["n"], 0.01),
+            _quantile(lon["lon"], lon["n"], 0.99), _quantile(lat["lat"], lat["n"], 0.99))
+
+
+def _quantile(values: pd.Series, weights: pd.Series, q: float) -> float:
+    """The weighted ``q`` quantile of sorted ``values``."""
+    cum = np.cumsum(weights.to_numpy(dtype=float))
+    return float(values.to_numpy()[min(int(np.searchsorted(cum, q * cum[-1])), len(cum) - 1)])
+
+
+def data_extent(events: pd.DataFrame) -> tuple[float, float, float, float] | None:
+    """Where the events are: (west, south, east, north) in degrees; None without events."""
+    places = places_of(events)
+    return None if places.empty else extent_of(places)
+
+
+def _mercator_y(lat: float) -> float:
+    lat = max(min(lat, 85.0), -85.0)
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def home_view(extent: tuple[float, float, float, float] | None, *, size_px: tuple[int, int] = HOME_FIT_PX,
+              ) -> tuple[tuple[float, float], int] | None:
+    """The centre (lat, lon) and the closest whole zoom at which ``extent`` fits a map of ``size_px``
+    (Web Mercator, as Leaflet draws it); None without an extent."""
+    if extent is None:
+        return None
+    west, south, east, north = extent
+    y0, y1 = _mercator_y(south), _mercator_y(north)
+    lat = math.degrees(2 * math.atan(math.exp((y0 + y1) / 2)) - math.pi / 2)
+    lon = (west + east) / 2
+    width, height = size_px
+    zooms = [HOME_MAX_ZOOM]
+    if east > west:
+        zooms.append(math.log2(width * 360 / (TILE_PX * (east - west))))
+    if y1 > y0:
+        zooms.append(math.log2(height * 2 * math.pi / (TILE_PX * (y1 - y0))))
+    zoom = int(min(max(math.floor(min(zooms)), HOME_MIN_ZOOM), HOME_MAX_ZOOM))
+    return (round(lat, 4), round(lon, 4)), zoom
+
+
+def shows_data(center: tuple[float, float], zoom: int, extent: tuple[float, float, float, float] | None, *,
+               size_px: tuple[int, int] = HOME_FIT_PX) -> bool:
+    """Whether a map of ``size_px`` at ``center`` and ``zoom`` shows any part of ``extent``."""
+    if extent is None:
+        return True
+    west, south, east, north = extent
+    lat, lon = center
+    half_w = size_px[0] / 2 * 360 / (TILE_PX * 2**zoom)
+    half_h = size_px[1] / 2 * 2 * math.pi / (TILE_PX * 2**zoom)
+    y = _mercator_y(lat)
+    return (lon - half_w <= east and lon + half_w >= west
+            and y - half_h <= _mercator_y(north) and y + half_h >= _mercator_y(south))
+
+
+__all__ = ["HOME_FIT_PX", "data_extent", "extent_of", "home_view", "places_of", "shows_data"]

@@ -1,0 +1,149 @@
+"""The boundary layers on the interactive map, their geometry sent compactly.
+
+A boundary layer's GeoJSON is most of a map page's weight once the whole world is drawn (the
+countries of the world as plain GeoJSON: about 0.5 MB). Rings are sent as encoded polylines
+(the algorithm of Google's polyline format: each coordinate a zig-zag varint of its difference
+from the previous one, in 5-bit ASCII chunks), at the precision each layer is stored at, and
+decoded into GeoJSON in the browser before ``L.geoJSON`` draws them: about 3 bytes a coordinate
+instead of 15.
+"""
+
+from __future__ import annotations
+
+import folium
+import geopandas as gpd
+import numpy as np
+import shapely
+from folium.template import Template
+
+from ..layers import LAYERS
+from ..styles import esc
+from .scripting import ScriptElement, script_json
+
+#: Decimal places a layer's coordinates are sent with: 5 (about 1 m) where stored so, 2 (about
+#: 1 km) for the simplified world (it is simplified at 0.2°, about 20 km).
+DETAIL_DECIMALS = 5
+LOW_DECIMALS = 2
+
+
+def encode_ring(coords: np.ndarray, decimals: int) -> str:
+    """One ring or line (an (n, 2) array of lon, lat) as an encoded polyline of (lat, lon) pairs."""
+    ints = np.round(np.asarray(coords, dtype=float)[:, ::-1] * 10**decimals).astype(np.int64)
+    deltas = np.diff(ints, axis=0, prepend=np.zeros((1, 2), dtype=np.int64)).ravel()
+    values = np.where(deltas < 0, ~(deltas << 1), deltas << 1)  # zig-zag: small magnitudes, small codes
+    chunks = []
+    out_len = np.ones(len(values), dtype=np.int64)
+    rest = values >> 5
+    while (rest > 0).any():
+        out_len += rest > 0
+        rest >>= 5
+    width = int(out_len.max()) if len(values) else 0
+    for i in range(width):
+        chunk = (values >> (5 * i)) & 0x1F
+        more = out_len > i + 1
+        chunks.append(np.where(i < out_len, (chunk | np.where(more, 0x20, 0)) + 63, 0))
+    if not chunks:
+        return ""
+    grid = np.stack(chunks, axis=1).astype(np.uint8).ravel()
+    return grid[grid > 0].tobytes().decode("ascii")
+
+
+def decode_ring(text: str, decimals: int) -> np.ndarray:
+    """The (n, 2) lon, lat array of an encoded ring (the inverse of ``encode_ring``; for tests)."""
+    values, shift, result = [], 0, 0
+    for byte in text.encode("ascii"):
+        byte -= 63
+        result |= (byte & 0x1F) << shift
+        shift += 5
+        if byte < 0x20:
+            values.append(~(result >> 1) if result & 1 else result >> 1)
+            shift, result = 0, 0
+    pairs = np.cumsum(np.array(values, dtype=np.int64).reshape(-1, 2), axis=0) / 10**decimals
+    return pairs[:, ::-1]
+
+
+def encode_geometry(geom, decimals: int) -> dict | None:
+    """A shapely geometry as {"t": GeoJSON type, "c": its rings as encoded polylines, "p": decimals}."""
+    if geom is None or geom.is_empty:
+        return None
+    kind = geom.geom_type
+
+    def rings(poly):
+        return [encode_ring(shapely.get_coordinates(r), decimals) for r in (poly.exterior, *poly.interiors)]
+
+    if kind == "Polygon":
+        coords = rings(geom)
+    elif kind == "MultiPolygon":
+        coords = [rings(p) for p in geom.geoms]
+    elif kind == "LineString":
+        coords = encode_ring(shapely.get_coordinates(geom), decimals)
+    elif kind == "MultiLineString":
+        coords = [encode_ring(shapely.get_coordinates(g), decimals) for g in geom.geoms]
+    else:
+        return {"t": "GeometryCollection", "g": shapely.geometry.mapping(geom)}
+    return {"t": kind, "c": coords, "p": decimals}
+
+
+#: The browser's side: encoded rings back into GeoJSON coordinates.
+DECODE_JS = (
+    "function geoDecodeRing(s, p) { var f = Math.pow(10, p), out = [], lat = 0, lon = 0, i = 0, n = s.length;"
+    " while (i < n) { var v = [0, 0]; for (var k = 0; k < 2; k++) { var sh = 0, r = 0, b;"
+    " do { b = s.charCodeAt(i++) - 63; r |= (b & 31) << sh; sh += 5; } while (b >= 32);"
+    " v[k] = (r & 1) ? ~(r >> 1) : (r >> 1); } lat += v[0]; lon += v[1]; out.push([lon / f, lat / f]); }"
+    " return out; }"
+    "function geoDecode(g) { if (g.t === 'GeometryCollection') return g.g; var p = g.p, c = g.c, r;"
+    " if (g.t === 'Polygon') r = c.map(function (x) { return geoDecodeRing(x, p); });"
+    " else if (g.t === 'MultiPolygon') r = c.map(function (q) { return q.map(function (x) { return geoDecodeRing(x, p); }); });"
+    " else if (g.t === 'LineString') r = geoDecodeRing(c, p);"
+    " else r = c.map(function (x) { return geoDecodeRing(x, p); });"
+    " return {type: g.t, coordinates: r}; }"
+)
+
+
+class BoundaryLayer(folium.map.Layer, ScriptElement):
+    """A boundary layer (``geo.layers.LAYERS``) drawn by ``L.geoJSON`` with its tooltips, its
+    geometry encoded once, when it is made.
+
+    folium's ``GeoJson`` serialises the data and re-parses the script at every render, which
+    the dashboard pays on every run of the page (its map is rendered again each run): about
+    0.1 s a run for Mali's regions and the countries around them. A frame with a ``detail``
+    column (the countries) sends its rows without detail at ``LOW_DECIMALS``.
+    """
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "var {{ this.get_name() }} = (function () {" + DECODE_JS +
+        " var d = {{ this.data }};"
+        " d.features.forEach(function (f) { f.geometry = geoDecode(f.g); delete f.g; });"
+        " return L.geoJSON(d, {style: function () { return {{ this.style }}; },"
+        " onEachFeature: function (f, layer) { layer.bindTooltip(f.properties._tip, {sticky: true}); }});"
+        " })();"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, key: str, gdf: gpd.GeoDataFrame, show: bool):
+        info = LAYERS[key]
+        super().__init__(name=info.title, overlay=True, control=True, show=show)
+        self._name = "BoundaryLayer"
+        self.key = key
+        label_col = "name" if "name" in gdf else None
+        detail = gdf["detail"].to_numpy(dtype=bool) if "detail" in gdf else np.ones(len(gdf), dtype=bool)
+        features = []
+        rows = gdf.drop(columns=gdf.geometry.name).to_dict("records")
+        for i, (row, geom, fine) in enumerate(zip(rows, gdf.geometry, detail)):
+            geometry = encode_geometry(geom, DETAIL_DECIMALS if fine else LOW_DECIMALS)
+            if geometry is None:
+                continue
+            name = row[label_col] if label_col else None
+            tip = f"<b>{esc(name)}</b>" if name else f"<b>{esc(info.title)}</b>"
+            if key == "tuareg_region":
+                tip += f"<br>{esc(info.description)}"
+            elif key == "algeria_border" and "length_km" in row:
+                tip += "<br>" + esc(f"{row['length_km']:,.0f} km")
+            props = {"_tip": tip} | ({"name": name} if label_col else {})
+            features.append({"type": "Feature", "id": str(i), "properties": props, "g": geometry})
+        self.data = script_json({"type": "FeatureCollection", "features": features})
+        self.style = script_json(dict(info.style))
+
+
+__all__ = ["BoundaryLayer", "decode_ring", "encode_geometry", "encode_ring"]
