@@ -33,9 +33,11 @@ class Vocabulary:
 
     @classmethod
     def of(cls, events: pd.DataFrame, claims: pd.DataFrame | None = None, *,
-           actors: Iterable[str] | None = None, fingerprint: str | None = None) -> Vocabulary:
-        """What ``events`` and ``claims`` hold; ``actors`` (the names of ``actor_counts(events)``) and
-        ``fingerprint`` (``dataset_fingerprint(events)``) when the caller has them already."""
+           actors: Iterable[str] | None = None, fingerprint: str | None = None,
+           extent: tuple[float, float, float, float] | None = None) -> Vocabulary:
+        """What ``events`` and ``claims`` hold; ``actors`` (the names of ``actor_counts(events)``),
+        ``fingerprint`` (``dataset_fingerprint(events)``) and ``extent`` (``geo.extent.data_extent``)
+        when the caller has them already."""
         return cls(
             claimants=None if claims is None else frozenset(claims["claimant"].dropna().astype(str)),
             actors=frozenset(actor_counts(events).index if actors is None else actors),
@@ -43,7 +45,7 @@ class Vocabulary:
             regions=_distinct(events["admin1"]),
             event_ids=frozenset(_texts(events["event_id"])),
             fingerprint=dataset_fingerprint(events) if fingerprint is None else fingerprint,
-            extent=(extent := data_extent(events)),
+            extent=(extent := data_extent(events) if extent is None else extent),
             home=home_view(extent),
         )
 

@@ -14,7 +14,8 @@ from . import cache
 from ..analysis import enrich
 from ..filters import actor_counts
 from ..events import CLAIM_COLUMNS, DATA_DIR, compact_events, load_claims, load_events
-from ..layers import data_title, load_layers
+from ..extent import extent_of
+from ..layers import data_title, load_layers, locate
 from .readers import ImportReport, read_events
 from ..view import Vocabulary
 
@@ -58,12 +59,15 @@ class Dataset:
 
     @classmethod
     def _of(cls, events, claims, label, attribution, report=None, *, counts: pd.Series | None = None,
-            fingerprint: str | None = None, layers: dict | None = None) -> Dataset:
+            fingerprint: str | None = None, layers: dict | None = None, places=None) -> Dataset:
         if counts is None:
             counts = actor_counts(events)  # once: the vocabulary and the actor list both need it
-        vocabulary = Vocabulary.of(events, claims, actors=counts.index, fingerprint=fingerprint)
-        layers = load_layers(events) if layers is None else layers
-        data = cls(events, claims, vocabulary, label, attribution, report, layers=layers, title=data_title(events))
+        places = locate(events) if places is None else places  # where the events are, once (0.5 s at 1M)
+        extent = extent_of(places) if len(places) else None
+        vocabulary = Vocabulary.of(events, claims, actors=counts.index, fingerprint=fingerprint, extent=extent)
+        layers = load_layers(events, places=places) if layers is None else layers
+        data = cls(events, claims, vocabulary, label, attribution, report, layers=layers,
+                   title=data_title(events, places=places))
         data.__dict__["actor_counts"] = counts  # the cached_property's value
         return data
 
@@ -100,7 +104,8 @@ class Dataset:
             claims = load_claims(claims_path) if claims_path else report.claims
             if claims is None:
                 claims = pd.DataFrame(columns=CLAIM_COLUMNS)
-            layers = layers or load_layers(events)  # the layers of where the data is: its regions
+            known["places"] = locate(events)
+            layers = layers or load_layers(events, places=known["places"])  # where the data is: its regions
             events = compact_events(enrich(events, layers))
         label = f"{report.format.upper()} file '{Path(report.source_name).name}'"
         data = cls._of(events, claims, label, report.attribution, report, layers=layers, **known)
