@@ -39,7 +39,7 @@ def take_map_view(out) -> bool:
     return True
 
 
-def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from) -> None:
+def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from, labels=None) -> None:
     """Draw the map and take back what the user did on it: pan, zoom, the event clicked.
 
     ``shown`` are the events of ``view.filter`` taken from the data set ``shown_from``.
@@ -54,7 +54,8 @@ def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from
     base_key = (id(layers), view.basemap, view.hidden_layers)
     if ss.get("map_base") is None or ss.map_base[0] != base_key:
         ss.map_base = (base_key, geo.build_base_map(layers, center=view.center, zoom=view.zoom,
-                                                    basemap=view.basemap, visible_layers=view.visible_layers))
+                                                    basemap=view.basemap, visible_layers=view.visible_layers,
+                                                    labels=labels))
     look = (view.filter, view.color_by, view.figure, view.shade_regions, view.draw)
     content = look
     # cells or heat follow the zoom: past MAX_MARKERS, as a heatmap, or when the events' texts
@@ -145,7 +146,7 @@ def map_section(shown, layers, claims, view: geo.View, data: Dataset, voc: geo.V
     ss = st.session_state
     take_map_view(ss.get("map"))
     view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.get("selected"))
-    show_map(shown, layers, claims, view, data.attribution, data.events)
+    show_map(shown, layers, claims, view, data.attribution, data.events, data.labels)
     # the map may have moved or an event been clicked: the link follows
     view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.selected,
                                dataset=voc.fingerprint)

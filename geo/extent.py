@@ -11,9 +11,10 @@ import math
 import numpy as np
 import pandas as pd
 
-#: The map a home view is fitted to, in CSS pixels: the dashboard's map (620 px tall) on a
-#: 1400 px wide screen, less a margin, and the static snapshot's 1000 x 620.
-HOME_FIT_PX = (900, 560)
+#: The map a home view is fitted to, in CSS pixels: the dashboard's map (about 1,000 x 620 on a 1400 px
+#: wide screen) and the static snapshot's 1000 x 620, less a margin of about 140 px on each side, so that
+#: no event sits on the map's edge and an opened popup does not push its neighbours out of view.
+HOME_FIT_PX = (720, 440)
 #: A home view never zooms closer than this (one event, or events at one town).
 HOME_MAX_ZOOM = 9
 HOME_MIN_ZOOM = 2

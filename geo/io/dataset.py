@@ -15,6 +15,7 @@ from ..analysis import enrich
 from ..filters import actor_counts
 from ..events import CLAIM_COLUMNS, DATA_DIR, compact_events, load_claims, load_events
 from ..extent import extent_of
+from ..labels import place_labels
 from ..layers import data_title, load_layers, locate
 from .readers import ImportReport, read_events
 from ..view import Vocabulary
@@ -44,6 +45,13 @@ class Dataset:
     layers: dict | None = field(default=None, compare=False, repr=False)
     #: what the data covers, for the page and the snapshots: "Conflict events — Afghanistan"
     title: str = ""
+
+    @cached_property
+    def labels(self) -> pd.DataFrame:
+        """The place names of its maps (``geo.labels.place_labels``): countries, regions, the towns around
+        the events and the events' own places. Made once per data set, on first use."""
+        return place_labels(self.layers if self.layers is not None else load_layers(), self.events,
+                            extent=self.vocabulary.extent)
 
     @cached_property
     def actor_counts(self) -> pd.Series:

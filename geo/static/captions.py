@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
+from ..labels import GEONAMES_ATTRIBUTION
 from ..layers import NATURAL_EARTH_ATTRIBUTION, data_title
 from ..styles import figure_label
 from ..view import View, view_to_link, view_to_query
@@ -72,7 +73,7 @@ def snapshot_text(events: pd.DataFrame, view: View, *, title=None, attribution=N
         title=clean_text(title) or (data_title(events) if len(events) else DEFAULT_TITLE),
         filters=[clean_text(line) for line in view.filter.describe()],
         counts=counts,
-        attribution=[NATURAL_EARTH_ATTRIBUTION, clean_text(own)],
+        attribution=[NATURAL_EARTH_ATTRIBUTION, GEONAMES_ATTRIBUTION, clean_text(own)],
         generated=utc(generated).strftime("%Y-%m-%d %H:%M UTC"),
         query=urlencode(view_to_query(view), doseq=True),
         link=view_to_link(view, base_url) if view_to_query(view) else "(the default view)",

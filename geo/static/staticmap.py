@@ -28,6 +28,7 @@ import pandas as pd
 
 from ..analysis import by_region, claim_ranges, event_figures
 from .captions import SOFTWARE, SnapshotText, clean_text, snapshot_text, utc
+from ..labels import place_labels
 from ..layers import LAYER_ORDER, LAYERS
 from ..webmap.overlays import CHOROPLETH_COLORS, MAX_RINGS, UNCERTAINTY_M, border_zone
 from ..styles import actor_side, event_color, figure_label, legend_items, marker_radius
@@ -176,6 +177,61 @@ def _draw_overlays(ax, events, layers, view: View, frame: MapFrame) -> None:
             r = UNCERTAINTY_M[int(prec)] / math.cos(math.radians(float(lat)))
             ax.add_patch(Circle((xi, yi), r, fill=False, edgecolor="#555555", linewidth=pt(1),
                                 linestyle=(0, (3, 3)), zorder=8))
+
+
+#: At most this many place names in a snapshot (as on the web map: ``geo.webmap.labels``).
+MAX_LABELS = 160
+_LABEL_PX = {"country": 13, "region": 12, "town": 12, "place": 12}
+
+
+def _draw_labels(ax, labels: pd.DataFrame, view: View, frame: MapFrame) -> list[str]:
+    """The place names the web map shows at this zoom: most important first, none overlapping another
+    (boxes estimated from the text's length), each with a white halo; towns and places with a dot.
+    Returns the names drawn."""
+    from matplotlib import patheffects
+    if labels is None or labels.empty:
+        return []
+    shown = labels[labels["min_zoom"] <= view.zoom]
+    placed: list[tuple[float, float, float, float]] = []
+    drawn = []
+    s = frame.scale
+    # the halo is drawn as a white outline of its own, under the name itself: the name stays text in
+    # an SVG or PDF (searchable, selectable), where a path effect would turn it into outlines
+    halo = [patheffects.Stroke(linewidth=frame.points(3), foreground="white")]
+    for name, lat, lon, kind in zip(shown["name"], shown["lat"], shown["lon"], shown["kind"]):
+        if len(drawn) >= MAX_LABELS:
+            break
+        px, py = frame.pixel(lat, lon)
+        if not (0 <= px <= frame.width and frame.top + 9 * s <= py <= frame.top + frame.map_height - 9 * s):
+            continue
+        text = str(name).upper() if kind == "country" else str(name)
+        size = _LABEL_PX[kind]
+        width = len(text) * size * (0.75 if kind == "country" else 0.58) * s
+        dot = kind == "town"  # a place with events is marked by its events
+        beside = kind in ("town", "place")  # named to the right of the point, not across it
+        x0 = px - 5 * s if dot else (px + 6 * s if beside else px - width / 2)
+        w = width + (11 * s if dot else 0)
+        box = (x0 - 2 * s, py - 8.5 * s, x0 + w + 2 * s, py + 8.5 * s)
+        if any(box[0] < o[2] and box[2] > o[0] and box[1] < o[3] and box[3] > o[1] for o in placed):
+            continue
+        placed.append(box)
+        drawn.append(str(name))
+        x, y = (float(v) for v in mercator(lat, lon))
+        # over the events, as on the web map: a name is what a reader looks for (its dot is beside, not on, them)
+        style = dict(fontsize=frame.points(size), zorder=12, parse_math=False, va="center", clip_on=True,
+                     color="#444444" if kind in ("country", "region") else "#222222",
+                     fontstyle="italic" if kind == "region" else "normal",
+                     fontweight="bold" if kind == "place" else "normal")
+        if dot:
+            ax.scatter([x], [y], s=(frame.points(5)) ** 2, c="#222222", edgecolors="white",
+                       linewidths=frame.points(1), zorder=12)
+        for effects, color in ((halo, "white"), ([], style["color"])):
+            kw = {**style, "color": color, "path_effects": effects}
+            if beside:
+                ax.annotate(text, (x, y), xytext=(frame.points(6), 0), textcoords="offset points", ha="left", **kw)
+            else:
+                ax.text(x, y, text, ha="center", **kw)
+    return drawn
 
 
 def _draw_events(ax, events, view, claims, frame: MapFrame) -> tuple[set[str], int]:
@@ -357,6 +413,7 @@ def _figure(events, layers, view, claims, text: SnapshotText, width_px: int, dpi
         present, disputed = _draw_heat(ax, events, view, frame), 0
     else:
         present, disputed = _draw_events(ax, events, view, claims, frame)
+    _draw_labels(ax, place_labels(layers, events), view, frame)
     xmin, xmax, ymin, ymax = frame.extent
     ax.set_xlim(xmin, xmax)
     ax.set_ylim(ymin, ymax)

@@ -107,15 +107,18 @@ class BoundaryLayer(folium.map.Layer, ScriptElement):
     folium's ``GeoJson`` serialises the data and re-parses the script at every render, which
     the dashboard pays on every run of the page (its map is rendered again each run): about
     0.1 s a run for Mali's regions and the countries around them. A frame with a ``detail``
-    column (the countries) sends its rows without detail at ``LOW_DECIMALS``.
+    column (the countries) sends its rows without detail at ``LOW_DECIMALS``. Boundaries are drawn
+    in their own pane, under the place names (``geo.webmap.labels``), which lie under the events.
     """
 
     _template = Template(
         "{% macro script(this, kwargs) %}"
         "var {{ this.get_name() }} = (function () {" + DECODE_JS +
+        " var map = {{ this._parent.get_name() }}; if (!map.getPane('boundaries'))"
+        " { map.createPane('boundaries').style.zIndex = 350; }"
         " var d = {{ this.data }};"
         " d.features.forEach(function (f) { f.geometry = geoDecode(f.g); delete f.g; });"
-        " return L.geoJSON(d, {style: function () { return {{ this.style }}; },"
+        " return L.geoJSON(d, {pane: 'boundaries', style: function () { return {{ this.style }}; },"
         " onEachFeature: function (f, layer) { layer.bindTooltip(f.properties._tip, {sticky: true}); }});"
         " })();"
         "{% endmacro %}"

@@ -17,9 +17,11 @@ from .aggregate import CellLayer, cells_layer, cell_summary
 from .heatmap import HeatLayer, heat_layer
 from .assets import make_offline
 from .boundaries import BoundaryLayer
+from .labels import PlaceLabels
 from .overlays import border_layer, region_layer, uncertainty_layer
 from ..analysis import claim_ranges, event_figures
 from .popups import popup_html, tooltip_text
+from ..labels import GEONAMES_ATTRIBUTION, place_labels
 from ..layers import LAYER_ORDER, LAYERS, NATURAL_EARTH_ATTRIBUTION
 from .markers import MAX_MARKER_BYTES, EventMarkers
 from .legend import MapLegend, figure_label, legend_html
@@ -129,6 +131,7 @@ def build_map(
     max_marker_bytes: int = MAX_MARKER_BYTES,
     layer_control: bool = True,
     draw: str = "auto",
+    labels: pd.DataFrame | None = None,
 ) -> folium.Map:
     """An interactive map of ``events`` over the boundary ``layers``.
 
@@ -185,9 +188,14 @@ def build_map(
         "auto" (the level of detail above) or "heat": a heatmap of the events, weighted by
         their number in 8 px cells at ``zoom`` (``geo.webmap.heatmap``), drawn by Leaflet.heat (inlined
         like Leaflet); the ``selected`` event is drawn over it as a marker.
+    labels
+        Place names (``geo.labels.place_labels``); by default those of ``layers`` and ``events``
+        (countries, regions, the towns around the events and the events' own places).
     """
+    if labels is None:
+        labels = place_labels(layers, events)
     m = build_base_map(layers, center=center, zoom=zoom, basemap=basemap, visible_layers=visible_layers,
-                       offline=False)  # made offline once, with its content, below
+                       offline=False, labels=labels)  # made offline once, with its content, below
     parts = _content(events, layers, claims=claims, color_by=color_by, center=center, zoom=zoom, selected=selected,
                      attribution=attribution, prefer_canvas=prefer_canvas, figure=figure,
                      shade_regions=shade_regions, border_km=border_km, uncertainty=uncertainty,
@@ -215,8 +223,10 @@ def build_base_map(
     basemap: str = "none",
     visible_layers: Iterable[str] | None = None,
     offline: bool = True,
+    labels: pd.DataFrame | None = None,
 ) -> folium.Map:
-    """The map without its events: the basemap and the boundary ``layers`` (see ``build_map``).
+    """The map without its events: the basemap, the boundary ``layers`` and the place names (``labels``,
+    from ``geo.labels.place_labels``; by default the countries' and regions' names), see ``build_map``.
 
     With ``build_map_content`` it makes a map whose events can be replaced while it stays open:
     the dashboard mounts this map once and swaps the content group in it when a filter, the zoom
@@ -243,6 +253,7 @@ def build_base_map(
         if key in layers:
             # the countries layer is the land itself when there is no tile basemap
             BoundaryLayer(key, layers[key], show=key in shown).add_to(m)
+    PlaceLabels(place_labels(layers) if labels is None else labels).add_to(m)
     _HeatPlugin().add_to(m)
     if offline:
         make_offline(m)
@@ -343,7 +354,7 @@ def _content(events, layers, *, claims, color_by, center, zoom, selected, attrib
         group = folium.FeatureGroup(name=EVENTS_LAYER_NAME, show=True)
         markers.add_to(group)
     parts.append(group)
-    lines = [NATURAL_EARTH_ATTRIBUTION.split(".")[0]]
+    lines = [NATURAL_EARTH_ATTRIBUTION.split(".")[0], GEONAMES_ATTRIBUTION.rstrip(".")]
     if attribution:
         lines.append(esc(attribution))
     html = legend_html(color_by, present, len(events), figure, _disputed_count(events, claims), cells, heat)

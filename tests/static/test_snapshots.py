@@ -348,3 +348,24 @@ def test_overlays_of_the_view_reach_both_snapshots(events, claims, layers):
     assert im.size == plain.size and im.tobytes() != plain.tobytes()  # the shading and sizes are drawn
     page = render(view, "html", events, claims, layers, generated=WHEN)
     assert "Within 200 km of the Algeria border" in page and "Regions by events" in page
+
+
+def test_snapshots_name_the_places(events, claims, layers):
+    """Offline, the snapshot names countries, regions, towns and the events' own places (a village too
+    small for the gazetteer), in the SVG as in the PNG, and credits GeoNames."""
+    view, _ = geo.view_from_query("", vocabulary=geo.Vocabulary.of(events))
+    svg = render(view, "svg", events, claims, layers, generated=WHEN)
+    svg = svg.decode("utf-8") if isinstance(svg, bytes) else svg
+    for name in ("Kidal", "Gao", "Timbuktu", "Tinzaouaten", "Tombouctou", "MALI", "BURKINA FASO"):
+        assert name in svg, name
+    assert "GeoNames" in svg
+    from matplotlib.figure import Figure
+
+    from geo.labels import place_labels
+    from geo.static.staticmap import _draw_labels, snapshot_frame
+
+    # the names drawn at this zoom: the data's places, and fewer than the candidates (none overlaps another)
+    labels = place_labels(layers, events)
+    drawn = _draw_labels(Figure().add_subplot(), labels, view, snapshot_frame(events, view))
+    assert {"Kidal", "Timbuktu", "Tinzaouaten"} <= set(drawn)
+    assert 20 < len(drawn) < (labels["min_zoom"] <= view.zoom).sum()

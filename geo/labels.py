@@ -1,0 +1,158 @@
+"""Place names for the map and the snapshots, offline: countries, regions, towns and the events'
+own places, each with the zoom from which it is worth showing and its importance.
+
+Where a map has no tile server (the default, offline), these are the only names a reader sees.
+Towns come from GeoNames' cities with over 1,000 people (``data/towns.parquet``, built by
+``data/build_towns.py``; CC BY 4.0, www.geonames.org); the events' places from their
+``location`` (so that a village such as Tinzaouaten, too small for the gazetteer, is named).
+Which labels are drawn at a zoom, without overlapping, is decided where they are drawn
+(``geo.webmap.labels`` in the browser, ``geo.static.staticmap`` in snapshots), most important first.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from .errors import DataError
+from .events import DATA_DIR
+from .extent import places_of
+
+GEONAMES_ATTRIBUTION = "Place names: GeoNames (CC BY 4.0, geonames.org)."
+TOWNS_FILE = "towns.parquet"
+#: The towns a map carries: those within this many degrees of the data, at most MAX_TOWNS.
+TOWN_MARGIN_DEG = 6.0
+MAX_TOWNS = 1_500
+MAX_EVENT_PLACES = 400
+#: The kinds of label, and their order at the same zoom (a lower rank is placed first): countries, then
+#: the data's own places (towns with events among them), regions, and the other towns.
+KINDS = ("country", "region", "town", "place")
+_PRIORITY = {"country": 0, "place": 1, "region": 2, "town": 3}
+LABEL_COLUMNS = ["name", "lat", "lon", "kind", "min_zoom", "rank"]
+
+_QUALIFIER = re.compile(r"\s*\((?:[^()]*)\)\s*$|\s+(?:area|region|airport|airport zone|town|village|camp)$",
+                        re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _towns() -> pd.DataFrame:
+    path = DATA_DIR / TOWNS_FILE
+    try:
+        return pd.read_parquet(path)
+    except Exception as exc:  # a missing or damaged file: say which
+        raise DataError(f"cannot read the gazetteer ({exc})", path=str(path)) from None
+
+
+def clean_place_name(text: str) -> str:
+    """A location as a map label: without qualifiers ("Gao (airport zone)" -> "Gao",
+    "Abeibara area" -> "Abeibara")."""
+    name = str(text or "").strip()
+    for _ in range(2):
+        shorter = _QUALIFIER.sub("", name).strip()
+        if not shorter or shorter == name:
+            break
+        name = shorter
+    return name
+
+
+def _town_zoom(population: np.ndarray) -> np.ndarray:
+    """From which zoom a town is labelled, by its size."""
+    return np.select([population >= 1_000_000, population >= 300_000, population >= 100_000,
+                      population >= 30_000, population >= 10_000], [4, 5, 6, 7, 8], default=9)
+
+
+def place_labels(layers: dict, events: pd.DataFrame | None = None, *,
+                 extent: tuple[float, float, float, float] | None = None) -> pd.DataFrame:
+    """Label candidates for a map of ``layers`` and ``events``: one row per name with ``lat``, ``lon``,
+    ``kind`` (country, region, town, place), ``min_zoom`` (from which zoom it may be shown) and ``rank``
+    (lower is placed first). Countries are named where drawn in detail, named regions at their
+    representative point, towns around ``extent`` (the data's, by default), and the events' places by
+    their number of events. A place the gazetteer has within 5 km under the same name is named once."""
+    rows = []
+    countries = layers.get("countries")
+    if countries is not None and len(countries):
+        detail = countries[countries["detail"]] if "detail" in countries else countries
+        area = shapely.area(detail.geometry.values)
+        pts = shapely.point_on_surface(detail.geometry.values)
+        for name, pt, a in zip(detail["name"], pts, area):
+            rows.append((str(name), pt.y, pt.x, "country", 3 if a > 20 else (4 if a > 3 else 5), -a))
+    admin1 = layers.get("admin1")
+    if admin1 is not None and len(admin1):
+        named = admin1[admin1["name"].astype(str) != ""]
+        pts = shapely.point_on_surface(named.geometry.values)
+        area = shapely.area(named.geometry.values)
+        for name, pt, a in zip(named["name"], pts, area):
+            rows.append((str(name), pt.y, pt.x, "region", 5 if a > 10 else 6, -a))
+    places = places_of(events) if events is not None and len(events) else None
+    if extent is None and places is not None and len(places):
+        extent = (places["lon"].min(), places["lat"].min(), places["lon"].max(), places["lat"].max())
+    towns = pd.DataFrame(columns=["name", "lat", "lon", "population"])
+    if extent is not None:
+        west, south, east, north = extent
+        t = _towns()
+        near = t[(t["lon"] >= west - TOWN_MARGIN_DEG) & (t["lon"] <= east + TOWN_MARGIN_DEG)
+                 & (t["lat"] >= south - TOWN_MARGIN_DEG) & (t["lat"] <= north + TOWN_MARGIN_DEG)]
+        towns = near.head(MAX_TOWNS).reset_index(drop=True)  # the file is sorted by population: largest first
+    town_zoom = _town_zoom(towns["population"].to_numpy()) if len(towns) else np.array([], dtype=int)
+    with_events = np.zeros(len(towns), dtype=bool)
+    for name, lat, lon, n in _event_places(events, places):
+        # a place with events is worth naming early: the reader is looking for it
+        zoom = 5 if n >= 2 else 6
+        hit = _same_town(name, lat, lon, towns)
+        if hit is not None:  # the gazetteer's town: named once, where the gazetteer puts it, as early
+            town_zoom[hit] = min(town_zoom[hit], zoom)
+            with_events[hit] = True
+        else:
+            rows.append((name, float(lat), float(lon), "place", zoom, -float(n)))
+    for name, lat, lon, pop, z, hot in zip(towns["name"], towns["lat"], towns["lon"], towns["population"],
+                                           town_zoom, with_events):
+        # a town with events is one of the data's places: named as such (its event marks it, no dot)
+        rows.append((str(name), float(lat), float(lon), "place" if hot else "town", int(z),
+                     -float(pop) - (1e12 if hot else 0)))
+    out = pd.DataFrame(rows, columns=LABEL_COLUMNS)  # "rank" holds, for now, minus the size within a kind
+    out = out.assign(_size=out["rank"], rank=out["min_zoom"] * 10 + out["kind"].map(_PRIORITY))
+    # at the same rank, the larger (area, people) or busier (events) first
+    return out.sort_values(["rank", "_size"], kind="stable", ignore_index=True).drop(columns="_size")
+
+
+def _event_places(events: pd.DataFrame | None, places: pd.DataFrame | None) -> list[tuple[str, float, float, int]]:
+    """The events' places as (name, lat, lon, events): names cleaned, and places of the same name within
+    30 km (an event "near" a village and one in it) named once, at the busier one."""
+    if places is None or not len(places) or "location" not in events:
+        return []
+    names = events.groupby(["longitude", "latitude"], observed=True, sort=False)["location"].first()
+    top = places.head(MAX_EVENT_PLACES)
+    out: list[list] = []
+    for lon, lat, n in zip(top["lon"], top["lat"], top["n"]):
+        name = clean_place_name(names.get((lon, lat), ""))
+        if not name:
+            continue
+        twin = next((o for o in out if o[0].casefold() == name.casefold() and _km(o[1], o[2], lat, lon) < 30), None)
+        if twin is not None:
+            twin[3] += int(n)
+        else:
+            out.append([name, float(lat), float(lon), int(n)])
+    return [tuple(o) for o in out]
+
+
+def _km(lat1, lon1, lat2, lon2):
+    """Distance in km, equirectangular: plenty for "the same place" within tens of km."""
+    return np.hypot((np.asarray(lat2) - lat1) * 111.2, (np.asarray(lon2) - lon1) * 111.2 * np.cos(np.radians(lat1)))
+
+
+def _same_town(name: str, lat: float, lon: float, towns: pd.DataFrame) -> int | None:
+    """The row of the gazetteer's town of this name within 10 km, if any."""
+    if towns.empty:
+        return None
+    same = np.flatnonzero(towns["name"].str.casefold().to_numpy() == name.casefold())
+    if not len(same):
+        return None
+    km = _km(lat, lon, towns["lat"].to_numpy()[same], towns["lon"].to_numpy()[same])
+    return int(same[np.argmin(km)]) if km.min() < 10 else None
+
+
+__all__ = ["GEONAMES_ATTRIBUTION", "LABEL_COLUMNS", "clean_place_name", "place_labels"]
