@@ -78,7 +78,7 @@ def fold_monadic(frame: pd.DataFrame, ids: pd.Series, bad: np.ndarray
           & (a1i != a1j) & ((a2i == "") | (a2i == a1j)) & ((a2j == "") | (a2j == a1i)))
     if not ok.any():
         return frame, folded, empty_folds(), []
-    i, j = i[ok], j[ok]
+    i, j, a1j = i[ok], j[ok], a1j[ok]
     frame = frame.copy()
     assoc1, assoc2 = _text(frame, "assoc_actor_1"), _text(frame, "assoc_actor_2")
     take = actor2[i] == ""
@@ -91,7 +91,7 @@ def fold_monadic(frame: pd.DataFrame, ids: pd.Series, bad: np.ndarray
         if mask.any():
             values = frame[target].to_numpy(dtype=object).copy()
             values[i[mask]] = _text(frame, source)[j[mask]]
-            frame[target] = values
+            frame[target] = pd.Series(values, index=frame.index, dtype=object).astype(frame[target].dtype)
     folded[j] = True
     folds = pd.DataFrame({"row": j + 1, "event_id": key[j], "into_row": i + 1, "actor": a1j})
     notes = [f"{len(j)} event(s) came as two rows, one per actor (ACLED's monadic export): each pair folded "

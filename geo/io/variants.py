@@ -55,8 +55,10 @@ def blank_missing_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, in
     out = frame
     for name in frame.columns:
         column = frame[name]
-        hit = column.isin(MISSING_SPELLINGS).to_numpy() if column.dtype == object else None
-        if hit is not None and hit.any():
+        if not (column.dtype == object or isinstance(column.dtype, pd.StringDtype)):
+            continue
+        hit = column.isin(MISSING_SPELLINGS).to_numpy(dtype=bool)
+        if hit.any():
             if out is frame:
                 out = frame.copy()
             out[name] = column.where(~hit, "")
