@@ -10,8 +10,8 @@
 - **Column names** in any case and spacing (``EVENT_ID_CNTY``, ``Event Date``), and older names
   for today's columns: ACLED's ``ally_actor_1``/``ally_actor_2`` (before 2019) are
   ``assoc_actor_1``/``assoc_actor_2``; the ten-character names of ACLED's shapefile exports
-  (``event_id_c``, ``time_preci``, ``geo_precis``, ``interactio``); UCDP GED's ``best_est``,
-  ``low_est``, ``high_est`` (versions before 5.0) are ``best``, ``low``, ``high``.
+  (``event_id_c``, ``time_preci``, ``geo_precis``, ``interactio``); ``best_est``, ``low_est``,
+  ``high_est`` (older UCDP GED files) are ``best``, ``low``, ``high``.
 """
 
 from __future__ import annotations

@@ -238,6 +238,11 @@ def test_column_names_in_any_case_and_spacing():
     header = text[0].replace("event_id_cnty", "Event ID Cnty").replace("latitude", "LATITUDE")
     events, report = read_events("\n".join([header] + text[2:]).encode(), name="caps.csv")
     assert report.format == "acled" and report.accepted == 3
+    # the ten-character names of a shapefile's table (ACLED's GIS exports)
+    header = text[0].replace("event_id_cnty", "EVENT_ID_C")
+    events, report = read_events("\n".join([header] + text[2:]).encode(), name="dbf.csv")
+    assert report.accepted == 3 and events["event_id"].tolist() == ["MLI9001", "MLI9002", "MLI9003"]
+    assert "event_id_c -> event_id_cnty" in warning(report, "older column names")
 
 
 # --- monadic and dyadic -----------------------------------------------------------------------------------------
