@@ -9,7 +9,8 @@ event file at all (empty, binary, unreadable, none of the known columns) raises
 ``ImportFormatError``, a ``ValueError``.
 
 Rows are numbered from 1 in the order of the file's records (the header is not a
-row, nor is HDX's hashtag row; a record whose notes span several lines is one row).
+row, nor is HDX's hashtag row or a record of empty cells; a record whose notes span several lines is
+one row).
 
 The variants real files show are read (``geo.io.variants``, ``geo.io.dates``,
 ``geo.io.monadic``): column names in any case and older spellings, missing values
@@ -44,7 +45,7 @@ from .formats import (ACLED_ATTRIBUTION, FORMAT_KEYS, FORMAT_LABELS, NATIVE_ATTR
 from .monadic import empty_folds, fold_monadic
 from .report import REJECTED_COLUMNS, ImportReport, reasons, rejected_table  # noqa: F401 (re-exported)
 from .variants import (MISSING_SPELLINGS, blank_missing_arrow, blank_missing_frame, canonical_names,
-                       drop_hxl_row, drop_index_columns, missing_note)
+                       drop_blank_rows, drop_hxl_row, drop_index_columns, missing_note)
 
 Source = Union[str, os.PathLike, BinaryIO, bytes]
 _MAPPERS = {"native": map_native, "acled": map_acled, "ucdp": map_ucdp}
@@ -105,8 +106,9 @@ def read_events(source: Source, *, name: str | None = None,
             raw, missing = _parse_csv(data, label)
     raw, notes = drop_index_columns(raw)
     raw, hxl = drop_hxl_row(raw)
+    raw, blank = drop_blank_rows(raw)
     raw, fmt, renamed = _detect(raw, label)
-    warnings = warnings + notes + hxl + renamed + missing_note(missing)
+    warnings = warnings + notes + hxl + blank + renamed + missing_note(missing)
     events, report = _import(raw, fmt, label, encoding, warnings, claims_raw, day_first)
     if attribution:
         report = dataclasses.replace(report, attribution=attribution)
@@ -165,14 +167,15 @@ def _parse_csv(data: bytes, label: str) -> tuple[pd.DataFrame, dict[str, int]]:
     """Every cell as a string ("" for empty or a missing-value spelling), and the spellings met per
     column: pyarrow (fast, quoted newlines allowed), else pandas."""
     first = data.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
+    sep = _delimiter(first)
     try:
-        header = next(csv.reader([first]), [])
+        header = next(csv.reader([first], delimiter=sep), [])
     except csv.Error:  # a stray carriage return: leave it to pandas
         header = []
     if header and len(set(header)) == len(header):
         try:
             table = pacsv.read_csv(
-                io.BytesIO(data), parse_options=pacsv.ParseOptions(newlines_in_values=True),
+                io.BytesIO(data), parse_options=pacsv.ParseOptions(newlines_in_values=True, delimiter=sep),
                 convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in header},
                                                      null_values=list(MISSING_SPELLINGS),
                                                      strings_can_be_null=True, quoted_strings_can_be_null=True))
@@ -186,7 +189,7 @@ def _parse_csv(data: bytes, label: str) -> tuple[pd.DataFrame, dict[str, int]]:
             # pandas drops the surplus fields of a too-long first record with only a warning: not here.
             pywarnings.simplefilter("error", pd.errors.ParserWarning)
             raw = pd.read_csv(io.BytesIO(data), engine="c", dtype=str, keep_default_na=False, encoding="utf-8",
-                              index_col=False)
+                              index_col=False, sep=sep)
         return blank_missing_frame(raw.fillna(""))
     except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
         if "fields" not in str(exc) and "Length of header" not in str(exc):
@@ -195,16 +198,29 @@ def _parse_csv(data: bytes, label: str) -> tuple[pd.DataFrame, dict[str, int]]:
     except (pd.errors.EmptyDataError, ValueError) as exc:
         raise ImportFormatError(f"not a readable CSV file ({' '.join(str(exc).split())[:200]})",
                                 path=label) from None
-    return blank_missing_frame(_parse_ragged(data, label))
+    return blank_missing_frame(_parse_ragged(data, label, sep))
 
 
-def _parse_ragged(data: bytes, label: str) -> pd.DataFrame:
+def _delimiter(header: str) -> str:
+    """The header's field separator: "," unless ";" (Excel in locales whose decimal mark is a comma)
+    or a tab splits it into more fields."""
+    counts = {}
+    for sep in (",", ";", "\t"):
+        try:
+            counts[sep] = len(next(csv.reader([header], delimiter=sep), []))
+        except csv.Error:
+            counts[sep] = 0
+    best = max(counts, key=lambda k: (counts[k], k == ","))
+    return best if counts[best] > counts[","] else ","
+
+
+def _parse_ragged(data: bytes, label: str, sep: str = ",") -> pd.DataFrame:
     """Some records have more fields than the header: mark them, so they are rejected, not lost.
 
     The rare malformed file only: Python's csv module, one record at a time.
     """
     try:
-        records = [r for r in csv.reader(io.StringIO(data.decode("utf-8"), newline="")) if r]
+        records = [r for r in csv.reader(io.StringIO(data.decode("utf-8"), newline=""), delimiter=sep) if r]
     except csv.Error as exc:
         raise ImportFormatError(f"not a readable CSV file ({exc})", path=label) from None
     header, width = records[0], len(records[0])
@@ -242,7 +258,7 @@ def _import(raw: pd.DataFrame, fmt: str, label: str, encoding: str, warnings: li
     first = raw.iloc[:, 0].astype(str) if len(raw.columns) else pd.Series([], dtype=str)
     ragged = first.str.startswith(_BAD_LINE).to_numpy()
     mapped: Mapped = _MAPPERS[fmt](raw, day_first=day_first)
-    warnings = warnings + mapped.warnings
+    warnings = warnings + mapped.warnings + _decimal_commas(mapped)
     schema = EVENT_SCHEMA + mapped.extra_schema
     frame, problems = check_table(mapped.table, schema)
     # The format's own problems first: they explain a field better than its mapped, empty value.
@@ -296,6 +312,20 @@ def _import(raw: pd.DataFrame, fmt: str, label: str, encoding: str, warnings: li
     assert report.accepted + report.rejected_count == report.rows_read, "a row vanished"
     assert report.event_count == len(events), "a folded row miscounted"
     return events, report
+
+
+def _decimal_commas(mapped: Mapped) -> list[str]:
+    """Coordinates written with a decimal comma (``19,943``: Excel in French, German... locales) as numbers."""
+    done = []
+    for name in ("latitude", "longitude"):
+        text = mapped.table[name].astype(str)
+        if not text.str.contains(",", regex=False).any():
+            continue
+        comma = text.str.strip().str.fullmatch(r"[-+]?\d{1,3},\d+")
+        if comma.any():
+            mapped.table[name] = text.where(~comma, text.str.replace(",", ".", regex=False))
+            done.append(f"{mapped.fields.get(name, name)} {int(comma.sum())}")
+    return [f"coordinates with a decimal comma read as numbers ({', '.join(done)})"] if done else []
 
 
 def _claims(fmt: str, events: gpd.GeoDataFrame, claims_raw: pd.DataFrame | None,

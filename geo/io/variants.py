@@ -7,6 +7,7 @@
 - **Index columns**: a first column with an empty header (R's ``write.csv``, pandas' ``to_csv``
   with its index) or named ``Unnamed: 0`` (pandas read it back) or ``...1`` (readr): dropped and
   reported, so it is not carried into every export.
+- **Empty records** (``,,,,``: spreadsheet rows that were only formatted): skipped and reported.
 - **Column names** in any case and spacing (``EVENT_ID_CNTY``, ``Event Date``), and older names
   for today's columns: ACLED's ``ally_actor_1``/``ally_actor_2`` (before 2019) are
   ``assoc_actor_1``/``assoc_actor_2``; the ten-character names of ACLED's shapefile exports
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -96,6 +98,25 @@ def drop_index_columns(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     names = ", ".join(repr(str(c)) for c in drop)
     return (raw.drop(columns=drop),
             [f"unnamed column(s) {names} dropped (a row index written by pandas or R, not data)"])
+
+
+def drop_blank_rows(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Without records whose every cell is empty (``,,,,`` lines: spreadsheet rows that were only
+    formatted); they are not data rows."""
+    if raw.empty or not len(raw.columns):
+        return raw, []
+    first = raw.iloc[:, 0].astype(str).str.strip().eq("").to_numpy()
+    if not first.any():
+        return raw, []
+    blank = first.copy()
+    rows = np.flatnonzero(first)
+    sub = raw.iloc[rows]
+    for name in raw.columns[1:]:
+        blank[rows] &= sub[name].astype(str).str.strip().eq("").to_numpy()
+    if not blank.any():
+        return raw, []
+    return (raw[~blank].reset_index(drop=True),
+            [f"{int(blank.sum())} empty record(s) skipped (only separators, as spreadsheets leave them)"])
 
 
 def canonical_names(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:

@@ -111,6 +111,26 @@ def test_dates_are_read_once_per_distinct_value():
         " ".join(reading.notes)
 
 
+def test_french_excel_semicolons_decimal_commas_and_empty_records():
+    events, report = load("acled_excel_fr_semicolon.csv")
+    assert (report.rows_read, report.accepted, report.rejected_count) == (3, 3, 0)  # 2 empty records skipped
+    assert report.encoding == "cp1252"
+    assert dates(events) == {"MLI8801": "2020-05-09", "MLI8802": "2024-07-27", "MLI8803": "2024-08-02"}
+    e = events.set_index("event_id")
+    assert (e.loc["MLI8802", "latitude"], e.loc["MLI8802", "longitude"]) == (19.943, 2.702)
+    assert e.loc["MLI8802", "location"] == "Tinzaouatène" and "« lourdes pertes »" in e.loc["MLI8802", "notes"]
+    assert e.loc["MLI8803", "admin1"] == "Ménaka"
+    assert "latitude 3, longitude 3" in warning(report, "decimal comma")
+    assert "2 empty record(s) skipped" in warning(report, "empty record")
+
+
+def test_tab_separated_file():
+    text = (VARIANTS / "acled_dyadic.csv").read_text(encoding="utf-8")
+    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    events, report = read_events(frame.to_csv(sep="\t", index=False).encode(), name="export.tsv")
+    assert (report.format, report.accepted) == ("acled", 5) and events["actor1"].iloc[0].startswith("JNIM")
+
+
 # --- missing values, index columns, tag rows -------------------------------------------------------------------
 
 def test_r_write_csv_na_is_missing_never_an_actor():
