@@ -26,7 +26,7 @@ from shapely.errors import ShapelyError
 
 from ..errors import ImportFormatError
 from ..events import EVENT_SCHEMA, Column
-from .dates import normalise_dates, read_dates
+from .dates import normalise_dates, read_dates  # noqa: F401 (normalise_dates: re-exported)
 
 #: ACLED's citation, as its attribution policy asks users to acknowledge the data.
 ACLED_ATTRIBUTION = "Armed Conflict Location & Event Data (ACLED); www.acleddata.com"
