@@ -97,7 +97,8 @@ def drop_index_columns(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
         return raw, []
     names = ", ".join(repr(str(c)) for c in drop)
     return (raw.drop(columns=drop),
-            [f"unnamed column(s) {names} dropped (a row index written by pandas or R, not data)"])
+            [f"unnamed column(s) {names} dropped (a row index written by pandas or R, or a spreadsheet's "
+             "trailing separator; not data)"])
 
 
 def drop_blank_rows(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
