@@ -7,6 +7,7 @@ import io
 
 import pandas as pd
 import pytest
+from geopandas.testing import assert_geodataframe_equal
 
 import geo
 from conftest import FIXTURES
@@ -277,6 +278,7 @@ def test_monadic_export_folds_into_the_dyadic_events():
     assert (dy.rows_read, dy.accepted, dy.folded_count) == (5, 5, 0)
     assert (mo.rows_read, mo.accepted, mo.rejected_count, mo.folded_count, mo.event_count) == (9, 9, 0, 4, 5)
     pd.testing.assert_frame_equal(monadic[SIDES], dyadic[SIDES])
+    assert_geodataframe_equal(monadic, dyadic)  # every column, geometry included
     assert monadic["fatalities"].sum() == dyadic["fatalities"].sum() == 65  # counted once
     assert mo.folded.to_dict("records")[0] == {"row": 2, "event_id": "MLI4101", "into_row": 1,
                                                "actor": "Military Forces of Mali (2013-2021)"}
@@ -314,3 +316,16 @@ def test_a_repeated_id_that_is_not_a_monadic_pair_is_still_a_duplicate():
     assert report.rejected["row"].tolist() == [2, 7, 10]
     assert set(report.rejected["reason"].str.slice(0, 12)) == {"duplicate id"}
     assert report.accepted + report.rejected_count == report.rows_read and len(events) == 5
+
+
+def test_monadic_rows_apart_in_the_file_fold_too():
+    frame = pd.read_csv(VARIANTS / "acled_monadic.csv", dtype=str, keep_default_na=False)
+    shuffled = frame.sort_values("actor1", kind="stable")  # a file sorted by actor: the two rows far apart
+    events, report = read_events(shuffled.to_csv(index=False).encode(), name="by-actor.csv")
+    dyadic, _ = load("acled_dyadic.csv")
+    assert report.folded_count == 4 and report.event_count == 5
+    assert events["event_id"].tolist() == dyadic["event_id"].tolist()
+    assert events["fatalities"].tolist() == dyadic["fatalities"].tolist()
+    # which side is actor1 follows the file's order; both sides are always there
+    sides = lambda e: [frozenset(p) - {""} for p in zip(e["actor1"], e["actor2"])]  # noqa: E731
+    assert sides(events) == sides(dyadic)
