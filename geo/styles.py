@@ -64,6 +64,13 @@ _FAMILY_BY_KEY.update({  # spellings met in real files
 })
 
 
+_UCDP_KEYS = {_type_key(n) for n in ("State-based conflict", "Non-state conflict", "One-sided violence",
+                                     "state-based", "non-state", "one-sided", "state based conflict",
+                                     "nonstate conflict")}
+#: The legend lists the other names a family row stands for up to this length, else counts them.
+_LEGEND_LIST_CHARS = 30
+
+
 def event_type_family(name) -> str | None:
     """The family (one of ACLED's six current types) of an event type, in any taxonomy; None if unknown."""
     return _FAMILY_BY_KEY.get(_type_key(name))
@@ -169,8 +176,9 @@ def legend_items(mode: str, present: set[str] | None = None) -> list[tuple[str, 
     """(label, colour) pairs for the legend; only those present when ``present`` is given.
 
     By event type the legend has a row per family (ACLED's six types): older ACLED types and
-    UCDP's types are listed in their family's row ("Battles (also Remote violence...)") rather
-    than as rows of the same colour; unknown types make one "Other" row.
+    UCDP's types are named in their family's row ("Explosions/Remote violence (incl. Remote
+    violence)", "Battles (incl. 3 pre-2019 types)") rather than as rows of the same colour;
+    unknown types make one "Other" row.
     """
     if mode == "side":
         return [(k, v) for k, v in SIDE_COLORS.items() if present is None or k in present]
@@ -191,8 +199,12 @@ def legend_items(mode: str, present: set[str] | None = None) -> list[tuple[str, 
         also = [m for m in members[family] if m != family]
         label = family
         if also:
-            label += " (" + ("also " if family in members[family] else "") + ", ".join(also[:2]) + (
-                f" +{len(also) - 2} more" if len(also) > 2 else "") + ")"
+            listed = ", ".join(also)
+            if len(listed) > _LEGEND_LIST_CHARS:  # a short legend: how many, and from where
+                kind = ("UCDP " if all(event_type_family(m) and _type_key(m) in _UCDP_KEYS for m in also)
+                        else "pre-2019 " if not any(_type_key(m) in _UCDP_KEYS for m in also) else "")
+                listed = f"{len(also)} {kind}type{'s' if len(also) > 1 else ''}"
+            label += f" (incl. {listed})"
         items.append((label, color))
     if other:
         items.append(("Other", OTHER_COLOR))

@@ -59,14 +59,19 @@ def test_legend_groups_types_by_family_without_repeating_a_colour():
                "State-based conflict", "Battle-Government regains territory"}
     items = legend_items("event_type", present)
     assert [label for label, _ in items] == [
-        "Battles (also Battle-Government regains territory, Battle-No change of territory +1 more)",
-        "Explosions/Remote violence (Remote violence)", "Protests (Riots/Protests)", "Other"]
+        "Battles (incl. 3 types)", "Explosions/Remote violence (incl. Remote violence)",
+        "Protests (incl. Riots/Protests)", "Other"]
+    assert legend_items("event_type", {"Battle-No change of territory", "Battle-Government regains territory"})[
+        0][0] == "Battles (incl. 2 pre-2019 types)"
+    assert legend_items("event_type", {"State-based conflict", "Non-state conflict", "One-sided violence"}) == [
+        ("Battles (incl. 2 UCDP types)", "#D55E00"),
+        ("Violence against civilians (incl. One-sided violence)", "#CC79A7")]
     colors = [c for _, c in items]
     assert len(colors) == len(set(colors))
     assert legend_items("event_type", {"Battles", "Riots"}) == [("Battles", "#D55E00"), ("Riots", "#56B4E9")]
     assert legend_items("event_type") == list(EVENT_TYPE_FAMILIES.items())
     html = legend_html("event_type", present, 7, "conservative", 0)
-    assert "Protests (Riots/Protests)" in html and EVENT_TYPE_FAMILIES["Protests"] in html
+    assert "Protests (incl. Riots/Protests)" in html and EVENT_TYPE_FAMILIES["Protests"] in html
 
 
 def test_pre2019_file_draws_no_grey_marker(tmp_path):
