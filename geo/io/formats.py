@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 from shapely.errors import ShapelyError
 
 from ..errors import ImportFormatError
-from ..events import EVENT_SCHEMA, Column
+from ..events import DATE_END, EVENT_SCHEMA, Column
 from .dates import normalise_dates, read_dates  # noqa: F401 (normalise_dates: re-exported)
 
 #: ACLED's citation, as its attribution policy asks users to acknowledge the data.
@@ -81,10 +81,6 @@ UCDP_WHERE_PREC = {"1": "1", "2": "2", "3": "2", "4": "3", "5": "3", "6": "3", "
 #: The extra whole-number columns of a UCDP import (and of a native file that carries them).
 FATALITY_RANGE = (Column("fatalities_low", "int", required=False, lo=0),
                   Column("fatalities_high", "int", required=False, lo=0))
-#: The last day of a multi-day event (UCDP's date_end), where a file has it: a typed date column
-#: beside ``event_date`` (the first day), written by every export and read back by the native format.
-DATE_END = Column("date_end", "date", required=False,
-                  doc="the last day of a multi-day event (UCDP date_end); empty: as event_date")
 
 
 @dataclass
