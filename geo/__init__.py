@@ -32,7 +32,8 @@ from .io.readers import ImportReport, read_events
 from .layers import LAYERS, NATURAL_EARTH_ATTRIBUTION, load_layers
 from .webmap.maps import BASEMAPS, MAX_MARKERS, build_base_map, build_map, build_map_content, popup_html
 from .static.snapshots import render, snapshot_html, snapshot_png
-from .styles import COLOR_MODES, EVENT_TYPE_COLORS, SIDE_COLORS, actor_side
+from .styles import (COLOR_MODES, EVENT_TYPE_COLORS, EVENT_TYPE_FAMILIES, SIDE_COLORS, actor_side,
+                     event_type_color, event_type_family)
 from .view import (
     View,
     ViewError,
@@ -67,6 +68,9 @@ __all__ = [
     "EVENT_COLUMNS",
     "EVENT_SCHEMA",
     "EVENT_TYPE_COLORS",
+    "EVENT_TYPE_FAMILIES",
+    "event_type_color",
+    "event_type_family",
     "EventFilter",
     "FilterError",
     "GeoError",

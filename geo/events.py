@@ -81,6 +81,11 @@ CLAIM_SCHEMA: tuple[Column, ...] = (
     Column("statement", "text", required=False, doc="what was said, in short"),
 )
 
+#: Optional columns with a meaning of their own: typed when a file has them, written by every export
+#: and read back, but not in ``EVENT_COLUMNS`` (most data sets, ACLED's included, have no end date).
+DATE_END = Column("date_end", "date", required=False,
+                  doc="the last day of a multi-day event (UCDP's date_end); empty: as event_date")
+
 EVENT_COLUMNS = [c.name for c in EVENT_SCHEMA]
 CLAIM_COLUMNS = [c.name for c in CLAIM_SCHEMA]
 #: The text columns whose values are lists separated by LIST_SEP.

@@ -11,8 +11,8 @@ import html
 import math
 import re
 
-#: ACLED's six event types, each with its colour (colour-blind-safe, after Okabe–Ito).
-EVENT_TYPE_COLORS: dict[str, str] = {
+#: ACLED's six event types (the taxonomy since 2019): the colour families, colour-blind-safe (Okabe–Ito).
+EVENT_TYPE_FAMILIES: dict[str, str] = {
     "Battles": "#D55E00",
     "Explosions/Remote violence": "#E69F00",
     "Violence against civilians": "#CC79A7",
@@ -21,6 +21,69 @@ EVENT_TYPE_COLORS: dict[str, str] = {
     "Riots": "#56B4E9",
 }
 OTHER_COLOR = "#7f7f7f"
+
+#: Other taxonomies' event types -> the family whose colour they take. The data keep their own text
+#: (the popup, filters and exports show it); only the colour and the legend group them.
+EVENT_TYPE_FAMILY: dict[str, str] = {
+    # ACLED before 2019 (codebooks up to version 8)
+    "Battle-No change of territory": "Battles",
+    "Battle-Government regains territory": "Battles",
+    "Battle-Non-state actor overtakes territory": "Battles",
+    "Remote violence": "Explosions/Remote violence",
+    "Violence against civilians": "Violence against civilians",
+    "Riots/Protests": "Protests",  # split into Protests and Riots in 2019; most were protests
+    "Strategic development": "Strategic developments",
+    "Headquarters or base established": "Strategic developments",
+    "Non-violent transfer of territory": "Strategic developments",
+    "Non-violent activity by a conflict actor": "Strategic developments",
+    # UCDP GED's three types of violence (type_of_violence 1, 2, 3)
+    "State-based conflict": "Battles",
+    "Non-state conflict": "Battles",
+    "One-sided violence": "Violence against civilians",
+    **{name: name for name in EVENT_TYPE_FAMILIES},
+}
+
+#: Every known event type with its colour: ACLED's six, ACLED's older types and UCDP's three, each
+#: in its family's colour.
+EVENT_TYPE_COLORS: dict[str, str] = {
+    **EVENT_TYPE_FAMILIES,
+    **{name: EVENT_TYPE_FAMILIES[family] for name, family in EVENT_TYPE_FAMILY.items()},
+}
+
+
+def _type_key(name) -> str:
+    """An event type's name, compared without case and spacing ("Battle - no change of territory")."""
+    return re.sub(r"\s+", " ", re.sub(r"\s*([-/])\s*", r"\1", str(name or ""))).strip().lower()
+
+
+_FAMILY_BY_KEY = {_type_key(name): family for name, family in EVENT_TYPE_FAMILY.items()}
+_FAMILY_BY_KEY.update({  # spellings met in real files
+    "strategic developments": "Strategic developments", "explosions/remote violence": "Explosions/Remote violence",
+    "state-based": "Battles", "state based conflict": "Battles", "non-state": "Battles",
+    "nonstate conflict": "Battles", "one-sided": "Violence against civilians",
+})
+
+
+_UCDP_KEYS = {_type_key(n) for n in ("State-based conflict", "Non-state conflict", "One-sided violence",
+                                     "state-based", "non-state", "one-sided", "state based conflict",
+                                     "nonstate conflict")}
+#: The legend lists the other names a family row stands for up to this length, else counts them.
+_LEGEND_LIST_CHARS = 30
+
+
+def event_type_family(name) -> str | None:
+    """The family (one of ACLED's six current types) of an event type, in any taxonomy; None if unknown."""
+    return _FAMILY_BY_KEY.get(_type_key(name))
+
+
+def event_type_color(name) -> str:
+    """The colour of an event type (its family's), grey when unknown."""
+    color = EVENT_TYPE_COLORS.get(name) if isinstance(name, str) else None
+    if color is None:
+        family = event_type_family(name)
+        color = EVENT_TYPE_FAMILIES[family] if family else OTHER_COLOR
+    return color
+
 
 #: The sides of the conflict in northern Mali, and their colours.
 SIDE_COLORS: dict[str, str] = {
@@ -95,7 +158,7 @@ def event_color(row, mode: str = "event_type") -> str:
     """The fill colour of an event, by its type or by its initiator's side."""
     if mode == "side":
         return SIDE_COLORS[actor_side(str(row["actor1"]))]
-    return EVENT_TYPE_COLORS.get(str(row["event_type"]), OTHER_COLOR)
+    return event_type_color(str(row["event_type"]))
 
 
 def marker_radius(fatalities) -> float:
@@ -110,10 +173,40 @@ def marker_radius(fatalities) -> float:
 
 
 def legend_items(mode: str, present: set[str] | None = None) -> list[tuple[str, str]]:
-    """(label, colour) pairs for the legend; only those present when ``present`` is given."""
-    table = SIDE_COLORS if mode == "side" else EVENT_TYPE_COLORS
-    items = [(k, v) for k, v in table.items() if present is None or k in present]
-    if mode == "event_type" and present is not None and present - set(table):
+    """(label, colour) pairs for the legend; only those present when ``present`` is given.
+
+    By event type the legend has a row per family (ACLED's six types): older ACLED types and
+    UCDP's types are named in their family's row ("Explosions/Remote violence (incl. Remote
+    violence)", "Battles (incl. 3 pre-2019 types)") rather than as rows of the same colour;
+    unknown types make one "Other" row.
+    """
+    if mode == "side":
+        return [(k, v) for k, v in SIDE_COLORS.items() if present is None or k in present]
+    if present is None:
+        return list(EVENT_TYPE_FAMILIES.items())
+    members: dict[str, list[str]] = {}
+    other = False
+    for name in sorted(str(p) for p in present):
+        family = event_type_family(name)
+        if family is None:
+            other = other or name != ""
+        else:
+            members.setdefault(family, []).append(name)
+    items = []
+    for family, color in EVENT_TYPE_FAMILIES.items():
+        if family not in members:
+            continue
+        also = [m for m in members[family] if m != family]
+        label = family
+        if also:
+            listed = ", ".join(also)
+            if len(listed) > _LEGEND_LIST_CHARS:  # a short legend: how many, and from where
+                kind = ("UCDP " if all(event_type_family(m) and _type_key(m) in _UCDP_KEYS for m in also)
+                        else "pre-2019 " if not any(_type_key(m) in _UCDP_KEYS for m in also) else "")
+                listed = f"{len(also)} {kind}type{'s' if len(also) > 1 else ''}"
+            label += f" (incl. {listed})"
+        items.append((label, color))
+    if other:
         items.append(("Other", OTHER_COLOR))
     return items
 

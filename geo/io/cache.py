@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 #: Bump when the readers, the schema or enrich change what a data set holds.
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"
 
 
 def cache_dir() -> Path:

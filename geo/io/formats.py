@@ -25,7 +25,8 @@ import pyarrow.parquet as pq
 from shapely.errors import ShapelyError
 
 from ..errors import ImportFormatError
-from ..events import EVENT_SCHEMA, Column
+from ..events import DATE_END, EVENT_SCHEMA, Column
+from .dates import normalise_dates, read_dates  # noqa: F401 (normalise_dates: re-exported)
 
 #: ACLED's citation, as its attribution policy asks users to acknowledge the data.
 ACLED_ATTRIBUTION = "Armed Conflict Location & Event Data (ACLED); www.acleddata.com"
@@ -81,8 +82,6 @@ UCDP_WHERE_PREC = {"1": "1", "2": "2", "3": "2", "4": "3", "5": "3", "6": "3", "
 FATALITY_RANGE = (Column("fatalities_low", "int", required=False, lo=0),
                   Column("fatalities_high", "int", required=False, lo=0))
 
-_ISO_DATE = r"\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
-
 
 @dataclass
 class Mapped:
@@ -102,26 +101,6 @@ def problem_frame(mask: pd.Series | np.ndarray, field_name: str, reasons: pd.Ser
     if isinstance(reasons, pd.Series):
         reasons = reasons.to_numpy(dtype=object)[rows]
     return pd.DataFrame({"row": rows, "field": field_name, "reason": reasons})
-
-
-def normalise_dates(text: pd.Series) -> pd.Series:
-    """Dates as YYYY-MM-DD where they can be read; the stripped original where not.
-
-    Reads ``2024-07-27`` (a time after it is ignored, as in UCDP's ``2024-07-27
-    00:00:00.000``), ``27 July 2024``, ``27 Jul 2024`` and ``27-July-2024``.
-    A value left as it was fails the later check and its row is rejected.
-    """
-    text = text.astype(str).str.strip()
-    iso = text.str.match(_ISO_DATE).to_numpy(dtype=bool)
-    out = text.str.slice(0, 10).astype(object).where(iso, None)
-    todo = ~iso & text.ne("").to_numpy()
-    if todo.any():
-        words = text[todo].str.replace("-", " ", regex=False)
-        for fmt in ("%d %B %Y", "%d %b %Y"):
-            parsed = pd.to_datetime(words, format=fmt, errors="coerce")
-            got = parsed.notna() & out[todo].isna()
-            out.loc[got[got].index] = parsed[got].dt.strftime("%Y-%m-%d")
-    return out.where(out.notna(), text)
 
 
 def join_list(text: pd.Series) -> pd.Series:
@@ -151,25 +130,52 @@ def _missing(raw: pd.DataFrame, wanted: tuple[str, ...], label: str) -> list[str
     return [f"{label} column(s) missing, left empty: {', '.join(missing)}"] if missing else []
 
 
-def map_native(raw: pd.DataFrame) -> Mapped:
+def _dates(table: pd.DataFrame, name: str, source: pd.Series, day_first: bool | None,
+           mapped: Mapped, field_name: str) -> None:
+    """Read a date column into ``table[name]``; its notes and problems into ``mapped``."""
+    reading = read_dates(source, day_first=day_first, name=field_name)
+    table[name] = reading.values
+    mapped.warnings.extend(reading.notes)
+    if len(reading.problems):
+        mask = np.zeros(len(table), dtype=bool)
+        mask[reading.problems.index.to_numpy()] = True
+        reasons = pd.Series("", index=table.index, dtype=object)
+        reasons.iloc[reading.problems.index.to_numpy()] = reading.problems.to_numpy()
+        mapped.problems.append(problem_frame(mask, field_name, reasons))
+
+
+def _date_end(table: pd.DataFrame, mapped: Mapped, start_field: str, end_field: str) -> None:
+    """Rows whose last day is before their first are problems."""
+    start = pd.to_datetime(table["event_date"], format="%Y-%m-%d", errors="coerce")
+    end = pd.to_datetime(table["date_end"], format="%Y-%m-%d", errors="coerce")
+    before = (end < start).to_numpy()
+    if before.any():
+        mapped.problems.append(problem_frame(before, end_field, end_field + " '" + table["date_end"].astype(str)
+                                             + "' is before " + start_field + " '" + table["event_date"] + "'"))
+
+
+def map_native(raw: pd.DataFrame, *, day_first: bool | None = None) -> Mapped:
     """The project's own columns, as written by ``export_events``: only dates are normalised."""
     table = raw.drop(columns=[c for c in ("geometry",) if c in raw.columns])
-    table["event_date"] = normalise_dates(table["event_date"])
-    extra = tuple(c for c in FATALITY_RANGE if c.name in table.columns)
-    return Mapped(table, {}, extra_schema=extra)
+    mapped = Mapped(table, {}, extra_schema=tuple(c for c in FATALITY_RANGE if c.name in table.columns))
+    _dates(table, "event_date", table["event_date"], day_first, mapped, "event_date")
+    if "date_end" in table.columns:
+        _dates(table, "date_end", table["date_end"], day_first, mapped, "date_end")
+        _date_end(table, mapped, "event_date", "date_end")
+        mapped.extra_schema += (DATE_END,)
+    return mapped
 
 
-def map_acled(raw: pd.DataFrame) -> Mapped:
+def map_acled(raw: pd.DataFrame, *, day_first: bool | None = None) -> Mapped:
     """An ACLED export: ``event_id_cnty`` is the event id, dates are read in both of ACLED's styles.
 
     The other ACLED columns (disorder type, inter codes, admin2, tags, population, ...)
     are kept as extra text columns; numeric inter codes become ACLED's text labels.
     """
     col = lambda name: _column(raw, name)  # noqa: E731
-    table = pd.DataFrame({
-        "event_id": col("event_id_cnty").str.strip(),
-        "event_date": normalise_dates(col("event_date")),
-    }, index=raw.index)
+    table = pd.DataFrame({"event_id": col("event_id_cnty").str.strip()}, index=raw.index)
+    mapped = Mapped(table, {"event_id": "event_id_cnty"}, warnings=[])
+    _dates(table, "event_date", col("event_date"), day_first, mapped, "event_date")
     for name in NATIVE_COLUMNS[2:]:
         table[name] = col(name)
     for name in ("assoc_actor_1", "assoc_actor_2", "source"):
@@ -182,20 +188,25 @@ def map_acled(raw: pd.DataFrame) -> Mapped:
             codes = _codes(table[name])
             table[name] = codes.map(ACLED_INTER_CODES).where(codes.isin(list(ACLED_INTER_CODES)), table[name])
     wanted = tuple(c for c in ACLED_COLUMNS if c in NATIVE_COLUMNS or c == "event_id_cnty")
-    return Mapped(table, {"event_id": "event_id_cnty"}, warnings=_missing(raw, wanted, "ACLED"))
+    mapped.table = table
+    mapped.warnings[:0] = _missing(raw, wanted, "ACLED")
+    return mapped
 
 
-def map_ucdp(raw: pd.DataFrame) -> Mapped:
+def map_ucdp(raw: pd.DataFrame, *, day_first: bool | None = None) -> Mapped:
     """A UCDP GED file.
 
     - ``event_id`` is ``"UCDP-" + id``; ``actor1``/``actor2`` are ``side_a``/``side_b``.
     - ``event_type`` from ``type_of_violence``: 1 (state-based) and 2 (non-state) are
       "Battles", 3 (one-sided) is "Violence against civilians"; UCDP's own name of the
       type becomes ``sub_event_type``.
-    - ``event_date`` is ``date_start``; ``time_precision`` from ``date_prec`` (1 -> 1,
+    - ``event_date`` is ``date_start`` and ``date_end`` (a date column) is ``date_end``, the
+      last day of a multi-day event (a row ending before it starts is rejected);
+      ``time_precision`` from ``date_prec`` (1 -> 1,
       2-3 -> 2, 4-5 -> 3); ``geo_precision`` from ``where_prec`` (1 -> 1, 2-3 -> 2, 4-7 -> 3).
     - ``fatalities`` is ``best``; ``low`` and ``high`` become ``fatalities_low`` and
-      ``fatalities_high`` (the best figure where they are empty).
+      ``fatalities_high`` (the best figure where they are empty). A row where
+      ``low <= best <= high`` does not hold is rejected, with the three figures.
     - ``location`` is ``where_coordinates``; ``admin1`` is ``adm_1`` without UCDP's
       lower-case " province"/" region" suffix (the original stays in ``adm_1``).
     - ``source`` is ``source_office``; ``notes`` the headline(s) and the description of the place.
@@ -209,7 +220,7 @@ def map_ucdp(raw: pd.DataFrame) -> Mapped:
     headline, where = col("source_headline").str.strip(), col("where_description").str.strip()
     table = pd.DataFrame({
         "event_id": ("UCDP-" + ident).where(ident.ne(""), ""),
-        "event_date": normalise_dates(col("date_start")),
+        "event_date": "",
         "time_precision": date_prec.map(UCDP_DATE_PREC).fillna(""),
         "event_type": violence.map(UCDP_EVENT_TYPES).fillna(""),
         "sub_event_type": violence.map(UCDP_VIOLENCE).fillna(""),
@@ -230,25 +241,39 @@ def map_ucdp(raw: pd.DataFrame) -> Mapped:
         if filled.any() and source in raw.columns:
             warnings.append(f"{int(filled.sum())} row(s) had no {source} estimate; the best estimate is used")
         table[name] = value.where(~filled, best)
-    used = {"id", "side_a", "side_b", "date_start", "where_coordinates", "latitude", "longitude", "country",
-            "best", "low", "high"}
+    used = {"id", "side_a", "side_b", "date_start", "date_end", "where_coordinates", "latitude", "longitude",
+            "country", "best", "low", "high"}
     for name in raw.columns:
         if name not in used and name not in table.columns:
             table[name] = raw[name].astype(str)
-    problems = []
+    fields = {"event_id": "id", "event_date": "date_start", "time_precision": "date_prec",
+              "event_type": "type_of_violence", "actor1": "side_a", "actor2": "side_b", "admin1": "adm_1",
+              "location": "where_coordinates", "geo_precision": "where_prec", "fatalities": "best",
+              "fatalities_low": "low", "fatalities_high": "high", "source": "source_office"}
+    mapped = Mapped(table, fields, [], warnings, FATALITY_RANGE)
+    _dates(table, "event_date", col("date_start"), day_first, mapped, "date_start")
+    if "date_end" in raw.columns:
+        _dates(table, "date_end", col("date_end"), day_first, mapped, "date_end")
+        _date_end(table, mapped, "date_start", "date_end")
+        mapped.extra_schema += (DATE_END,)
+        fields["date_end"] = "date_end"
     for name, codes, allowed in (("type_of_violence", violence, UCDP_EVENT_TYPES),
                                  ("date_prec", date_prec, UCDP_DATE_PREC),
                                  ("where_prec", where_prec, UCDP_WHERE_PREC)):
         bad = codes.ne("") & ~codes.isin(list(allowed))
         if bad.any():
             choices = ", ".join(allowed)
-            problems.append(problem_frame(bad, name, name + " '" + codes.str.slice(0, 40) + "' not one of "
-                                          + choices))
-    fields = {"event_id": "id", "event_date": "date_start", "time_precision": "date_prec",
-              "event_type": "type_of_violence", "actor1": "side_a", "actor2": "side_b", "admin1": "adm_1",
-              "location": "where_coordinates", "geo_precision": "where_prec", "fatalities": "best",
-              "fatalities_low": "low", "fatalities_high": "high", "source": "source_office"}
-    return Mapped(table, fields, problems, warnings, FATALITY_RANGE)
+            mapped.problems.append(problem_frame(bad, name, name + " '" + codes.str.slice(0, 40)
+                                                 + "' not one of " + choices))
+    low, mid, high = (pd.to_numeric(table[c].str.strip(), errors="coerce")
+                      for c in ("fatalities_low", "fatalities", "fatalities_high"))
+    disorder = ((low > mid) | (mid > high) | (low > high)).to_numpy()
+    if disorder.any():
+        mapped.problems.append(problem_frame(disorder, "best", "estimates out of order: low "
+                                             + table["fatalities_low"] + ", best " + table["fatalities"]
+                                             + ", high " + table["fatalities_high"]
+                                             + " (UCDP's low <= best <= high does not hold)"))
+    return mapped
 
 
 def ucdp_claims(events: pd.DataFrame) -> pd.DataFrame:

@@ -9,7 +9,15 @@ event file at all (empty, binary, unreadable, none of the known columns) raises
 ``ImportFormatError``, a ``ValueError``.
 
 Rows are numbered from 1 in the order of the file's records (the header is not a
-row; a record whose notes span several lines is one row).
+row, nor is HDX's hashtag row or a record of empty cells; a record whose notes span several lines is
+one row).
+
+The variants real files show are read (``geo.io.variants``, ``geo.io.dates``,
+``geo.io.monadic``): column names in any case and older spellings, missing values
+spelled ``NA``/``N/A``/``NULL``, an HXL tag row, an unnamed index column, dates as
+spreadsheets write them (day/month order decided from the file, two-digit years,
+Excel serial numbers) and ACLED's monadic export (two rows per event, folded into
+one). Every such decision is a warning in the report.
 """
 
 from __future__ import annotations
@@ -20,7 +28,6 @@ import dataclasses
 import io
 import os
 import warnings as pywarnings
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Union
 
@@ -31,63 +38,23 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from ..errors import DataError, ImportFormatError
-from ..events import CLAIM_COLUMNS, CLAIM_SCHEMA, EMPTY, EVENT_SCHEMA, check_table, geoframe_from_table
+from ..events import CLAIM_COLUMNS, CLAIM_SCHEMA, EVENT_SCHEMA, check_table, geoframe_from_table
 from .formats import (ACLED_ATTRIBUTION, FORMAT_KEYS, FORMAT_LABELS, NATIVE_ATTRIBUTION, UCDP_ATTRIBUTION,
                       Mapped, map_acled, map_native, map_ucdp, normalise_dates, problem_frame,
                       read_geojson_table, read_parquet_table, ucdp_claims)
+from .monadic import empty_folds, fold_monadic
+from .report import REJECTED_COLUMNS, ImportReport, reasons, rejected_table  # noqa: F401 (re-exported)
+from .variants import (MISSING_SPELLINGS, blank_missing_arrow, blank_missing_frame, canonical_names,
+                       drop_blank_rows, drop_hxl_row, drop_index_columns, missing_note)
 
 Source = Union[str, os.PathLike, BinaryIO, bytes]
-REJECTED_COLUMNS = ["row", "event_id", "field", "reason"]
 _MAPPERS = {"native": map_native, "acled": map_acled, "ucdp": map_ucdp}
 _ATTRIBUTIONS = {"acled": ACLED_ATTRIBUTION, "ucdp": UCDP_ATTRIBUTION, "native": NATIVE_ATTRIBUTION}
 _BAD_LINE = "\x00bad-line:"  # marks a record with more fields than the header (see _parse_csv)
-_SHOWN = 5  # rejected rows listed by str(report)
 
 
-@dataclass(frozen=True, eq=False)
-class ImportReport:
-    """What ``read_events`` did with a file.
-
-    ``rejected`` has one row per rejected data row: ``row`` (from 1), ``event_id``
-    (the canonical id, "" where the row has none), ``field`` (the file's column of
-    the first problem) and ``reason`` (every problem of the row, separated by "; ").
-    ``claims`` is in the columns of ``geo.events.CLAIM_SCHEMA``; ``attribution`` is
-    the citation the data asks for.
-    """
-
-    format: str
-    source_name: str
-    encoding: str
-    rows_read: int
-    accepted: int
-    rejected: pd.DataFrame
-    warnings: list[str] = field(default_factory=list)
-    claims: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CLAIM_COLUMNS))
-    attribution: str = NATIVE_ATTRIBUTION
-
-    @property
-    def rejected_count(self) -> int:
-        return len(self.rejected)
-
-    def __str__(self) -> str:
-        label = FORMAT_LABELS.get(self.format, self.format)
-        text = (f"{label} file {self.source_name!r} ({self.encoding}): {self.rows_read} rows read, "
-                f"{self.accepted} accepted, {self.rejected_count} rejected")
-        shown = []
-        for row in self.rejected.head(_SHOWN).itertuples(index=False):
-            ident = f" ({_id_label(self.format)} {row.event_id})" if row.event_id else ""
-            shown.append(f"row {row.row}{ident}: {row.reason}")
-        if shown:
-            more = self.rejected_count - len(shown)
-            text += ": " + "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
-        return "\n".join([text + "."] + [f"warning: {w}" for w in self.warnings])
-
-
-def _id_label(fmt: str) -> str:
-    return {"acled": "event_id_cnty", "ucdp": "id"}.get(fmt, "event_id")
-
-
-def read_events(source: Source, *, name: str | None = None) -> tuple[gpd.GeoDataFrame, ImportReport]:
+def read_events(source: Source, *, name: str | None = None,
+                day_first: bool | None = None) -> tuple[gpd.GeoDataFrame, ImportReport]:
     """Read an event file in any known format; reject its bad rows, one by one.
 
     Parameters
@@ -98,6 +65,10 @@ def read_events(source: Source, *, name: str | None = None) -> tuple[gpd.GeoData
         GeoJSON FeatureCollection or GeoParquet.
     name
         How messages name the file; the path, or the object's ``.name``, by default.
+    day_first
+        How to read numeric dates that could be either day/month or month/day
+        (``09/05/2020``): ``None`` (default) decides from the file as a whole and
+        reports it; ``True`` or ``False`` says.
 
     Returns
     -------
@@ -122,6 +93,7 @@ def read_events(source: Source, *, name: str | None = None) -> tuple[gpd.GeoData
     claims_raw = None
     if data[:4] == b"PAR1":
         (raw, claims_raw, attribution), encoding = read_parquet_table(data, label), "binary"
+        raw, missing = blank_missing_frame(raw)
     else:
         if b"\x00" in data[:8192]:
             raise ImportFormatError("binary file; expected CSV text, GeoJSON or GeoParquet (UTF-16 files: "
@@ -129,10 +101,15 @@ def read_events(source: Source, *, name: str | None = None) -> tuple[gpd.GeoData
         data, encoding, warnings = _decode(data)
         if data.lstrip()[:1] == b"{":
             raw, claims_raw, attribution = read_geojson_table(data, label)
+            raw, missing = blank_missing_frame(raw)
         else:
-            raw = _parse_csv(data, label)
-    raw, fmt = _detect(raw, label)
-    events, report = _import(raw, fmt, label, encoding, warnings, claims_raw)
+            raw, missing = _parse_csv(data, label)
+    raw, notes = drop_index_columns(raw)
+    raw, hxl = drop_hxl_row(raw)
+    raw, blank = drop_blank_rows(raw)
+    raw, fmt, renamed = _detect(raw, label)
+    warnings = warnings + notes + hxl + blank + renamed + missing_note(missing)
+    events, report = _import(raw, fmt, label, encoding, warnings, claims_raw, day_first)
     if attribution:
         report = dataclasses.replace(report, attribution=attribution)
     return events, report
@@ -186,21 +163,25 @@ def _decode(data: bytes) -> tuple[bytes, str, list[str]]:
     raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
 
 
-def _parse_csv(data: bytes, label: str) -> pd.DataFrame:
-    """Every cell as a string ("" for empty): pyarrow (fast, quoted newlines allowed), else pandas."""
+def _parse_csv(data: bytes, label: str) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Every cell as a string ("" for empty or a missing-value spelling), and the spellings met per
+    column: pyarrow (fast, quoted newlines allowed), else pandas."""
     first = data.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
+    sep = _delimiter(first)
     try:
-        header = next(csv.reader([first]), [])
+        header = next(csv.reader([first], delimiter=sep), [])
     except csv.Error:  # a stray carriage return: leave it to pandas
         header = []
     if header and len(set(header)) == len(header):
         try:
             table = pacsv.read_csv(
-                io.BytesIO(data), parse_options=pacsv.ParseOptions(newlines_in_values=True),
+                io.BytesIO(data), parse_options=pacsv.ParseOptions(newlines_in_values=True, delimiter=sep),
                 convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in header},
-                                                     strings_can_be_null=False, quoted_strings_can_be_null=False))
+                                                     null_values=list(MISSING_SPELLINGS),
+                                                     strings_can_be_null=True, quoted_strings_can_be_null=True))
             if all(pa.types.is_string(t) for t in table.schema.types) and table.column_names == header:
-                return table.to_pandas()
+                table, missing = blank_missing_arrow(table)
+                return table.to_pandas(), missing
         except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, pa.ArrowKeyError):
             pass
     try:
@@ -208,8 +189,8 @@ def _parse_csv(data: bytes, label: str) -> pd.DataFrame:
             # pandas drops the surplus fields of a too-long first record with only a warning: not here.
             pywarnings.simplefilter("error", pd.errors.ParserWarning)
             raw = pd.read_csv(io.BytesIO(data), engine="c", dtype=str, keep_default_na=False, encoding="utf-8",
-                              index_col=False)
-        return raw.fillna("")
+                              index_col=False, sep=sep)
+        return blank_missing_frame(raw.fillna(""))
     except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
         if "fields" not in str(exc) and "Length of header" not in str(exc):
             raise ImportFormatError(f"not a readable CSV file ({' '.join(str(exc).split())[:200]})",
@@ -217,16 +198,29 @@ def _parse_csv(data: bytes, label: str) -> pd.DataFrame:
     except (pd.errors.EmptyDataError, ValueError) as exc:
         raise ImportFormatError(f"not a readable CSV file ({' '.join(str(exc).split())[:200]})",
                                 path=label) from None
-    return _parse_ragged(data, label)
+    return blank_missing_frame(_parse_ragged(data, label, sep))
 
 
-def _parse_ragged(data: bytes, label: str) -> pd.DataFrame:
+def _delimiter(header: str) -> str:
+    """The header's field separator: "," unless ";" (Excel in locales whose decimal mark is a comma)
+    or a tab splits it into more fields."""
+    counts = {}
+    for sep in (",", ";", "\t"):
+        try:
+            counts[sep] = len(next(csv.reader([header], delimiter=sep), []))
+        except csv.Error:
+            counts[sep] = 0
+    best = max(counts, key=lambda k: (counts[k], k == ","))
+    return best if counts[best] > counts[","] else ","
+
+
+def _parse_ragged(data: bytes, label: str, sep: str = ",") -> pd.DataFrame:
     """Some records have more fields than the header: mark them, so they are rejected, not lost.
 
     The rare malformed file only: Python's csv module, one record at a time.
     """
     try:
-        records = [r for r in csv.reader(io.StringIO(data.decode("utf-8"), newline="")) if r]
+        records = [r for r in csv.reader(io.StringIO(data.decode("utf-8"), newline=""), delimiter=sep) if r]
     except csv.Error as exc:
         raise ImportFormatError(f"not a readable CSV file ({exc})", path=label) from None
     header, width = records[0], len(records[0])
@@ -240,15 +234,13 @@ def _parse_ragged(data: bytes, label: str) -> pd.DataFrame:
     return pd.DataFrame(body, columns=names, dtype=object)
 
 
-def _detect(raw: pd.DataFrame, label: str) -> tuple[pd.DataFrame, str]:
-    """The table (column names stripped and lower-cased where that keeps them unique) and its format."""
-    renamed = {c: str(c).strip().lower() for c in raw.columns}
-    if len(set(renamed.values())) == len(renamed):
-        raw = raw.rename(columns=renamed)
+def _detect(raw: pd.DataFrame, label: str) -> tuple[pd.DataFrame, str, list[str]]:
+    """The table (column names as ``canonical_names`` makes them), its format and the renaming's notes."""
+    raw, renamed = canonical_names(raw)
     columns = set(raw.columns)
     for fmt, keys in FORMAT_KEYS.items():
         if set(keys) <= columns:
-            return raw, fmt
+            return raw, fmt, renamed
     needs = "; ".join(f"{FORMAT_LABELS[f]} needs {', '.join(k)}" for f, k in FORMAT_KEYS.items())
     best = max(FORMAT_KEYS, key=lambda f: len(set(FORMAT_KEYS[f]) & columns) / len(FORMAT_KEYS[f]))
     missing = [k for k in FORMAT_KEYS[best] if k not in columns]
@@ -258,50 +250,32 @@ def _detect(raw: pd.DataFrame, label: str) -> tuple[pd.DataFrame, str]:
     raise ImportFormatError(f"columns ({found}) are none of the known formats{closest}: {needs}", path=label)
 
 
-def _reasons(problems: pd.DataFrame, fields: dict[str, str], schema: tuple) -> pd.DataFrame:
-    """``check_table``'s problems as the file's field and a plain reason (vectorised)."""
-    p = problems.reset_index(drop=True)
-    canon = p["field"].astype(object)
-    name = canon.map(lambda f: fields.get(f, f)).astype(object)
-    value = p["value"].astype(str).str.slice(0, 80).astype(object)
-    empty = p["problem"].eq(EMPTY)
-    reason = (name + " missing").where(empty, name + " '" + value + "' is not valid")
-    number = pd.to_numeric(value.where(~empty), errors="coerce")
-    rules = {c.name: c for c in schema}
-    for col_name, col in rules.items():
-        on = canon.eq(col_name) & ~empty
-        if not on.any():
-            continue
-        if col.kind == "date":
-            reason[on] = "date '" + value[on] + "' unparseable"
-        elif col.kind == "float":
-            ranged = on & number.notna()
-            reason[ranged] = name[ranged] + " " + value[ranged] + f" out of range {col.lo:g}..{col.hi:g}"
-            reason[on & number.isna()] = name + " '" + value + "' is not a number"
-        elif col.choices is not None:
-            reason[on] = name + " '" + value + "' not one of " + ", ".join(map(str, col.choices))
-        elif col.kind == "int":
-            reason[on] = name + " '" + value + "' is not a whole number of at least 0"
-    reason[empty & canon.eq("event_date")] = "date missing"
-    reason[empty & canon.eq("actor1")] = "no actor"
-    reason[empty & canon.eq("event_id")] = "id missing"
-    return pd.DataFrame({"row": p["row"], "field": name, "reason": reason})
-
-
 def _import(raw: pd.DataFrame, fmt: str, label: str, encoding: str, warnings: list[str],
-            claims_raw: pd.DataFrame | None) -> tuple[gpd.GeoDataFrame, ImportReport]:
+            claims_raw: pd.DataFrame | None, day_first: bool | None = None
+            ) -> tuple[gpd.GeoDataFrame, ImportReport]:
     raw = raw.reset_index(drop=True)
     rows_read = len(raw)
     first = raw.iloc[:, 0].astype(str) if len(raw.columns) else pd.Series([], dtype=str)
     ragged = first.str.startswith(_BAD_LINE).to_numpy()
-    mapped: Mapped = _MAPPERS[fmt](raw)
-    warnings = warnings + mapped.warnings
+    mapped: Mapped = _MAPPERS[fmt](raw, day_first=day_first)
+    warnings = warnings + mapped.warnings + _decimal_commas(mapped)
     schema = EVENT_SCHEMA + mapped.extra_schema
     frame, problems = check_table(mapped.table, schema)
     # The format's own problems first: they explain a field better than its mapped, empty value.
-    found = [*mapped.problems, _reasons(problems, mapped.fields, schema)]
+    found = [*mapped.problems, reasons(problems, mapped.fields, schema)]
     ids = frame["event_id"].astype(str).str.strip().where(~ragged, "")
-    dup = (ids.duplicated(keep="first") & ids.ne("")).to_numpy()
+    folds = empty_folds()
+    if fmt == "acled" and rows_read:
+        bad = ragged.copy()
+        for f in found:
+            bad[f["row"].to_numpy(dtype=np.int64)] = True
+        frame, folded, folds, notes = fold_monadic(frame, ids, bad)
+        warnings = warnings + notes
+        ids_for_dups = ids.where(~folded, "")
+    else:
+        folded = np.zeros(rows_read, dtype=bool)
+        ids_for_dups = ids
+    dup = (ids_for_dups.duplicated(keep="first") & ids_for_dups.ne("")).to_numpy()
     if dup.any():
         first_row = pd.Series(np.arange(rows_read) + 1, index=ids.to_numpy()).groupby(level=0).min()
         where = ids[dup].map(first_row).astype(str)
@@ -313,9 +287,11 @@ def _import(raw: pd.DataFrame, fmt: str, label: str, encoding: str, warnings: li
         found = [f[~f["row"].isin(np.flatnonzero(ragged))] for f in found]
         found.append(problem_frame(ragged, "", ("record has " + width + " fields; the header has "
                                                 + str(len(raw.columns))).reindex(first.index)))
-    rejected = _rejected(pd.concat(found, ignore_index=True), ids)
+    rejected = rejected_table(pd.concat(found, ignore_index=True), ids)
     keep = np.ones(rows_read, dtype=bool)
     keep[rejected["row"].to_numpy(dtype=np.int64) - 1] = False
+    accepted_rows = int(keep.sum())
+    keep &= ~folded
     accepted = frame[keep]
     fields = mapped.fields
     for col, default in (("fatalities", "0"), ("time_precision", "1"), ("geo_precision", "1")):
@@ -324,29 +300,32 @@ def _import(raw: pd.DataFrame, fmt: str, label: str, encoding: str, warnings: li
             warnings.append(f"{blank} row(s) had no {fields.get(col, col)}; counted as {default}")
     events = geoframe_from_table(accepted)
     for col in mapped.extra_schema:
-        events[col.name] = events[col.name].fillna(0).astype("int64")
+        if col.kind == "int":
+            events[col.name] = events[col.name].fillna(0).astype("int64")
     events = events.sort_values(["event_date", "event_id"], ignore_index=True)
     claims = _claims(fmt, events, claims_raw, warnings)
     if rows_read == 0:
         warnings.append("the file has a header but no data rows")
     report = ImportReport(format=fmt, source_name=label, encoding=encoding, rows_read=rows_read,
-                          accepted=len(events), rejected=rejected, warnings=warnings, claims=claims,
-                          attribution=_ATTRIBUTIONS[fmt])
+                          accepted=accepted_rows, rejected=rejected, warnings=warnings, claims=claims,
+                          attribution=_ATTRIBUTIONS[fmt], folded=folds)
     assert report.accepted + report.rejected_count == report.rows_read, "a row vanished"
+    assert report.event_count == len(events), "a folded row miscounted"
     return events, report
 
 
-def _rejected(found: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
-    """One row per rejected row: its first problem's field and all its reasons."""
-    if found.empty:
-        return pd.DataFrame({"row": pd.Series([], dtype="int64"), "event_id": pd.Series([], dtype=object),
-                             "field": pd.Series([], dtype=object), "reason": pd.Series([], dtype=object)})
-    found = found.drop_duplicates(["row", "field"], keep="first").sort_values("row", kind="stable")
-    grouped = found.groupby("row", sort=True).agg(field=("field", "first"), reason=("reason", "; ".join))
-    rows = grouped.index.to_numpy(dtype=np.int64)
-    return pd.DataFrame({"row": rows + 1, "event_id": ids.to_numpy(dtype=object)[rows],
-                         "field": grouped["field"].to_numpy(dtype=object),
-                         "reason": grouped["reason"].to_numpy(dtype=object)})
+def _decimal_commas(mapped: Mapped) -> list[str]:
+    """Coordinates written with a decimal comma (``19,943``: Excel in French, German... locales) as numbers."""
+    done = []
+    for name in ("latitude", "longitude"):
+        text = mapped.table[name].astype(str)
+        if not text.str.contains(",", regex=False).any():
+            continue
+        comma = text.str.strip().str.fullmatch(r"[-+]?\d{1,3},\d+")
+        if comma.any():
+            mapped.table[name] = text.where(~comma, text.str.replace(",", ".", regex=False))
+            done.append(f"{mapped.fields.get(name, name)} {int(comma.sum())}")
+    return [f"coordinates with a decimal comma read as numbers ({', '.join(done)})"] if done else []
 
 
 def _claims(fmt: str, events: gpd.GeoDataFrame, claims_raw: pd.DataFrame | None,

@@ -27,7 +27,7 @@ import shapely
 from folium.template import Template
 
 from .scripting import ScriptElement, js_json
-from ..styles import EVENT_TYPE_COLORS, OTHER_COLOR, SIDE_COLORS, actor_side, esc
+from ..styles import OTHER_COLOR, SIDE_COLORS, actor_side, esc, event_type_color
 
 #: Width of a cell in screen pixels at the zoom it is made for.
 CELL_PX = 48
@@ -242,8 +242,9 @@ def lod_cells(events: pd.DataFrame, zoom: float, center: Sequence[float], *, by:
 
 
 def cell_color(name: str, by: str | None) -> str:
-    table = SIDE_COLORS if by == "side" else EVENT_TYPE_COLORS
-    return table.get(name, OTHER_COLOR)
+    if by == "side":
+        return SIDE_COLORS.get(name, OTHER_COLOR)
+    return event_type_color(name)
 
 
 def cell_radius(counts: np.ndarray, largest: int) -> np.ndarray:
