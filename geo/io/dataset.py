@@ -15,6 +15,7 @@ from ..analysis import enrich
 from ..filters import actor_counts
 from ..events import CLAIM_COLUMNS, DATA_DIR, compact_events, load_claims, load_events
 from ..layers import load_layers
+from .postgis import PostgisSource, is_database_url
 from .readers import ImportReport, read_events
 from ..view import Vocabulary
 
@@ -73,6 +74,8 @@ class Dataset:
         is cached as GeoParquet after its first read (see ``geo.io.cache``), so the next
         start skips parsing; uploads (file objects) are not cached.
         """
+        if is_database_url(source):
+            return cls.from_postgis(source, layers=layers)
         is_path = isinstance(source, (str, Path))
         # the claims file and the boundary layers (which enrich uses) are part of what is cached
         depends = [claims_path] if claims_path else []
@@ -103,4 +106,32 @@ class Dataset:
             meta["_fingerprint"] = data.vocabulary.fingerprint
             meta["_actor_counts"] = [[str(a), int(n)] for a, n in data.actor_counts.items()]
             cache.store(key, events, claims, report.rejected, meta)
+        return data
+
+    @classmethod
+    def from_postgis(cls, source: str | PostgisSource, *, layers: dict | None = None) -> Dataset:
+        """Every event and claim of a PostGIS database (``postgresql://…``; see ``geo.io.postgis``).
+
+        Events written by others without ``region``/``border_km`` are enriched here. The data
+        set's ``version`` is the database's change counter when read: compare it with
+        ``PostgisSource.state()`` to know whether to read again. Raises ``DatabaseError``.
+        """
+        src = source if isinstance(source, PostgisSource) else PostgisSource(source)
+        version, _ = src.state()
+        events = src.events()
+        missing = events["region"].isna() | events["border_km"].isna() | events["in_tuareg_region"].isna()
+        if missing.any():  # rows inserted by others: the loader enriches, a plain INSERT does not
+            done = enrich(events.loc[missing, [c for c in events.columns if c not in
+                                               ("region", "border_km", "in_tuareg_region")]], layers or load_layers())
+            events = events.copy()
+            for col in ("region", "border_km", "in_tuareg_region"):
+                events.loc[missing, col] = done[col]
+        events["in_tuareg_region"] = events["in_tuareg_region"].astype(bool)
+        events = compact_events(events)
+        claims = src.claims()
+        attribution = src.attribution() or EMBEDDED_ATTRIBUTION.replace(
+            "Northern Mali conflict events 2023–2024, curated from public reporting by the conflict-map project",
+            "the PostGIS database's events")
+        data = cls._of(events, claims, src.label, attribution)
+        data.__dict__["version"] = version
         return data
