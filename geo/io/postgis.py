@@ -174,12 +174,13 @@ def _message(exc: Exception, url: str) -> str:
 _EPOCH = pd.Timestamp("1970-01-01")
 
 
-def filter_sql(flt: EventFilter | None, bounds=None) -> tuple[str, dict]:
+def filter_sql(flt: EventFilter | None, bounds=None, *, outside: bool = False) -> tuple[str, dict]:
     """The WHERE clause of ``flt`` (and a (west, south, east, north) box), with its parameters.
 
     Means exactly what ``geo.filter_events`` means: any actor, main or associated (GIN index
     on ``actors``); dates inclusive; ``event_type``/``admin1`` among the lists; at least
-    ``min_fatalities``; ``border_km`` at most ``max_border_km``.
+    ``min_fatalities``; ``border_km`` at most ``max_border_km``. With ``outside``, the events
+    *outside* ``bounds`` (the coarse cells around a view).
     """
     flt = flt or EventFilter()
     where, params = [], {}
@@ -206,8 +207,11 @@ def filter_sql(flt: EventFilter | None, bounds=None) -> tuple[str, dict]:
         params["border"] = float(flt.max_border_km)
     if bounds is not None:
         west, south, east, north = (float(v) for v in bounds)
-        where.append("geom && ST_MakeEnvelope(%(west)s, %(south)s, %(east)s, %(north)s, 4326) "
-                     "AND longitude BETWEEN %(west)s AND %(east)s AND latitude BETWEEN %(south)s AND %(north)s")
+        inside = ("longitude BETWEEN %(west)s AND %(east)s AND latitude BETWEEN %(south)s AND %(north)s")
+        if outside:
+            where.append(f"NOT ({inside})")
+        else:
+            where.append(f"geom && ST_MakeEnvelope(%(west)s, %(south)s, %(east)s, %(north)s, 4326) AND {inside}")
         params.update(west=west, south=south, east=east, north=north)
     return (" AND ".join(where) or "true"), params
 
@@ -332,6 +336,33 @@ class PostgisSource:
             report = _with_rejected(report, events, dupes)
         return report
 
+    def bulk_load(self, frames, *, attribution: str | None = None, log=None) -> int:
+        """Append enriched canonical frames (an iterable: millions of events in parts) in one transaction,
+        the secondary indexes dropped and rebuilt once. For benchmarks and migrations; ids must be new.
+        Returns the number of events written."""
+        def go(conn):
+            total = 0
+            with conn.transaction():
+                conn.execute("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE")
+                for name_ in INDEXES:
+                    conn.execute(f"DROP INDEX IF EXISTS {name_}")
+                for frame in frames:
+                    _copy(conn, "events", frame, EVENT_COLUMNS_SQL)
+                    total += len(frame)
+                    if log:
+                        log(f"   copied {total:,} events")
+                for ddl in INDEXES.values():
+                    t = time.perf_counter()
+                    conn.execute(ddl)
+                    if log:
+                        log(f"   {ddl.split(' ON ')[0].split()[-1]}: {time.perf_counter() - t:.1f} s")
+                if attribution:
+                    conn.execute("UPDATE geo_state SET attribution = %s", (attribution,))
+            conn.execute("VACUUM ANALYZE events")
+            return total
+
+        return self.run(go)
+
     # -- reading ---------------------------------------------------------------------------------
 
     def state(self) -> tuple[int, pd.Timestamp | None]:
@@ -389,10 +420,10 @@ class PostgisSource:
         return coerce_table(raw, CLAIM_SCHEMA, self.label).reset_index(drop=True)
 
     def cell_counts(self, flt: EventFilter | None, zoom: float, bounds=None, *, cell_px: float = 48.0,
-                    by: str | None = "event_type") -> pd.DataFrame:
+                    by: str | None = "event_type", outside: bool = False) -> pd.DataFrame:
         """Events counted in the database per (cell, category) at ``cell_px`` pixels at ``zoom``
         (Web Mercator world pixels, as ``geo.webmap.aggregate``): columns cx, cy, cat, n, fat, sx, sy."""
-        where, params = filter_sql(flt, bounds)
+        where, params = filter_sql(flt, bounds, outside=outside)
         cat = {"event_type": "event_type", "side": "actor1", None: "''"}.get(by, None)
         if cat is None:
             raise DatabaseError(f"cells by {by!r}: use 'event_type', 'side' or None")
@@ -413,10 +444,11 @@ class PostgisSource:
                              "sy": float})
 
     def cells(self, flt: EventFilter | None, zoom: float, bounds=None, *, cell_px: float = 48.0,
-              max_cells: int = 2_500, by: str | None = "event_type") -> gpd.GeoDataFrame:
+              max_cells: int = 2_500, by: str | None = "event_type", outside: bool = False) -> gpd.GeoDataFrame:
         """``geo.aggregate_events(filter_events(events, flt), zoom, bounds, ...)``, counted in the database:
-        the same cells (same columns, same order), whatever the number of events."""
-        parts = self.cell_counts(flt, zoom, bounds, cell_px=cell_px, by=by)
+        the same cells (same columns, same order), whatever the number of events. With ``outside``,
+        the events outside ``bounds`` (as ``geo.webmap.aggregate.lod_cells``' outer cells)."""
+        parts = self.cell_counts(flt, zoom, bounds, cell_px=cell_px, by=by, outside=outside)
         return cells_from_counts(parts, zoom, cell_px=cell_px, max_cells=max_cells, by=by)
 
     def explain(self, flt: EventFilter | None = None) -> str:
