@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -12,6 +13,7 @@ import pandas as pd
 
 from . import cache
 from ..analysis import enrich
+from ..errors import DatabaseError
 from ..filters import actor_counts
 from ..events import CLAIM_COLUMNS, DATA_DIR, compact_events, load_claims, load_events
 from ..layers import load_layers
@@ -40,6 +42,8 @@ class Dataset:
     label: str
     attribution: str
     report: ImportReport | None = None
+    #: the database's change counter when the data set was read (``from_postgis``); None for files
+    version: int | None = None
 
     @cached_property
     def actor_counts(self) -> pd.Series:
@@ -133,5 +137,50 @@ class Dataset:
             "Northern Mali conflict events 2023–2024, curated from public reporting by the conflict-map project",
             "the PostGIS database's events")
         data = cls._of(events, claims, src.label, attribution)
-        data.__dict__["version"] = version
+        object.__setattr__(data, "version", version)  # frozen: set once, as it is made
         return data
+
+
+class LiveDataset:
+    """A PostGIS database's data set that follows the database: ``current()`` asks the database
+    for its change counter at most every ``check_every`` seconds (one tiny query) and reads the
+    events again only when they changed. Shared by every session of a server (thread-safe).
+
+    When the database cannot be reached, ``current()`` keeps the last data set and ``problem``
+    says why (a plain sentence without the password); it clears once the database answers again.
+    The first read raises ``DatabaseError`` instead (there is nothing to show).
+    """
+
+    def __init__(self, url: str, *, layers: dict | None = None, check_every: float = 3.0, settle=None):
+        import threading
+
+        self.source = PostgisSource(url)
+        self.layers = layers
+        self.check_every = float(check_every)
+        self.settle = settle or (lambda data: data)
+        self.problem: str | None = None
+        self._lock = threading.Lock()
+        self._data = self.settle(Dataset.from_postgis(self.source, layers=layers))
+        self._checked = time.monotonic()
+
+    @property
+    def label(self) -> str:
+        return self.source.label
+
+    def version(self) -> int:
+        return self._data.version
+
+    def current(self) -> Dataset:
+        """The data set as of at most ``check_every`` seconds ago."""
+        with self._lock:
+            if time.monotonic() - self._checked < self.check_every:
+                return self._data
+            self._checked = time.monotonic()
+            try:
+                version, _ = self.source.state()
+                if version != self.version():
+                    self._data = self.settle(Dataset.from_postgis(self.source, layers=self.layers))
+                self.problem = None
+            except DatabaseError as exc:
+                self.problem = str(exc)
+            return self._data
