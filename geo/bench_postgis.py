@@ -69,14 +69,13 @@ def draw_from_database(src, flt, layers, *, center=VIEW_CENTER, zoom=VIEW_ZOOM):
     from .webmap.aggregate import OUTER_LEVELS, CellLayer, view_bounds
     from .webmap.maps import MAX_MARKERS, build_base_map, build_map
 
-    n = src.count(flt)
+    # one pass: the cells (inside the padded view and around it); their sum is the count
+    inner, outer = src.lod_cells(flt, zoom, view_bounds(center, zoom), outer_zoom=max(zoom - OUTER_LEVELS, 0))
+    n = int(inner["events"].sum() + outer["events"].sum())
     if n <= MAX_MARKERS:
         shown = src.events(flt)
         m = build_map(shown, layers, center=center, zoom=zoom)
         return n, "markers", m.get_root().render()
-    bounds = view_bounds(center, zoom)
-    inner = src.cells(flt, zoom, bounds)
-    outer = src.cells(flt, max(zoom - OUTER_LEVELS, 0), bounds, outside=True, max_cells=500)
     m = build_base_map(layers, center=center, zoom=zoom)
     group = folium.FeatureGroup(name="Events", show=True)
     CellLayer(inner, outer, "event_type").add_to(group)
@@ -106,8 +105,16 @@ def query(url: str) -> dict:
             times_all.append(time.perf_counter() - t)
         out["filters"].append({"filter": spec, "matched": n, "drawn": how, "count_s": statistics.median(times_q),
                                "total_s": statistics.median(times_all), "page_bytes": len(html.encode())})
-    out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["rss_mb"] = peak_rss_mb()
     return out
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM: unlike ru_maxrss, not inherited from the parent)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def file_path(events: int, log=print) -> dict:
@@ -170,6 +177,7 @@ def main(argv=None) -> int:
     parser.add_argument("--db", help="an empty PostGIS database (default: a temporary server)")
     parser.add_argument("--keep", action="store_true", help="the database holds the events already: skip the load")
     parser.add_argument("--out", type=Path, help="also write the Markdown table here")
+    parser.add_argument("--skip-file", action="store_true", help="skip the GeoParquet path")
     parser.add_argument("--query-only", help=argparse.SUPPRESS)  # the child process: URL; prints JSON
     args = parser.parse_args(argv)
     if args.query_only:

@@ -451,6 +451,39 @@ class PostgisSource:
         parts = self.cell_counts(flt, zoom, bounds, cell_px=cell_px, by=by, outside=outside)
         return cells_from_counts(parts, zoom, cell_px=cell_px, max_cells=max_cells, by=by)
 
+    def lod_cells(self, flt: EventFilter | None, zoom: float, bounds, *, outer_zoom: float,
+                  cell_px: float = 48.0, max_cells: int = 2_500, max_outer_cells: int = 500,
+                  by: str | None = "event_type") -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+        """``geo.webmap.aggregate.lod_cells`` counted in the database, in one pass over the matching events:
+        (cells of the events inside ``bounds`` at ``zoom``, cells of the rest at ``outer_zoom``)."""
+        where, params = filter_sql(flt)
+        cat = {"event_type": "event_type", "side": "actor1", None: "''"}.get(by, None)
+        if cat is None:
+            raise DatabaseError(f"cells by {by!r}: use 'event_type', 'side' or None")
+        west, south, east, north = (float(v) for v in bounds)
+        params.update(w_in=256.0 * 2.0 ** float(zoom), w_out=256.0 * 2.0 ** float(outer_zoom), size=float(cell_px),
+                      west=west, south=south, east=east, north=north)
+        sql = f"""
+            WITH p AS (
+              SELECT (longitude BETWEEN %(west)s AND %(east)s AND latitude BETWEEN %(south)s AND %(north)s) AS inside,
+                     (longitude + 180.0) / 360.0 AS u,
+                     0.5 - ln(tan(pi() / 4 + radians(least(greatest(latitude, -85.05112878), 85.05112878)) / 2))
+                      / (2 * pi()) AS v,
+                     fatalities, {cat} AS cat
+              FROM events WHERE {where}),
+            q AS (SELECT inside, u * CASE WHEN inside THEN %(w_in)s ELSE %(w_out)s END AS x,
+                         v * CASE WHEN inside THEN %(w_in)s ELSE %(w_out)s END AS y, fatalities, cat FROM p)
+            SELECT inside, floor(x / %(size)s)::bigint AS cx, floor(y / %(size)s)::bigint AS cy,
+                   coalesce(cat, '') AS cat, count(*) AS n, sum(fatalities)::float8 AS fat, sum(x) AS sx, sum(y) AS sy
+            FROM q GROUP BY 1, 2, 3, 4"""
+        rows = self.run(lambda conn: conn.execute(sql, params).fetchall())
+        frame = pd.DataFrame(rows, columns=["inside", "cx", "cy", "cat", "n", "fat", "sx", "sy"]).astype(
+            {"inside": bool, "cx": np.int64, "cy": np.int64, "n": np.int64, "fat": float, "sx": float, "sy": float})
+        inner = frame[frame["inside"]].drop(columns="inside")
+        outer = frame[~frame["inside"]].drop(columns="inside")
+        return (cells_from_counts(inner, zoom, cell_px=cell_px, max_cells=max_cells, by=by),
+                cells_from_counts(outer, outer_zoom, cell_px=cell_px, max_cells=max_outer_cells, by=by))
+
     def explain(self, flt: EventFilter | None = None) -> str:
         where, params = filter_sql(flt)
         rows = self.run(lambda conn: conn.execute(f"EXPLAIN SELECT event_id FROM events WHERE {where}",

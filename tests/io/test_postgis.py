@@ -244,3 +244,19 @@ def test_cli_bad_database_is_one_line_without_the_password(pg_server, pg_url, tm
         assert done.returncode == 1 and done.stderr.startswith("error: ") and "Traceback" not in done.stderr
         assert "Hunter2-secret" not in done.stderr and pg_server.password not in done.stderr
     assert "refused the user name or password" in _cli("db", "init", "--db", wrong).stderr
+
+
+@pytest.mark.parametrize("zoom,center,by", [(6, (17.5, -2.0), "event_type"), (9, (15.0, -4.0), "side"),
+                                            (11, (19.9, 2.7), None)])
+def test_lod_cells_in_one_pass_equal_the_maps_cells(loaded, zoom, center, by):
+    from geo.webmap.aggregate import OUTER_LEVELS, lod_cells, view_bounds
+
+    src, mem = loaded
+    flt = geo.EventFilter(start="2021-01-01")
+    want = lod_cells(geo.filter_events(mem, flt), zoom, center, by=by)
+    got = src.lod_cells(flt, zoom, view_bounds(center, zoom), outer_zoom=max(zoom - OUTER_LEVELS, 0), by=by)
+    for g, w in zip(got, want):
+        assert len(g) == len(w)
+        for col in ("cell_x", "cell_y", "cell_px", "events", "fatalities", "dominant", "zoom"):
+            assert g[col].tolist() == w[col].tolist(), col
+        np.testing.assert_allclose(g["lat"], w["lat"], atol=1e-9)
