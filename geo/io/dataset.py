@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
 from functools import cached_property
@@ -122,6 +123,13 @@ class Dataset:
         """
         src = source if isinstance(source, PostgisSource) else PostgisSource(source)
         version, _ = src.state()
+        limit = int(os.environ.get("GEO_DB_MAX_EVENTS", MAX_DB_EVENTS))
+        total = src.count()
+        if total > limit:
+            raise DatabaseError(
+                f"{src.label} holds {total:,} events; the dashboard reads at most {limit:,} into memory "
+                f"(GEO_DB_MAX_EVENTS). Filter it in the database instead: geo.PostgisSource(url).events(filter) "
+                f"and .lod_cells(...), or python -m geo snapshot with a filtered link.")
         events = src.events()
         missing = events["region"].isna() | events["border_km"].isna() | events["in_tuareg_region"].isna()
         if missing.any():  # rows inserted by others: the loader enriches, a plain INSERT does not
@@ -139,6 +147,10 @@ class Dataset:
         data = cls._of(events, claims, src.label, attribution)
         object.__setattr__(data, "version", version)  # frozen: set once, as it is made
         return data
+
+
+#: Most events ``Dataset.from_postgis`` reads into memory (GEO_DB_MAX_EVENTS overrides): about 2.5 GB.
+MAX_DB_EVENTS = 3_000_000
 
 
 class LiveDataset:

@@ -260,3 +260,12 @@ def test_lod_cells_in_one_pass_equal_the_maps_cells(loaded, zoom, center, by):
         for col in ("cell_x", "cell_y", "cell_px", "events", "fatalities", "dominant", "zoom"):
             assert g[col].tolist() == w[col].tolist(), col
         np.testing.assert_allclose(g["lat"], w["lat"], atol=1e-9)
+
+
+def test_a_database_too_large_for_memory_is_a_message(pg_url, monkeypatch):
+    src = PostgisSource(pg_url)
+    src.init()
+    src.load(ROOT / "data" / "events.csv")
+    monkeypatch.setenv("GEO_DB_MAX_EVENTS", "10")
+    with pytest.raises(DatabaseError, match="holds 45 events; the dashboard reads at most 10"):
+        Dataset.from_postgis(pg_url)
