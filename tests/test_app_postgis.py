@@ -10,7 +10,6 @@ import psycopg
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import geo
 from conftest import ROOT
 from geo.io.postgis import PostgisSource
 

@@ -116,11 +116,15 @@ CREATE TRIGGER events_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ev
 _CELL_COLUMNS = "longitude, latitude, fatalities"
 INDEXES = {
     "events_geom": "CREATE INDEX IF NOT EXISTS events_geom ON events USING gist (geom)",
-    "events_date": f"CREATE INDEX IF NOT EXISTS events_date ON events (event_date) INCLUDE ({_CELL_COLUMNS}, event_type)",
+    "events_date": f"CREATE INDEX IF NOT EXISTS events_date ON events (event_date) "
+                   f"INCLUDE ({_CELL_COLUMNS}, event_type)",
     "events_actors": "CREATE INDEX IF NOT EXISTS events_actors ON events USING gin (actors)",
-    "events_type": f"CREATE INDEX IF NOT EXISTS events_type ON events (event_type, admin1) INCLUDE ({_CELL_COLUMNS})",
-    "events_admin1": f"CREATE INDEX IF NOT EXISTS events_admin1 ON events (admin1) INCLUDE ({_CELL_COLUMNS}, event_type)",
-    "events_fatalities": f"CREATE INDEX IF NOT EXISTS events_fatalities ON events (fatalities) INCLUDE ({_CELL_COLUMNS}, event_type)",
+    "events_type": f"CREATE INDEX IF NOT EXISTS events_type ON events (event_type, admin1) "
+                   f"INCLUDE ({_CELL_COLUMNS})",
+    "events_admin1": f"CREATE INDEX IF NOT EXISTS events_admin1 ON events (admin1) "
+                     f"INCLUDE ({_CELL_COLUMNS}, event_type)",
+    "events_fatalities": f"CREATE INDEX IF NOT EXISTS events_fatalities ON events (fatalities) "
+                         f"INCLUDE ({_CELL_COLUMNS}, event_type)",
     "events_border": "CREATE INDEX IF NOT EXISTS events_border ON events (border_km)",
 }
 
@@ -574,7 +578,8 @@ def _frame(data: bytes, cols: list[str]) -> gpd.GeoDataFrame:
 def _with_rejected(report, events: pd.DataFrame, dupes: list[str]):
     """``report`` with the rows whose id was already stored moved to the rejected."""
     rows = events.index[events["event_id"].isin(set(dupes))]
-    extra = pd.DataFrame({"row": pd.array([pd.NA] * len(rows), dtype="Int64"), "event_id": events.loc[rows, "event_id"].astype(str).tolist(),
+    extra = pd.DataFrame({"row": pd.array([pd.NA] * len(rows), dtype="Int64"),
+                          "event_id": events.loc[rows, "event_id"].astype(str).tolist(),
                           "field": "event_id", "reason": "this event_id is already in the database"})
     rejected = pd.concat([report.rejected, extra], ignore_index=True)
     return dataclasses.replace(report, accepted=report.accepted - len(rows), rejected=rejected)
@@ -655,5 +660,6 @@ def wait_for_change(source: PostgisSource, version: int, timeout: float = 10.0, 
         time.sleep(poll)
 
 
-__all__ = ["PostgisSource", "read_database", "SCHEMA_SQL", "INDEXES", "filter_sql", "cells_from_counts", "is_database_url",
+__all__ = ["PostgisSource", "read_database", "SCHEMA_SQL", "INDEXES", "filter_sql", "cells_from_counts",
+           "is_database_url",
            "safe_url", "wait_for_change"]

@@ -269,3 +269,21 @@ def test_a_database_too_large_for_memory_is_a_message(pg_url, monkeypatch):
     monkeypatch.setenv("GEO_DB_MAX_EVENTS", "10")
     with pytest.raises(DatabaseError, match="holds 45 events; the dashboard reads at most 10"):
         Dataset.from_postgis(pg_url)
+
+
+def test_the_postgis_benchmark_runs_and_reports_every_filter(pg_server, tmp_path):
+    import subprocess
+    import sys
+
+    url = pg_server.create_database("bench_smoke")
+    out = tmp_path / "bench.md"
+    done = subprocess.run([sys.executable, "-m", "geo.bench", "--source", "postgis", "--events", "3000",
+                           "--file-events", "2000", "--db", url, "--out", str(out)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = [line for line in out.read_text().splitlines() if line.startswith("| ") and "---" not in line][1:]
+    assert [r.split(" | ")[0].lstrip("| ") for r in rows] == [
+        "no filter", "actors=['JNIM']", "start=2023-01-01, end=2023-03-31",
+        "event_types=['Battles'], regions=['Region 03']", "min_fatalities=5"]
+    assert rows[0].split(" | ")[1] == "3,000" and PostgisSource(url).count() == 3000
+    assert "Memory of the process" in out.read_text() and pg_server.password not in out.read_text()
