@@ -35,7 +35,7 @@ from geo.styles import md_escape as md  # noqa: E402
 from geo.layers import LAYER_ORDER, LAYERS  # noqa: E402
 from geo.styles import BASEMAPS, figure_label  # noqa: E402
 
-from dashboard.connection import EventsConnection, secrets_url  # noqa: E402
+from dashboard.connection import EventsConnection, secrets_section, secrets_url  # noqa: E402
 from dashboard.map_panel import map_section  # noqa: E402
 from geo.io.dataset import LiveDataset  # noqa: E402
 from geo.io.postgis import is_database_url  # noqa: E402
@@ -66,8 +66,9 @@ def data_path() -> tuple[str | None, str | None]:
 def live_data(url: str) -> LiveDataset:
     """A PostGIS database through st.connection("events"): one live data set per process, read again
     when the database changes (see geo.io.dataset.LiveDataset)."""
-    kwargs = {} if url == secrets_url() else {"url": url}  # from secrets.toml: the connection reads it there
-    return st.connection("events", type=EventsConnection, **kwargs).data
+    section = secrets_section()
+    check_every = section.get("check_every", 3) if url == section.get("url") else 3
+    return st.connection("events", type=EventsConnection, url=url, check_every=check_every).data
 
 
 @st.fragment(run_every=5)

@@ -42,13 +42,18 @@ def _settled(data):
     return data
 
 
-def secrets_url() -> str | None:
-    """The URL under [connections.events] in .streamlit/secrets.toml, if there is one."""
+def secrets_section() -> dict:
+    """[connections.events] of .streamlit/secrets.toml ({} when there is none)."""
     import streamlit as st
 
     try:
         section = st.secrets.get("connections", {}).get("events", {})
+        return dict(section) if hasattr(section, "keys") else {}
     except Exception:  # noqa: BLE001 - no secrets file, or an unreadable one: no database configured
-        return None
-    url = section.get("url") if hasattr(section, "get") else None
+        return {}
+
+
+def secrets_url() -> str | None:
+    """The URL under [connections.events] in .streamlit/secrets.toml, if there is one."""
+    url = secrets_section().get("url")
     return str(url) if url else None

@@ -78,3 +78,14 @@ def test_a_database_gone_mid_session_is_a_warning_and_the_last_events_stay(monke
     assert shown(at) == 45
     assert at.warning and "Showing the events as last read" in at.warning[0].value
     assert pg_server.password not in at.warning[0].value
+
+
+def test_the_app_opens_the_database_of_secrets_toml(monkeypatch, loaded_url):
+    """[connections.events] url = "postgresql://…" in .streamlit/secrets.toml, through st.connection."""
+    monkeypatch.delenv("GEO_EVENTS", raising=False)
+    monkeypatch.delenv("GEO_CLAIMS", raising=False)
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.secrets["connections"] = {"events": {"url": loaded_url, "check_every": 1}}
+    at.run()
+    assert not at.exception and not at.error
+    assert shown(at) == 45
