@@ -447,7 +447,7 @@ class PostgisSource:
             SELECT floor(x / %(size)s)::bigint AS cx, floor(y / %(size)s)::bigint AS cy, coalesce(cat, '') AS cat,
                    count(*) AS n, sum(fatalities)::float8 AS fat, sum(x) AS sx, sum(y) AS sy
             FROM p GROUP BY 1, 2, 3"""
-        rows = self.run(lambda conn: conn.execute(sql, params).fetchall())
+        rows = self.run(lambda conn: _hashed(conn, sql, params))
         frame = pd.DataFrame(rows, columns=["cx", "cy", "cat", "n", "fat", "sx", "sy"])
         return frame.astype({"cx": np.int64, "cy": np.int64, "n": np.int64, "fat": float, "sx": float,
                              "sy": float})
@@ -486,14 +486,7 @@ class PostgisSource:
                    coalesce(cat, '') AS cat, count(*) AS n, sum(fatalities)::float8 AS fat, sum(x) AS sx, sum(y) AS sy
             FROM q GROUP BY 1, 2, 3, 4"""
 
-        def go(conn):
-            # the planner cannot know that cells are few (bounded by the screen): it expects millions of
-            # groups and sorts every row to disk; a hash of the cells is 5x faster at 10M events
-            with conn.transaction():
-                conn.execute("SET LOCAL enable_sort = off")
-                return conn.execute(sql, params).fetchall()
-
-        rows = self.run(go)
+        rows = self.run(lambda conn: _hashed(conn, sql, params))
         frame = pd.DataFrame(rows, columns=["inside", "cx", "cy", "cat", "n", "fat", "sx", "sy"]).astype(
             {"inside": bool, "cx": np.int64, "cy": np.int64, "n": np.int64, "fat": float, "sx": float, "sy": float})
         inner = frame[frame["inside"]].drop(columns="inside")
@@ -536,6 +529,15 @@ def _copy(conn, table: str, frame: pd.DataFrame, columns: list[str], chunk: int 
             buf = io.BytesIO()
             pacsv.write_csv(arrow, buf, pacsv.WriteOptions(include_header=False))
             copy.write(buf.getvalue())
+
+
+def _hashed(conn, sql: str, params: dict) -> list[tuple]:
+    """The rows of a cell-counting query, grouped by hashing. The planner cannot know that cells are few
+    (bounded by the screen): it expects millions of groups and sorts every row to disk; hashing the
+    cells is 3-5x faster at 10M events (31 s -> 6-10 s unfiltered)."""
+    with conn.transaction():
+        conn.execute("SET LOCAL enable_sort = off")
+        return conn.execute(sql, params).fetchall()
 
 
 def _copy_out(conn, sql: str, params: dict) -> bytes:
