@@ -35,7 +35,10 @@ from geo.styles import md_escape as md  # noqa: E402
 from geo.layers import LAYER_ORDER, LAYERS  # noqa: E402
 from geo.styles import BASEMAPS, figure_label  # noqa: E402
 
+from dashboard.connection import EventsConnection, secrets_section, secrets_url  # noqa: E402
 from dashboard.map_panel import map_section  # noqa: E402
+from geo.io.dataset import LiveDataset  # noqa: E402
+from geo.io.postgis import is_database_url  # noqa: E402
 
 st.set_page_config(page_title="Conflict map", page_icon="🗺️", layout="wide")
 
@@ -49,14 +52,30 @@ DRAW_LABELS = {"auto": "Circles", "heat": "Heatmap"}
 
 
 def data_path() -> tuple[str | None, str | None]:
-    """The file to start on: `streamlit run dashboard/app.py -- --data PATH [--claims PATH]`,
-    or the GEO_EVENTS / GEO_CLAIMS environment variables; None for the embedded set."""
+    """The file or database to start on: `streamlit run dashboard/app.py -- --data PATH [--claims PATH]`,
+    or the GEO_EVENTS / GEO_CLAIMS environment variables, or [connections.events] in
+    .streamlit/secrets.toml (a PostGIS database: `postgresql://…`); None for the embedded set."""
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--data")
     parser.add_argument("--claims")
     args, _ = parser.parse_known_args(sys.argv[1:])
-    return (args.data or os.environ.get("GEO_EVENTS") or None,
+    return (args.data or os.environ.get("GEO_EVENTS") or secrets_url() or None,
             args.claims or os.environ.get("GEO_CLAIMS") or None)
+
+
+def live_data(url: str) -> LiveDataset:
+    """A PostGIS database through st.connection("events"): one live data set per process, read again
+    when the database changes (see geo.io.dataset.LiveDataset)."""
+    section = secrets_section()
+    check_every = section.get("check_every", 3) if url == section.get("url") else 3
+    return st.connection("events", type=EventsConnection, url=url, check_every=check_every).data
+
+
+@st.fragment(run_every=5)
+def watch_database(live: LiveDataset, version: int | None) -> None:
+    """Every 5 s: when the database's events changed (someone added one), the page runs again on them."""
+    if live.current().version != version:
+        st.rerun(scope="app")
 
 
 def settled(data: Dataset) -> Dataset:
@@ -378,7 +397,7 @@ def events_table(rows: tuple[pd.DataFrame, int]) -> None:
 
 def about(data: Dataset) -> None:
     with st.expander("About the data"):
-        if data.report is None:
+        if data.report is None and data.version is None:  # the embedded set (not a file, not a database)
             st.markdown(
                 "**Events**: a curated set of events in northern Mali, 2023–2024, compiled by this project "
                 "from public reporting (AP, Reuters, AFP, EFE, RFI, Al Jazeera, France 24, Amnesty "
@@ -401,10 +420,15 @@ def main() -> None:
     events_path, claims_path = data_path()
     title = st.empty()
     try:
-        data = uploaded_data(load_data(events_path, claims_path))
+        live = live_data(events_path) if is_database_url(events_path) else None
+        data = uploaded_data(live.current() if live else load_data(events_path, claims_path))
     except geo.GeoError as exc:
         st.error(f"The data could not be loaded. {md(exc)}")
         st.stop()
+    if live is not None and data.version is not None:  # not an upload: follow the database
+        if live.problem:
+            st.warning(f"Showing the events as last read: {md(live.problem)}")
+        watch_database(live, data.version)
     events, claims, voc, layers = data.events, data.claims, data.vocabulary, data.layers
     title.title(md(data.title))
     import_report(data)

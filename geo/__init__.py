@@ -15,7 +15,7 @@ from .analysis import (
     summarize,
     timeline,
 )
-from .errors import DataError, FilterError, GeoError, ImportFormatError
+from .errors import DatabaseError, DataError, FilterError, GeoError, ImportFormatError
 from .events import (
     CLAIM_COLUMNS,
     CLAIM_SCHEMA,
@@ -28,7 +28,9 @@ from .events import (
 from .io.exports import EXPORT_FORMATS, export_claims, export_events
 from .filters import EventFilter, actor_counts, distinct_values, filter_events
 from .io.formats import ACLED_ATTRIBUTION, NATIVE_ATTRIBUTION, UCDP_ATTRIBUTION
-from .io.readers import ImportReport, read_events
+from .io.postgis import PostgisSource, is_database_url, read_database
+from .io.readers import ImportReport
+from .io.readers import read_events as _read_file
 from .layers import LAYERS, NATURAL_EARTH_ATTRIBUTION, load_layers
 from .webmap.maps import BASEMAPS, MAX_MARKERS, build_base_map, build_map, build_map_content, popup_html
 from .static.snapshots import render, snapshot_html, snapshot_png
@@ -45,7 +47,23 @@ from .view import (
     view_to_query,
 )
 
+
+
+def read_events(source, *, name=None):
+    """Read events from a file (ACLED, UCDP GED, the app's own formats: see ``geo.io.readers.read_events``)
+    or from a PostGIS database given as ``postgresql://user:password@host/db`` (``geo.PostgisSource``).
+
+    Returns (events, ImportReport). Raises ``ImportFormatError``/``DataError`` for files and
+    ``DatabaseError`` for databases.
+    """
+    if is_database_url(source):
+        return read_database(source)
+    return _read_file(source, name=name)
+
+
 __all__ = [
+    "DatabaseError",
+    "PostgisSource",
     "ACLED_ATTRIBUTION",
     "MAX_MARKERS",
     "aggregate_events",

@@ -1,6 +1,12 @@
 """The command line: ``python -m geo COMMAND ...``.
 
-    python -m geo snapshot LINK -o FILE [--width 1600] [--dpi 150] [--data events.csv] [--claims claims.csv]
+    python -m geo snapshot LINK -o FILE [--width 1600] [--dpi 150] [--data events.csv|postgresql://…] [--claims claims.csv]
+    python -m geo db init [--db postgresql://user:password@host/db]
+    python -m geo db load FILE [--claims claims.csv] [--db postgresql://…]
+
+``db`` commands take the database from ``--db``, else from GEO_DATABASE_URL, else from GEO_EVENTS
+when it is a ``postgresql://`` URL. ``db init`` creates the schema (``geo.io.postgis``); ``db load``
+imports any file ``read_events`` reads in one transaction and prints its import report.
 
 LINK is a share link or its query string; FILE's suffix picks the output
 (.png .svg .pdf .html .csv .geojson .kml .parquet). The output is exactly what
@@ -56,7 +62,8 @@ def _configure_snapshot(p: argparse.ArgumentParser) -> None:
                         "(.png .svg .pdf .html .csv .geojson .kml .parquet)")
     p.add_argument("--width", type=int, default=1600, help="image width in pixels (default 1600)")
     p.add_argument("--dpi", type=float, default=150, help="image resolution (default 150)")
-    p.add_argument("--data", metavar="FILE", help="an ACLED, UCDP GED or exported file (default: the embedded data)")
+    p.add_argument("--data", metavar="FILE", help="an ACLED, UCDP GED or exported file, or a PostGIS database "
+                                                 "(postgresql://user:password@host/db) (default: the embedded data)")
     p.add_argument("--claims", metavar="CSV", help="claims in the canonical schema (default: the embedded "
                                                    "claims when --data is not given, else none)")
     p.add_argument("--title", help="the image's title (default: where the data is, e.g. 'Conflict events — northern Mali')")
@@ -110,7 +117,55 @@ def _run_snapshot(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _database_url(args: argparse.Namespace) -> str:
+    from .io.postgis import is_database_url
+
+    url = args.db or os.environ.get("GEO_DATABASE_URL") or ""
+    if not url and is_database_url(os.environ.get("GEO_EVENTS", "")):
+        url = os.environ["GEO_EVENTS"]
+    if not url:
+        raise UsageError("no database: give --db postgresql://user:password@host/db (or set GEO_DATABASE_URL)")
+    if not is_database_url(url):
+        raise UsageError("--db must be a postgresql:// URL")
+    return url
+
+
+def _configure_db(p: argparse.ArgumentParser) -> None:
+    sub = p.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser)
+    sub.required = True
+    init = sub.add_parser("init", help="create the schema: events, claims, their indexes (idempotent)")
+    load = sub.add_parser("load", help="import an event file (ACLED, UCDP GED, this app's exports) in one "
+                                       "transaction and print its import report")
+    load.add_argument("file", metavar="FILE")
+    load.add_argument("--claims", metavar="CSV", help="claims in the canonical schema")
+    for q in (init, load):
+        q.add_argument("--db", metavar="URL", help="postgresql://user:password@host[:port]/db "
+                                                   "(default: $GEO_DATABASE_URL)")
+
+
+def _run_db(args: argparse.Namespace) -> int:
+    from .errors import GeoError
+    from .io.postgis import PostgisSource
+
+    url = _database_url(args)
+    try:
+        source = PostgisSource(url)
+        if args.db_command == "init":
+            source.init()
+            print(f"{source.label}: schema ready (events, claims, geo_state)")
+            return EXIT_OK
+        source.init()
+        report = source.load(args.file, claims_path=args.claims)
+    except (GeoError, OSError) as exc:
+        print(f"error: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_FAILED
+    print(str(report))
+    print(f"{report.accepted} events written to {source.label}")
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Command] = {
+    "db": Command("a PostGIS database of events: create its schema, load files into it", _configure_db, _run_db),
     "snapshot": Command("write a map image, a standalone HTML map or the events of a share link's view",
                         _configure_snapshot, _run_snapshot),
 }

@@ -18,6 +18,7 @@ import os
 import platform
 import shutil
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -275,6 +276,17 @@ def table(rows: list[dict], draw: float | None, sizes) -> str:
 
 
 def main(argv=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--source" in argv:  # python -m geo.bench --source postgis [...]: the database benchmark
+        i = argv.index("--source")
+        source = argv[i + 1] if i + 1 < len(argv) else ""
+        if source not in ("postgis", "file"):
+            raise SystemExit("--source must be 'postgis' or 'file'")
+        del argv[i:i + 2]
+        if source == "postgis":
+            from .bench_postgis import main as postgis_main
+
+            return postgis_main(argv)
     parser = argparse.ArgumentParser(prog="python -m geo.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--out", type=Path, help="also write the Markdown table here")

@@ -42,3 +42,9 @@ class ImportFormatError(DataError):
     The message names the file and says what was expected. Problems with single rows
     are not raised: ``read_events`` rejects those rows and lists them in its report.
     """
+
+
+class DatabaseError(GeoError):
+    """A PostGIS data source cannot be used: a wrong URL, a refused password, a missing table,
+    a server that is gone. The message says which database (its URL without the password) and
+    what to do; it never contains the password."""

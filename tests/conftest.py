@@ -44,3 +44,32 @@ def small_events():
 @pytest.fixture()
 def small_claims():
     return geo.load_claims(FIXTURES / "claims_small.csv")
+
+
+# --- a real PostgreSQL + PostGIS server (Debian's postgresql-15, postgresql-15-postgis-3) ------------
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL server started for the test session (initdb + pg_ctl in a temporary folder,
+    a free local port; as the postgres user when run as root), stopped at the end."""
+    from geo.io.pgserver import TempPostgres, missing_binaries
+
+    reason = missing_binaries()
+    if reason:
+        if os.environ.get("CI"):  # .ci/run installs them: there, a missing server is a failure
+            raise RuntimeError("CI must run the database tests: " + reason)
+        pytest.skip(reason)
+    server = TempPostgres().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture()
+def pg_url(pg_server, request):
+    """The URL of a new, empty database (PostGIS installed, the schema not yet created) for one test."""
+    import re
+    import uuid
+
+    name = "t_" + re.sub(r"\W", "_", request.node.name.lower())[:40] + "_" + uuid.uuid4().hex[:6]
+    return pg_server.create_database(name)

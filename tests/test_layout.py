@@ -27,7 +27,7 @@ ALLOWED = {
     "webmap": {"core", "webmap"},
     "static": {"core", "io", "webmap", "static"},
 }
-TOOLS = {"geo/__init__.py", "geo/__main__.py", "geo/bench.py"}
+TOOLS = {"geo/__init__.py", "geo/__main__.py", "geo/bench.py", "geo/bench_postgis.py"}
 SUBPACKAGES = ("io", "webmap", "static")
 
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -12,11 +14,13 @@ import pandas as pd
 
 from . import cache
 from ..analysis import enrich
+from ..errors import DatabaseError
 from ..filters import actor_counts
 from ..events import CLAIM_COLUMNS, DATA_DIR, compact_events, load_claims, load_events
 from ..extent import extent_of
 from ..labels import place_labels
 from ..layers import data_title, load_layers, locate
+from .postgis import PostgisSource, is_database_url
 from .readers import ImportReport, read_events
 from ..view import Vocabulary
 
@@ -45,6 +49,9 @@ class Dataset:
     layers: dict | None = field(default=None, compare=False, repr=False)
     #: what the data covers, for the page and the snapshots: "Conflict events — Afghanistan"
     title: str = ""
+
+    #: the database's change counter when the data set was read (``from_postgis``); None for files
+    version: int | None = None
 
     @cached_property
     def labels(self) -> pd.DataFrame:
@@ -91,6 +98,8 @@ class Dataset:
         is cached as GeoParquet after its first read (see ``geo.io.cache``), so the next
         start skips parsing; uploads (file objects) are not cached.
         """
+        if is_database_url(source):
+            return cls.from_postgis(source, layers=layers)
         is_path = isinstance(source, (str, Path))
         # the claims file and the boundary layers (which enrich uses) are part of what is cached
         depends = [claims_path] if claims_path else []
@@ -124,3 +133,89 @@ class Dataset:
             meta["_actor_counts"] = [[str(a), int(n)] for a, n in data.actor_counts.items()]
             cache.store(key, events, claims, report.rejected, meta)
         return data
+
+    @classmethod
+    def from_postgis(cls, source: str | PostgisSource, *, layers: dict | None = None) -> Dataset:
+        """Every event and claim of a PostGIS database (``postgresql://…``; see ``geo.io.postgis``).
+
+        Events written by others without ``region``/``border_km`` are enriched here. The data
+        set's ``version`` is the database's change counter when read: compare it with
+        ``PostgisSource.state()`` to know whether to read again. Raises ``DatabaseError``.
+        """
+        src = source if isinstance(source, PostgisSource) else PostgisSource(source)
+        version, _ = src.state()
+        limit = int(os.environ.get("GEO_DB_MAX_EVENTS", MAX_DB_EVENTS))
+        total = src.count()
+        if total > limit:
+            raise DatabaseError(
+                f"{src.label} holds {total:,} events; the dashboard reads at most {limit:,} into memory "
+                f"(GEO_DB_MAX_EVENTS). Filter it in the database instead: geo.PostgisSource(url).events(filter) "
+                f"and .lod_cells(...), or python -m geo snapshot with a filtered link.")
+        events = src.events()
+        places = locate(events)
+        layers = layers or load_layers(events, places=places)  # where the data is: its countries, its regions
+        missing = events["region"].isna() | events["border_km"].isna() | events["in_tuareg_region"].isna()
+        if missing.any():  # rows inserted by others: the loader enriches, a plain INSERT does not
+            done = enrich(events.loc[missing, [c for c in events.columns if c not in
+                                               ("region", "border_km", "in_tuareg_region")]], layers)
+            events = events.copy()
+            for col in ("region", "border_km", "in_tuareg_region"):
+                events.loc[missing, col] = done[col]
+        events["in_tuareg_region"] = events["in_tuareg_region"].astype(bool)
+        events = compact_events(events)
+        claims = src.claims()
+        attribution = src.attribution() or EMBEDDED_ATTRIBUTION.replace(
+            "Northern Mali conflict events 2023–2024, curated from public reporting by the conflict-map project",
+            "the PostGIS database's events")
+        data = cls._of(events, claims, src.label, attribution, layers=layers, places=places)
+        object.__setattr__(data, "version", version)  # frozen: set once, as it is made
+        return data
+
+
+#: Most events ``Dataset.from_postgis`` reads into memory (GEO_DB_MAX_EVENTS overrides): about 2.5 GB.
+MAX_DB_EVENTS = 3_000_000
+
+
+class LiveDataset:
+    """A PostGIS database's data set that follows the database: ``current()`` asks the database
+    for its change counter at most every ``check_every`` seconds (one tiny query) and reads the
+    events again only when they changed. Shared by every session of a server (thread-safe).
+
+    When the database cannot be reached, ``current()`` keeps the last data set and ``problem``
+    says why (a plain sentence without the password); it clears once the database answers again.
+    The first read raises ``DatabaseError`` instead (there is nothing to show).
+    """
+
+    def __init__(self, url: str, *, layers: dict | None = None, check_every: float = 3.0, settle=None):
+        import threading
+
+        self.source = PostgisSource(url)
+        self.layers = layers
+        self.check_every = float(check_every)
+        self.settle = settle or (lambda data: data)
+        self.problem: str | None = None
+        self._lock = threading.Lock()
+        self._data = self.settle(Dataset.from_postgis(self.source, layers=layers))
+        self._checked = time.monotonic()
+
+    @property
+    def label(self) -> str:
+        return self.source.label
+
+    def version(self) -> int:
+        return self._data.version
+
+    def current(self) -> Dataset:
+        """The data set as of at most ``check_every`` seconds ago."""
+        with self._lock:
+            if time.monotonic() - self._checked < self.check_every:
+                return self._data
+            self._checked = time.monotonic()
+            try:
+                version, _ = self.source.state()
+                if version != self.version():
+                    self._data = self.settle(Dataset.from_postgis(self.source, layers=self.layers))
+                self.problem = None
+            except DatabaseError as exc:
+                self.problem = str(exc)
+            return self._data

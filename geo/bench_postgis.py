@@ -1,0 +1,220 @@
+"""The PostGIS benchmark: ``python -m geo.bench --source postgis`` (or ``python -m geo.bench_postgis``).
+
+In one run: loads ``--events`` (default 10,000,000) synthetic events (``geo.bench.synthetic_events``,
+made and enriched a million at a time) into PostGIS with COPY, then times each typical filter
+answered by the database and drawn (the count; up to ``MAX_MARKERS`` events fetched and drawn as
+markers, past that cells counted in the database: the padded view at the zoom, the rest three
+zooms out, as the dashboard draws them), in a fresh process whose peak memory is reported; and the
+same filters and maps on the GeoParquet path (``--file-events``, default 1,000,000, in memory, as
+the dashboard holds a file today).
+
+Without ``--db`` it starts its own server (``geo.io.pgserver.TempPostgres``, Debian's
+postgresql-15 + postgis) and stops it at the end; with ``--db URL`` the database must be empty
+(``--keep`` reuses events already loaded).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .bench import TYPICAL_FILTERS, machine, synthetic_events
+
+#: The map view the filters are drawn at (the dashboard's default: northern Mali, zoom 6).
+VIEW_CENTER, VIEW_ZOOM = (17.5, -2.0), 6
+REPEAT = 3
+
+
+def _chunks(total: int, chunk: int, layers, log):
+    from . import compact_events, enrich
+
+    done = 0
+    part = 0
+    while done < total:
+        n = min(chunk, total - done)
+        frame = synthetic_events(n, seed=100 + part)
+        frame["event_id"] = [f"SYN{part:03d}-{i:07d}" for i in range(n)]  # unique over the parts
+        t = time.perf_counter()
+        frame = compact_events(enrich(frame, layers))
+        log(f"   part {part}: {n:,} events made and enriched ({time.perf_counter() - t:.1f} s to enrich)")
+        yield frame
+        done += n
+        part += 1
+
+
+def load(url: str, events: int, *, chunk: int = 1_000_000, log=print) -> dict:
+    from . import load_layers
+    from .io.postgis import PostgisSource
+
+    src = PostgisSource(url)
+    src.init()
+    t = time.perf_counter()
+    written = src.bulk_load(_chunks(events, chunk, load_layers(), log), attribution="Synthetic events", log=log)
+    seconds = time.perf_counter() - t
+    size = src.run(lambda conn: conn.execute("SELECT pg_total_relation_size('events')").fetchone()[0])
+    return {"events": written, "load_s": seconds, "db_bytes": int(size)}
+
+
+def draw_from_database(src, flt, layers, *, center=VIEW_CENTER, zoom=VIEW_ZOOM):
+    """(events matched, how drawn, the map's HTML): what a dashboard on the database draws for ``flt``."""
+    import folium
+
+    from .webmap.aggregate import OUTER_LEVELS, CellLayer, view_bounds
+    from .webmap.maps import MAX_MARKERS, build_base_map, build_map
+
+    # one pass: the cells (inside the padded view and around it); their sum is the count
+    inner, outer = src.lod_cells(flt, zoom, view_bounds(center, zoom), outer_zoom=max(zoom - OUTER_LEVELS, 0))
+    n = int(inner["events"].sum() + outer["events"].sum())
+    if n <= MAX_MARKERS:
+        shown = src.events(flt)
+        m = build_map(shown, layers, center=center, zoom=zoom)
+        return n, "markers", m.get_root().render()
+    m = build_base_map(layers, center=center, zoom=zoom)
+    group = folium.FeatureGroup(name="Events", show=True)
+    CellLayer(inner, outer, "event_type").add_to(group)
+    group.add_to(m)
+    return n, f"{len(inner) + len(outer)} cells", m.get_root().render()
+
+
+def query(url: str) -> dict:
+    """The typical filters against the database, each answered and drawn (median of REPEAT); peak RSS."""
+    from . import load_layers
+    from .filters import EventFilter
+    from .io.postgis import PostgisSource
+
+    layers = load_layers()
+    src = PostgisSource(url)
+    out = {"filters": []}
+    src.count()  # connect
+    for spec in ({},) + TYPICAL_FILTERS:
+        flt = EventFilter(**spec)
+        times_q, times_all = [], []
+        for _ in range(REPEAT):
+            t = time.perf_counter()
+            n = src.count(flt)
+            times_q.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            n, how, html = draw_from_database(src, flt, layers)
+            times_all.append(time.perf_counter() - t)
+        out["filters"].append({"filter": spec, "matched": n, "drawn": how, "count_s": statistics.median(times_q),
+                               "total_s": statistics.median(times_all), "page_bytes": len(html.encode())})
+    out["rss_mb"] = peak_rss_mb()
+    return out
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM: unlike ru_maxrss, not inherited from the parent)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def file_path(events: int, log=print) -> dict:
+    """The same filters on the GeoParquet path: the data set in memory (as the dashboard holds a file)."""
+    from . import build_map, compact_events, enrich, filter_events, load_layers
+    from .filters import EventFilter
+    from .io.cache import read_events_parquet
+
+    layers = load_layers()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "events.parquet"
+        compact_events(enrich(synthetic_events(events, seed=0), layers)).to_parquet(path)
+        t = time.perf_counter()
+        data = read_events_parquet(path)
+        load_s = time.perf_counter() - t
+    out = {"events": events, "load_parquet_s": load_s, "filters": []}
+    filter_events(data, EventFilter(actors=["JNIM"]))  # the index, built once per data set
+    for spec in ({},) + TYPICAL_FILTERS:
+        flt = EventFilter(**spec)
+        tf, tt = [], []
+        for _ in range(REPEAT):
+            t = time.perf_counter()
+            shown = filter_events(data, flt)
+            tf.append(time.perf_counter() - t)
+            html = build_map(shown, layers).get_root().render()
+            tt.append(time.perf_counter() - t)
+        out["filters"].append({"filter": spec, "matched": len(shown), "filter_s": statistics.median(tf),
+                               "total_s": statistics.median(tt), "page_bytes": len(html.encode())})
+    return out
+
+
+def _label(spec: dict) -> str:
+    return ", ".join(f"{k}={v}" for k, v in spec.items()) or "no filter"
+
+
+def table(loaded: dict, db: dict, files: dict) -> str:
+    lines = [f"| filter | PostGIS, {loaded['events']:,} events: matched | count | answered + drawn | drawn as "
+             f"| GeoParquet in memory, {files['events']:,} events: filter | filter + drawn |",
+             "|---|---:|---:|---:|---|---:|---:|"]
+    for d, f in zip(db["filters"], files["filters"]):
+        lines.append(f"| {_label(d['filter'])} | {d['matched']:,} | {d['count_s'] * 1000:.0f} ms | "
+                     f"{d['total_s']:.2f} s | {d['drawn']} | {f['filter_s'] * 1000:.0f} ms | {f['total_s']:.2f} s |")
+    lines += ["",
+              f"Machine: {machine()}.",
+              f"Load: {loaded['events']:,} events into PostGIS in {loaded['load_s']:.0f} s (made, enriched and "
+              f"COPYed a million at a time; indexes built once at the end), {loaded['db_bytes'] / 1e9:.1f} GB "
+              f"with its indexes. GeoParquet: {files['events']:,} events read in {files['load_parquet_s']:.2f} s.",
+              f"Memory of the process answering and drawing the database's filters (peak RSS, a fresh process): "
+              f"{db['rss_mb']:.0f} MB.",
+              "Each figure is the median of 3 runs. Answered + drawn: the count, then the events (markers, up to "
+              "3,000) or the cells counted in the database (the padded view at zoom 6 and the rest at zoom 3), "
+              "the Folium map built and rendered to HTML."]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m geo.bench --source postgis", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=10_000_000, help="events loaded into PostGIS")
+    parser.add_argument("--file-events", type=int, default=1_000_000, help="events on the GeoParquet path")
+    parser.add_argument("--db", help="an empty PostGIS database (default: a temporary server)")
+    parser.add_argument("--keep", action="store_true", help="the database holds the events already: skip the load")
+    parser.add_argument("--out", type=Path, help="also write the Markdown table here")
+    parser.add_argument("--skip-file", action="store_true", help="skip the GeoParquet path")
+    parser.add_argument("--query-only", help=argparse.SUPPRESS)  # the child process: URL; prints JSON
+    args = parser.parse_args(argv)
+    if args.query_only:
+        print(json.dumps(query(args.query_only)))
+        return 0
+    log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
+    server = None
+    url = args.db
+    if not url:
+        from .io.pgserver import TempPostgres
+
+        server = TempPostgres().start()
+        url = server.url
+    try:
+        if args.keep:
+            from .io.postgis import PostgisSource
+
+            loaded = {"events": PostgisSource(url).count(), "load_s": float("nan"), "db_bytes": 0}
+        else:
+            log(f"-- loading {args.events:,} events into PostGIS")
+            loaded = load(url, args.events, log=log)
+            log(f"   loaded in {loaded['load_s']:.0f} s")
+        log("-- filters on the database (a fresh process)")
+        child = subprocess.run([sys.executable, "-m", "geo.bench_postgis", "--query-only", url],
+                               capture_output=True, text=True, check=True)
+        db = json.loads(child.stdout.strip().splitlines()[-1])
+        log(f"-- the GeoParquet path at {args.file_events:,} events")
+        files = file_path(args.file_events, log=log)
+    finally:
+        if server is not None:
+            server.stop()
+    text = table(loaded, db, files)
+    print(text)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
