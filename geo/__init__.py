@@ -15,7 +15,10 @@ from .analysis import (
     summarize,
     timeline,
 )
-from .errors import DataError, FilterError, GeoError, ImportFormatError
+from .errors import DataError, FilterError, GeoError, ImportFormatError, MatchError
+from .agreement import collapse_groups, coverage_mask, group_figures, match_groups
+from .crosswalk import load_aliases, load_crosswalk
+from .matching import MATCH_COLUMNS, match_events
 from .events import (
     CLAIM_COLUMNS,
     CLAIM_SCHEMA,
@@ -45,6 +48,15 @@ from .view import (
 )
 
 __all__ = [
+    "MATCH_COLUMNS",
+    "MatchError",
+    "collapse_groups",
+    "coverage_mask",
+    "group_figures",
+    "load_aliases",
+    "load_crosswalk",
+    "match_events",
+    "match_groups",
     "ACLED_ATTRIBUTION",
     "MAX_MARKERS",
     "aggregate_events",

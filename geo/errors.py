@@ -42,3 +42,8 @@ class ImportFormatError(DataError):
     The message names the file and says what was expected. Problems with single rows
     are not raised: ``read_events`` rejects those rows and lists them in its report.
     """
+
+
+class MatchError(GeoError):
+    """Data sets that cannot be matched (``geo.match_events``): a data set without ids or with
+    empty or duplicate ones, a data set given twice or matched with itself, bad windows."""
