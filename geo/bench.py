@@ -275,6 +275,12 @@ def table(rows: list[dict], draw: float | None, sizes) -> str:
 
 
 def main(argv=None) -> int:
+    import sys
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--matching" in argv:  # the matching benchmark: geo/bench_matching.py
+        from . import bench_matching
+        bench_matching.main([a for a in argv if a != "--matching"])
+        return 0
     parser = argparse.ArgumentParser(prog="python -m geo.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--out", type=Path, help="also write the Markdown table here")

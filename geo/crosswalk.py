@@ -187,10 +187,12 @@ def type_masks(events: pd.DataFrame, crosswalk: Crosswalk) -> np.ndarray:
     """Each record's UCDP type mask (vectorised over the distinct type pairs)."""
     types = text_values(events["event_type"]) if "event_type" in events else np.full(len(events), "", object)
     subs = text_values(events["sub_event_type"]) if "sub_event_type" in events else np.full(len(events), "", object)
-    pairs = pd.MultiIndex.from_arrays([types, subs])
-    codes, uniques = pd.factorize(pairs)
-    table = np.array([crosswalk.mask(t, s) for t, s in uniques], dtype=np.int8)
-    return table[codes] if len(codes) else np.zeros(0, dtype=np.int8)
+    ct, ut = pd.factorize(types)
+    cs, us = pd.factorize(subs)
+    pairs, codes = np.unique(ct.astype(np.int64) * (len(us) + 1) + cs, return_inverse=True)
+    table = np.array([crosswalk.mask(ut[p // (len(us) + 1)], us[p % (len(us) + 1)]) for p in pairs.tolist()],
+                     dtype=np.int8)
+    return table[codes.ravel()] if len(codes) else np.zeros(0, dtype=np.int8)
 
 
 def describe_mask(mask: int) -> str:

@@ -207,7 +207,7 @@ def test_the_index_misses_no_pair_of_the_brute_force():
 
     def random_set(prefix):
         return frame(*[ev(f"{prefix}{k}", pd.Timestamp("2024-01-01") + pd.Timedelta(days=int(rng.integers(0, 60))),
-                          "JNIM", ARMY, lat=float(rng.uniform(14, 16)), lon=float(rng.uniform(-1, 1)),
+                          "JNIM", ARMY, lat=float(rng.uniform(8, 20)), lon=float(rng.uniform(-8, 8)),
                           tp=int(rng.choice([1, 1, 2, 3])), gp=int(rng.choice([1, 1, 2, 3])))
                        for k in range(n)])
 

@@ -15,6 +15,7 @@ from ..analysis import enrich
 from ..filters import actor_counts
 from ..events import CLAIM_COLUMNS, DATA_DIR, compact_events, load_claims, load_events
 from ..layers import load_layers
+from ..matching import empty_match_table, match_events
 from .readers import ImportReport, read_events
 from ..view import Vocabulary
 
@@ -44,6 +45,34 @@ class Dataset:
     def actor_counts(self) -> pd.Series:
         """Every actor with its number of events, counted once per data set (seconds at 1M events)."""
         return actor_counts(self.events)
+
+    @cached_property
+    def matches(self) -> pd.DataFrame:
+        """The match table across the data sets held (``geo.match_events``); empty with one data set."""
+        if len(self.datasets) < 2:
+            return empty_match_table()
+        return match_events(self.events)
+
+    @property
+    def datasets(self) -> list[str]:
+        """The names of the data sets held (the ``dataset`` column's), [] for a single file."""
+        if "dataset" not in self.events:
+            return []
+        return [str(n) for n in pd.unique(self.events["dataset"].astype(object))]
+
+    @classmethod
+    def combine(cls, parts: list[tuple[str, Dataset]]) -> Dataset:
+        """One data set of several (``[(name, Dataset), ...]``): every record keeps its data set's
+        name in ``dataset``; the attribution names each. See ``geo.io.sources``."""
+        from .sources import combined_frames, unique_names
+        if len(parts) == 1:
+            return parts[0][1]
+        names = unique_names([n for n, _ in parts])
+        parts = list(zip(names, [d for _, d in parts]))
+        events, claims = combined_frames(parts)
+        label = "; ".join(f"{n}: {d.label}" for n, d in parts)
+        attribution = " | ".join(f"{n}: {d.attribution}" for n, d in parts)
+        return cls._of(events, claims, label, attribution, parts[0][1].report)
 
     @classmethod
     def embedded(cls, layers: dict | None = None) -> Dataset:
