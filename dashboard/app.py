@@ -6,7 +6,7 @@ Run from the repository's top folder::
 
 Start it on your own file (ACLED, UCDP GED or an export of this app) with
 `streamlit run dashboard/app.py -- --data PATH` or GEO_EVENTS=PATH, or drop a file
-on the sidebar. Everything that computes lives in geo/;
+on the sidebar; several at once (`--data ACLED=a.csv --data "UCDP GED=b.csv"`) are matched. Everything that computes lives in geo/;
 this file only lays out widgets and calls it.
 
 The address bar is always the share link: the script reads the View from the
@@ -31,32 +31,35 @@ import streamlit as st  # noqa: E402
 
 import geo  # noqa: E402
 from geo.io.dataset import Dataset  # noqa: E402
+from geo.io.sources import split_sources  # noqa: E402
 from geo.styles import md_escape as md  # noqa: E402
 from geo.layers import LAYER_ORDER, LAYERS  # noqa: E402
 from geo.styles import BASEMAPS, figure_label  # noqa: E402
 
+from dashboard.datasets_panel import coverage_controls, matched  # noqa: E402
 from dashboard.map_panel import map_section  # noqa: E402
 
 st.set_page_config(page_title="Northern Mali conflict map", page_icon="🗺️", layout="wide")
 
 TABLE_COLUMNS = [
     "event_date", "event_type", "sub_event_type", "actor1", "assoc_actor_1", "actor2", "assoc_actor_2",
-    "location", "admin1", "fatalities", "claims", "source", "event_id",
+    "location", "admin1", "fatalities", "claims", "source", "event_id", "dataset", "held_by",
 ]
 BASEMAP_LABELS = {"none": "None (offline)", "osm": "OpenStreetMap (online)", "carto-light": "CARTO light (online)"}
 COLOR_LABELS = {"event_type": "Event type", "side": "Initiator's side"}
 DRAW_LABELS = {"auto": "Circles", "heat": "Heatmap"}
 
 
-def data_path() -> tuple[str | None, str | None]:
-    """The file to start on: `streamlit run dashboard/app.py -- --data PATH [--claims PATH]`,
-    or the GEO_EVENTS / GEO_CLAIMS environment variables; None for the embedded set."""
+def data_path() -> tuple[tuple[str, ...] | None, str | None]:
+    """The files to start on: `streamlit run dashboard/app.py -- --data PATH [--data NAME=PATH ...]
+    [--claims PATH]`, or the GEO_EVENTS (several separated by ":" or ",") / GEO_CLAIMS environment
+    variables; None for the embedded set."""
     parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--data")
+    parser.add_argument("--data", action="append")
     parser.add_argument("--claims")
     args, _ = parser.parse_known_args(sys.argv[1:])
-    return (args.data or os.environ.get("GEO_EVENTS") or None,
-            args.claims or os.environ.get("GEO_CLAIMS") or None)
+    paths = tuple(args.data or split_sources(os.environ.get("GEO_EVENTS")))
+    return (paths or None, args.claims or os.environ.get("GEO_CLAIMS") or None)
 
 
 def settled(data: Dataset) -> Dataset:
@@ -73,11 +76,11 @@ def settled(data: Dataset) -> Dataset:
 
 
 @st.cache_resource(show_spinner="Loading events…")
-def load_data(events_path: str | None, claims_path: str | None) -> Dataset:
-    """The data set, loaded once per process and shared read-only by every session."""
-    if events_path is None:
+def load_data(events_paths: tuple[str, ...] | None, claims_path: str | None) -> Dataset:
+    """The data set(s), loaded once per process and shared read-only by every session."""
+    if events_paths is None:
         return settled(Dataset.embedded(load_layers()))
-    return settled(Dataset.from_source(events_path, claims_path=claims_path, layers=load_layers()))
+    return settled(Dataset.from_sources(events_paths, claims_path=claims_path, layers=load_layers()))
 
 
 VIEW_KEYS = ("link_read", "link_filter", "link_warnings", "actors", "dates", "event_types", "regions", "min_fatalities", "border_on", "border_km",
@@ -88,19 +91,21 @@ VIEW_KEYS = ("link_read", "link_filter", "link_warnings", "actors", "dates", "ev
 def uploaded_data(default: Dataset) -> Dataset:
     """A file dropped on the sidebar, for this session only; else the process's data set."""
     ss = st.session_state
-    up = st.sidebar.file_uploader(
-        "Your own data", type=["csv", "geojson", "json", "parquet"], key="upload",
-        help="An ACLED export (CSV), the UCDP GED (CSV), or a file this app exported. It stays in your "
-             "session: nobody else sees it.")
-    key = None if up is None else (up.name, up.size, up.file_id)
+    ups = st.sidebar.file_uploader(
+        "Your own data", type=["csv", "geojson", "json", "parquet"], key="upload", accept_multiple_files=True,
+        help="An ACLED export (CSV), the UCDP GED (CSV), or a file this app exported; several at once are "
+             "matched (one event, many data sets). They stay in your session: nobody else sees them.")
+    ups = list(ups or [])
+    key = tuple((u.name, u.size, u.file_id) for u in ups) or None
+    up = ups[0] if ups else None
     if key != ss.get("upload_key"):
         ss.upload_key, ss.upload_data = key, None
         for k in VIEW_KEYS:  # new data: the widgets start again from the link
             ss.pop(k, None)
         if up is not None:
             try:
-                with st.spinner(f"Reading {md(up.name)}…"):
-                    ss.upload_data = settled(Dataset.from_source(up, name=up.name, layers=load_layers()))
+                with st.spinner(f"Reading {md(', '.join(u.name for u in ups))}…"):
+                    ss.upload_data = settled(Dataset.from_sources(ups, layers=load_layers()))
             except geo.GeoError as exc:
                 ss.upload_error = str(exc)
             except Exception as exc:  # noqa: BLE001 - a file from anywhere: say so, never a traceback
@@ -416,10 +421,11 @@ def main() -> None:
                "Click an event for who fought, what each side claimed and who reported it.")
     time_player(events)
     view = sidebar(events, data.actor_counts, voc)
+    coverage = coverage_controls(data)
     link_warnings(warning_box, view)
     # a pan, a zoom or a click reruns the page with the same filter: its events are not taken again
-    same = (voc.fingerprint, id(events), view.filter)
-    shown = per_filter("shown", same, lambda: geo.filter_events(events, view.filter))
+    same = (voc.fingerprint, id(events), view.filter, coverage)
+    shown = per_filter("shown", same, lambda: matched(geo.filter_events(events, view.filter), data, coverage))
     figures(shown, len(events))
     if shown.empty:
         st.info("No events match these filters (" + md("; ".join(view.filter.describe())) + "). "

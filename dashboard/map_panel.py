@@ -17,6 +17,8 @@ import geo.static.snapshots
 from geo.io.dataset import Dataset
 from geo.styles import md_escape as md
 
+from dashboard.datasets_panel import records_panel
+
 CLAIM_COLUMNS = ["claimant", "source", "claim_date", "side", "killed", "wounded", "captured", "statement"]
 
 
@@ -115,6 +117,7 @@ def selected_event(events: pd.DataFrame, claims: pd.DataFrame, event_id: str | N
     st.subheader(f"{md(ev['location'])}, {ev['event_date']:%d %B %Y}: {md(ev['event_type'])}")
     st.markdown(f"**{md(ev['actor1'])}** vs **{md(ev['actor2'] or '—')}** · conservative fatalities: "
                 f"**{int(ev['fatalities'])}** · sources: {md(ev['source'])}")
+    records_panel(ev)
     own = claims[claims["event_id"] == event_id]
     if own.empty:
         st.caption("No competing claims recorded for this event.")
@@ -150,9 +153,10 @@ def map_section(shown, layers, claims, view: geo.View, data: Dataset, voc: geo.V
     view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.selected,
                                dataset=voc.fingerprint)
     st.caption("Filters: " + md("; ".join(view.filter.describe())))
-    selected_event(data.events, claims, view.selected)
+    selected_event(shown if "_datasets" in shown else data.events, claims, view.selected)
     share(view)
-    downloads(view, data.events, claims, layers, app_url(), data.attribution)
+    downloads(view, data.events, claims, layers, app_url(), data.attribution,
+              matches=data.matches if len(data.datasets) > 1 else None)
 
 
 def app_url() -> str:
@@ -181,7 +185,8 @@ DOWNLOADS = {
 }
 
 
-def downloads(view: geo.View, events, claims, layers, base: str, attribution: str | None) -> None:
+def downloads(view: geo.View, events, claims, layers, base: str, attribution: str | None,
+              matches=None) -> None:
     """One button per output; each file is made from exactly this view, only when clicked."""
     st.subheader("Download this view")
     st.caption("Each file carries the filters, the share link and whose data it is. Files are made when you "
@@ -189,10 +194,11 @@ def downloads(view: geo.View, events, claims, layers, base: str, attribution: st
 
     def make(fmt: str):
         return lambda: geo.static.snapshots.render(view, fmt, events, claims, layers, base_url=base,
-                                            attribution=attribution)
+                                            attribution=attribution, matches=matches)
 
     cols = st.columns(3)
-    for i, (fmt, label) in enumerate(DOWNLOADS.items()):
+    outputs = DOWNLOADS | ({"matches_csv": "Matches across data sets (CSV)"} if matches is not None else {})
+    for i, (fmt, label) in enumerate(outputs.items()):
         cols[i % 3].download_button(
             label, data=make(fmt), file_name=geo.static.snapshots.output_name(fmt, view),
             mime=geo.static.snapshots.OUTPUTS[fmt][1], key=f"download_{fmt}", icon=":material/download:",

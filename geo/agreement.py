@@ -155,7 +155,8 @@ def _records(rows: pd.DataFrame, order: list[str], claimed: dict) -> list[dict]:
             "event_type": str(r.get("event_type", "")), "fatalities": int(r["fatalities"]),
             "fatalities_low": _int_or_none(r.get("fatalities_low")),
             "fatalities_high": _int_or_none(r.get("fatalities_high")),
-            "claims": claimed.get(str(r["event_id"]), []),
+            # UCDP's low/best/high are its claims: shown as its figure already
+            "claims": [] if _int_or_none(r.get("fatalities_low")) is not None else claimed.get(str(r["event_id"]), []),
         })
     return out
 
@@ -178,3 +179,60 @@ def coverage_mask(collapsed: pd.DataFrame, *, only_one: bool = False, min_spread
     if min_spread is not None:
         keep &= (collapsed["datasets_held"].to_numpy() > 1) & (collapsed["spread"].to_numpy() > float(min_spread))
     return keep
+
+
+#: Data sets whose figures for one event differ by more than this factor draw it as disputed.
+DATASETS_DISAGREE = 2.0
+
+
+def matched_events(events: pd.DataFrame, matches: pd.DataFrame, claims: pd.DataFrame | None = None,
+                   *, order: list[str] | None = None, only_one: bool = False,
+                   min_spread: float | None = None) -> pd.DataFrame:
+    """``events`` of several data sets as the map draws them: one row per match group
+    (``collapse_groups``), optionally only those held by one data set or whose data sets
+    disagree by more than ``min_spread`` times (``coverage_mask``). Matches of records not in
+    ``events`` (filtered out) are ignored."""
+    if "dataset" in events and order is None and isinstance(events["dataset"].dtype, pd.CategoricalDtype):
+        order = [str(c) for c in events["dataset"].cat.categories]
+    collapsed = collapse_groups(events, match_groups(events, matches), claims, order)
+    keep = coverage_mask(collapsed, only_one=only_one, min_spread=min_spread)
+    return collapsed if keep.all() else collapsed[keep].reset_index(drop=True)
+
+
+def matches_within(events: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the match table whose two records are both among ``events``."""
+    if matches.empty or "dataset" not in events:
+        return matches.iloc[0:0]
+    keys = _keys(text_values(events["dataset"]), text_values(events["event_id"]))
+    a = _keys(matches["dataset_a"].to_numpy(), matches["event_id_a"].to_numpy()).isin(keys)
+    b = _keys(matches["dataset_b"].to_numpy(), matches["event_id_b"].to_numpy()).isin(keys)
+    return matches[a & b].reset_index(drop=True)
+
+
+def records_table(records: list[dict] | None) -> pd.DataFrame:
+    """Each data set's records of one matched event, side by side, as a table for the panel:
+    data set, id, dates, place, actors, fatalities (and UCDP's low-high), the claimants' figures."""
+    rows = []
+    for r in records or []:
+        start = pd.Timestamp(r["event_date"]).date()
+        end = pd.Timestamp(r["date_end"]).date() if r.get("date_end") is not None else None
+        side_a = "; ".join(x for x in (r["actor1"], r["assoc_actor_1"]) if x)
+        side_b = "; ".join(x for x in (r["actor2"], r["assoc_actor_2"]) if x)
+        rows.append({
+            "data set": r["dataset"], "record": r["event_id"],
+            "dates": f"{start}" if end is None or end == start else f"{start} – {end}",
+            "place": r["location"] + (f", {r['admin1']}" if r["admin1"] else ""),
+            "actors": f"{side_a} vs {side_b}" if side_b else side_a, "type": r["event_type"],
+            "fatalities": figure_text(r),
+            "claims": "; ".join(f"{who}: {n:,}" for who, n in r.get("claims", [])),
+        })
+    return pd.DataFrame(rows, columns=["data set", "record", "dates", "place", "actors", "type", "fatalities",
+                                       "claims"])
+
+
+def figure_text(record: dict) -> str:
+    """A record's fatalities as its data set gives them: "47 (low 40, high 120)" or "11"."""
+    best, low, high = record["fatalities"], record.get("fatalities_low"), record.get("fatalities_high")
+    if low is None or high is None or (low == best and high == best):
+        return f"{best:,}"
+    return f"{best:,} (low {low:,}, high {high:,})"

@@ -58,7 +58,10 @@ class Dataset:
         """The names of the data sets held (the ``dataset`` column's), [] for a single file."""
         if "dataset" not in self.events:
             return []
-        return [str(n) for n in pd.unique(self.events["dataset"].astype(object))]
+        column = self.events["dataset"]
+        present = set(pd.unique(column.astype(object)))
+        order = list(column.cat.categories) if isinstance(column.dtype, pd.CategoricalDtype) else sorted(present)
+        return [str(n) for n in order if n in present]
 
     @classmethod
     def combine(cls, parts: list[tuple[str, Dataset]]) -> Dataset:
@@ -67,12 +70,20 @@ class Dataset:
         from .sources import combined_frames, unique_names
         if len(parts) == 1:
             return parts[0][1]
+        if not parts:
+            raise ValueError("no data set to combine")
         names = unique_names([n for n, _ in parts])
         parts = list(zip(names, [d for _, d in parts]))
         events, claims = combined_frames(parts)
         label = "; ".join(f"{n}: {d.label}" for n, d in parts)
         attribution = " | ".join(f"{n}: {d.attribution}" for n, d in parts)
         return cls._of(events, claims, label, attribution, parts[0][1].report)
+
+    @classmethod
+    def from_sources(cls, sources, **kw) -> Dataset:
+        """Several sources as one data set (``geo.io.sources.load_sources``): ACLED, UCDP GED, curated..."""
+        from .sources import load_sources
+        return load_sources(sources, **kw)
 
     @classmethod
     def embedded(cls, layers: dict | None = None) -> Dataset:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import MatchError
 from ..events import compact_events
 
 #: The name a data set gets from its file's format when none is given.
@@ -70,7 +71,13 @@ def combined_frames(parts: list[tuple[str, object]]):
     in its claims too, so that a selection, a popup or a claim never mixes two records.
     """
     frames, claim_frames, seen = [], [], set()
+    id_sets = {}
     for name, data in parts:
+        ids = frozenset(data.events["event_id"].astype(str))
+        if ids and ids in id_sets:
+            raise MatchError(f"data sets {id_sets[ids]!r} and {name!r} hold the same events (the same ids): "
+                             "the same file given twice? A data set cannot be matched with itself")
+        id_sets[ids] = name
         events = data.events.copy(deep=False)
         claims = data.claims.copy(deep=False)
         ids = events["event_id"].astype(str)
@@ -94,3 +101,38 @@ def combined_frames(parts: list[tuple[str, object]]):
     events = compact_events(events)
     events["dataset"] = pd.Categorical(events["dataset"], categories=[n for n, _ in parts])
     return events, claims
+
+
+#: The word that names the curated set shipped with the app in a list of sources.
+EMBEDDED_SPECS = ("embedded", "curated")
+
+
+def load_sources(sources, *, names=None, claims_path=None, layers=None, use_cache: bool = True):
+    """One ``Dataset`` of one or several sources (paths, ``NAME=PATH``, file objects, or
+    "embedded"/"curated" for the shipped set), each named by ``names``, its ``NAME=``, its
+    format ("ACLED", "UCDP GED") or its file name. One source gives that data set unchanged.
+
+    ``claims_path`` (a native claims CSV) goes with the first file source.
+    """
+    from .dataset import Dataset
+
+    sources = list(sources)
+    parts = []
+    for k, source in enumerate(sources):
+        name = names[k] if names is not None and k < len(names) else None
+        if isinstance(source, (str, Path)):
+            given, path = parse_source_spec(str(source))
+            name = name or given
+            if path.strip().lower() in EMBEDDED_SPECS:
+                data = Dataset.embedded(layers)
+                parts.append((name or "curated", data))
+                continue
+            data = Dataset.from_source(path, claims_path=claims_path if k == 0 else None, layers=layers,
+                                       use_cache=use_cache)
+        else:
+            data = Dataset.from_source(source, name=getattr(source, "name", None), layers=layers,
+                                       use_cache=use_cache)
+        parts.append((name or default_name(data, f"data set {k + 1}"), data))
+    if not parts:
+        return Dataset.embedded(layers)
+    return Dataset.combine(parts)

@@ -16,7 +16,8 @@ from folium.elements import JSCSSMixin
 from .aggregate import CellLayer, cells_layer, cell_summary
 from .heatmap import HeatLayer, heat_layer
 from .assets import make_offline
-from .overlays import border_layer, region_layer, uncertainty_layer
+from .overlays import border_layer, dataset_rings_layer, region_layer, uncertainty_layer
+from ..agreement import DATASETS_DISAGREE
 from ..analysis import claim_ranges, event_figures
 from .popups import popup_html, tooltip_text
 from ..layers import LAYER_ORDER, LAYERS, NATURAL_EARTH_ATTRIBUTION
@@ -98,6 +99,9 @@ def events_geojson(events: gpd.GeoDataFrame, claims: pd.DataFrame | None, color_
         own = by_event.get(ev["event_id"])
         rng = ranges.loc[ev["event_id"]] if own is not None else None
         disputed = bool(rng is not None and rng["disputed"])
+        # several data sets holding the event (geo.matched_events' rows): their spread is a dispute too
+        datasets_differ = float(ev.get("spread") or 1.0) > DATASETS_DISAGREE
+        disputed = disputed or datasets_differ
         style = {
             "radius": marker_radius(ev["_size"]),
             "fillColor": event_color(ev, color_by),
@@ -117,7 +121,9 @@ def events_geojson(events: gpd.GeoDataFrame, claims: pd.DataFrame | None, color_
                 "event_id": str(ev["event_id"]),
                 "_popup": popup_html(ev, own if own is not None else _NO_CLAIMS, others, claim_range=rng,
                                      same_place_total=n_others),
-                "_tip": tooltip_text(ev) + (" · claims disputed" if disputed else ""),
+                "_tip": tooltip_text(ev) + (" · data sets disagree" if datasets_differ else
+                                            " · claims disputed" if disputed else "")
+                + (f" · in {int(ev['datasets_held'])} data sets" if int(ev.get("datasets_held") or 1) > 1 else ""),
                 "_style": style,
             },
         })
@@ -356,6 +362,11 @@ def _content(events, layers, *, claims, color_by, center, zoom, selected, attrib
     rings = uncertainty_layer(events) if uncertainty and not aggregated else None
     if rings is not None:
         parts.append(rings)
+    if not aggregated and "datasets_held" in events:  # events held by several data sets: a ring and a count
+        held = dataset_rings_layer(events, [marker_radius(f) for f in event_figures(events, claims, figure)],
+                                   DATASETS_DISAGREE)
+        if held is not None:
+            parts.append(held)
     if color_by == "side":
         present = {actor_side(a) for a in pd.unique(events["actor1"].fillna("").astype(object))}
     else:
