@@ -16,7 +16,8 @@ from .analysis import (
     timeline,
 )
 from .errors import DataError, FilterError, GeoError, ImportFormatError, MatchError
-from .agreement import collapse_groups, coverage_mask, group_figures, match_groups
+from .agreement import (collapse_groups, coverage_mask, group_figures, match_groups, matched_events,
+                        matches_within, records_table)
 from .crosswalk import load_aliases, load_crosswalk
 from .matching import MATCH_COLUMNS, match_events
 from .events import (
@@ -57,6 +58,9 @@ __all__ = [
     "load_crosswalk",
     "match_events",
     "match_groups",
+    "matched_events",
+    "matches_within",
+    "records_table",
     "ACLED_ATTRIBUTION",
     "MAX_MARKERS",
     "aggregate_events",
