@@ -328,7 +328,10 @@ def _split(frames: tuple[pd.DataFrame, ...], names) -> list[tuple[str, pd.DataFr
     if len(frames) == 1 and "dataset" in frames[0].columns:  # one combined frame: its data sets
         combined = frames[0]
         labels = text_values(combined["dataset"])
-        parts = [(str(n), combined[labels == n]) for n in pd.unique(labels)]
+        names = list(pd.unique(labels))
+        if isinstance(combined["dataset"].dtype, pd.CategoricalDtype):  # the data sets' own order
+            names = [n for n in combined["dataset"].cat.categories if n in set(names)]
+        parts = [(str(n), combined[labels == n]) for n in names]
     else:
         parts = []
         for k, frame in enumerate(frames):
