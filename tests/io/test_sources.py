@@ -128,3 +128,15 @@ def test_exports_and_snapshots_carry_the_match_table(three):
     assert (csv.loc[csv["event_id"] == "MLI90001", "datasets_held"] == 3).all()
     html = render(view, "html", three.events, three.claims, matches=three.matches, attribution=three.attribution)
     assert "In 3 data sets" in html and "acleddata.com" in html and "Uppsala" in html
+
+
+def test_the_command_line_loads_several_data_sets_and_writes_the_match_table(tmp_path, capsys):
+    from geo.__main__ import main
+
+    out, table = tmp_path / "july.html", tmp_path / "matches.csv"
+    code = main(["snapshot", "from=2024-07-01", "-o", str(out), "--data", f"ACLED={ACLED}",
+                 "--data", f"UCDP GED={UCDP}", "--matches", str(table)])
+    assert code == 0
+    assert "In 2 data sets" in out.read_text(encoding="utf-8")
+    rows = pd.read_csv(table)
+    assert rows[["event_id_a", "event_id_b"]].values.tolist() == [["MLI90001", "UCDP-500001"]]
