@@ -16,6 +16,7 @@ URL on a session's first run and writes the canonical View back on every run.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
 import os
 import sys
@@ -36,7 +37,7 @@ from geo.styles import md_escape as md  # noqa: E402
 from geo.layers import LAYER_ORDER, LAYERS  # noqa: E402
 from geo.styles import BASEMAPS, figure_label  # noqa: E402
 
-from dashboard.datasets_panel import coverage_controls, matched  # noqa: E402
+from dashboard.datasets_panel import coverage_controls, matched, seed_cover  # noqa: E402
 from dashboard.map_panel import map_section  # noqa: E402
 
 st.set_page_config(page_title="Northern Mali conflict map", page_icon="🗺️", layout="wide")
@@ -173,6 +174,7 @@ def seed_from_link(events: pd.DataFrame, voc: geo.Vocabulary) -> None:
         ss.layers_shown = list(view.visible_layers)
     ss.map_center, ss.map_zoom = view.center, view.zoom
     ss.selected = view.selected
+    seed_cover(view)
     # what the link put in the widgets, restored if a widget's state is missing when the sidebar is
     # drawn (a safeguard for long first runs on large data: the link must still apply)
     ss.link_seed = {k: ss[k] for k in SEEDED_WIDGETS if k in ss}
@@ -181,7 +183,8 @@ def seed_from_link(events: pd.DataFrame, voc: geo.Vocabulary) -> None:
 
 
 SEEDED_WIDGETS = ("actors", "dates", "event_types", "regions", "min_fatalities", "border_on", "border_km",
-                  "figure", "shade_regions", "color_by", "basemap", "layers_shown", "draw")
+                  "figure", "shade_regions", "color_by", "basemap", "layers_shown", "draw", "coverage",
+                  "coverage_factor")
 
 
 def sidebar(events: pd.DataFrame, counts: pd.Series, voc: geo.Vocabulary) -> geo.View:
@@ -421,11 +424,11 @@ def main() -> None:
                "Click an event for who fought, what each side claimed and who reported it.")
     time_player(events)
     view = sidebar(events, data.actor_counts, voc)
-    coverage = coverage_controls(data)
+    view = dataclasses.replace(view, cover=coverage_controls(data))
     link_warnings(warning_box, view)
     # a pan, a zoom or a click reruns the page with the same filter: its events are not taken again
-    same = (voc.fingerprint, id(events), view.filter, coverage)
-    shown = per_filter("shown", same, lambda: matched(geo.filter_events(events, view.filter), data, coverage))
+    same = (voc.fingerprint, id(events), view.filter, view.cover)
+    shown = per_filter("shown", same, lambda: matched(geo.filter_events(events, view.filter), data, view.cover))
     figures(shown, len(events))
     if shown.empty:
         st.info("No events match these filters (" + md("; ".join(view.filter.describe())) + "). "

@@ -15,28 +15,41 @@ COVERAGE_LABELS = {"all": "All events", "one": "Held by only one data set (cover
                    "disagree": "Data sets disagree on the dead"}
 
 
-def coverage_controls(data: Dataset) -> tuple[bool, float | None]:
-    """The sidebar's filter of matched events: all, only those one data set holds, or those whose
-    data sets' figures differ by more than a chosen factor. (False, None) with a single data set."""
+def seed_cover(view: geo.View) -> None:
+    """The link's ``cover`` into the coverage widgets (a session's first run)."""
+    only_one, factor = geo.view.cover_spec(view.cover)
+    st.session_state.coverage = "one" if only_one else "disagree" if factor is not None else "all"
+    if factor is not None:
+        st.session_state.coverage_factor = factor
+
+
+def coverage_controls(data: Dataset) -> str:
+    """The sidebar's filter of matched events, as a View's ``cover``: "all", "one" (held by only one
+    data set) or "disagree:F" (the data sets' figures differ by more than F times). "all" with a
+    single data set."""
     if len(data.datasets) < 2:
-        return False, None
+        return "all"
     sb = st.sidebar
     sb.header("Data sets")
     sb.caption(md(", ".join(data.datasets)) + f": {len(data.matches):,} matched pairs of records.")
     mode = sb.radio("Show", list(COVERAGE_LABELS), format_func=COVERAGE_LABELS.get, key="coverage",
                     help="Each event held by several data sets is drawn once, with a ring and the number of data "
                          "sets; its popup shows each data set's record side by side.")
-    factor = sb.number_input("Disagree by more than (×)", min_value=1.0, max_value=1000.0, value=2.0, step=0.5,
+    if "coverage_factor" not in st.session_state:
+        st.session_state.coverage_factor = 2.0
+    factor = sb.number_input("Disagree by more than (×)", min_value=1.0, max_value=1000.0, step=0.5,
                              key="coverage_factor", disabled=mode != "disagree",
                              help="The highest data set's fatalities over the lowest's (0 counts as 1).")
-    return mode == "one", (float(factor) if mode == "disagree" else None)
+    if mode == "disagree":
+        return f"disagree:{float(factor):g}"
+    return "one" if mode == "one" else "all"
 
 
-def matched(shown, data: Dataset, coverage: tuple[bool, float | None]):
-    """The filtered records drawn once per matched event, with the coverage filter applied."""
+def matched(shown, data: Dataset, cover: str):
+    """The filtered records drawn once per matched event, with the view's ``cover`` applied."""
     if len(data.datasets) < 2:
         return shown
-    only_one, min_spread = coverage
+    only_one, min_spread = geo.view.cover_spec(cover) or (False, None)
     return geo.matched_events(shown, data.matches, data.claims, only_one=only_one, min_spread=min_spread)
 
 

@@ -71,3 +71,7 @@ def test_two_datasets_one_popup_with_both_figures(page, two_sets):
     page.locator('[data-testid="stSidebar"]').get_by_text("Held by only one data set").click()
     wait_markers(page, int((drawn["datasets_held"] == 1).sum()))
     assert frame.locator("path.dataset-ring").count() == 0
+    deadline = time.time() + 30
+    while "cover=one" not in page.url and time.time() < deadline:  # the share link holds it
+        page.wait_for_timeout(250)
+    assert "cover=one" in page.url

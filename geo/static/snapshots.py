@@ -26,7 +26,7 @@ from ..layers import load_layers
 from ..webmap.maps import build_map
 from .staticmap import IMAGE_FORMATS, VIEWPORT, MapFrame, mercator, snapshot_frame, snapshot_png, view_extent
 from ..styles import esc, safe_link
-from ..view import View
+from ..view import View, cover_spec
 
 __all__ = ["DEFAULT_TITLE", "EVENTS_ATTRIBUTION", "IMAGE_FORMATS", "OUTPUTS", "SOFTWARE", "SUFFIXES", "VIEWPORT",
            "MapFrame", "SnapshotText", "clean_text", "mercator", "output_name", "render", "snapshot_frame",
@@ -123,11 +123,15 @@ def render(view: View, fmt: str, events: pd.DataFrame, claims: pd.DataFrame | No
         table = matches_within(shown, matches) if matches is not None else empty_match_table()
         return table.to_csv(index=False, lineterminator="\n")
     if matches is not None and "dataset" in shown:
+        only_one, min_spread = cover_spec(view.cover) or (False, None)
+        drawn = matched_events(shown, matches, claims, only_one=only_one, min_spread=min_spread)
         if fmt in IMAGE_FORMATS or fmt == "html":
-            shown = matched_events(shown, matches, claims)
-        else:
+            shown = drawn
+        else:  # the records, each with its match group; those of the groups the view's cover keeps
             groups = match_groups(shown, matches)
             shown = shown.assign(**{c: groups[c].to_numpy() for c in GROUP_COLUMNS})
+            if view.cover != "all":
+                shown = shown[shown["match_group"].isin(set(drawn["match_group"]))]
     if fmt in IMAGE_FORMATS or fmt == "html":
         layers = load_layers() if layers is None else layers
         kw = dict(claims=claims, title=title, attribution=attribution, generated=generated, base_url=base_url)

@@ -140,3 +140,26 @@ def test_the_command_line_loads_several_data_sets_and_writes_the_match_table(tmp
     assert "In 2 data sets" in out.read_text(encoding="utf-8")
     rows = pd.read_csv(table)
     assert rows[["event_id_a", "event_id_b"]].values.tolist() == [["MLI90001", "UCDP-500001"]]
+
+
+@pytest.mark.parametrize("cover, ok", [("all", True), ("one", True), ("disagree:2.5", True), ("disagree:1", True),
+                                       ("disagree:0.5", False), ("disagree:x", False), ("disagree:2.50", False),
+                                       ("two", False)])
+def test_the_cover_setting_is_part_of_the_view_and_its_link(cover, ok):
+    view, warnings = geo.view_from_query({"cover": cover})
+    assert (view.cover == cover) is ok and bool(warnings) is not ok
+    if ok:
+        assert geo.view_from_query(geo.view_to_query(view))[0] == view
+    else:
+        with pytest.raises(geo.ViewError):
+            geo.View(cover=cover)
+
+
+def test_snapshots_and_exports_follow_the_views_cover(three):
+    gaps = geo.View(cover="one")
+    html = render(gaps, "html", three.events, three.claims, matches=three.matches)
+    assert "In 3 data sets" not in html and "In 2 data sets" not in html
+    disagree = geo.View(cover="disagree:4")
+    csv = pd.read_csv(io.StringIO(render(disagree, "csv", three.events, three.claims, matches=three.matches)))
+    assert (csv["datasets_held"] > 1).all() and "MLI90001" in set(csv["event_id"])
+    assert not csv["event_id"].isin(["MLI90003"]).any()  # ACLED's strike that no other data set holds
