@@ -6,7 +6,8 @@ Run from the repository's top folder::
 
 Start it on your own file (ACLED, UCDP GED or an export of this app) with
 `streamlit run dashboard/app.py -- --data PATH` or GEO_EVENTS=PATH, or drop a file
-on the sidebar; several at once (`--data ACLED=a.csv --data "UCDP GED=b.csv"`) are matched. Everything that computes lives in geo/;
+on the sidebar; several at once (`--data ACLED=a.csv --data "UCDP GED=b.csv"`)
+are matched. Everything that computes lives in geo/;
 this file only lays out widgets and calls it.
 
 The address bar is always the share link: the script reads the View from the

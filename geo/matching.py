@@ -32,10 +32,12 @@ binary search.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
-from .crosswalk import AliasTable, Crosswalk, describe_mask, load_aliases, load_crosswalk, type_masks
+from .crosswalk import AliasTable, Crosswalk, describe_mask, fold, load_aliases, load_crosswalk, type_masks
 from .errors import MatchError
 from .events import ASSOC_ACTOR_COLUMNS, split_list, text_values
 
@@ -61,7 +63,7 @@ class _Records:
     """The arrays matching needs of one data set (ids, days, places, precisions, actors, types)."""
 
     def __init__(self, frame: pd.DataFrame, name: str, aliases: AliasTable, crosswalk: Crosswalk,
-                 vocab: dict[str, int]):
+                 vocab: _Vocab):
         self.name = name
         self.frame = frame
         self.ids = _ids(frame, name)
@@ -120,7 +122,7 @@ def _precision(frame: pd.DataFrame, column: str, n: int) -> np.ndarray:
     return pd.to_numeric(frame[column], errors="coerce").fillna(1).to_numpy(dtype=np.int64)
 
 
-def _actor_ids(frame: pd.DataFrame, days: np.ndarray, aliases: AliasTable, vocab: dict[str, int]) -> np.ndarray:
+def _actor_ids(frame: pd.DataFrame, days: np.ndarray, aliases: AliasTable, vocab: _Vocab) -> np.ndarray:
     """Each record's actors (both sides, associated ones included) as canonical ids, -1 padded, distinct."""
     n = len(frame)
     blocks = []
@@ -138,7 +140,7 @@ def _actor_ids(frame: pd.DataFrame, days: np.ndarray, aliases: AliasTable, vocab
         for u, listed in enumerate(names):
             dated[u] = any(aliases.dated(x) for x in listed[:width])
             for k, x in enumerate(listed[:width]):
-                table[u, k] = _vocab_id(vocab, aliases.canonical(x, 0.0))
+                table[u, k] = _vocab_id(vocab, aliases.canonical(x, 0.0), x)
         block = table[codes]
         rows = np.flatnonzero(dated[codes])
         if len(rows):  # names whose meaning depends on the date: resolved once per (value, day)
@@ -146,7 +148,7 @@ def _actor_ids(frame: pd.DataFrame, days: np.ndarray, aliases: AliasTable, vocab
             resolved = np.full((len(combo), width), -1, dtype=np.int32)
             for c, (u, day) in enumerate(combo):
                 for k, x in enumerate(names[int(u)][:width]):
-                    resolved[c, k] = _vocab_id(vocab, aliases.canonical(x, float(day)))
+                    resolved[c, k] = _vocab_id(vocab, aliases.canonical(x, float(day)), x)
             block[rows] = resolved[first.ravel()]
         blocks.append(block)
     if not blocks:
@@ -156,10 +158,27 @@ def _actor_ids(frame: pd.DataFrame, days: np.ndarray, aliases: AliasTable, vocab
     return ids
 
 
-def _vocab_id(vocab: dict[str, int], actor: str) -> int:
+class _Vocab(dict):
+    """Canonical actor -> id (0, 1, ...), and ``labels``: how to show each: the alias table's name,
+    or the first spelling seen of a name not in the table (whose identity is its folded name)."""
+
+    def __init__(self):
+        super().__init__()
+        self.labels: list[str] = []
+
+
+_SUFFIX = re.compile(r"\s*\([^()]*\)\s*$")
+
+
+def _vocab_id(vocab: _Vocab, actor: str, spelled: str) -> int:
     if not actor:
         return -1
-    return vocab.setdefault(actor, len(vocab))
+    ident = vocab.get(actor)
+    if ident is None:
+        ident = vocab[actor] = len(vocab)
+        vocab.labels.append(actor if actor != fold(actor) else
+                            _SUFFIX.sub("", str(spelled).split(":", 1)[0]).strip() or actor)
+    return ident
 
 
 # --- the index: candidates near in space and time ---------------------------------------------
@@ -261,7 +280,7 @@ def _actor_check(a: _Records, b: _Records, i: np.ndarray, j: np.ndarray, generic
     return ok, score
 
 
-def _pair_table(a: _Records, b: _Records, days: int, km: float, vocab: dict[str, int],
+def _pair_table(a: _Records, b: _Records, days: int, km: float, vocab: _Vocab,
                 aliases: AliasTable) -> pd.DataFrame:
     i, j = _candidates(a, b, days, km)
     # time: the gap between the two spans, and the window their precisions allow
@@ -276,7 +295,7 @@ def _pair_table(a: _Records, b: _Records, days: int, km: float, vocab: dict[str,
     same_type = a.event_type[i] == b.event_type[j]
     keep = ((a.types[i] & b.types[j]) != 0) | (same_type & (a.event_type[i] != ""))
     i, j, gap, allowed_days, dist, allowed_km = (x[keep] for x in (i, j, gap, allowed_days, dist, allowed_km))
-    names = np.array(list(vocab), dtype=object)
+    names = np.array(list(vocab), dtype=object)  # canonical names, by id
     generic = np.array([n in aliases.generic for n in names] + [False], dtype=bool)  # index -1 -> False
     unidentified = np.array([n in aliases.unidentified for n in names] + [False], dtype=bool)
     ok, actor_score = _actor_check(a, b, i, j, generic, unidentified)
@@ -299,21 +318,28 @@ def _best(pairs: pd.DataFrame) -> pd.DataFrame:
 
 
 def _reasons(a: _Records, b: _Records, chosen: pd.DataFrame, vocab_names: np.ndarray) -> pd.DataFrame:
+    """The match table's rows: texts built once per distinct combination (of actors in common, of
+    types), not once per match (a million matches)."""
     i, j = chosen["i"].to_numpy(), chosen["j"].to_numpy()
     ai, bj = a.actors[i], b.actors[j]
-    common = []
-    for x, y in zip(ai.tolist(), bj.tolist()):
-        shared = sorted(set(x) & set(y) - {-1})
-        common.append("; ".join(vocab_names[k] for k in shared))
-    ta, tb = a.types[i], b.types[j]
-    types = [f"{a.event_type[p]} / {b.event_type[q]}" if a.event_type[p] == b.event_type[q]
-             else f"{a.event_type[p]} / {b.event_type[q]} ({describe_mask(int(m))})"
-             for p, q, m in zip(i.tolist(), j.tolist(), (ta & tb).tolist())]
-    km_text = np.char.mod("%.1f km apart", chosen["km"].to_numpy())
+    shared = ((ai[:, :, None] == bj[:, None, :]) & (ai[:, :, None] >= 0)).any(axis=2)
+    combos, which = np.unique(np.sort(np.where(shared, ai, -1), axis=1), axis=0, return_inverse=True)
+    names = np.array(["; ".join(sorted(str(vocab_names[k]) for k in row if k >= 0)) for row in combos.tolist()],
+                     dtype=object)
+    common = names[which.ravel()] if len(i) else np.zeros(0, dtype=object)
+    ta, tb = a.event_type[i], b.event_type[j]
+    both = (a.types[i] & b.types[j]).astype(np.int64)
+    keys = pd.MultiIndex.from_arrays([ta, tb, both])
+    codes, uniques = pd.factorize(keys) if len(i) else (np.zeros(0, np.int64), [])
+    texts = np.array([f"{x} / {y}" if x == y else f"{x} / {y} ({describe_mask(int(m))})" for x, y, m in uniques],
+                     dtype=object)
+    types = texts[codes] if len(i) else np.zeros(0, dtype=object)
     day_vals = chosen["days"].to_numpy()
-    days_text = np.where(day_vals == 0, "same days", np.char.mod("%d day(s) apart", day_vals))
-    reasons = [f"{k}; {d}; actors in common: {c or 'none named'}; types: {t}"
-               for k, d, c, t in zip(km_text.tolist(), days_text.tolist(), common, types)]
+    km_text = pd.Series(chosen["km"].to_numpy()).map("{:.1f} km apart".format).to_numpy(dtype=object)
+    days_text = np.where(day_vals == 0, "same days", pd.Series(day_vals).map("{:d} day(s) apart".format)
+                         .to_numpy(dtype=object)).astype(object)
+    actors_text = np.where(common == "", "none named", common).astype(object)
+    reasons = km_text + "; " + days_text + "; actors in common: " + actors_text + "; types: " + types
     return pd.DataFrame({
         "dataset_a": a.name, "event_id_a": a.ids[i], "dataset_b": b.name, "event_id_b": b.ids[j],
         "km": chosen["km"].round(2).to_numpy(), "days": day_vals.astype(int), "actors": common,
@@ -394,9 +420,9 @@ def match_events(*datasets: pd.DataFrame, days: int = DEFAULT_DAYS, km: float = 
     aliases = aliases or load_aliases()
     crosswalk = crosswalk or load_crosswalk()
     parts = _split(datasets, names)
-    vocab: dict[str, int] = {}
+    vocab = _Vocab()
     records = [_Records(frame, name, aliases, crosswalk, vocab) for name, frame in parts]
-    vocab_names = np.array(list(vocab), dtype=object)
+    vocab_names = np.array(vocab.labels, dtype=object)
     tables = []
     for x in range(len(records)):
         for y in range(x + 1, len(records)):

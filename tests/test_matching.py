@@ -212,7 +212,8 @@ def test_the_index_misses_no_pair_of_the_brute_force():
                        for k in range(n)])
 
     a, b = random_set("A"), random_set("B")
-    ra, rb = (matching._Records(x, nm, load_aliases(), load_crosswalk(), {}) for x, nm in ((a, "a"), (b, "b")))
+    ra, rb = (matching._Records(x, nm, load_aliases(), load_crosswalk(), matching._Vocab())
+              for x, nm in ((a, "a"), (b, "b")))
     i, j = matching._candidates(ra, rb, 2, 10.0)
     found = set(zip(i.tolist(), j.tolist()))
     ii, jj = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
