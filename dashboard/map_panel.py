@@ -149,7 +149,7 @@ def map_section(shown, layers, claims, view: geo.View, data: Dataset, voc: geo.V
     take_map_view(ss.get("map"))
     view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.get("selected"))
     # several data sets: the matched events (and the coverage filter) are the content's key too
-    show_map(shown, layers, claims, view, data.attribution, shown if "_datasets" in shown else data.events)
+    show_map(shown, layers, claims, view, data.attribution_of(shown), shown if "_datasets" in shown else data.events)
     # the map may have moved or an event been clicked: the link follows
     view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.selected,
                                dataset=voc.fingerprint)

@@ -77,7 +77,18 @@ class Dataset:
         events, claims = combined_frames(parts)
         label = "; ".join(f"{n}: {d.label}" for n, d in parts)
         attribution = " | ".join(f"{n}: {d.attribution}" for n, d in parts)
-        return cls._of(events, claims, label, attribution, parts[0][1].report)
+        data = cls._of(events, claims, label, attribution, parts[0][1].report)
+        data.__dict__["attributions"] = {n: f"{n}: {d.attribution}" for n, d in parts}
+        return data
+
+    def attribution_of(self, events: pd.DataFrame) -> str:
+        """The attribution of the data sets ``events`` (some of this data set's) come from: each
+        one shown is named; all of them when none is."""
+        per_set = self.__dict__.get("attributions")
+        if not per_set or "dataset" not in events or events.empty:
+            return self.attribution
+        present = set(pd.unique(events["dataset"].astype(object)))
+        return " | ".join(a for n, a in per_set.items() if n in present) or self.attribution
 
     @classmethod
     def from_sources(cls, sources, **kw) -> Dataset:

@@ -163,3 +163,11 @@ def test_snapshots_and_exports_follow_the_views_cover(three):
     csv = pd.read_csv(io.StringIO(render(disagree, "csv", three.events, three.claims, matches=three.matches)))
     assert (csv["datasets_held"] > 1).all() and "MLI90001" in set(csv["event_id"])
     assert not csv["event_id"].isin(["MLI90003"]).any()  # ACLED's strike that no other data set holds
+
+
+def test_the_attribution_names_the_data_sets_shown(three):
+    ucdp_only = three.events[three.events["dataset"] == "UCDP GED"]
+    assert "Uppsala" in three.attribution_of(ucdp_only) and "acleddata" not in three.attribution_of(ucdp_only)
+    both = three.events[three.events["dataset"].isin(["ACLED", "UCDP GED"])]
+    assert "Uppsala" in three.attribution_of(both) and "acleddata" in three.attribution_of(both)
+    assert three.attribution_of(three.events.iloc[0:0]) == three.attribution
