@@ -1,9 +1,10 @@
 """Several data sets at once: ACLED, UCDP GED and a curated set loaded together, each record
 keeping its data set's name in a ``dataset`` column, and matched across them.
 
-``combine_datasets([(name, Dataset), ...])`` makes one ``Dataset`` of several: its events are
-all of theirs (every filter works across them), its claims too, its attribution names every data
-set, and ``matches`` (computed once, on first use) is the match table of ``geo.match_events``.
+``load_sources(["ACLED=a.csv", "UCDP GED=b.csv", "curated"])`` (``Dataset.from_sources``) reads
+each source and ``Dataset.combine`` makes one ``Dataset`` of them: its events are all of theirs
+(every filter works across them), its claims too, its attribution names every data set, and
+``Dataset.matches`` (computed once, on first use) is the match table of ``geo.match_events``.
 ``parse_source_spec("ACLED=path.csv")`` reads the dashboard's ``--data NAME=PATH`` form.
 """
 
