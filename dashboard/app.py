@@ -118,18 +118,21 @@ def uploaded_data(default: Dataset) -> Dataset:
 
 
 def import_report(data: Dataset) -> None:
-    report = data.report
-    if report is None:
-        return
-    n_bad = len(report.rejected)
-    with st.expander(f"Import report: {report.accepted:,} of {report.rows_read:,} rows used"
-                     + (f", {n_bad:,} rejected" if n_bad else ""), expanded=bool(n_bad), icon="📥"):
-        st.text(str(report))
-        if n_bad:
-            st.dataframe(report.rejected, hide_index=True, width="stretch")
-            st.download_button("Rejected rows (CSV)", report.rejected.to_csv(index=False),
-                               file_name="rejected-rows.csv", mime="text/csv", key="download_rejected",
-                               on_click="ignore")
+    # several data sets: one report each (geo.io.dataset.Dataset.combine keeps them by name)
+    reports = data.__dict__.get("reports") or {"": data.report}
+    for k, (name, report) in enumerate(reports.items()):
+        if report is None:
+            continue
+        n_bad = len(report.rejected)
+        with st.expander(f"Import report{' of ' + md(name) if name else ''}: {report.accepted:,} of "
+                         f"{report.rows_read:,} rows used" + (f", {n_bad:,} rejected" if n_bad else ""),
+                         expanded=bool(n_bad), icon="📥"):
+            st.text(str(report))
+            if n_bad:
+                st.dataframe(report.rejected, hide_index=True, width="stretch")
+                st.download_button("Rejected rows (CSV)", report.rejected.to_csv(index=False),
+                                   file_name="rejected-rows.csv", mime="text/csv",
+                                   key="download_rejected" + (f"_{k}" if k else ""), on_click="ignore")
 
 
 @st.cache_resource(show_spinner="Loading boundaries…")

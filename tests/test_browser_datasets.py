@@ -67,6 +67,9 @@ def test_two_datasets_one_popup_with_both_figures(page, two_sets):
     assert "Military Forces of Mali (2021-)" in popup and "Government of Mali" in popup
     app_text = page.locator('[data-testid="stApp"]').inner_text()
     assert "Data sets" in app_text and "matched pairs of records" in app_text
+    # one import report per file
+    assert "Import report of ACLED: 5 of 10 rows used, 5 rejected" in app_text
+    assert "Import report of UCDP GED:" in app_text
     # the coverage filter: only the events one data set holds
     page.locator('[data-testid="stSidebar"]').get_by_text("Held by only one data set").click()
     wait_markers(page, int((drawn["datasets_held"] == 1).sum()))

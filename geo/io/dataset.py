@@ -79,6 +79,7 @@ class Dataset:
         attribution = " | ".join(f"{n}: {d.attribution}" for n, d in parts)
         data = cls._of(events, claims, label, attribution, parts[0][1].report)
         data.__dict__["attributions"] = {n: f"{n}: {d.attribution}" for n, d in parts}
+        data.__dict__["reports"] = {n: d.report for n, d in parts}  # each file's import report
         return data
 
     def attribution_of(self, events: pd.DataFrame) -> str:
