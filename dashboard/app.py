@@ -38,7 +38,7 @@ from geo.styles import md_escape as md  # noqa: E402
 from geo.layers import LAYER_ORDER, LAYERS  # noqa: E402
 from geo.styles import BASEMAPS, figure_label  # noqa: E402
 
-from dashboard.datasets_panel import coverage_controls, matched, seed_cover  # noqa: E402
+from dashboard.datasets_panel import coverage_controls, matched, seed_cover, with_aliases  # noqa: E402
 from dashboard.map_panel import map_section  # noqa: E402
 
 st.set_page_config(page_title="Northern Mali conflict map", page_icon="🗺️", layout="wide")
@@ -428,7 +428,7 @@ def main() -> None:
                "Click an event for who fought, what each side claimed and who reported it.")
     time_player(events)
     view = sidebar(events, data.actor_counts, voc)
-    view = dataclasses.replace(view, cover=coverage_controls(data))
+    view = with_aliases(dataclasses.replace(view, cover=coverage_controls(data)), data)
     link_warnings(warning_box, view)
     # a pan, a zoom or a click reruns the page with the same filter: its events are not taken again
     same = (voc.fingerprint, id(events), view.filter, view.cover)

@@ -5,9 +5,12 @@ the sidebar's coverage filters and the summary of what matched. The matching its
 
 from __future__ import annotations
 
+import dataclasses
+
 import streamlit as st
 
 import geo
+import geo.crosswalk
 from geo.io.dataset import Dataset
 from geo.styles import md_escape as md
 
@@ -61,3 +64,16 @@ def records_panel(event) -> None:
     st.markdown(f"**In {int(event['datasets_held'])} data sets** ({md(event['held_by'])})"
                 + (f"; their fatalities differ {float(event['spread']):.1f}×" if float(event["spread"]) > 1 else ""))
     st.dataframe(geo.records_table(records), hide_index=True, width="stretch")
+
+
+def with_aliases(view: geo.View, data: Dataset) -> geo.View:
+    """With several data sets, an actor chosen in one data set's spelling also keeps the events of
+    its other spellings (the alias table: "Government of Mali" = "Military Forces of Mali (2021-)")."""
+    if len(data.datasets) < 2 or not view.filter.actors:
+        return view
+    every = geo.crosswalk.same_actor(view.filter.actors, list(data.actor_counts.index))
+    if set(every) == set(view.filter.actors):
+        return view
+    extra = sorted(set(every) - set(view.filter.actors))
+    st.sidebar.caption("Also the same actor in other data sets: " + md("; ".join(extra)))
+    return dataclasses.replace(view, filter=dataclasses.replace(view.filter, actors=tuple(every)))

@@ -199,3 +199,21 @@ def describe_mask(mask: int) -> str:
     """A type mask in words ("state-based or non-state")."""
     names = [TYPE_NAMES[c] for c, bit in TYPE_BITS.items() if mask & bit]
     return " or ".join(names) if names else "no UCDP type"
+
+
+def same_actor(selected, names, aliases: AliasTable | None = None) -> list[str]:
+    """Of ``names`` (the actors in the data), those that are the same actor as one of ``selected``
+    through the alias table at any date ("Government of Mali" -> "Military Forces of Mali (2021-)",
+    "FAMa" ...), the selected ones included, in ``names``' order. Each data set's spelling, so that an
+    actor filter keeps its events in every data set."""
+    aliases = aliases or load_aliases()
+
+    def actors_of(name: str) -> set[str]:
+        keys = _keys(name)
+        key = next((k for k in keys if k in aliases.rules), None)
+        found = {a for a, _, _ in aliases.rules[key]} if key is not None else set()
+        return found or ({keys[-1]} if keys else set())
+
+    wanted = set().union(*(actors_of(s) for s in selected)) if selected else set()
+    chosen = set(selected)
+    return [n for n in names if n in chosen or actors_of(n) & wanted]

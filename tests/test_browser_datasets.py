@@ -70,6 +70,17 @@ def test_two_datasets_one_popup_with_both_figures(page, two_sets):
     # one import report per file
     assert "Import report of ACLED: 5 of 10 rows used, 5 rejected" in app_text
     assert "Import report of UCDP GED:" in app_text
+    # an actor chosen in UCDP's spelling keeps ACLED's records of it too (the alias table)
+    page.goto(two_sets + "/?actor=Government+of+Mali")
+    page.wait_for_selector('[data-testid="stApp"]', timeout=60_000)
+    army = geo.filter_events(data.events, geo.EventFilter(actors=["Government of Mali",
+                                                                  "Military Forces of Mali (2021-)"]))
+    frame, markers = wait_markers(page, len(geo.matched_events(army, data.matches, data.claims)))
+    assert "Also the same actor in other data sets: Military Forces of Mali (2021-)" in \
+        page.locator('[data-testid="stSidebar"]').inner_text()
+    page.goto(two_sets)
+    page.wait_for_selector('[data-testid="stApp"]', timeout=60_000)
+    frame, markers = wait_markers(page, len(drawn))
     # the coverage filter: only the events one data set holds
     page.locator('[data-testid="stSidebar"]').get_by_text("Held by only one data set").click()
     wait_markers(page, int((drawn["datasets_held"] == 1).sum()))

@@ -278,3 +278,15 @@ def test_alias_table_file_errors(tmp_path):
     with pytest.raises(geo.DataError, match=r"row 1, field 'valid_from'.*not a date"):
         load_aliases(bad)
     assert fold("  Forces Armées Maliennes ") == "forces armees maliennes"
+
+
+def test_an_actor_filter_finds_each_data_sets_spelling():
+    from geo.crosswalk import same_actor
+
+    names = [ARMY, GOV, "JNIM", "JNIM: Group for Support of Islam and Muslims", "CSP", CSP, "Wagner Group",
+             "Civilians (Mali)", "Armed Group 1", "ARMED GROUP 1"]
+    assert same_actor([GOV], names) == [ARMY, GOV]
+    assert same_actor(["JNIM"], names) == ["JNIM", "JNIM: Group for Support of Islam and Muslims"]
+    assert same_actor([CSP], names) == ["CSP", CSP]
+    assert same_actor(["Armed Group 1"], names) == ["Armed Group 1", "ARMED GROUP 1"]  # same folded name
+    assert same_actor([], names) == []
