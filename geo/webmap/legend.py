@@ -33,6 +33,8 @@ MAP_CSS = """
   margin-right: 5px; vertical-align: -1px; border: 1px solid #333; }
 .map-legend .size { color: #555; font-size: 11px; }
 .map-legend i.ring { background: #fff; border: 2px dashed #000; }
+.map-legend i.held { background: #fff; border: 2.5px solid #5b2a86; }
+.map-legend i.held.differ { border: 2.5px dashed #b00020; }
 .ev-popup .datasets { margin: 4px 0; }
 .ev-popup .ds-table td { border: 1px solid #ddd; min-width: 110px; font-size: 12px; }
 .ev-popup .ds-record { border-top: 1px dotted #ccc; padding: 2px 0; }

@@ -393,6 +393,12 @@ def _content(events, layers, *, claims, color_by, center, zoom, selected, attrib
     if attribution:
         lines.append(esc(attribution))
     html = legend_html(color_by, present, len(events), figure, _disputed_count(events, claims), cells, heat)
+    if not aggregated and "datasets_held" in events:  # several data sets: what the rings say
+        held = pd.to_numeric(events["datasets_held"], errors="coerce").fillna(1)
+        differ = pd.to_numeric(events.get("spread", 1.0), errors="coerce").fillna(1) > DATASETS_DISAGREE
+        html += (f"<div><i class='held'></i>in several data sets ({int((held > 1).sum()):,}; the badge says how "
+                 f"many)</div><div><i class='held differ'></i>data sets disagree on the dead "
+                 f"({int(((held > 1) & differ).sum()):,})</div>")
     parts.append(MapLegend(html, lines))
     return parts
 

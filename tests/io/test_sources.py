@@ -99,6 +99,8 @@ def test_the_map_draws_a_matched_event_once_with_every_record_in_its_popup(three
     assert row["spread"] > 2 and "disputed" in feature["properties"]["_style"]["className"]
     page = geo.build_map(drawn, geo.load_layers(), claims=three.claims).get_root().render()
     assert "dataset-ring" in page and "dataset-count" in page
+    assert "in several data sets (4; the badge says how many)" in page  # the legend explains the rings
+    assert "data sets disagree on the dead (3)" in page
     # coverage: only one data set holds it / the data sets disagree
     gaps = geo.matched_events(three.events, three.matches, three.claims, only_one=True)
     assert (gaps["datasets_held"] == 1).all() and len(gaps) == (drawn["datasets_held"] == 1).sum()
