@@ -23,11 +23,8 @@ data set (highest score); the union of these choices is the match table, so one 
 several of another data set's: UCDP's rows per dyad, ACLED's rows per day (one-to-many). Records
 linked through matches form one **match group** (``match_groups``).
 
-Candidates come from an index, never from all pairs: records are put on a grid of cells on the
-sphere (3-D cells twice as wide as the largest distance allowed, so that the record's own cell and
-its neighbours on the sides it is nearer to, 8 cells, hold every record near enough) and, within a
-cell, sorted by day; each record looks up the day range it may match in those 8 cells with a
-binary search.
+Candidates come from an index, never from all pairs (``geo.matchindex``: cells on the sphere by
+day, looked up with binary searches); each candidate is then checked exactly.
 """
 
 from __future__ import annotations
@@ -39,6 +36,7 @@ import pandas as pd
 
 from .crosswalk import AliasTable, Crosswalk, describe_mask, fold, load_aliases, load_crosswalk, type_masks
 from .errors import MatchError
+from .matchindex import candidates as _candidates
 from .events import ASSOC_ACTOR_COLUMNS, split_list, text_values
 
 #: The default windows: how far apart in days (beyond each record's own precision) and in km.
@@ -51,9 +49,6 @@ MATCH_COLUMNS = ["dataset_a", "event_id_a", "dataset_b", "event_id_b", "km", "da
                  "score", "reasons"]
 EARTH_KM = 6371.0088
 _EPOCH = np.datetime64("1970-01-01", "D")
-_DAY_BITS = 22  # day numbers offset into 0..4M: 11,000 years
-_CELL_BITS = 14  # per axis: 16,384 cells of >= 1 km cover the Earth's 12,742 km diameter
-_CHUNK = 200_000  # records looked up at once (memory of the candidate lists)
 
 
 # --- preparing a data set -------------------------------------------------------------------
@@ -179,73 +174,6 @@ def _vocab_id(vocab: _Vocab, actor: str, spelled: str) -> int:
         vocab.labels.append(actor if actor != fold(actor) else
                             _SUFFIX.sub("", str(spelled).split(":", 1)[0]).strip() or actor)
     return ident
-
-
-# --- the index: candidates near in space and time ---------------------------------------------
-
-
-def _cells(xyz: np.ndarray, size: float) -> np.ndarray:
-    return np.floor(xyz / size).astype(np.int64) + (1 << (_CELL_BITS - 1))
-
-
-def _cell_code(cells: np.ndarray) -> np.ndarray:
-    return (cells[:, 0] << (2 * _CELL_BITS)) | (cells[:, 1] << _CELL_BITS) | cells[:, 2]
-
-
-#: The 8 cells looked in: a record's own, and its neighbours on the sides of the cell it is nearer to.
-_CORNERS = np.array([(i, j, k) for i in (0, 1) for j in (0, 1) for k in (0, 1)], dtype=np.int64)
-
-
-def _candidates(a: _Records, b: _Records, days: int, km: float) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs (i in a, j in b) that may be near enough, found through cells of (space, day) keys.
-
-    Cells are twice as wide as the farthest two records may be apart, so a record's neighbours are
-    in its own cell or in those on the sides it is nearer to: 8 cells (2 x 2 x 2), each one binary
-    search for the start and one for the end of the record's day range.
-    """
-    day0 = int(min(a.start.min(), b.start.min())) - (1 << 20)
-    found_i, found_j = [], []
-    # One index per class of b (its place slack, and how far before its start it reaches: its time
-    # slack and its span), so that each lookup is as tight as that class allows.
-    back = b.slack_days + (b.end - b.start)
-    back_class = np.digitize(back, [9])
-    b_class = np.unique(b.slack_km * 10 + back_class, return_inverse=True)[1].ravel()
-    for cb in np.unique(b_class):
-        jb = np.flatnonzero(b_class == cb)
-        rb, ub, backb = b.slack_km[jb[0]], int(b.slack_days[jb].max()), int(back[jb].max())
-        for ra in np.unique(a.slack_km):
-            ia = np.flatnonzero(a.slack_km == ra)
-            size = 2 * max(km + ra + rb, 0.5)
-            keys_b = (_cell_code(_cells(b.xyz[jb], size)) << _DAY_BITS) | (b.start[jb] - day0)
-            order = np.argsort(keys_b, kind="stable")
-            keys_b, jb_sorted = keys_b[order], jb[order]
-            # looked up in the order of their own keys: numpy's binary search is several times
-            # faster on sorted needles
-            own = (_cell_code(_cells(a.xyz[ia], size)) << _DAY_BITS) | (a.start[ia] - day0)
-            ia = ia[np.argsort(own, kind="stable")]
-            for lo_i in range(0, len(ia), _CHUNK):
-                sub = ia[lo_i:lo_i + _CHUNK]
-                scaled = a.xyz[sub] / size
-                cells = _cells(a.xyz[sub], size)
-                side = np.where(scaled - np.floor(scaled) < 0.5, -1, 1)
-                reach = a.slack_days[sub] + days
-                t_lo = np.maximum(a.start[sub] - reach - backb - day0, 0)
-                t_hi = a.end[sub] + reach + ub - day0
-                for corner in _CORNERS:
-                    code = _cell_code(cells + side * corner) << _DAY_BITS
-                    lo = np.searchsorted(keys_b, code | t_lo, side="left")
-                    hi = np.searchsorted(keys_b, code | t_hi, side="right")
-                    counts = hi - lo
-                    total = int(counts.sum())
-                    if not total:
-                        continue
-                    rows = np.repeat(np.arange(len(sub)), counts)
-                    pos = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(lo, counts)
-                    found_i.append(sub[rows])
-                    found_j.append(jb_sorted[pos])
-    if not found_i:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    return np.concatenate(found_i), np.concatenate(found_j)
 
 
 # --- comparing candidate pairs -------------------------------------------------------------------
