@@ -6,7 +6,8 @@ Run from the repository's top folder::
 
 Start it on your own file (ACLED, UCDP GED or an export of this app) with
 `streamlit run dashboard/app.py -- --data PATH` or GEO_EVENTS=PATH, or drop a file
-on the sidebar. Everything that computes lives in geo/;
+on the sidebar; several at once (`--data ACLED=a.csv --data "UCDP GED=b.csv"`)
+are matched. Everything that computes lives in geo/;
 this file only lays out widgets and calls it.
 
 The address bar is always the share link: the script reads the View from the
@@ -16,6 +17,7 @@ URL on a session's first run and writes the canonical View back on every run.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
 import os
 import sys
@@ -31,11 +33,13 @@ import streamlit as st  # noqa: E402
 
 import geo  # noqa: E402
 from geo.io.dataset import Dataset  # noqa: E402
+from geo.io.sources import split_sources  # noqa: E402
 from geo.styles import md_escape as md  # noqa: E402
 from geo.layers import LAYER_ORDER, LAYERS  # noqa: E402
 from geo.styles import BASEMAPS, figure_label  # noqa: E402
 
 from dashboard.connection import EventsConnection, secrets_section, secrets_url  # noqa: E402
+from dashboard.datasets_panel import coverage_controls, matched, seed_cover, with_aliases  # noqa: E402
 from dashboard.map_panel import map_section  # noqa: E402
 from geo.io.dataset import LiveDataset  # noqa: E402
 from geo.io.postgis import is_database_url  # noqa: E402
@@ -44,23 +48,24 @@ st.set_page_config(page_title="Conflict map", page_icon="🗺️", layout="wide"
 
 TABLE_COLUMNS = [
     "event_date", "event_type", "sub_event_type", "actor1", "assoc_actor_1", "actor2", "assoc_actor_2",
-    "location", "admin1", "fatalities", "claims", "source", "event_id",
+    "location", "admin1", "fatalities", "claims", "source", "event_id", "dataset", "held_by",
 ]
 BASEMAP_LABELS = {"none": "None (offline)", "osm": "OpenStreetMap (online)", "carto-light": "CARTO light (online)"}
 COLOR_LABELS = {"event_type": "Event type", "side": "Initiator's side"}
 DRAW_LABELS = {"auto": "Circles", "heat": "Heatmap"}
 
 
-def data_path() -> tuple[str | None, str | None]:
-    """The file or database to start on: `streamlit run dashboard/app.py -- --data PATH [--claims PATH]`,
-    or the GEO_EVENTS / GEO_CLAIMS environment variables, or [connections.events] in
-    .streamlit/secrets.toml (a PostGIS database: `postgresql://…`); None for the embedded set."""
+def data_path() -> tuple[tuple[str, ...] | None, str | None]:
+    """The files or database to start on: `streamlit run dashboard/app.py -- --data PATH [--data NAME=PATH ...]
+    [--claims PATH]`, or the GEO_EVENTS (several separated by ":" or ",") / GEO_CLAIMS environment variables,
+    or [connections.events] in .streamlit/secrets.toml (a PostGIS database: `postgresql://…`); None for the
+    embedded set."""
     parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--data")
+    parser.add_argument("--data", action="append")
     parser.add_argument("--claims")
     args, _ = parser.parse_known_args(sys.argv[1:])
-    return (args.data or os.environ.get("GEO_EVENTS") or secrets_url() or None,
-            args.claims or os.environ.get("GEO_CLAIMS") or None)
+    paths = tuple(args.data or split_sources(os.environ.get("GEO_EVENTS")) or [u for u in [secrets_url()] if u])
+    return (paths or None, args.claims or os.environ.get("GEO_CLAIMS") or None)
 
 
 def live_data(url: str) -> LiveDataset:
@@ -92,12 +97,12 @@ def settled(data: Dataset) -> Dataset:
 
 
 @st.cache_resource(show_spinner="Loading events…")
-def load_data(events_path: str | None, claims_path: str | None) -> Dataset:
-    """The data set, loaded once per process and shared read-only by every session."""
-    if events_path is None:
+def load_data(events_paths: tuple[str, ...] | None, claims_path: str | None) -> Dataset:
+    """The data set(s), loaded once per process and shared read-only by every session."""
+    if events_paths is None:
         return settled(Dataset.embedded(load_layers()))
-    # a file's own layers: the countries it is in, in detail, and their regions named from its admin1
-    return settled(Dataset.from_source(events_path, claims_path=claims_path))
+    # each file's own layers: the countries it is in, in detail, and their regions named from its admin1
+    return settled(Dataset.from_sources(events_paths, claims_path=claims_path))
 
 
 VIEW_KEYS = ("link_read", "link_filter", "link_warnings", "actors", "dates", "event_types", "regions", "min_fatalities", "border_on", "border_km",
@@ -108,19 +113,21 @@ VIEW_KEYS = ("link_read", "link_filter", "link_warnings", "actors", "dates", "ev
 def uploaded_data(default: Dataset) -> Dataset:
     """A file dropped on the sidebar, for this session only; else the process's data set."""
     ss = st.session_state
-    up = st.sidebar.file_uploader(
-        "Your own data", type=["csv", "geojson", "json", "parquet"], key="upload",
-        help="An ACLED export (CSV), the UCDP GED (CSV), or a file this app exported. It stays in your "
-             "session: nobody else sees it.")
-    key = None if up is None else (up.name, up.size, up.file_id)
+    ups = st.sidebar.file_uploader(
+        "Your own data", type=["csv", "geojson", "json", "parquet"], key="upload", accept_multiple_files=True,
+        help="An ACLED export (CSV), the UCDP GED (CSV), or a file this app exported; several at once are "
+             "matched (one event, many data sets). They stay in your session: nobody else sees them.")
+    ups = list(ups or [])
+    key = tuple((u.name, u.size, u.file_id) for u in ups) or None
+    up = ups[0] if ups else None
     if key != ss.get("upload_key"):
         ss.upload_key, ss.upload_data = key, None
         for k in VIEW_KEYS:  # new data: the widgets start again from the link
             ss.pop(k, None)
         if up is not None:
             try:
-                with st.spinner(f"Reading {md(up.name)}…"):
-                    ss.upload_data = settled(Dataset.from_source(up, name=up.name))
+                with st.spinner(f"Reading {md(', '.join(u.name for u in ups))}…"):
+                    ss.upload_data = settled(Dataset.from_sources(ups))
             except geo.GeoError as exc:
                 ss.upload_error = str(exc)
             except Exception as exc:  # noqa: BLE001 - a file from anywhere: say so, never a traceback
@@ -131,18 +138,21 @@ def uploaded_data(default: Dataset) -> Dataset:
 
 
 def import_report(data: Dataset) -> None:
-    report = data.report
-    if report is None:
-        return
-    n_bad = len(report.rejected)
-    with st.expander(f"Import report: {report.accepted:,} of {report.rows_read:,} rows used"
-                     + (f", {n_bad:,} rejected" if n_bad else ""), expanded=bool(n_bad), icon="📥"):
-        st.text(str(report))
-        if n_bad:
-            st.dataframe(report.rejected, hide_index=True, width="stretch")
-            st.download_button("Rejected rows (CSV)", report.rejected.to_csv(index=False),
-                               file_name="rejected-rows.csv", mime="text/csv", key="download_rejected",
-                               on_click="ignore")
+    # several data sets: one report each (geo.io.dataset.Dataset.combine keeps them by name)
+    reports = data.__dict__.get("reports") or {"": data.report}
+    for k, (name, report) in enumerate(reports.items()):
+        if report is None:
+            continue
+        n_bad = len(report.rejected)
+        with st.expander(f"Import report{' of ' + md(name) if name else ''}: {report.accepted:,} of "
+                         f"{report.rows_read:,} rows used" + (f", {n_bad:,} rejected" if n_bad else ""),
+                         expanded=bool(n_bad), icon="📥"):
+            st.text(str(report))
+            if n_bad:
+                st.dataframe(report.rejected, hide_index=True, width="stretch")
+                st.download_button("Rejected rows (CSV)", report.rejected.to_csv(index=False),
+                                   file_name="rejected-rows.csv", mime="text/csv",
+                                   key="download_rejected" + (f"_{k}" if k else ""), on_click="ignore")
 
 
 @st.cache_resource(show_spinner="Loading boundaries…")
@@ -188,6 +198,7 @@ def seed_from_link(events: pd.DataFrame, voc: geo.Vocabulary) -> None:
         ss.layers_shown = list(view.visible_layers)
     ss.map_center, ss.map_zoom = view.center, view.zoom
     ss.selected = view.selected
+    seed_cover(view)
     # what the link put in the widgets, restored if a widget's state is missing when the sidebar is
     # drawn (a safeguard for long first runs on large data: the link must still apply)
     ss.link_seed = {k: ss[k] for k in SEEDED_WIDGETS if k in ss}
@@ -196,7 +207,8 @@ def seed_from_link(events: pd.DataFrame, voc: geo.Vocabulary) -> None:
 
 
 SEEDED_WIDGETS = ("actors", "dates", "event_types", "regions", "min_fatalities", "border_on", "border_km",
-                  "figure", "shade_regions", "color_by", "basemap", "layers_shown", "draw")
+                  "figure", "shade_regions", "color_by", "basemap", "layers_shown", "draw", "coverage",
+                  "coverage_factor")
 
 
 def sidebar(events: pd.DataFrame, counts: pd.Series, voc: geo.Vocabulary) -> geo.View:
@@ -420,7 +432,9 @@ def main() -> None:
     events_path, claims_path = data_path()
     title = st.empty()
     try:
-        live = live_data(events_path) if is_database_url(events_path) else None
+        # one database: followed live; files (or several sources) are read once
+        one = events_path[0] if events_path and len(events_path) == 1 else None
+        live = live_data(one) if one and is_database_url(one) else None
         data = uploaded_data(live.current() if live else load_data(events_path, claims_path))
     except geo.GeoError as exc:
         st.error(f"The data could not be loaded. {md(exc)}")
@@ -443,10 +457,11 @@ def main() -> None:
                "Click an event for who fought, what each side claimed and who reported it.")
     time_player(events)
     view = sidebar(events, data.actor_counts, voc)
+    view = with_aliases(dataclasses.replace(view, cover=coverage_controls(data)), data)
     link_warnings(warning_box, view)
     # a pan, a zoom or a click reruns the page with the same filter: its events are not taken again
-    same = (voc.fingerprint, id(events), view.filter)
-    shown = per_filter("shown", same, lambda: geo.filter_events(events, view.filter))
+    same = (voc.fingerprint, id(events), view.filter, view.cover)
+    shown = per_filter("shown", same, lambda: matched(geo.filter_events(events, view.filter), data, view.cover))
     figures(shown, len(events))
     if shown.empty:
         st.info("No events match these filters (" + md("; ".join(view.filter.describe())) + "). "

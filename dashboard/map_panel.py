@@ -17,6 +17,8 @@ import geo.static.snapshots
 from geo.io.dataset import Dataset
 from geo.styles import md_escape as md
 
+from dashboard.datasets_panel import records_panel
+
 CLAIM_COLUMNS = ["claimant", "source", "claim_date", "side", "killed", "wounded", "captured", "statement"]
 
 
@@ -116,6 +118,7 @@ def selected_event(events: pd.DataFrame, claims: pd.DataFrame, event_id: str | N
     st.subheader(f"{md(ev['location'])}, {ev['event_date']:%d %B %Y}: {md(ev['event_type'])}")
     st.markdown(f"**{md(ev['actor1'])}** vs **{md(ev['actor2'] or '—')}** · conservative fatalities: "
                 f"**{int(ev['fatalities'])}** · sources: {md(ev['source'])}")
+    records_panel(ev)
     own = claims[claims["event_id"] == event_id]
     if own.empty:
         st.caption("No competing claims recorded for this event.")
@@ -146,14 +149,17 @@ def map_section(shown, layers, claims, view: geo.View, data: Dataset, voc: geo.V
     ss = st.session_state
     take_map_view(ss.get("map"))
     view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.get("selected"))
-    show_map(shown, layers, claims, view, data.attribution, data.events, data.labels)
+    # several data sets: the matched events (and the coverage filter) are the content's key too
+    show_map(shown, layers, claims, view, data.attribution_of(shown), shown if "_datasets" in shown else data.events,
+             data.labels)
     # the map may have moved or an event been clicked: the link follows
     view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.selected,
                                dataset=voc.fingerprint)
     st.caption("Filters: " + md("; ".join(view.filter.describe())))
-    selected_event(data.events, claims, view.selected)
+    selected_event(shown if "_datasets" in shown else data.events, claims, view.selected)
     share(view)
-    downloads(view, data.events, claims, layers, app_url(), data.attribution, data.title)
+    downloads(view, data.events, claims, layers, app_url(), data.attribution, data.title,
+              matches=data.matches if len(data.datasets) > 1 else None)
 
 
 def app_url() -> str:
@@ -183,7 +189,8 @@ DOWNLOADS = {
 }
 
 
-def downloads(view: geo.View, events, claims, layers, base: str, attribution: str | None, title: str) -> None:
+def downloads(view: geo.View, events, claims, layers, base: str, attribution: str | None, title: str,
+              matches=None) -> None:
     """One button per output; each file is made from exactly this view, only when clicked."""
     st.subheader("Download this view")
     st.caption("Each file carries the filters, the share link and whose data it is. Files are made when you "
@@ -191,10 +198,11 @@ def downloads(view: geo.View, events, claims, layers, base: str, attribution: st
 
     def make(fmt: str):
         return lambda: geo.static.snapshots.render(view, fmt, events, claims, layers, base_url=base,
-                                                   attribution=attribution, title=title)
+                                                   attribution=attribution, title=title, matches=matches)
 
     cols = st.columns(3)
-    for i, (fmt, label) in enumerate(DOWNLOADS.items()):
+    outputs = DOWNLOADS | ({"matches_csv": "Matches across data sets (CSV)"} if matches is not None else {})
+    for i, (fmt, label) in enumerate(outputs.items()):
         cols[i % 3].download_button(
             label, data=make(fmt), file_name=geo.static.snapshots.output_name(fmt, view),
             mime=geo.static.snapshots.OUTPUTS[fmt][1], key=f"download_{fmt}", icon=":material/download:",

@@ -15,7 +15,11 @@ from .analysis import (
     summarize,
     timeline,
 )
-from .errors import DatabaseError, DataError, FilterError, GeoError, ImportFormatError
+from .errors import DatabaseError, DataError, FilterError, GeoError, ImportFormatError, MatchError
+from .agreement import (collapse_groups, coverage_mask, group_figures, match_groups, matched_events,
+                        matches_within, records_table)
+from .crosswalk import load_aliases, load_crosswalk
+from .matching import MATCH_COLUMNS, match_events
 from .events import (
     CLAIM_COLUMNS,
     CLAIM_SCHEMA,
@@ -64,6 +68,18 @@ def read_events(source, *, name=None):
 __all__ = [
     "DatabaseError",
     "PostgisSource",
+    "MATCH_COLUMNS",
+    "MatchError",
+    "collapse_groups",
+    "coverage_mask",
+    "group_figures",
+    "load_aliases",
+    "load_crosswalk",
+    "match_events",
+    "match_groups",
+    "matched_events",
+    "matches_within",
+    "records_table",
     "ACLED_ATTRIBUTION",
     "MAX_MARKERS",
     "aggregate_events",

@@ -1,6 +1,7 @@
 """The command line: ``python -m geo COMMAND ...``.
 
     python -m geo snapshot LINK -o FILE [--width 1600] [--dpi 150] [--data events.csv|postgresql://…] [--claims claims.csv]
+    python -m geo snapshot LINK -o FILE --data ACLED=acled.csv --data "UCDP GED=ged.csv" [--matches m.csv]
     python -m geo db init [--db postgresql://user:password@host/db]
     python -m geo db load FILE [--claims claims.csv] [--db postgresql://…]
 
@@ -62,8 +63,12 @@ def _configure_snapshot(p: argparse.ArgumentParser) -> None:
                         "(.png .svg .pdf .html .csv .geojson .kml .parquet)")
     p.add_argument("--width", type=int, default=1600, help="image width in pixels (default 1600)")
     p.add_argument("--dpi", type=float, default=150, help="image resolution (default 150)")
-    p.add_argument("--data", metavar="FILE", help="an ACLED, UCDP GED or exported file, or a PostGIS database "
-                                                 "(postgresql://user:password@host/db) (default: the embedded data)")
+    p.add_argument("--data", metavar="FILE", action="append",
+                   help="an ACLED, UCDP GED or exported file, or a PostGIS database (postgresql://user:password@host/db) "
+                        "(default: the embedded data); repeat it, as NAME=FILE, to load and match several data sets "
+                        "('curated' is the embedded set)")
+    p.add_argument("--matches", metavar="FILE", help="with several --data: also write the view's match table "
+                                                      "(CSV: which record matched which, and why)")
     p.add_argument("--claims", metavar="CSV", help="claims in the canonical schema (default: the embedded "
                                                    "claims when --data is not given, else none)")
     p.add_argument("--title", help="the image's title (default: where the data is, e.g. 'Conflict events — northern Mali')")
@@ -94,12 +99,14 @@ def _run_snapshot(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     try:
         # the same data set as the dashboard makes of the same file: same view, same output
-        data = Dataset.from_source(args.data, claims_path=args.claims) if args.data else Dataset.embedded()
+        data = Dataset.from_sources(args.data, claims_path=args.claims) if args.data else Dataset.embedded()
+        matches = data.matches if len(data.datasets) > 1 else None
     except (GeoError, OSError, ValueError) as exc:
         print(f"error: {_one_line(exc)}", file=sys.stderr)
         return EXIT_FAILED
     if data.report is not None and len(data.report.rejected):
-        print(f"warning: {len(data.report.rejected)} of {data.report.rows_read} rows of {args.data!r} were "
+        where = ", ".join(args.data)
+        print(f"warning: {len(data.report.rejected)} of {data.report.rows_read} rows of {where!r} were "
               "rejected (the dashboard's import report lists them)", file=sys.stderr)
     events, claims = data.events, data.claims
     attribution = args.attribution or data.attribution
@@ -107,7 +114,14 @@ def _run_snapshot(args: argparse.Namespace) -> int:
     for warning in warnings:
         print(f"warning: {_one_line(warning)}", file=sys.stderr)
     result = render(view, fmt, events, claims, data.layers, title=args.title or data.title, attribution=attribution,
-                    width_px=args.width, dpi=args.dpi)
+                    width_px=args.width, dpi=args.dpi, matches=matches)
+    if args.matches:
+        try:
+            Path(args.matches).write_text(render(view, "matches_csv", events, claims, matches=matches),
+                                          encoding="utf-8")
+        except OSError as exc:
+            print(f"error: cannot write {args.matches!r}: {_one_line(exc.strerror or exc)}", file=sys.stderr)
+            return EXIT_FAILED
     data = result.encode("utf-8") if isinstance(result, str) else result
     try:
         out.write_bytes(data)

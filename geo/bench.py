@@ -287,6 +287,10 @@ def main(argv=None) -> int:
             from .bench_postgis import main as postgis_main
 
             return postgis_main(argv)
+    if "--matching" in argv:  # the matching benchmark: geo/bench_matching.py
+        from . import bench_matching
+        bench_matching.main([a for a in argv if a != "--matching"])
+        return 0
     parser = argparse.ArgumentParser(prog="python -m geo.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--out", type=Path, help="also write the Markdown table here")

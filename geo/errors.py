@@ -48,3 +48,8 @@ class DatabaseError(GeoError):
     """A PostGIS data source cannot be used: a wrong URL, a refused password, a missing table,
     a server that is gone. The message says which database (its URL without the password) and
     what to do; it never contains the password."""
+
+
+class MatchError(GeoError):
+    """Data sets that cannot be matched (``geo.match_events``): a data set without ids or with
+    empty or duplicate ones, a data set given twice or matched with itself, bad windows."""

@@ -72,6 +72,9 @@ class View:
         How events are drawn: "auto" (markers, or cells when many) or "heat" (a heatmap).
     dataset
         A short fingerprint of the data the view was made on (see ``dataset_fingerprint``).
+    cover
+        With several data sets loaded: "all" matched events, "one" (held by only one data set), or
+        "disagree:F" (the data sets' fatalities differ by more than F times; see ``geo.matched_events``).
     """
 
     filter: EventFilter = field(default_factory=EventFilter)
@@ -88,6 +91,7 @@ class View:
     #: the data's own view ((lat, lon), zoom; ``Vocabulary.home``), where a link without a centre and
     #: zoom opens: not part of what the view shows (views at the same place compare equal)
     home: tuple[tuple[float, float], int] | None = field(default=None, compare=False, repr=False)
+    cover: str = "all"
 
     def __post_init__(self) -> None:
         if not isinstance(self.filter, EventFilter):
@@ -129,6 +133,8 @@ class View:
             except (TypeError, ValueError):
                 raise ViewError(f"home {self.home!r} is not ((lat, lon), zoom)") from None
             object.__setattr__(self, "home", home)
+        if cover_spec(self.cover) is None:
+            raise ViewError(f"cover {self.cover!r} is not all, one or disagree:FACTOR (a factor of 1-1000)")
         for name in ("selected", "dataset"):
             value = getattr(self, name)
             if value is None:
@@ -150,7 +156,7 @@ _KEYS = {
     "from": "start", "to": "end", "minf": "min_fatalities", "border": "max_border_km",
     "lat": "lat", "lon": "lon", "z": "zoom", "hide": "hidden_layers", "basemap": "basemap",
     "color": "color_by", "event": "selected", "data": "dataset", "fig": "figure", "shade": "shade_regions",
-    "draw": "draw",
+    "draw": "draw", "cover": "cover",
 }
 _LISTS = {"actor", "type", "region", "hide"}
 
@@ -183,6 +189,22 @@ def same_place(a: View, b: View) -> bool:
         return False
     pixel_deg = 360.0 / (256 * 2**a.zoom)
     return abs(a.center[0] - b.center[0]) < pixel_deg and abs(a.center[1] - b.center[1]) < pixel_deg
+
+
+def cover_spec(cover: str) -> tuple[bool, float | None] | None:
+    """A view's ``cover`` as ``geo.matched_events``' (only_one, min_spread); None if it is not valid."""
+    if cover == "all":
+        return False, None
+    if cover == "one":
+        return True, None
+    if isinstance(cover, str) and cover.startswith("disagree:"):
+        try:
+            factor = float(cover[9:])
+        except ValueError:
+            return None
+        if 1 <= factor <= 1000 and cover[9:] == f"{factor:g}":
+            return False, factor
+    return None
 
 
 def view_to_query(view: View, *, home: tuple[tuple[float, float], int] | None = None
@@ -228,6 +250,8 @@ def view_to_query(view: View, *, home: tuple[tuple[float, float], int] | None = 
         q["shade"] = "regions"
     if view.draw != default.draw:
         q["draw"] = view.draw
+    if view.cover != default.cover:
+        q["cover"] = view.cover
     if view.selected is not None:
         q["event"] = view.selected
     if view.dataset is not None:
@@ -430,6 +454,12 @@ def view_from_query(
             view = replace(view, shade_regions=True)
         else:
             r.warn(f"Ignored shade '{_short(shade)}': the only shading is 'regions'.")
+    cover = _one("cover", got.get("cover", []), r)
+    if cover is not None:
+        if cover_spec(cover) is not None:
+            view = replace(view, cover=cover)
+        else:
+            r.warn(f"Ignored cover '{_short(cover)}': use all, one or disagree:FACTOR (1 to 1000).")
     draw = _one("draw", got.get("draw", []), r)
     if draw is not None:
         if draw in DRAW_MODES:

@@ -21,6 +21,7 @@ from ..extent import extent_of
 from ..labels import place_labels
 from ..layers import data_title, load_layers, locate
 from .postgis import PostgisSource, is_database_url
+from ..matching import empty_match_table, match_events
 from .readers import ImportReport, read_events
 from ..view import Vocabulary
 
@@ -64,6 +65,57 @@ class Dataset:
     def actor_counts(self) -> pd.Series:
         """Every actor with its number of events, counted once per data set (seconds at 1M events)."""
         return actor_counts(self.events)
+
+    @cached_property
+    def matches(self) -> pd.DataFrame:
+        """The match table across the data sets held (``geo.match_events``); empty with one data set."""
+        if len(self.datasets) < 2:
+            return empty_match_table()
+        return match_events(self.events)
+
+    @property
+    def datasets(self) -> list[str]:
+        """The names of the data sets held (the ``dataset`` column's), [] for a single file."""
+        if "dataset" not in self.events:
+            return []
+        column = self.events["dataset"]
+        present = set(pd.unique(column.astype(object)))
+        order = list(column.cat.categories) if isinstance(column.dtype, pd.CategoricalDtype) else sorted(present)
+        return [str(n) for n in order if n in present]
+
+    @classmethod
+    def combine(cls, parts: list[tuple[str, Dataset]]) -> Dataset:
+        """One data set of several (``[(name, Dataset), ...]``): every record keeps its data set's
+        name in ``dataset``; the attribution names each. See ``geo.io.sources``."""
+        from .sources import combined_frames, unique_names
+        if len(parts) == 1:
+            return parts[0][1]
+        if not parts:
+            raise ValueError("no data set to combine")
+        names = unique_names([n for n, _ in parts])
+        parts = list(zip(names, [d for _, d in parts]))
+        events, claims = combined_frames(parts)
+        label = "; ".join(f"{n}: {d.label}" for n, d in parts)
+        attribution = " | ".join(f"{n}: {d.attribution}" for n, d in parts)
+        data = cls._of(events, claims, label, attribution, parts[0][1].report)
+        data.__dict__["attributions"] = {n: f"{n}: {d.attribution}" for n, d in parts}
+        data.__dict__["reports"] = {n: d.report for n, d in parts}  # each file's import report
+        return data
+
+    def attribution_of(self, events: pd.DataFrame) -> str:
+        """The attribution of the data sets ``events`` (some of this data set's) come from: each
+        one shown is named; all of them when none is."""
+        per_set = self.__dict__.get("attributions")
+        if not per_set or "dataset" not in events or events.empty:
+            return self.attribution
+        present = set(pd.unique(events["dataset"].astype(object)))
+        return " | ".join(a for n, a in per_set.items() if n in present) or self.attribution
+
+    @classmethod
+    def from_sources(cls, sources, **kw) -> Dataset:
+        """Several sources as one data set (``geo.io.sources.load_sources``): ACLED, UCDP GED, curated..."""
+        from .sources import load_sources
+        return load_sources(sources, **kw)
 
     @classmethod
     def embedded(cls, layers: dict | None = None) -> Dataset:

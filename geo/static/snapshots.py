@@ -19,12 +19,14 @@ import pandas as pd
 
 from .captions import DEFAULT_TITLE, EVENTS_ATTRIBUTION, SOFTWARE, SnapshotText, clean_text, snapshot_text, utc
 from ..io.exports import EXPORT_FORMATS, export_claims, export_events
+from ..agreement import GROUP_COLUMNS, match_groups, matched_events, matches_within
 from ..filters import filter_events
 from ..layers import data_title, load_layers
+from ..matching import empty_match_table
 from ..webmap.maps import build_map
 from .staticmap import IMAGE_FORMATS, VIEWPORT, MapFrame, mercator, snapshot_frame, snapshot_png, view_extent
 from ..styles import esc, safe_link
-from ..view import View
+from ..view import View, cover_spec
 
 __all__ = ["DEFAULT_TITLE", "EVENTS_ATTRIBUTION", "IMAGE_FORMATS", "OUTPUTS", "SOFTWARE", "SUFFIXES", "VIEWPORT",
            "MapFrame", "SnapshotText", "clean_text", "mercator", "output_name", "render", "snapshot_frame",
@@ -38,9 +40,11 @@ OUTPUTS: dict[str, tuple[str, str]] = {
     "html": (".html", "text/html"),
     **EXPORT_FORMATS,
     "claims_csv": (".csv", "text/csv"),
+    "matches_csv": (".csv", "text/csv"),
 }
 #: File suffix -> output, for the command line (".csv" is the events).
-SUFFIXES: dict[str, str] = {suffix: fmt for fmt, (suffix, _) in OUTPUTS.items() if fmt != "claims_csv"}
+SUFFIXES: dict[str, str] = {suffix: fmt for fmt, (suffix, _) in OUTPUTS.items()
+                            if fmt not in ("claims_csv", "matches_csv")}
 
 
 # --- the standalone HTML --------------------------------------------------------------------------
@@ -99,17 +103,36 @@ def snapshot_html(events: pd.DataFrame, layers: Mapping[str, gpd.GeoDataFrame], 
 
 def render(view: View, fmt: str, events: pd.DataFrame, claims: pd.DataFrame | None = None,
            layers: Mapping[str, gpd.GeoDataFrame] | None = None, *, title=None, attribution=None,
-           generated=None, width_px: int = 1600, dpi: float = 150, base_url: str = "") -> bytes | str:
+           generated=None, width_px: int = 1600, dpi: float = 150, base_url: str = "",
+           matches: pd.DataFrame | None = None) -> bytes | str:
     """The output ``fmt`` (a key of ``OUTPUTS``) for ``view`` over all ``events``.
 
     Filters ``events`` with ``view.filter`` first; exports hold only the claims of
-    the events kept. Images are bytes; html, csv, claims_csv, geojson and kml are
+    the events kept. Images are bytes; html, csv, claims_csv, matches_csv, geojson and kml are
     str; parquet is bytes. ``layers`` are those of where the events are (``load_layers(events)``) when
     not given, and the title names where they are (``data_title``).
+
+    ``matches`` (the match table of events from several data sets, ``geo.match_events``): the
+    maps draw each matched event once, with each data set's record in its popup
+    (``geo.matched_events``); the event exports carry each record's ``match_group``,
+    ``datasets_held`` and ``held_by``; ``matches_csv`` is the match table of the events kept.
     """
     if fmt not in OUTPUTS:
         raise ValueError(f"unknown output {fmt!r}; use one of {', '.join(OUTPUTS)}")
     shown = filter_events(events, view.filter)
+    if fmt == "matches_csv":
+        table = matches_within(shown, matches) if matches is not None else empty_match_table()
+        return table.to_csv(index=False, lineterminator="\n")
+    if matches is not None and "dataset" in shown:
+        only_one, min_spread = cover_spec(view.cover) or (False, None)
+        drawn = matched_events(shown, matches, claims, only_one=only_one, min_spread=min_spread)
+        if fmt in IMAGE_FORMATS or fmt == "html":
+            shown = drawn
+        else:  # the records, each with its match group; those of the groups the view's cover keeps
+            groups = match_groups(shown, matches)
+            shown = shown.assign(**{c: groups[c].to_numpy() for c in GROUP_COLUMNS})
+            if view.cover != "all":
+                shown = shown[shown["match_group"].isin(set(drawn["match_group"]))]
     if fmt in IMAGE_FORMATS or fmt == "html":
         layers = load_layers(events) if layers is None else layers  # the layers of where the data is
         title = title or data_title(events)
@@ -125,6 +148,6 @@ def render(view: View, fmt: str, events: pd.DataFrame, claims: pd.DataFrame | No
 
 def output_name(fmt: str, view: View | None = None, generated=None) -> str:
     """A file name for a download: ``conflict-map-YYYYMMDD-HHMM`` + the format's suffix."""
-    stem = "conflict-claims" if fmt == "claims_csv" else (
+    stem = "conflict-claims" if fmt == "claims_csv" else "conflict-matches" if fmt == "matches_csv" else (
         "conflict-events" if fmt in EXPORT_FORMATS else "conflict-map")
     return f"{stem}-{utc(generated):%Y%m%d-%H%M}{OUTPUTS[fmt][0]}"

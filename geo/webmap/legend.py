@@ -33,6 +33,15 @@ MAP_CSS = """
   margin-right: 5px; vertical-align: -1px; border: 1px solid #333; }
 .map-legend .size { color: #555; font-size: 11px; }
 .map-legend i.ring { background: #fff; border: 2px dashed #000; }
+.map-legend i.held { background: #fff; border: 2.5px solid #5b2a86; }
+.map-legend i.held.differ { border: 2.5px dashed #b00020; }
+.ev-popup .datasets { margin: 4px 0; }
+.ev-popup .ds-table td { border: 1px solid #ddd; min-width: 110px; font-size: 12px; }
+.ev-popup .ds-record { border-top: 1px dotted #ccc; padding: 2px 0; }
+.ev-popup .ds-figure { margin-top: 2px; }
+.ev-popup .claimed { font-size: 11px; }
+.dataset-count span { display: inline-block; min-width: 14px; height: 14px; line-height: 14px; border-radius: 7px;
+  background: #5b2a86; color: #fff; font: bold 10px/14px system-ui, sans-serif; text-align: center; }
 """
 
 

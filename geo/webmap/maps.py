@@ -18,7 +18,8 @@ from .heatmap import HeatLayer, heat_layer
 from .assets import make_offline
 from .boundaries import BoundaryLayer
 from .labels import PlaceLabels
-from .overlays import border_layer, region_layer, uncertainty_layer
+from .overlays import border_layer, dataset_rings_layer, region_layer, uncertainty_layer
+from ..agreement import DATASETS_DISAGREE
 from ..analysis import claim_ranges, event_figures
 from .popups import popup_html, tooltip_text
 from ..labels import GEONAMES_ATTRIBUTION, place_labels
@@ -65,6 +66,9 @@ def events_geojson(events: gpd.GeoDataFrame, claims: pd.DataFrame | None, color_
         own = by_event.get(ev["event_id"])
         rng = ranges.loc[ev["event_id"]] if own is not None else None
         disputed = bool(rng is not None and rng["disputed"])
+        # several data sets holding the event (geo.matched_events' rows): their spread is a dispute too
+        datasets_differ = float(ev.get("spread") or 1.0) > DATASETS_DISAGREE
+        disputed = disputed or datasets_differ
         style = {
             "radius": marker_radius(ev["_size"]),
             "fillColor": event_color(ev, color_by),
@@ -84,7 +88,9 @@ def events_geojson(events: gpd.GeoDataFrame, claims: pd.DataFrame | None, color_
                 "event_id": str(ev["event_id"]),
                 "_popup": popup_html(ev, own if own is not None else _NO_CLAIMS, others, claim_range=rng,
                                      same_place_total=n_others),
-                "_tip": tooltip_text(ev) + (" · claims disputed" if disputed else ""),
+                "_tip": tooltip_text(ev) + (" · data sets disagree" if datasets_differ else
+                                            " · claims disputed" if disputed else "")
+                + (f" · in {int(ev['datasets_held'])} data sets" if int(ev.get("datasets_held") or 1) > 1 else ""),
                 "_style": style,
             },
         })
@@ -332,6 +338,11 @@ def _content(events, layers, *, claims, color_by, center, zoom, selected, attrib
     rings = uncertainty_layer(events) if uncertainty and not aggregated else None
     if rings is not None:
         parts.append(rings)
+    if not aggregated and "datasets_held" in events:  # events held by several data sets: a ring and a count
+        held = dataset_rings_layer(events, [marker_radius(f) for f in event_figures(events, claims, figure)],
+                                   DATASETS_DISAGREE)
+        if held is not None:
+            parts.append(held)
     if color_by == "side":
         present = {actor_side(a) for a in pd.unique(events["actor1"].fillna("").astype(object))}
     else:
@@ -358,6 +369,12 @@ def _content(events, layers, *, claims, color_by, center, zoom, selected, attrib
     if attribution:
         lines.append(esc(attribution))
     html = legend_html(color_by, present, len(events), figure, _disputed_count(events, claims), cells, heat)
+    if not aggregated and "datasets_held" in events:  # several data sets: what the rings say
+        held = pd.to_numeric(events["datasets_held"], errors="coerce").fillna(1)
+        differ = pd.to_numeric(events.get("spread", 1.0), errors="coerce").fillna(1) > DATASETS_DISAGREE
+        html += (f"<div><i class='held'></i>in several data sets ({int((held > 1).sum()):,}; the badge says how "
+                 f"many)</div><div><i class='held differ'></i>data sets disagree on the dead "
+                 f"({int(((held > 1) & differ).sum()):,})</div>")
     parts.append(MapLegend(html, lines))
     return parts
 

@@ -14,7 +14,7 @@ from folium.template import Template
 from folium.utilities import JsCode
 
 from ..analysis import MALI_EQUIDISTANT, by_region
-from .scripting import ScriptElement
+from .scripting import ScriptElement, script_json
 from ..styles import esc
 
 #: Sequential colours (light to dark) for the regional choropleth.
@@ -121,4 +121,55 @@ def uncertainty_layer(events: pd.DataFrame) -> folium.FeatureGroup | None:
     radius = [UNCERTAINTY_M[int(p)] for p in precision[approx]]
     group = folium.FeatureGroup(name="Location uncertainty", show=True)
     _Rings([[round(float(a), 6), round(float(o), 6), r] for a, o, r in zip(lat, lon, radius)]).add_to(group)
+    return group
+
+
+class _DatasetRings(ScriptElement):
+    """Around each event held by several data sets, a ring (a circle marker a few pixels wider than
+    the event's) and a badge with the number of data sets; the ring is dashed red when their
+    figures disagree. ``rows`` are ``[lat, lon, radius px, count, disagree (0/1), tooltip]``."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "(function(group, rows){ for (var i = 0; i < rows.length; i++) { var r = rows[i];"
+        " L.circleMarker([r[0], r[1]], {radius: r[2], color: r[4] ? '#b00020' : '#5b2a86', weight: 2.5,"
+        " dashArray: r[4] ? '5 3' : null, fill: false, interactive: false,"
+        " className: r[4] ? 'dataset-ring datasets-disagree' : 'dataset-ring'}).addTo(group);"
+        " L.marker([r[0], r[1]], {interactive: false, keyboard: false, icon: L.divIcon({className: 'dataset-count',"
+        " html: '<span title=\"' + r[5] + '\">' + r[3] + '</span>', iconSize: [16, 16],"
+        " iconAnchor: [-r[2] + 6, r[2] + 4]})}).addTo(group); }"
+        " })({{ this._parent.get_name() }}, {{ this.data }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, rows: list[list]):
+        super().__init__()
+        self._name = "DatasetRings"
+        self.rows = rows
+        self.data = script_json(rows)
+
+
+def dataset_rings_layer(events: pd.DataFrame, radius_px, disagree: float) -> folium.FeatureGroup | None:
+    """Rings and counts around the events held by several data sets (``geo.matched_events``' rows:
+    ``datasets_held``, ``held_by``, ``spread``); ``radius_px`` are the events' circle radii."""
+    if "datasets_held" not in events:
+        return None
+    held = pd.to_numeric(events["datasets_held"], errors="coerce").fillna(1).to_numpy()
+    multi = held > 1
+    if not multi.any() or multi.sum() > MAX_RINGS:
+        return None
+    spread = pd.to_numeric(events["spread"], errors="coerce").fillna(1).to_numpy() if "spread" in events \
+        else np.ones(len(events))
+    lat = events["latitude"].to_numpy(dtype=float)
+    lon = events["longitude"].to_numpy(dtype=float)
+    names = events["held_by"].astype(str).to_numpy() if "held_by" in events else np.full(len(events), "")
+    radius = np.asarray(radius_px, dtype=float)
+    rows = []
+    for k in np.flatnonzero(multi):
+        tip = f"in {int(held[k])} data sets: {names[k]}" + (f"; their figures differ {spread[k]:.1f}x"
+                                                              if spread[k] > disagree else "")
+        rows.append([round(float(lat[k]), 6), round(float(lon[k]), 6), float(radius[k]) + 4, int(held[k]),
+                     int(spread[k] > disagree), esc(tip)])
+    group = folium.FeatureGroup(name="Data sets holding each event", show=True)
+    _DatasetRings(rows).add_to(group)
     return group

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from ..agreement import figure_text
 from ..analysis import claim_ranges
 from ..events import claims_for, split_list
 from ..styles import GEO_PRECISION_TEXT, TIME_PRECISION_TEXT, esc, safe_link
@@ -95,6 +96,38 @@ def _range_html(rng) -> str:
             f"{verdict}</div>")
 
 
+def datasets_html(records) -> str:
+    """Each data set's records of a matched event side by side: one column per data set (date, place,
+    actors, fatalities: ACLED's figure, UCDP's low/best/high, the claimants' figures)."""
+    if not records:
+        return ""
+    by_set: dict[str, list] = {}
+    for r in records:
+        by_set.setdefault(r["dataset"], []).append(r)
+    cols = []
+    for name, rows in by_set.items():
+        cells = []
+        for r in rows:
+            start = pd.Timestamp(r["event_date"])
+            end = pd.Timestamp(r["date_end"]) if r.get("date_end") is not None else None
+            when = start.strftime("%-d %b %Y") + (f" – {end.strftime('%-d %b %Y')}" if end is not None
+                                                   and end.date() != start.date() else "")
+            side_b = _side_html(r["actor2"], r["assoc_actor_2"]) if r["actor2"] else ""
+            claims = "".join(f"<div class='claimed'>{esc(who)}: {n:,} killed</div>" for who, n in r["claims"])
+            cells.append(
+                f"<div class='ds-record'><div>{esc(when)}</div><div>{esc(r['location'])}</div>"
+                f"<div class='muted'>{_side_html(r['actor1'], r['assoc_actor_1'])}"
+                + (f"<br>vs {side_b}" if side_b else "") + "</div>"
+                f"<div class='ds-figure'><b>{esc(figure_text(r))}</b> killed</div>{claims}"
+                f"<div class='muted'>{esc(r['event_id'])}</div></div>")
+        total = sum(r["fatalities"] for r in rows)
+        head = f"{esc(name)}" + (f" <span class='muted'>({len(rows)} records, {total:,} killed)</span>"
+                                 if len(rows) > 1 else "")
+        cols.append(f"<td><div class='ds-name'><b>{head}</b></div>{''.join(cells)}</td>")
+    return ("<div class='datasets'><b>In " + str(len(by_set)) + " data sets</b>"
+            "<table class='ds-table'><tr>" + "".join(cols) + "</tr></table></div>")
+
+
 def popup_html(event: Mapping, claims: pd.DataFrame | None = None,
                same_place: list[Mapping] | None = None, *, claim_range=None,
                same_place_total: int | None = None) -> str:
@@ -126,6 +159,7 @@ def popup_html(event: Mapping, claims: pd.DataFrame | None = None,
         f"<div><b>Fatalities</b> (conservative): {fatalities:,}"
         + (f" <span class='muted'>· {len(own_claims)} claim(s) below</span>" if len(own_claims) else "")
         + "</div>"
+        + datasets_html(event.get("_datasets"))
         + _range_html(claim_range if claim_range is not None else _own_range(own_claims))
         + claims_html(own_claims)
         + (f"<div class='notes'>{esc(event['notes'])}</div>" if str(event.get("notes") or "").strip() else "")
