@@ -108,7 +108,8 @@ def test_the_checker_sees_an_upward_import(tmp_path):
 
 def test_old_import_paths_are_gone():
     """No code or document names a moved module at its old place (as `geo` + "." + "maps", say)."""
-    moved = {p.stem for p in MODULES if p.parent != GEO and p.stem != "__init__"}
+    # a name also at the top of geo/ (geo/labels.py beside geo/webmap/labels.py) is not an old path
+    moved = {p.stem for p in MODULES if p.parent != GEO and p.stem != "__init__"} - {p.stem for p in GEO.glob("*.py")}
     old = re.compile(r"(?<![\w.])geo\.(%s)\b|\bgeo/(%s)\.py\b" % ("|".join(moved), "|".join(moved)))
     old_from = re.compile(r"\bfrom geo import (?:\w+, )*(%s)\b" % "|".join(moved))
     top_relative = re.compile(r"from \.(%s) import" % "|".join(moved))
