@@ -20,7 +20,7 @@ import shapely
 
 from .errors import DataError
 from .events import DATA_DIR
-from .extent import places_of
+from .extent import extent_of, places_of
 
 GEONAMES_ATTRIBUTION = "Place names: GeoNames (CC BY 4.0, geonames.org)."
 TOWNS_FILE = "towns.parquet"
@@ -30,7 +30,6 @@ MAX_TOWNS = 1_500
 MAX_EVENT_PLACES = 400
 #: The kinds of label, and their order at the same zoom (a lower rank is placed first): countries, then
 #: the data's own places (towns with events among them), regions, and the other towns.
-KINDS = ("country", "region", "town", "place")
 _PRIORITY = {"country": 0, "place": 1, "region": 2, "town": 3}
 LABEL_COLUMNS = ["name", "lat", "lon", "kind", "min_zoom", "rank"]
 
@@ -89,7 +88,7 @@ def place_labels(layers: dict, events: pd.DataFrame | None = None, *,
             rows.append((str(name), pt.y, pt.x, "region", 5 if a > 10 else 6, -a))
     places = places_of(events) if events is not None and len(events) else None
     if extent is None and places is not None and len(places):
-        extent = (places["lon"].min(), places["lat"].min(), places["lon"].max(), places["lat"].max())
+        extent = extent_of(places)
     towns = pd.DataFrame(columns=["name", "lat", "lon", "population"])
     if extent is not None:
         west, south, east, north = extent

@@ -207,17 +207,15 @@ def cover_spec(cover: str) -> tuple[bool, float | None] | None:
     return None
 
 
-def view_to_query(view: View, *, home: tuple[tuple[float, float], int] | None = None
-                  ) -> dict[str, str | list[str]]:
+def view_to_query(view: View) -> dict[str, str | list[str]]:
     """The canonical query parameters of a view: only what differs from the default.
 
     Keys come in a fixed order; lists are repeated keys (a list value here), dates
     are ISO dates. ``urlencode(view_to_query(v), doseq=True)`` is the link's query.
-    ``home`` is the data's own view (``Vocabulary.home``): a link without a centre and
-    zoom opens there, so a view at home leaves them out.
+    A view at its data's own view (``View.home``, ``Vocabulary.home``) leaves the centre and
+    zoom out: a link without them opens there.
     """
-    home = home or view.home
-    default = View() if home is None else View(center=home[0], zoom=home[1])
+    default = View() if view.home is None else View(center=view.home[0], zoom=view.home[1])
     f = view.filter
     q: dict[str, str | list[str]] = {}
     if f.actors:
@@ -259,10 +257,9 @@ def view_to_query(view: View, *, home: tuple[tuple[float, float], int] | None = 
     return q
 
 
-def view_to_link(view: View, base: str = "", *, home: tuple[tuple[float, float], int] | None = None) -> str:
-    """The share link: ``base`` (the app's address) followed by the view's query (see
-    ``view_to_query`` for ``home``)."""
-    query = urlencode(view_to_query(view, home=home), doseq=True)
+def view_to_link(view: View, base: str = "") -> str:
+    """The share link: ``base`` (the app's address) followed by the view's query."""
+    query = urlencode(view_to_query(view), doseq=True)
     base = base.split("?", 1)[0]
     return f"{base}?{query}" if query else base
 
@@ -395,7 +392,7 @@ def view_from_query(
     flt = EventFilter(actors=actors, start=start, end=end, event_types=types, regions=regions,
                       min_fatalities=min_fat, max_border_km=border)
 
-    home = voc.home if voc is not None and voc.home is not None else None
+    home = voc.home if voc is not None else None
     view = View(filter=flt) if home is None else View(filter=flt, center=home[0], zoom=home[1], home=home)
     lat_t, lon_t = _one("lat", got.get("lat", []), r), _one("lon", got.get("lon", []), r)
     if lat_t is not None or lon_t is not None:

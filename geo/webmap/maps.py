@@ -8,8 +8,6 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
-from folium.template import Template
 from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 
@@ -23,10 +21,9 @@ from ..agreement import DATASETS_DISAGREE
 from ..analysis import claim_ranges, event_figures
 from .popups import popup_html, tooltip_text
 from ..labels import GEONAMES_ATTRIBUTION, place_labels
-from ..layers import LAYER_ORDER, LAYERS, NATURAL_EARTH_ATTRIBUTION
+from ..layers import LAYER_ORDER, NATURAL_EARTH_ATTRIBUTION
 from .markers import MAX_MARKER_BYTES, EventMarkers
 from .legend import MapLegend, figure_label, legend_html
-from .scripting import ScriptElement, script_json
 from ..styles import BASEMAPS, COLOR_MODES, DRAW_MODES, actor_side, esc, event_color, marker_radius
 from ..view import DEFAULT_CENTER, DEFAULT_ZOOM
 
