@@ -1,0 +1,198 @@
+"""Summary tables kept in the database beside ``events``, so that broad questions about millions of
+events are answered from thousands of rows: the map's cells, the counts, the timeline, the places
+and the actors of a filter.
+
+Each summary groups the events by a few keys and keeps their number (``n``), their fatalities
+(``fat``) and, for the map's cells, the sums of their Web Mercator pixel coordinates at
+``SUMMARY_ZOOM`` (``sx``, ``sy``: a cell's centroid is their mean). The keys:
+
+``sum_cells``        the 48-pixel cell at ``SUMMARY_ZOOM`` (``cx``, ``cy``), event type, admin1, region, fatality class
+``sum_days``         the day, event type, admin1, fatality class (the timeline, counts and dates of a filter)
+``sum_places``       the place (longitude, latitude, location), event type, admin1, fatality class
+``sum_actor_cells``  an actor (main or associated, once per event), the cell, event type
+``sum_actor_days``   an actor, the day, event type
+``sum_actors``       an actor (the actor list and its counts)
+``sum_total``        one row: every event, and the sum of the events' hashes (the data's fingerprint)
+
+The fatality class is ``least(fatalities, FATALITY_CLASSES)``: "at least k fatalities" for k up to
+``FATALITY_CLASSES`` is a condition on the class; the sums stay exact. A cell at a zoom
+``z <= SUMMARY_ZOOM`` is ``cx >> (SUMMARY_ZOOM - z)`` (48-pixel cells nest: a cell at one zoom is
+exactly four cells at the next), so one table gives the cells of every zoom out to the world.
+
+They are rebuilt after a bulk load (``refresh``) and kept up to date by statement triggers on
+``events`` (transition tables: one grouped upsert per statement, whatever its size), so rows
+written by anyone (``INSERT``, ``UPDATE``, ``DELETE``, ``TRUNCATE``) are counted. Every query is
+parameterised; the SQL text holds only names and expressions from this module.
+"""
+
+from __future__ import annotations
+
+import time
+
+#: The zoom of the finest summary cells: 48 px there is ~0.26 degrees (~29 km at the equator).
+SUMMARY_ZOOM = 8
+#: "At least k fatalities" is answered by the summaries for k up to this.
+FATALITY_CLASSES = 10
+CELL_PX = 48.0
+
+_WORLD = 256.0 * 2.0 ** SUMMARY_ZOOM
+_X = f"((longitude + 180.0) / 360.0 * {_WORLD})"
+_Y = (f"((0.5 - ln(tan(pi() / 4 + radians(least(greatest(latitude, -85.05112878), 85.05112878)) / 2)) "
+      f"/ (2 * pi())) * {_WORLD})")
+_FCLASS = f"least(fatalities, {FATALITY_CLASSES})::smallint"
+_HASH = ("hashtextextended(event_id || '|' || event_date || '|' || round(latitude::numeric, 4) || '|' || "
+         "round(longitude::numeric, 4) || '|' || fatalities, 0)::numeric")
+
+# name -> (keys as (column, type, expression over an events row), per-actor?, with pixel sums?)
+_TABLES = {
+    "sum_cells": ([("cx", "integer", f"floor({_X} / {CELL_PX})::integer"),
+                   ("cy", "integer", f"floor({_Y} / {CELL_PX})::integer"),
+                   ("event_type", "text", "coalesce(event_type, '')"), ("admin1", "text", "coalesce(admin1, '')"),
+                   ("region", "text", "coalesce(region, '')"), ("fclass", "smallint", _FCLASS)], False, True),
+    "sum_days": ([("event_date", "date", "event_date"), ("event_type", "text", "coalesce(event_type, '')"),
+                  ("admin1", "text", "coalesce(admin1, '')"), ("fclass", "smallint", _FCLASS)], False, False),
+    "sum_places": ([("longitude", "double precision", "longitude"), ("latitude", "double precision", "latitude"),
+                    ("location", "text", "coalesce(location, '')"), ("event_type", "text", "coalesce(event_type, '')"),
+                    ("admin1", "text", "coalesce(admin1, '')"), ("fclass", "smallint", _FCLASS)], False, False),
+    "sum_actor_cells": ([("actor", "text", "actor"), ("cx", "integer", f"floor({_X} / {CELL_PX})::integer"),
+                         ("cy", "integer", f"floor({_Y} / {CELL_PX})::integer"),
+                         ("event_type", "text", "coalesce(event_type, '')")], True, True),
+    "sum_actor_days": ([("actor", "text", "actor"), ("event_date", "date", "event_date"),
+                        ("event_type", "text", "coalesce(event_type, '')")], True, False),
+    "sum_actors": ([("actor", "text", "actor")], True, False),
+    "sum_total": ([("one", "boolean", "true")], False, False),
+}
+TABLES = tuple(_TABLES)
+
+
+def _values(name: str) -> list[tuple[str, str, str]]:
+    _, _, pixels = _TABLES[name]
+    out = [("n", "bigint", "count(*)"), ("fat", "bigint", "sum(fatalities)")]
+    if pixels:
+        out += [("sx", "double precision", f"sum({_X})"), ("sy", "double precision", f"sum({_Y})")]
+    if name == "sum_total":
+        out += [("fp", "numeric", f"sum({_HASH})")]
+    return out
+
+
+def _ddl(name: str) -> str:
+    keys, _, _ = _TABLES[name]
+    cols = [f"{c} {t} NOT NULL" for c, t, _ in keys] + [f"{c} {t} NOT NULL DEFAULT 0" for c, t, _ in _values(name)]
+    pk = ", ".join(c for c, _, _ in keys)
+    return f"CREATE TABLE IF NOT EXISTS {name} ({', '.join(cols)}, PRIMARY KEY ({pk}))"
+
+
+def _grouped(name: str, source: str, sign: str = "") -> str:
+    """SELECT keys, values FROM ``source`` GROUP BY keys (``sign`` '-' negates the values)."""
+    keys, per_actor, _ = _TABLES[name]
+    rows = source
+    if per_actor:  # each actor once per event, main or associated
+        rows = (f"(SELECT s.*, a.actor FROM {source} s CROSS JOIN LATERAL "
+                f"(SELECT DISTINCT x AS actor FROM unnest(s.actors) x WHERE x <> '') a)")
+    sel = [f"{expr} AS {c}" for c, _, expr in keys]
+    sel += [f"{sign}{'coalesce(' + expr + ', 0)' if c in ('fat', 'fp') else expr} AS {c}"
+            for c, _, expr in _values(name)]
+    group = ", ".join(str(i + 1) for i in range(len(keys)))
+    return f"SELECT {', '.join(sel)} FROM {rows} AS e GROUP BY {group}"
+
+
+def _upsert(name: str, source: str, sign: str = "") -> str:
+    keys, _, _ = _TABLES[name]
+    cols = [c for c, _, _ in keys] + [c for c, _, _ in _values(name)]
+    updates = ", ".join(f"{c} = {name}.{c} + excluded.{c}" for c, _, _ in _values(name))
+    return (f"INSERT INTO {name} ({', '.join(cols)}) {_grouped(name, source, sign)} "
+            f"ON CONFLICT ({', '.join(c for c, _, _ in keys)}) DO UPDATE SET {updates}")
+
+
+def _trigger_sql() -> str:
+    ins = ";\n  ".join(_upsert(n, "new_rows") for n in TABLES)
+    dele = ";\n  ".join(_upsert(n, "old_rows", "-") for n in TABLES)
+    clean = ";\n  ".join(f"DELETE FROM {n} WHERE n = 0" for n in TABLES if n != "sum_total")
+    return f"""
+CREATE OR REPLACE FUNCTION geo_summary_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  {ins};
+  RETURN NULL;
+END $$;
+CREATE OR REPLACE FUNCTION geo_summary_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  {dele};
+  {clean};
+  RETURN NULL;
+END $$;
+CREATE OR REPLACE FUNCTION geo_summary_update() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  {dele};
+  {ins};
+  {clean};
+  RETURN NULL;
+END $$;
+CREATE OR REPLACE FUNCTION geo_summary_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  TRUNCATE {', '.join(TABLES)};
+  RETURN NULL;
+END $$;
+DROP TRIGGER IF EXISTS events_summary_insert ON events;
+DROP TRIGGER IF EXISTS events_summary_delete ON events;
+DROP TRIGGER IF EXISTS events_summary_update ON events;
+DROP TRIGGER IF EXISTS events_summary_truncate ON events;
+CREATE TRIGGER events_summary_insert AFTER INSERT ON events REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION geo_summary_insert();
+CREATE TRIGGER events_summary_delete AFTER DELETE ON events REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION geo_summary_delete();
+CREATE TRIGGER events_summary_update AFTER UPDATE ON events REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION geo_summary_update();
+CREATE TRIGGER events_summary_truncate AFTER TRUNCATE ON events
+  FOR EACH STATEMENT EXECUTE FUNCTION geo_summary_truncate();
+"""
+
+
+TRIGGERS = ("events_summary_insert", "events_summary_delete", "events_summary_update", "events_summary_truncate")
+#: Secondary indexes of the summaries (their keys are the primary keys).
+SUMMARY_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS sum_actor_cells_actor ON sum_actor_cells (actor) INCLUDE (cx, cy, event_type, n, "
+    "fat, sx, sy)",
+    "CREATE INDEX IF NOT EXISTS sum_actor_days_actor ON sum_actor_days (actor) INCLUDE (event_date, event_type, n, "
+    "fat)",
+)
+
+
+def schema_sql() -> str:
+    """The summary tables and the triggers that keep them (idempotent)."""
+    return ";\n".join(_ddl(n) for n in TABLES) + ";\n" + ";\n".join(SUMMARY_INDEXES) + ";\n" + _trigger_sql()
+
+
+def is_current(conn) -> bool:
+    """True when the summaries exist and count as many events as ``events`` holds (a database made
+    before they existed, or loaded with the triggers off, is not)."""
+    ok = conn.execute("SELECT to_regclass('sum_total') IS NOT NULL AND to_regclass('sum_cells') IS NOT NULL"
+                      ).fetchone()[0]
+    if not ok:
+        return False
+    total = conn.execute("SELECT coalesce((SELECT n FROM sum_total), 0)").fetchone()[0]
+    # an estimate first (no scan of millions of rows): reltuples, then an exact count when small
+    est = conn.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = 'events'::regclass").fetchone()[0]
+    if est is not None and est > 1_000_000:
+        return abs(total - est) <= max(0.01 * est, 1)
+    return total == conn.execute("SELECT count(*) FROM events").fetchone()[0]
+
+
+def refresh(conn, log=None) -> None:
+    """Rebuild every summary from ``events`` (after a bulk load; in the caller's transaction)."""
+    conn.execute(f"TRUNCATE {', '.join(TABLES)}")
+    for name in TABLES:
+        t = time.perf_counter()
+        keys, _, _ = _TABLES[name]
+        cols = [c for c, _, _ in keys] + [c for c, _, _ in _values(name)]
+        conn.execute(f"INSERT INTO {name} ({', '.join(cols)}) {_grouped(name, 'events')}")
+        if log:
+            log(f"   summary {name}: {time.perf_counter() - t:.1f} s")
+
+
+def set_triggers(conn, enabled: bool) -> None:
+    """Switch the summaries' triggers off around a bulk load (then ``refresh``) and on again."""
+    for trig in TRIGGERS:
+        conn.execute(f"ALTER TABLE events {'ENABLE' if enabled else 'DISABLE'} TRIGGER {trig}")
+
+
+__all__ = ["SUMMARY_ZOOM", "FATALITY_CLASSES", "TABLES", "schema_sql", "refresh", "set_triggers", "is_current"]
