@@ -295,6 +295,16 @@ class Selection:
             return self.rows.nlargest(limit, "event_date") if len(self.rows) > limit else self.rows
         return db_rows(self.source, self.filter, limit=limit, newest=True)
 
+    def claims_of(self, event_ids) -> pd.DataFrame:
+        """The claims of ``event_ids`` (some of the selection's), kept: a view drawn again asks once."""
+        key = tuple(str(i) for i in event_ids)
+        memo = self.__dict__.setdefault("_claims", {})
+        if key not in memo:
+            if len(memo) > 8:
+                memo.clear()
+            memo[key] = self.source.claims(list(key))
+        return memo[key]
+
     def lod_cells(self, zoom: int, bounds, **kw):
         return db_lod_cells(self.source, self.filter, zoom, bounds, **kw)
 

@@ -1,0 +1,147 @@
+"""The dashboard's page on a PostGIS database: the figures, the map, the chart and the table asked of
+the database for the view's filter (``geo.io.pushdown``), never its events all at once.
+
+The events come as rows only when few enough to draw as markers (``geo.io.pushdown.ROW_LIMIT``, the
+map's own threshold); past that the map draws cells counted in the database, the figures and the
+chart are sums in the database, and the table shows a page of the newest events.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import streamlit as st
+
+import geo
+import geo.static.snapshots
+from geo.io.pushdown import DatabaseDataset, Selection
+from geo.styles import md_escape as md
+from geo.webmap.aggregate import OUTER_LEVELS, view_bounds
+from geo.webmap.heatmap import HEAT_CELL_PX, MAX_HEAT_POINTS
+
+from dashboard.map_panel import DOWNLOADS, app_url, selected_event, share, show_map, take_map_view
+
+#: Most events a download of a database's view holds (they are read into this server's memory).
+DOWNLOAD_LIMIT = 300_000
+
+
+def selection(data: DatabaseDataset, flt: geo.EventFilter) -> Selection:
+    """The view's selection, kept in the session while the data's version and the filter stay."""
+    ss = st.session_state
+    key = (data.version, data.vocabulary.fingerprint, flt)
+    memo = ss.get("db_selection")
+    if memo is None or memo[0] != key:
+        memo = ss.db_selection = (key, data.select(flt))
+    return memo[1]
+
+
+def figures(sel: Selection, total: int):
+    """The headline figures; the number of places is filled in by the function returned (called last:
+    over millions of events it is the slowest of them, and the map need not wait for it)."""
+    s = sel.figures
+    c1, c2, c3, c4 = st.columns([1, 1, 1.6, 1])
+    c1.metric("Events shown", f"{s['events']:,}", help=f"of {total:,} in the data")
+    c2.metric("Fatalities (conservative)", f"{s['fatalities']:,}")
+    span = f"{s['first']:%b %Y} – {s['last']:%b %Y}" if s["events"] else "—"
+    exact = f"{s['first']:%d %B %Y} to {s['last']:%d %B %Y}" if s["events"] else None
+    c3.metric("Date span", span, help=exact)
+    box = c4.empty()
+    box.metric("Places", "…", help="counting the distinct places in the database")
+    return lambda: box.metric("Places", f"{sel.places:,}")
+
+
+def _group_maker(sel: Selection, data: DatabaseDataset, view: geo.View, attribution: str):
+    """``make_group(center, zoom, selected)`` for show_map: cells (or heat) counted in the database."""
+    def make(center, zoom, selected):
+        heat = view.draw == "heat"
+        kw = dict(by=None, cell_px=HEAT_CELL_PX, max_cells=MAX_HEAT_POINTS, max_outer_cells=MAX_HEAT_POINTS) \
+            if heat else dict(by=view.color_by)
+        inner, outer, _ = sel.lod_cells(int(zoom), view_bounds(center, zoom), outer_levels=OUTER_LEVELS, **kw)
+        one = data.event(selected) if selected else None
+        return geo.webmap.maps.build_counted_content(
+            (inner, outer), data.layers, count=sel.count, color_by=view.color_by, draw=view.draw,
+            region_counts=sel.region_counts() if view.shade_regions else None,
+            border_km=view.filter.max_border_km, selected=one,
+            claims=data.claims_of(one["event_id"]) if one is not None and len(one) else None,
+            figure=view.figure, attribution=attribution)
+    return make
+
+
+@st.fragment
+def map_section(sel: Selection, data: DatabaseDataset, view: geo.View) -> None:
+    """The map and what follows its view (as ``dashboard.map_panel.map_section`` for a file)."""
+    ss = st.session_state
+    take_map_view(ss.get("map"))
+    view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.get("selected"))
+    rows = sel.rows if view.draw != "heat" else None
+    claims = sel.claims_of(rows["event_id"]) if rows is not None else None
+    if rows is not None:
+        show_map(rows, data.layers, claims, view, data.attribution, rows, data.labels)
+    else:
+        show_map(None, data.layers, None, view, data.attribution, sel, data.labels, count=sel.count,
+                 make_group=_group_maker(sel, data, view, data.attribution))
+    view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.selected,
+                               dataset=data.vocabulary.fingerprint)
+    st.caption("Filters: " + md("; ".join(view.filter.describe())))
+    if view.selected:
+        one = data.event(view.selected)
+        selected_event(one, data.claims_of(one["event_id"]), view.selected)
+    share(view)
+    downloads(view, sel, data)
+
+
+def downloads(view: geo.View, sel: Selection, data: DatabaseDataset) -> None:
+    """The downloads of this view: the events are read from the database when a button is clicked,
+    up to DOWNLOAD_LIMIT of them."""
+    st.subheader("Download this view")
+    if sel.count > DOWNLOAD_LIMIT:
+        st.caption(f"This view holds {sel.count:,} events: downloads hold at most {DOWNLOAD_LIMIT:,}. Narrow the "
+                   "filters (dates, actors, types, regions) to download them.")
+        return
+    st.caption("Each file carries the filters, the share link and whose data it is. Files are made when you "
+               "click, from exactly what the map shows.")
+
+    def make(fmt: str):
+        def build():
+            events = sel.rows if sel.rows is not None else geo.io.pushdown.db_rows(sel.source, sel.filter)
+            return geo.static.snapshots.render(view, fmt, events, data.claims_of(events["event_id"]), data.layers,
+                                               base_url=app_url(), attribution=data.attribution, title=data.title)
+        return build
+
+    cols = st.columns(3)
+    for i, (fmt, label) in enumerate(DOWNLOADS.items()):
+        cols[i % 3].download_button(
+            label, data=make(fmt), file_name=geo.static.snapshots.output_name(fmt, view),
+            mime=geo.static.snapshots.OUTPUTS[fmt][1], key=f"download_{fmt}", icon=":material/download:",
+            on_click="ignore",
+        )
+
+
+def events_table(sel: Selection, table_rows, size: int) -> None:
+    """The newest ``size`` events of the view, read from the database: past that, a page of the result."""
+    page = sel.newest(size)
+    table, _ = table_rows(page, sel.claims_of(page["event_id"]))
+    if sel.count > size:
+        more = " download the events for all." if sel.count <= DOWNLOAD_LIMIT else " narrow the filters to see others."
+        st.caption(f"A page of the result: the {size:,} most recent of {sel.count:,} events in the database;" + more)
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
+def body(data: DatabaseDataset, view: geo.View, *, timeline_chart, table_rows, table_size: int) -> None:
+    """Everything under the sidebar for a database (the page's own chart and table functions passed in)."""
+    try:
+        _body(data, view, timeline_chart=timeline_chart, table_rows=table_rows, table_size=table_size)
+    except geo.GeoError as exc:  # the database went away mid-view: what was drawn stays, with why
+        st.warning(f"This view could not be read from the database: {md(exc)}")
+
+
+def _body(data: DatabaseDataset, view: geo.View, *, timeline_chart, table_rows, table_size: int) -> None:
+    sel = selection(data, view.filter)
+    places = figures(sel, data.total)
+    if sel.count == 0:
+        st.info("No events match these filters (" + md("; ".join(view.filter.describe())) + "). "
+                "Widen the dates or remove an actor, type or region.")
+    map_section(sel, data, view)
+    timeline_chart(None if sel.count == 0 else sel, make=sel.timeline)
+    events_table(sel, table_rows, table_size)
+    places()
