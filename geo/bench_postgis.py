@@ -63,19 +63,21 @@ def load(url: str, events: int, *, chunk: int = 1_000_000, log=print) -> dict:
 
 
 def draw_from_database(src, flt, layers, *, center=VIEW_CENTER, zoom=VIEW_ZOOM):
-    """(events matched, how drawn, the map's HTML): what a dashboard on the database draws for ``flt``."""
+    """(events matched, how drawn, the map's HTML): what the dashboard on the database draws for ``flt``
+    (``geo.io.pushdown``: the count, then the rows as markers or the cells, from the summary tables when
+    they hold the filter)."""
     import folium
 
-    from .webmap.aggregate import OUTER_LEVELS, CellLayer, view_bounds
+    from .io.pushdown import Selection
+    from .webmap.aggregate import CellLayer, view_bounds
     from .webmap.maps import MAX_MARKERS, build_base_map, build_map
 
-    # one pass: the cells (inside the padded view and around it); their sum is the count
-    inner, outer = src.lod_cells(flt, zoom, view_bounds(center, zoom), outer_zoom=max(zoom - OUTER_LEVELS, 0))
-    n = int(inner["events"].sum() + outer["events"].sum())
+    sel = Selection(src, flt)
+    n = sel.count
     if n <= MAX_MARKERS:
-        shown = src.events(flt)
-        m = build_map(shown, layers, center=center, zoom=zoom)
+        m = build_map(sel.rows, layers, center=center, zoom=zoom)
         return n, "markers", m.get_root().render()
+    inner, outer, _ = sel.lod_cells(zoom, view_bounds(center, zoom))
     m = build_base_map(layers, center=center, zoom=zoom)
     group = folium.FeatureGroup(name="Events", show=True)
     CellLayer(inner, outer, "event_type").add_to(group)
@@ -88,6 +90,7 @@ def query(url: str) -> dict:
     from . import load_layers
     from .filters import EventFilter
     from .io.postgis import PostgisSource
+    from .io.pushdown import Selection
 
     layers = load_layers()
     src = PostgisSource(url)
@@ -98,7 +101,7 @@ def query(url: str) -> dict:
         times_q, times_all = [], []
         for _ in range(REPEAT):
             t = time.perf_counter()
-            n = src.count(flt)
+            n = Selection(src, flt).count
             times_q.append(time.perf_counter() - t)
             t = time.perf_counter()
             n, how, html = draw_from_database(src, flt, layers)
