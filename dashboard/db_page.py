@@ -14,12 +14,11 @@ import streamlit as st
 
 import geo
 import geo.static.snapshots
+from dashboard.map_panel import DOWNLOADS, app_url, selected_event, share, show_map, take_map_view
 from geo.io.pushdown import DatabaseDataset, Selection
 from geo.styles import md_escape as md
 from geo.webmap.aggregate import OUTER_LEVELS, view_bounds
 from geo.webmap.heatmap import HEAT_CELL_PX, MAX_HEAT_POINTS
-
-from dashboard.map_panel import DOWNLOADS, app_url, selected_event, share, show_map, take_map_view
 
 #: Most events a download of a database's view holds (they are read into this server's memory).
 DOWNLOAD_LIMIT = 300_000

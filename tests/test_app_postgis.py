@@ -8,9 +8,9 @@ import time
 
 import psycopg
 import pytest
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
 from geo.io.postgis import PostgisSource
 
 APP = str(ROOT / "dashboard" / "app.py")
@@ -111,7 +111,6 @@ def test_the_app_asks_the_database_and_equals_memory(monkeypatch, synthetic_url)
     """Pushed down: the metrics, the chart's data and the table page are the database's answers, and
     equal what the same events give in memory (the file path's functions)."""
     import geo
-    from geo.io.pushdown import DatabaseDataset
 
     mem = PostgisSource(synthetic_url).events()
     at = start(monkeypatch, synthetic_url)
