@@ -184,7 +184,11 @@ def refresh(conn, log=None) -> None:
         t = time.perf_counter()
         keys, _, _ = _TABLES[name]
         cols = [c for c, _, _ in keys] + [c for c, _, _ in _values(name)]
-        conn.execute(f"INSERT INTO {name} ({', '.join(cols)}) {_grouped(name, 'events')}")
+        if name == "sum_actors":  # its key nests in sum_actor_days' (built before it): no second pass
+            conn.execute("INSERT INTO sum_actors (actor, n, fat) SELECT actor, sum(n), sum(fat) FROM sum_actor_days "
+                         "GROUP BY actor")
+        else:
+            conn.execute(f"INSERT INTO {name} ({', '.join(cols)}) {_grouped(name, 'events')}")
         if log:
             log(f"   summary {name}: {time.perf_counter() - t:.1f} s")
 

@@ -180,3 +180,35 @@ def test_an_older_database_gets_its_summaries_at_init(pg_url):
     fresh = PostgisSource(pg_url)
     assert pushdown.summaries_ready(fresh)
     check_figures(fresh, memory(fresh), geo.EventFilter(min_fatalities=1))
+
+
+def test_the_maps_content_from_the_database_draws_its_cells_and_shading(db):
+    """What the dashboard draws for a database past the markers: the cells it counted, the shading from
+    the database's region counts (the same choropleth as the events give in memory), the legend's count."""
+    from geo.webmap.aggregate import CellLayer
+    from geo.webmap.maps import build_counted_content
+    from geo.webmap.overlays import region_layer
+
+    layers = geo.load_layers()
+    flt = geo.EventFilter(min_fatalities=1)
+    shown = geo.filter_events(memory(db), flt)
+    sel = pushdown.Selection(db, flt)
+    inner, outer, _ = sel.lod_cells(6, view_bounds((17.5, -2.0), 6))
+    group = build_counted_content((inner, outer), layers, count=sel.count, region_counts=sel.region_counts(),
+                                  border_km=100)
+    html = geo.build_base_map(layers).add_child(group).get_root().render()
+    assert group.by_zoom and f"{len(shown):,} event" in html
+    cells = [c for c in group._children.values() for c in getattr(c, "_children", {}).values()
+             if isinstance(c, CellLayer)]
+    assert len(cells) == 1 and int(cells[0].cells[0]["events"].sum() + cells[0].cells[1]["events"].sum()) == len(
+        shown)
+
+    def shading(layer):
+        geojson = next(c for c in layer._children.values() if hasattr(c, "data"))
+        return [(f["properties"]["name"], f["properties"]["_fill"], f["properties"]["_tip"])
+                for f in geojson.data["features"]]
+
+    want = shading(region_layer(shown, layers))
+    got = shading(next(c for c in group._children.values() if str(getattr(c, "layer_name", "")).startswith(
+        "Regions")))
+    assert got == want and any("#ffffff" != fill for _, fill, _ in got)
