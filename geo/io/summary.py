@@ -87,8 +87,8 @@ def _grouped(name: str, source: str, sign: str = "") -> str:
     keys, per_actor, _ = _TABLES[name]
     rows = source
     if per_actor:  # each actor once per event, main or associated
-        rows = (f"(SELECT s.*, a.actor FROM {source} s CROSS JOIN LATERAL "
-                f"(SELECT DISTINCT x AS actor FROM unnest(s.actors) x WHERE x <> '') a)")
+        rows = (f"(SELECT s.*, a.actor FROM {source} s CROSS JOIN LATERAL unnest(s.actors) WITH ORDINALITY "
+                f"a(actor, i) WHERE a.actor <> '' AND NOT (a.actor = ANY(s.actors[1:a.i - 1])))")
     sel = [f"{expr} AS {c}" for c, _, expr in keys]
     sel += [f"{sign}{'coalesce(' + expr + ', 0)' if c in ('fat', 'fp') else expr} AS {c}"
             for c, _, expr in _values(name)]
@@ -180,6 +180,9 @@ def is_current(conn) -> bool:
 def refresh(conn, log=None) -> None:
     """Rebuild every summary from ``events`` (after a bulk load; in the caller's transaction)."""
     conn.execute(f"TRUNCATE {', '.join(TABLES)}")
+    # the groups are few next to the rows (a cell, a day, an actor): hash them in memory, never sort every row
+    conn.execute("SET LOCAL work_mem = '512MB'")
+    conn.execute("SET LOCAL enable_sort = off")
     for name in TABLES:
         t = time.perf_counter()
         keys, _, _ = _TABLES[name]
