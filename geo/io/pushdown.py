@@ -134,6 +134,34 @@ def _summary_cells(src, flt, edges, by) -> pd.DataFrame | None:
          "sy": float})
 
 
+def _place_cells(src, flt, zoom: int, bounds, by) -> pd.DataFrame | None:
+    """Per (cell at ``zoom``, category) of the events inside ``bounds``, counted from ``sum_places`` (each
+    place has its coordinates: its events fall in one cell at any zoom); None when it cannot answer."""
+    if by not in ("event_type", None):
+        return None
+    found = _summary(src, flt, "sum_places")
+    if found is None:
+        return None
+    where, params = found
+    west, south, east, north = (float(v) for v in bounds)
+    params.update(world=256.0 * 2.0 ** float(zoom), size=summary.CELL_PX, west=west, east=east, south=south,
+                  north=north)
+    cat = "event_type" if by == "event_type" else "''"
+    sql = f"""
+        WITH p AS (
+          SELECT (longitude + 180.0) / 360.0 * %(world)s AS x,
+                 (0.5 - ln(tan(pi() / 4 + radians(least(greatest(latitude, -85.05112878), 85.05112878)) / 2))
+                  / (2 * pi())) * %(world)s AS y, n, fat, {cat} AS cat
+          FROM sum_places WHERE {where} AND longitude BETWEEN %(west)s AND %(east)s
+            AND latitude BETWEEN %(south)s AND %(north)s)
+        SELECT floor(x / %(size)s)::bigint, floor(y / %(size)s)::bigint, cat, sum(n)::bigint, sum(fat)::float8,
+               sum(n * x), sum(n * y)
+        FROM p GROUP BY 1, 2, 3"""
+    rows = src.run(lambda conn: conn.execute(sql, params).fetchall())
+    return pd.DataFrame(rows, columns=["cx", "cy", "cat", "n", "fat", "sx", "sy"]).astype(
+        {"cx": np.int64, "cy": np.int64, "cat": object, "n": np.int64, "fat": float, "sx": float, "sy": float})
+
+
 def _at_zoom(parts: pd.DataFrame, zoom: int) -> pd.DataFrame:
     """Summary cells (at SUMMARY_ZOOM) as the cells of ``zoom`` <= SUMMARY_ZOOM: nested, so a shift."""
     k = summary.SUMMARY_ZOOM - int(zoom)
@@ -151,8 +179,9 @@ def db_lod_cells(src: PostgisSource, flt: EventFilter | None, zoom: int, bounds,
 
     From the summaries when the filter is one they hold (any event types, regions, at least up to
     ``FATALITY_CLASSES`` fatalities, or one actor with event types) and the zoom is at most three past
-    ``SUMMARY_ZOOM`` (beyond ``SUMMARY_ZOOM`` the events in the view are counted from ``events``, those
-    around it from the summaries); from ``events`` otherwise."""
+    ``SUMMARY_ZOOM`` (beyond ``SUMMARY_ZOOM`` the events in the view are counted from their places,
+    ``sum_places``, or from ``events`` for an actor; those around it from the summary cells); from
+    ``events`` otherwise."""
     flt = flt or EventFilter()
     zoom = int(zoom)
     outer_zoom = max(zoom - outer_levels, 0)
@@ -168,8 +197,10 @@ def db_lod_cells(src: PostgisSource, flt: EventFilter | None, zoom: int, bounds,
                               max_cells=max_outer_cells, by=by)
     if zoom <= summary.SUMMARY_ZOOM:
         inner_parts = _at_zoom(parts[parts["inside"]], zoom)
-    else:  # finer than the summaries: the events in the (small) view, counted one by one
-        inner_parts = src.cell_counts(flt, zoom, snapped, cell_px=cell_px, by=by)
+    else:  # finer than the summary cells: the view's places (exact coordinates), or its events one by one
+        inner_parts = _place_cells(src, flt, zoom, snapped, by)
+        if inner_parts is None:
+            inner_parts = src.cell_counts(flt, zoom, snapped, cell_px=cell_px, by=by)
     inner = cells_from_counts(inner_parts, zoom, cell_px=cell_px, max_cells=max_cells, by=by)
     return inner, outer, snapped
 
