@@ -421,7 +421,7 @@ class DatabaseDataset:
         version, _ = src.state()
         counts = db_actor_counts(src)
         types, regions, first, last, total = src.run(lambda conn: conn.execute(
-            "SELECT array(SELECT DISTINCT event_type FROM sum_days), array(SELECT DISTINCT admin1 FROM sum_days), "
+            "SELECT array(SELECT DISTINCT event_type FROM sum_cells), array(SELECT DISTINCT admin1 FROM sum_cells), "
             "(SELECT min(event_date) FROM events), (SELECT max(event_date) FROM events), "
             "(SELECT n FROM sum_total)").fetchone()) if summaries_ready(src) else src.run(lambda conn: conn.execute(
                 "SELECT array(SELECT DISTINCT event_type FROM events), array(SELECT DISTINCT admin1 FROM events), "
