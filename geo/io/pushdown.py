@@ -49,14 +49,14 @@ def _summary_where(flt: EventFilter, table: str) -> tuple[str, dict] | None:
     """The WHERE clause of ``flt`` over a summary ``table``, or None when that table cannot answer it."""
     flt = flt or EventFilter()
     per_actor = table.startswith("sum_actor")
-    dated = table.endswith("_days")
+    can = summary.FILTERS[table]
     if flt.max_border_km is not None or len(flt.actors) > 1 or bool(flt.actors) != per_actor:
         return None
-    if not dated and (flt.start is not None or flt.end is not None):
+    if "dates" not in can and (flt.start is not None or flt.end is not None):
         return None
-    if flt.min_fatalities and (per_actor or flt.min_fatalities > summary.FATALITY_CLASSES):
+    if flt.min_fatalities and ("fclass" not in can or flt.min_fatalities > summary.FATALITY_CLASSES):
         return None
-    if per_actor and flt.regions:
+    if flt.regions and "admin1" not in can:
         return None
     where, params = [], {}
     if per_actor:
@@ -98,26 +98,37 @@ def _to_pixels(lon, lat, zoom: float):
     return x, y
 
 
-def snapped_bounds(bounds, zoom: int) -> tuple[tuple[float, float, float, float], tuple[int, int, int, int]]:
-    """``bounds`` widened to whole 48-pixel cells at ``min(zoom, SUMMARY_ZOOM)``, and those edges as
-    summary cells (x0, y0, x1, y1: cells x0 <= cx < x1, y0 <= cy < y1), so that every summary cell is
-    wholly inside or wholly outside. The map draws the padded view; a few pixels more change nothing."""
-    level = min(int(zoom), summary.SUMMARY_ZOOM)
+def _level(zoom: int, outer_zoom: int) -> int:
+    """The zoom of the summary cells a view at ``zoom`` is counted from: the coarse copy when both the
+    view's cells and those around it are at most its zoom, else the finest."""
+    return summary.COARSE_ZOOM if int(zoom) <= summary.COARSE_ZOOM else summary.SUMMARY_ZOOM
+
+
+def snapped_bounds(bounds, zoom: int, level: int | None = None
+                   ) -> tuple[tuple[float, float, float, float], tuple[int, int, int, int]]:
+    """``bounds`` widened to whole 48-pixel cells at ``min(zoom, level)``, and those edges as cells of the
+    summary at ``level`` (default ``SUMMARY_ZOOM``; x0, y0, x1, y1: cells x0 <= cx < x1, y0 <= cy < y1), so
+    that every summary cell is wholly inside or wholly outside. The map draws the padded view; a few
+    pixels more change nothing."""
+    top = summary.SUMMARY_ZOOM if level is None else int(level)
+    level = min(int(zoom), top)
     west, south, east, north = (float(v) for v in bounds)
     (xw, xe), (yn, ys) = _to_pixels([west, east], [north, south], level)
     x0, x1 = int(np.floor(xw / summary.CELL_PX)), int(np.ceil(xe / summary.CELL_PX))
     y0, y1 = int(np.floor(yn / summary.CELL_PX)), int(np.ceil(ys / summary.CELL_PX))
     (w, e), (n, s) = _from_pixels([x0 * summary.CELL_PX, x1 * summary.CELL_PX],
                                  [y0 * summary.CELL_PX, y1 * summary.CELL_PX], level)
-    k = 2 ** (summary.SUMMARY_ZOOM - level)
+    k = 2 ** (top - level)
     return (float(max(w, -180.0)), float(s), float(min(e, 180.0)), float(n)), (x0 * k, y0 * k, x1 * k, y1 * k)
 
 
-def _summary_cells(src, flt, edges, by) -> pd.DataFrame | None:
-    """Per (summary cell, category): inside, cx, cy, cat, n, fat, sx, sy at SUMMARY_ZOOM; None if not served."""
+def _summary_cells(src, flt, edges, by, level: int) -> pd.DataFrame | None:
+    """Per (summary cell, category): inside, cx, cy, cat, n, fat, sx, sy at ``level``; None if not served."""
     if by not in ("event_type", None):
         return None
-    table = "sum_actor_cells" if flt.actors else "sum_cells"
+    table = "sum_actor_cells" if flt.actors else ("sum_cells_coarse" if level == summary.COARSE_ZOOM else "sum_cells")
+    if flt.actors and level != summary.SUMMARY_ZOOM:
+        return None
     found = _summary(src, flt, table)
     if found is None:
         return None
@@ -162,9 +173,9 @@ def _place_cells(src, flt, zoom: int, bounds, by) -> pd.DataFrame | None:
         {"cx": np.int64, "cy": np.int64, "cat": object, "n": np.int64, "fat": float, "sx": float, "sy": float})
 
 
-def _at_zoom(parts: pd.DataFrame, zoom: int) -> pd.DataFrame:
-    """Summary cells (at SUMMARY_ZOOM) as the cells of ``zoom`` <= SUMMARY_ZOOM: nested, so a shift."""
-    k = summary.SUMMARY_ZOOM - int(zoom)
+def _at_zoom(parts: pd.DataFrame, zoom: int, level: int = summary.SUMMARY_ZOOM) -> pd.DataFrame:
+    """Summary cells (at ``level``) as the cells of ``zoom`` <= ``level``: nested, so a shift."""
+    k = int(level) - int(zoom)
     out = parts.drop(columns="inside").copy()
     out["cx"], out["cy"] = out["cx"].to_numpy(np.int64) >> k, out["cy"].to_numpy(np.int64) >> k
     out["sx"], out["sy"] = out["sx"] / 2.0 ** k, out["sy"] / 2.0 ** k
@@ -185,18 +196,22 @@ def db_lod_cells(src: PostgisSource, flt: EventFilter | None, zoom: int, bounds,
     flt = flt or EventFilter()
     zoom = int(zoom)
     outer_zoom = max(zoom - outer_levels, 0)
-    snapped, edges = snapped_bounds(bounds, zoom)
     parts = None
+    level = _level(zoom, outer_zoom)
+    if flt.actors:  # one table of cells per actor
+        level = summary.SUMMARY_ZOOM
+    snapped, edges = snapped_bounds(bounds, zoom, level)
     if cell_px == summary.CELL_PX and outer_zoom <= summary.SUMMARY_ZOOM:
-        parts = _summary_cells(src, flt, edges, by)
+        parts = _summary_cells(src, flt, edges, by, level)
     if parts is None:
+        snapped, _ = snapped_bounds(bounds, zoom)
         inner, outer = src.lod_cells(flt, zoom, snapped, outer_zoom=outer_zoom, cell_px=cell_px,
                                      max_cells=max_cells, max_outer_cells=max_outer_cells, by=by)
         return inner, outer, snapped
-    outer = cells_from_counts(_at_zoom(parts[~parts["inside"]], outer_zoom), outer_zoom, cell_px=cell_px,
+    outer = cells_from_counts(_at_zoom(parts[~parts["inside"]], outer_zoom, level), outer_zoom, cell_px=cell_px,
                               max_cells=max_outer_cells, by=by)
-    if zoom <= summary.SUMMARY_ZOOM:
-        inner_parts = _at_zoom(parts[parts["inside"]], zoom)
+    if zoom <= level:
+        inner_parts = _at_zoom(parts[parts["inside"]], zoom, level)
     else:  # finer than the summary cells: the view's places (exact coordinates), or its events one by one
         inner_parts = _place_cells(src, flt, zoom, snapped, by)
         if inner_parts is None:
@@ -208,10 +223,10 @@ def db_lod_cells(src: PostgisSource, flt: EventFilter | None, zoom: int, bounds,
 def db_region_counts(src: PostgisSource, flt: EventFilter | None) -> pd.DataFrame:
     """Events and fatalities per enriched ``region`` (as ``geo.by_region`` counts them), indexed by name."""
     flt = flt or EventFilter()
-    found = _summary(src, flt, "sum_cells")
+    found = _summary(src, flt, "sum_regions")
     if found is not None:
         where, params = found
-        sql = f"SELECT region, sum(n)::bigint, sum(fat)::bigint FROM sum_cells WHERE {where} GROUP BY 1"
+        sql = f"SELECT region, sum(n)::bigint, sum(fat)::bigint FROM sum_regions WHERE {where} GROUP BY 1"
     else:
         where, params = filter_sql(flt)
         sql = (f"SELECT coalesce(region, ''), count(*), coalesce(sum(fatalities), 0) FROM events WHERE {where} "
@@ -421,7 +436,7 @@ class DatabaseDataset:
         version, _ = src.state()
         counts = db_actor_counts(src)
         types, regions, first, last, total = src.run(lambda conn: conn.execute(
-            "SELECT array(SELECT DISTINCT event_type FROM sum_cells), array(SELECT DISTINCT admin1 FROM sum_cells), "
+            "SELECT array(SELECT DISTINCT event_type FROM sum_regions), array(SELECT DISTINCT admin1 FROM sum_regions), "
             "(SELECT min(event_date) FROM events), (SELECT max(event_date) FROM events), "
             "(SELECT n FROM sum_total)").fetchone()) if summaries_ready(src) else src.run(lambda conn: conn.execute(
                 "SELECT array(SELECT DISTINCT event_type FROM events), array(SELECT DISTINCT admin1 FROM events), "

@@ -6,8 +6,10 @@ Each summary groups the events by a few keys and keeps their number (``n``), the
 (``fat``) and, for the map's cells, the sums of their Web Mercator pixel coordinates at
 ``SUMMARY_ZOOM`` (``sx``, ``sy``: a cell's centroid is their mean). The keys:
 
-``sum_cells``        the 48-pixel cell at ``SUMMARY_ZOOM`` (``cx``, ``cy``), event type, admin1, region, fatality class
-``sum_days``         the day, event type, admin1, fatality class (the timeline, counts and dates of a filter)
+``sum_cells``        the 48-pixel cell at ``SUMMARY_ZOOM`` (``cx``, ``cy``), event type, fatality class
+``sum_cells_coarse`` the same at ``COARSE_ZOOM`` (views out to that zoom: 16 times fewer rows)
+``sum_regions``      the enriched region, event type, admin1, fatality class (the region shading)
+``sum_days``         the day, event type, fatality class (the timeline, counts and dates of a filter)
 ``sum_places``       the place (longitude, latitude, location), event type, admin1, fatality class
 ``sum_actor_cells``  an actor (main or associated, once per event), the cell, event type
 ``sum_actor_days``   an actor, the day, event type
@@ -35,41 +37,64 @@ SUMMARY_ZOOM = 8
 FATALITY_CLASSES = 10
 CELL_PX = 48.0
 
-_WORLD = 256.0 * 2.0 ** SUMMARY_ZOOM
-_X = f"((longitude + 180.0) / 360.0 * {_WORLD})"
-_Y = (f"((0.5 - ln(tan(pi() / 4 + radians(least(greatest(latitude, -85.05112878), 85.05112878)) / 2)) "
-      f"/ (2 * pi())) * {_WORLD})")
+#: A coarser copy of the cells, for views out to this zoom (16 times fewer rows).
+COARSE_ZOOM = 6
+
+
+def _x(zoom: int) -> str:
+    return f"((longitude + 180.0) / 360.0 * {256.0 * 2.0 ** zoom})"
+
+
+def _y(zoom: int) -> str:
+    return (f"((0.5 - ln(tan(pi() / 4 + radians(least(greatest(latitude, -85.05112878), 85.05112878)) / 2)) "
+            f"/ (2 * pi())) * {256.0 * 2.0 ** zoom})")
+
+
 _FCLASS = f"least(fatalities, {FATALITY_CLASSES})::smallint"
 _HASH = ("hashtextextended(event_id || '|' || event_date || '|' || round(latitude::numeric, 4) || '|' || "
          "round(longitude::numeric, 4) || '|' || fatalities, 0)::numeric")
+_TYPE = ("event_type", "text", "coalesce(event_type, '')")
+_ADMIN1 = ("admin1", "text", "coalesce(admin1, '')")
+_FC = ("fclass", "smallint", _FCLASS)
 
-# name -> (keys as (column, type, expression over an events row), per-actor?, with pixel sums?)
+
+def _cell(zoom: int) -> list:
+    return [("cx", "integer", f"floor({_x(zoom)} / {CELL_PX})::integer"),
+            ("cy", "integer", f"floor({_y(zoom)} / {CELL_PX})::integer")]
+
+
+# name -> (keys as (column, type, expression over an events row), per-actor?, pixel sums at which zoom (or None))
 _TABLES = {
-    "sum_cells": ([("cx", "integer", f"floor({_X} / {CELL_PX})::integer"),
-                   ("cy", "integer", f"floor({_Y} / {CELL_PX})::integer"),
-                   ("event_type", "text", "coalesce(event_type, '')"), ("admin1", "text", "coalesce(admin1, '')"),
-                   ("region", "text", "coalesce(region, '')"), ("fclass", "smallint", _FCLASS)], False, True),
-    "sum_days": ([("event_date", "date", "event_date"), ("event_type", "text", "coalesce(event_type, '')"),
-                  ("admin1", "text", "coalesce(admin1, '')"), ("fclass", "smallint", _FCLASS)], False, False),
+    "sum_cells": (_cell(SUMMARY_ZOOM) + [_TYPE, _FC], False, SUMMARY_ZOOM),
+    "sum_cells_coarse": (_cell(COARSE_ZOOM) + [_TYPE, _FC], False, COARSE_ZOOM),
+    "sum_regions": ([("region", "text", "coalesce(region, '')"), _TYPE, _ADMIN1, _FC], False, None),
+    "sum_days": ([("event_date", "date", "event_date"), _TYPE, _FC], False, None),
     "sum_places": ([("longitude", "double precision", "longitude"), ("latitude", "double precision", "latitude"),
-                    ("location", "text", "coalesce(location, '')"), ("event_type", "text", "coalesce(event_type, '')"),
-                    ("admin1", "text", "coalesce(admin1, '')"), ("fclass", "smallint", _FCLASS)], False, False),
-    "sum_actor_cells": ([("actor", "text", "actor"), ("cx", "integer", f"floor({_X} / {CELL_PX})::integer"),
-                         ("cy", "integer", f"floor({_Y} / {CELL_PX})::integer"),
-                         ("event_type", "text", "coalesce(event_type, '')")], True, True),
-    "sum_actor_days": ([("actor", "text", "actor"), ("event_date", "date", "event_date"),
-                        ("event_type", "text", "coalesce(event_type, '')")], True, False),
-    "sum_actors": ([("actor", "text", "actor")], True, False),
-    "sum_total": ([("one", "boolean", "true")], False, False),
+                    ("location", "text", "coalesce(location, '')"), _TYPE, _ADMIN1, _FC], False, None),
+    "sum_actor_cells": ([("actor", "text", "actor")] + _cell(SUMMARY_ZOOM) + [_TYPE], True, SUMMARY_ZOOM),
+    "sum_actor_days": ([("actor", "text", "actor"), ("event_date", "date", "event_date"), _TYPE], True, None),
+    "sum_actors": ([("actor", "text", "actor")], True, None),
+    "sum_total": ([("one", "boolean", "true")], False, None),
+}
+#: What each summary can filter on besides event types (and the one actor of the per-actor ones).
+FILTERS = {"sum_cells": {"fclass"}, "sum_cells_coarse": {"fclass"}, "sum_regions": {"fclass", "admin1"},
+           "sum_days": {"fclass", "dates"}, "sum_places": {"fclass", "admin1"}, "sum_actor_cells": set(),
+           "sum_actor_days": {"dates"}}
+#: Summaries counted from another (their keys nest in its keys) when rebuilt: no pass over the events.
+_DERIVED = {
+    "sum_cells_coarse": (f"SELECT cx >> {SUMMARY_ZOOM - COARSE_ZOOM}, cy >> {SUMMARY_ZOOM - COARSE_ZOOM}, event_type, "
+                         f"fclass, sum(n), sum(fat), sum(sx) / {2 ** (SUMMARY_ZOOM - COARSE_ZOOM)}, "
+                         f"sum(sy) / {2 ** (SUMMARY_ZOOM - COARSE_ZOOM)} FROM sum_cells GROUP BY 1, 2, 3, 4"),
+    "sum_actors": "SELECT actor, sum(n), sum(fat) FROM sum_actor_days GROUP BY actor",
 }
 TABLES = tuple(_TABLES)
 
 
 def _values(name: str) -> list[tuple[str, str, str]]:
-    _, _, pixels = _TABLES[name]
+    _, _, zoom = _TABLES[name]
     out = [("n", "bigint", "count(*)"), ("fat", "bigint", "sum(fatalities)")]
-    if pixels:
-        out += [("sx", "double precision", f"sum({_X})"), ("sy", "double precision", f"sum({_Y})")]
+    if zoom is not None:
+        out += [("sx", "double precision", f"sum({_x(zoom)})"), ("sy", "double precision", f"sum({_y(zoom)})")]
     if name == "sum_total":
         out += [("fp", "numeric", f"sum({_HASH})")]
     return out
@@ -187,9 +212,8 @@ def refresh(conn, log=None) -> None:
         t = time.perf_counter()
         keys, _, _ = _TABLES[name]
         cols = [c for c, _, _ in keys] + [c for c, _, _ in _values(name)]
-        if name == "sum_actors":  # its key nests in sum_actor_days' (built before it): no second pass
-            conn.execute("INSERT INTO sum_actors (actor, n, fat) SELECT actor, sum(n), sum(fat) FROM sum_actor_days "
-                         "GROUP BY actor")
+        if name in _DERIVED:  # its keys nest in an earlier summary's: no second pass over the events
+            conn.execute(f"INSERT INTO {name} ({', '.join(cols)}) {_DERIVED[name]}")
         else:
             conn.execute(f"INSERT INTO {name} ({', '.join(cols)}) {_grouped(name, 'events')}")
         if log:
@@ -202,4 +226,4 @@ def set_triggers(conn, enabled: bool) -> None:
         conn.execute(f"ALTER TABLE events {'ENABLE' if enabled else 'DISABLE'} TRIGGER {trig}")
 
 
-__all__ = ["SUMMARY_ZOOM", "FATALITY_CLASSES", "TABLES", "schema_sql", "refresh", "set_triggers", "is_current"]
+__all__ = ["SUMMARY_ZOOM", "COARSE_ZOOM", "FATALITY_CLASSES", "FILTERS", "TABLES", "schema_sql", "refresh", "set_triggers", "is_current"]
