@@ -46,7 +46,15 @@ def figures(sel: Selection, total: int):
     c3.metric("Date span", span, help=exact)
     box = c4.empty()
     box.metric("Places", "…", help="counting the distinct places in the database")
-    return lambda: box.metric("Places", f"{sel.places:,}")
+    def places() -> None:
+        n = sel.places
+        if n is None:
+            box.metric("Places", "—", help=f"Not counted: {sel.count:,} events, more than "
+                       f"{geo.io.pushdown.PLACES_LIMIT:,}, of a filter the database counts only event by event. "
+                       "Narrow the filter (or leave out the actor) to count them.")
+        else:
+            box.metric("Places", f"{n:,}")
+    return places
 
 
 def _group_maker(sel: Selection, data: DatabaseDataset, view: geo.View, attribution: str):

@@ -284,10 +284,18 @@ def timeline_of_days(days: pd.DataFrame, freq: str = "W") -> pd.DataFrame:
     return out.reset_index()[cols]
 
 
-def db_places(src: PostgisSource, flt: EventFilter | None) -> int:
-    """``summarize``'s ``locations``: the distinct named places of the events of ``flt``."""
+#: Past this many events of a filter the places summary cannot count, its places are not counted from
+#: ``events`` (a pass over their rows: tens of seconds at millions on a busy server).
+PLACES_LIMIT = 500_000
+
+
+def db_places(src: PostgisSource, flt: EventFilter | None, *, count: int | None = None) -> int | None:
+    """``summarize``'s ``locations``: the distinct named places of the events of ``flt``; None when only
+    ``events`` could answer and ``count`` (their number) is past ``PLACES_LIMIT``."""
     flt = flt or EventFilter()
     found = _summary(src, flt, "sum_places")
+    if found is None and count is not None and count > PLACES_LIMIT:
+        return None
     if found is not None:
         where, params = found
         sql = (f"SELECT count(*) FROM (SELECT location FROM sum_places WHERE {where} AND location <> '' "
@@ -334,8 +342,9 @@ class Selection:
         return summary_of_days(self.days)
 
     @cached_property
-    def places(self) -> int:
-        return db_places(self.source, self.filter)
+    def places(self) -> int | None:
+        """The distinct named places (None: too many events to count them outside the summaries)."""
+        return db_places(self.source, self.filter, count=self.count)
 
     def timeline(self, freq: str = "W") -> pd.DataFrame:
         return timeline_of_days(self.days, freq)

@@ -109,6 +109,15 @@ def test_cells_equal_the_maps_cells_in_memory(db, flt, zoom, center):
     check_cells(db, memory(db), flt, zoom, center)
 
 
+def test_places_past_the_limit_outside_the_summaries_are_not_counted(db, monkeypatch):
+    monkeypatch.setattr(pushdown, "PLACES_LIMIT", 100)
+    mem = memory(db)
+    broad = geo.EventFilter(actors=["JNIM"])
+    assert len(geo.filter_events(mem, broad)) > 100 and pushdown.Selection(db, broad).places is None
+    served_ = geo.EventFilter(min_fatalities=1)  # the places summary counts it, whatever the number
+    assert pushdown.Selection(db, served_).places == geo.summarize(geo.filter_events(mem, served_))["locations"]
+
+
 def test_heat_and_side_cells_equal_memory(db):
     mem = memory(db)
     check_cells(db, mem, geo.EventFilter(), 6, (17.5, -2.0), by="side")
