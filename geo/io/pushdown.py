@@ -286,7 +286,7 @@ def timeline_of_days(days: pd.DataFrame, freq: str = "W") -> pd.DataFrame:
 
 #: Past this many events of a filter the places summary cannot count, its places are not counted from
 #: ``events`` (a pass over their rows: tens of seconds at millions on a busy server).
-PLACES_LIMIT = 500_000
+PLACES_LIMIT = 200_000
 
 
 def db_places(src: PostgisSource, flt: EventFilter | None, *, count: int | None = None) -> int | None:
