@@ -218,8 +218,9 @@ def main(argv=None) -> int:
     shutil.rmtree(tmp, ignore_errors=True)
     table = ("| step | seconds to the map settled | the map then shows |\n|---|---:|---|\n"
              + "\n".join(f"| {label} | {sec:.1f} | {what} |" for label, sec, what in rows))
-    text = (f"Dashboard on {args.events:,} synthetic events (`python tests/dashboard_bench.py --events "
-            f"{args.events}`), headless Chromium 1400×1200.\n\n{table}\n\n" + "\n".join(notes)
+    what = ("a PostGIS database (`python tests/dashboard_bench.py --db URL`)" if args.db else
+            f"{args.events:,} synthetic events (`python tests/dashboard_bench.py --events {args.events}`)")
+    text = (f"Dashboard on {what}, headless Chromium 1400×1200.\n\n{table}\n\n" + "\n".join(notes)
             + f"\nMachine: {machine()}.\n")
     print(text)
     if args.out:
