@@ -334,7 +334,12 @@ class Selection:
 
     @cached_property
     def count(self) -> int:
-        return int(self.days["n"].sum()) if len(self.days) else 0
+        """The number of events: from the day summary when it holds the filter, else one count(*) over the
+        indexes (no grouping: the map need not wait for the chart's days)."""
+        if "days" in self.__dict__ or _summary(self.source, self.filter,
+                                               "sum_actor_days" if self.filter.actors else "sum_days") is not None:
+            return int(self.days["n"].sum()) if len(self.days) else 0
+        return self.source.count(self.filter)
 
     @cached_property
     def figures(self) -> dict:
