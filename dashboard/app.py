@@ -358,7 +358,7 @@ def timeline_chart(shown: pd.DataFrame) -> None:
         return
     data = geo.timeline(shown, freq=freq, by="event_type")
     types = sorted(data["event_type"].unique())
-    colors = [geo.EVENT_TYPE_COLORS.get(t, "#7f7f7f") for t in types]
+    colors = [geo.event_type_color(t) for t in types]
     chart = (
         alt.Chart(data)
         .mark_bar()

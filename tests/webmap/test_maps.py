@@ -194,7 +194,7 @@ def test_a_crowded_place_lists_a_few_and_counts_the_rest(events, layers):
     crowd = pd.concat([events.iloc[[0]]] * 40, ignore_index=True)
     crowd["event_id"] = [f"X{i}" for i in range(len(crowd))]
     popup = events_geojson(crowd, None, "event_type")["features"][0]["properties"]["_popup"]
-    assert "Also at this place</b> (39;" in popup
+    assert "Also at this place</h3> (39;" in popup
     assert popup.count("<li>") == SAME_PLACE_LISTED + 1 and f"and {39 - SAME_PLACE_LISTED:,} more" in popup
 
 
