@@ -147,7 +147,7 @@ def import_report(data: Dataset) -> None:
         n_bad = len(report.rejected)
         with st.expander(f"Import report{' of ' + md(name) if name else ''}: {report.accepted:,} of "
                          f"{report.rows_read:,} rows used" + (f", {n_bad:,} rejected" if n_bad else ""),
-                         expanded=bool(n_bad), icon="📥"):
+                         expanded=report.needs_review, icon="📥"):
             st.text(str(report))
             if n_bad:
                 st.dataframe(report.rejected, hide_index=True, width="stretch")
