@@ -104,7 +104,7 @@ def event_picker(shown: pd.DataFrame, all_events: pd.DataFrame) -> None:
 
 
 def chart_description(data: pd.DataFrame, measure: str, freq_label: str) -> str:
-    """One sentence on the chart, for its ``aria-label`` (Vega's ``description``)."""
+    """One sentence on the chart (its Vega ``description``, and a caption under it for everyone)."""
     if data.empty:
         return "No events to chart."
     table = chart_table(data, measure)
@@ -116,8 +116,9 @@ def chart_description(data: pd.DataFrame, measure: str, freq_label: str) -> str:
 
 
 def chart_data(data: pd.DataFrame, measure: str, freq_label: str) -> None:
-    """The chart's numbers, one row per period and a column per event type: an HTML table (st.table),
+    """The chart in words, then its numbers, one row per period and a column per event type: an HTML table (st.table),
     which screen readers walk by row and column, unlike the canvas grid of st.dataframe."""
+    st.caption(md(chart_description(data, measure, freq_label)))
     with st.expander("Chart data (table)", icon=":material/table:"):
         table = chart_table(data, measure).rename(columns={"period": freq_label}).set_index(freq_label)
         st.caption(f"{measure.capitalize()} per {freq_label.lower()} and event type.")

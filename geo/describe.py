@@ -95,12 +95,12 @@ def disputed_count(events: pd.DataFrame, claims: pd.DataFrame | None) -> int:
 
 def map_description(events: pd.DataFrame, filter_lines: Iterable[str] | None = None, *,
                     color_by: str = "event_type", disputed: int | None = None, total: int | None = None,
-                    places: int = TOP_PLACES) -> str:
+                    places: int = TOP_PLACES, draw: str = "auto") -> str:
     """What the map shows, in a few plain sentences: the number of events and fatalities, the
     dates, the filters, the event types (or the initiators' sides) and the places with the most
     events. ``filter_lines`` is ``EventFilter.describe()`` (None: no sentence on the filters);
     ``disputed`` the number of events whose claims disagree (drawn with a dashed outline);
-    ``total`` the number of events in the data.
+    ``total`` the number of events in the data; ``draw`` the map's ("heat": a heatmap, not circles).
 
     The text is plain (not HTML): escape it where it becomes HTML.
     """
@@ -116,11 +116,14 @@ def map_description(events: pd.DataFrame, filter_lines: Iterable[str] | None = N
             else f"from {first:%-d %B %Y} to {last:%-d %B %Y}")
     lines = [f"Map of {n:,}{of} conflict event{'s' * (n != 1)} {span}, with {dead:,} fatalities "
              "(conservative counts)." + (f" Filters: {filters}." if filters else "")]
-    if color_by == "side":
+    if draw == "heat":
+        lines.append("Drawn as a heatmap of the number of events.")
+    if color_by == "side" and draw != "heat":
         lines.append(f"Circles are coloured by the initiator's side: {_counts(events['actor1'], actor_side, 6)}.")
     else:
         family = (lambda t: event_type_family(t) or t or "type not given")
-        lines.append(f"Circles are coloured by event type: {_counts(events['event_type'], family, 6)}.")
+        lines.append(("Events by type" if draw == "heat" else "Circles are coloured by event type")
+                     + f": {_counts(events['event_type'], family, 6)}.")
     top = top_places(events, places)
     if len(top):
         listed = "; ".join(f"{r.place}: {r.events:,} event{'s' * (r.events != 1)}, {r.fatalities:,} killed"

@@ -5,6 +5,8 @@
   entering the map hears how many events, the filters, the types and the top places. The text is
   a layer of the content group, so it changes with the events it describes.
 - Leaflet's keyboard handling stays on (the container takes the focus; arrows pan, +/- zoom).
+- Boundary and region shapes (which Chromium would put in the tab order, unnamed, for their tooltips)
+  leave it; the map's cells are buttons that zoom in.
 - Markers drawn as SVG are buttons in the tab order, named by their tooltip; Enter or Space opens
   the popup exactly as a click does (``geo.webmap.markers``), and the popup is a labelled dialog
   that takes the focus; Escape closes it and gives the focus back to its marker.
@@ -51,6 +53,17 @@ var Description = L.Layer.extend({
     text.textContent = args.text;
     box.setAttribute('aria-describedby', 'geo-map-description');
     if (map.keyboard && !map.keyboard.enabled()) { map.keyboard.enable(); }
+    if (!map._geoUntab) {
+      // Chromium puts every SVG shape with a focus listener (any with a tooltip: each country and
+      // region) in the tab order, unnamed: hundreds of stops before the events. Those shapes leave it;
+      // the events and cells, which set their own tabindex, stay.
+      map._geoUntab = function (layer) {
+        var el = layer instanceof L.Path && layer.getElement && layer.getElement();
+        if (el && !el.hasAttribute('tabindex')) { el.setAttribute('tabindex', '-1'); }
+      };
+      map.on('layeradd', function (e) { var l = e.layer; setTimeout(function () { map._geoUntab(l); }, 0); });
+    }
+    map.eachLayer(map._geoUntab);
   },
   onRemove: function (map) {}
 });

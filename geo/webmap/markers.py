@@ -36,6 +36,14 @@ function openQuietly(layer) {
   setTimeout(function () { var p = layer.getPopup(); p.options.autoPan = false; layer.openPopup();
     p.options.autoPan = true; }, 0);
 }
+function asElement(e) {
+  // the popup's HTML becomes an element once it opens: streamlit-folium reads the clicked popup's text
+  // from its content's innerText (a string has none), and the dashboard opens the event it names
+  var content = e.popup.getContent();
+  if (typeof content === 'string') {
+    var box = document.createElement('div'); box.innerHTML = content; e.popup.setContent(box);
+  }
+}
 function plain(html) {  // the tooltip's escaped HTML as text (a textarea never runs what it holds)
   var t = document.createElement('textarea'); t.innerHTML = html; return t.value;
 }
@@ -67,6 +75,12 @@ function reachable(layer, name) {
     box.setAttribute('role', 'dialog');
     box.setAttribute('aria-label', title ? title.textContent : name);
     box.setAttribute('tabindex', '-1');
+    if (!box._geoEscape) {  // Leaflet closes on Escape only while the map itself has the focus
+      box._geoEscape = true;
+      L.DomEvent.on(box, 'keydown', function (k) {
+        if (k.key === 'Escape' || k.key === 'Esc') { L.DomEvent.stopPropagation(k); layer.closePopup(); }
+      });
+    }
     if (layer._geoKeyboard) { layer._geoKeyboard = false; box.focus({preventScroll: true}); }
   });
   layer.on('popupclose', function () {
@@ -82,6 +96,7 @@ for (var i = 0; i < rows.length; i++) {
   var layer = L.circleMarker([r[1], r[0]], styles[r[2]]);
   layer.feature = {type: 'Feature', properties: {event_id: r[5]}};
   layer.bindPopup(r[3], {maxWidth: 420, maxHeight: 360});
+  layer.on('popupopen', asElement);
   layer.bindTooltip(r[4]);
   if (!args.canvas) { reachable(layer, plain(r[4])); }
   if (selected !== null && r[5] === selected) {
