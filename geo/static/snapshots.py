@@ -12,6 +12,7 @@ download buttons and ``python -m geo snapshot`` both call it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import geopandas as gpd
@@ -99,7 +100,9 @@ def snapshot_html(events: pd.DataFrame, layers: Mapping[str, gpd.GeoDataFrame], 
     if "</head>" not in page or "<body>" not in page:
         raise RuntimeError("unexpected page structure from folium")  # pragma: no cover
     page = page.replace("</head>", head, 1).replace("<body>", "<body>" + header, 1)
-    return page
+    # folium's page forbids zooming it on a phone (maximum-scale=1, user-scalable=no): a reader who
+    # enlarges text must be able to (WCAG 2.1, 1.4.4); Leaflet handles pinches on the map itself
+    return re.sub(r",\s*maximum-scale=1\.0,\s*user-scalable=no", "", page, count=1)
 
 
 # --- one entry point for the dashboard and the command line ---------------------------------------

@@ -66,6 +66,8 @@ def test_html_snapshot_map_is_a_described_region(events, claims, layers):
     html = render(_wagner(), "html", events, claims, layers)
     assert "geo-map-description" in html and "aria-describedby" in html
     assert "Filters: Actors: Wagner Group" in html and "Places with the most events" in html
+    # a reader may enlarge the page on a phone (folium's own page forbids it)
+    assert "user-scalable=no" not in html and "maximum-scale" not in html and 'name="viewport"' in html
 
 
 def test_heatmap_snapshot_says_it_is_a_heatmap(events, claims, layers):
