@@ -122,6 +122,7 @@ def selected_event(events: pd.DataFrame, claims: pd.DataFrame, event_id: str | N
                 f"**{int(ev['fatalities'])}** · sources: {md(ev['source'])}")
     records_panel(ev)
     own = claims[claims["event_id"] == event_id]
+    st.subheader("Claims", anchor=False)  # the panel reads in order: the event (h2), then its claims (h3)
     if own.empty:
         st.caption("No competing claims recorded for this event.")
     else:

@@ -10,6 +10,7 @@ document alone.
 from __future__ import annotations
 
 import collections
+import re
 import time
 
 import pytest
@@ -222,3 +223,42 @@ def test_the_map_and_the_chart_have_text_alternatives(page, dashboard):
     page.get_by_text("Chart data (table)").click()
     table = page.locator('[data-testid="stExpander"]', has_text="Chart data (table)").locator("table")
     assert table.locator("th", has_text="Battles").count() >= 1 and table.locator("tbody tr").count() > 50
+
+
+def test_cells_of_large_data_are_reached_and_opened_by_keyboard(browser, tmp_path):
+    """Past MAX_MARKERS the map draws cells: each is a named button; Enter zooms in to it, as a click does."""
+    import geo
+    from geo.bench import synthetic_events
+
+    many = synthetic_events(2_000, seed=3)
+    m = geo.build_map(many, geo.load_layers(), max_markers=1_000, center=(16.0, -3.0), zoom=5)
+    page_file = tmp_path / "cells.html"
+    m.save(str(page_file))
+    context = browser.new_context()
+    try:
+        pg = context.new_page()
+        errors = []
+        pg.on("pageerror", lambda e: errors.append(str(e)))
+        pg.goto(page_file.as_uri())
+        pg.wait_for_selector("path.event-cell")
+        first, unnamed = None, []
+        for _ in range(400):
+            pg.keyboard.press("Tab")
+            tag, name, cell = pg.evaluate(
+                "() => { const e = document.activeElement; return [e.tagName, e.getAttribute('aria-label') ||"
+                " e.getAttribute('title') || e.textContent.trim(), e.classList.contains('event-cell')]; }")
+            if tag.lower() == "path" and not name:
+                unnamed.append(tag)  # a shape in the tab order that says nothing (a country, a region)
+            if cell:
+                first = name
+                break
+        assert first and re.fullmatch(r"[\d,]+ events?, [\d,]+ fatalities, mostly .+: zoom in", first), first
+        assert unnamed == []
+        zoom = pg.evaluate("() => { for (const k in window) { if (k.startsWith('map_') && window[k].getZoom)"
+                           " return window[k].getZoom(); } }")
+        pg.keyboard.press("Enter")
+        pg.wait_for_function("z => { for (const k in window) { if (k.startsWith('map_') && window[k].getZoom)"
+                             " return window[k].getZoom() > z; } }", arg=zoom, timeout=10_000)
+        assert errors == []
+    finally:
+        context.close()

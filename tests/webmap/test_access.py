@@ -37,3 +37,13 @@ def test_svg_markers_are_buttons_canvas_markers_are_listed_instead(events, layer
                    "layer.fire('click'", "e.key === 'Enter'", "e.key === ' '", "'dialog'"):
         assert needed in svg.code, needed
     assert "if (!args.canvas) { reachable(" in svg.code
+
+
+def test_cells_are_buttons_that_zoom_in(events, layers):
+    from geo.webmap.aggregate import CellLayer
+
+    group = geo.build_map_content(events, layers, max_markers=5)
+    cells = next(c for p in _parts(group) for c in getattr(p, "_children", {}).values() if isinstance(c, CellLayer))
+    for needed in ("setAttribute('tabindex', '0')", "setAttribute('role', 'button')", "'aria-label'",
+                   "e.key === 'Enter'", "m.fire('click'", "': zoom in'"):
+        assert needed in cells.code, needed
