@@ -14,8 +14,7 @@ import re
 import time
 
 import pytest
-
-from test_browser import CHROMIUM, CHROMIUM_ARGS, start_dashboard, stop_dashboard, sync_api  # noqa: F401
+from test_browser import CHROMIUM, CHROMIUM_ARGS, start_dashboard, stop_dashboard, sync_api
 
 pytestmark = pytest.mark.browser
 
