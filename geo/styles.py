@@ -87,7 +87,7 @@ def event_type_color(name) -> str:
     return color
 
 
-#: The sides of the conflict in northern Mali, and their colours: at least ΔE 12 apart in CAM02-UCS for
+#: The sides of the conflict in northern Mali, and their colours: at least ΔE 12.4 apart in CAM02-UCS for
 #: normal vision and under simulated deuteranopia, protanopia and tritanopia (``geo.colours``;
 #: Civilians' raspberry replaced a darker magenta, #b8307a, 10.2 from the state's blue under protanopia).
 SIDE_COLORS: dict[str, str] = {
