@@ -38,6 +38,7 @@ from geo.styles import md_escape as md  # noqa: E402
 from geo.layers import LAYER_ORDER, LAYERS  # noqa: E402
 from geo.styles import BASEMAPS, figure_label  # noqa: E402
 
+from dashboard.accessibility import chart_data, chart_description, page_style  # noqa: E402
 from dashboard.connection import EventsConnection, secrets_section, secrets_url  # noqa: E402
 from dashboard.datasets_panel import coverage_controls, matched, seed_cover, with_aliases  # noqa: E402
 from dashboard.map_panel import map_section  # noqa: E402
@@ -359,7 +360,7 @@ def timeline_chart(shown, make=None) -> None:
     (a database's selection), else ``geo.timeline`` of ``shown``."""
     import altair as alt
 
-    st.subheader("Over time")
+    st.header("Over time")
     c1, c2 = st.columns(2)
     freq = c1.radio("Period", list(FREQ_LABELS), format_func=FREQ_LABELS.get, key="tl_freq", horizontal=True)
     measure = c2.radio("Count", ["events", "fatalities"], key="tl_measure", horizontal=True)
@@ -368,7 +369,7 @@ def timeline_chart(shown, make=None) -> None:
         return
     data = make(freq) if make else geo.timeline(shown, freq=freq, by="event_type")
     types = sorted(data["event_type"].unique())
-    colors = [geo.EVENT_TYPE_COLORS.get(t, "#7f7f7f") for t in types]
+    colors = [geo.event_type_color(t) for t in types]
     chart = (
         alt.Chart(data)
         .mark_bar()
@@ -379,9 +380,10 @@ def timeline_chart(shown, make=None) -> None:
             tooltip=[alt.Tooltip("period:T", title=FREQ_LABELS[freq]), "event_type:N", "events:Q",
                      "fatalities:Q"],
         )
-        .properties(height=220)
+        .properties(height=220, description=chart_description(data, measure, FREQ_LABELS[freq]))
     )
     st.altair_chart(chart, width="stretch")
+    chart_data(data, measure, FREQ_LABELS[freq])
 
 
 TABLE_ROWS = 5_000
@@ -441,6 +443,7 @@ def about(data: Dataset) -> None:
 
 def main() -> None:
     events_path, claims_path = data_path()
+    page_style()
     title = st.empty()
     try:
         # one database: followed live; files (or several sources) are read once
