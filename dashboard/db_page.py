@@ -76,7 +76,15 @@ def _group_maker(sel: Selection, data: DatabaseDataset, view: geo.View, attribut
 
 @st.fragment
 def map_section(sel: Selection, data: DatabaseDataset, view: geo.View) -> None:
-    """The map and what follows its view (as ``dashboard.map_panel.map_section`` for a file)."""
+    """The map and what follows its view (as ``dashboard.map_panel.map_section`` for a file). A fragment:
+    a pan or zoom reruns it alone, so it says itself when the database cannot answer."""
+    try:
+        _map_section(sel, data, view)
+    except geo.GeoError as exc:
+        st.warning(f"The map could not be read from the database: {md(exc)}")
+
+
+def _map_section(sel: Selection, data: DatabaseDataset, view: geo.View) -> None:
     ss = st.session_state
     take_map_view(ss.get("map"))
     view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.get("selected"))
