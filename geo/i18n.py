@@ -1,0 +1,273 @@
+"""French and English: the gettext catalogues, the language in use, and dates and numbers as each
+language writes them.
+
+Every user-facing string of geo and of the dashboard is an English message id wrapped in ``_()``
+(or ``ngettext`` for plurals, ``N_`` where the text is translated later); the French is in
+``geo/locale/fr/LC_MESSAGES/messages.po`` and its compiled ``messages.mo`` (both committed, so a
+fresh clone works with no build step; ``tests/test_i18n.py`` checks that the ``.mo`` is the
+``.po`` compiled and that no English string lacks its French). The workflow (``pybabel extract /
+update / compile``) is in ``docs/translations.md``.
+
+The language in use is a context variable: ``use_language("fr")`` (a context manager) or
+``set_language("fr")`` for the rest of a thread's run. Functions that take a ``View`` speak its
+``lang``. Dates and numbers go through Babel (CLDR): ``format_date(d)`` gives "27 July 2024" or
+"27 juillet 2024", ``format_number(1000000)`` "1,000,000" or "1 000 000" (with U+202F, the
+narrow no-break space CLDR gives French).
+
+Data stays as its source wrote it (actors, places, notes); only the category names of ACLED and
+UCDP (event types, sub-event types, precision codes, UCDP's types of violence) are shown in the
+chosen language, through ``category``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import gettext as _gettext
+import io
+import re
+from collections.abc import Iterator
+from contextvars import ContextVar
+from functools import lru_cache
+from pathlib import Path
+
+from babel import Locale
+from babel import dates as _dates
+from babel import numbers as _numbers
+from babel.core import UnknownLocaleError
+
+#: The languages the app speaks: code -> its name in itself (as the language picker shows it).
+LANGUAGES: dict[str, str] = {"en": "English", "fr": "Français"}
+#: The language of the message ids, and of a link without ``lang``.
+DEFAULT_LANGUAGE = "en"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DOMAIN = "messages"
+
+_current: ContextVar[str] = ContextVar("geo_language", default=DEFAULT_LANGUAGE)
+
+
+def N_(message: str) -> str:
+    """Mark a string for translation without translating it now (module-level tables)."""
+    return message
+
+
+def normalize_language(value) -> str | None:
+    """The app's language for a code or locale ("fr", "fr-FR", "fr_CA", "FR" -> "fr"); None if it
+    speaks none of it."""
+    text = str(value or "").strip().replace("_", "-").lower()
+    code = text.split("-", 1)[0]
+    return code if code in LANGUAGES else None
+
+
+def negotiate_language(accept_language: str | None = None, locale: str | None = None) -> str:
+    """The language to open in: the first of the browser's ``Accept-Language`` (by quality) that
+    the app speaks, else its ``navigator.language`` (``locale``), else English."""
+    for tag in _accepted(accept_language):
+        lang = normalize_language(tag)
+        if lang:
+            return lang
+    return normalize_language(locale) or DEFAULT_LANGUAGE
+
+
+def _accepted(header: str | None) -> list[str]:
+    """The tags of an Accept-Language header, best first (quality, then order); "*" and q=0 left out."""
+    tags = []
+    for i, part in enumerate(str(header or "").split(",")[:50]):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        m = re.search(r"q\s*=\s*([0-9.]+)", params)
+        if m:
+            try:
+                quality = float(m.group(1))
+            except ValueError:
+                quality = 0.0
+        if tag.strip() and tag.strip() != "*" and quality > 0:
+            tags.append((-quality, i, tag.strip()))
+    return [t for _, _, t in sorted(tags)]
+
+
+def _catalogue(lang: str) -> _gettext.NullTranslations:
+    """The compiled catalogue of ``lang`` (its committed .mo; compiled from the .po in memory if the
+    .mo is missing); English is the message ids themselves."""
+    if lang == DEFAULT_LANGUAGE:
+        return _gettext.NullTranslations()
+    folder = LOCALE_DIR / lang / "LC_MESSAGES"
+    mo = folder / f"{DOMAIN}.mo"
+    if mo.exists():
+        with mo.open("rb") as fp:
+            return _gettext.GNUTranslations(fp)
+    return _gettext.GNUTranslations(io.BytesIO(compile_po(folder / f"{DOMAIN}.po")))
+
+
+def compile_po(po_path: Path) -> bytes:
+    """The .mo bytes of a .po file, as ``pybabel compile`` writes them (fuzzy entries left out)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with Path(po_path).open("rb") as fp:
+        catalog = read_po(fp)
+    out = io.BytesIO()
+    write_mo(out, catalog, use_fuzzy=False)
+    return out.getvalue()
+
+
+class Translator:
+    """One language's messages, dates and numbers (``translator(lang)``)."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.locale = Locale.parse(lang)
+        self._catalogue = _catalogue(lang)
+
+    def gettext(self, message: str) -> str:
+        return self._catalogue.gettext(message)
+
+    _ = gettext
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._catalogue.ngettext(singular, plural, n)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return self._catalogue.pgettext(context, message)
+
+    def format_number(self, value) -> str:
+        """A whole number with the language's grouping ("1,000,000" / "1 000 000")."""
+        if self.lang == "en" and isinstance(value, int):
+            return f"{value:,}"  # the same text, without Babel's cost (popups of thousands of events)
+        return _numbers.format_decimal(value, format="#,##0", locale=self.locale)
+
+    def format_decimal(self, value, digits: int = 1) -> str:
+        """A number with up to ``digits`` decimals ("2.5" / "2,5"), grouped."""
+        pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "")
+        return _numbers.format_decimal(value, format=pattern, locale=self.locale)
+
+    def format_date(self, value, format: str = "long") -> str:
+        """A date in the language: "long" "27 July 2024" / "27 juillet 2024", "medium" "27 Jul 2024" /
+        "27 juil. 2024", "month" "July 2024" / "juillet 2024", "short_month" "Jul 2024" / "juil. 2024",
+        or a CLDR pattern."""
+        if value is None:
+            return ""
+        if hasattr(value, "to_pydatetime"):  # a pandas Timestamp
+            value = value.to_pydatetime()
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        return _date_text(value, _DATE_PATTERNS.get(format, format), self.lang)
+
+
+#: The app's date styles as CLDR patterns (the same in both languages: day month year).
+_DATE_PATTERNS = {"long": "d MMMM y", "medium": "d MMM y", "month": "LLLL y", "short_month": "LLL y"}
+
+
+@lru_cache(maxsize=20_000)
+def _date_text(value: dt.date, pattern: str, lang: str) -> str:
+    return _dates.format_date(value, pattern, locale=lang)
+
+
+@lru_cache(maxsize=None)
+def translator(lang: str | None = None) -> Translator:
+    """The translator of ``lang`` ("en", "fr"; a locale such as "fr-FR" is its language); English
+    for None or a language the app does not speak."""
+    code = normalize_language(lang) or DEFAULT_LANGUAGE
+    try:
+        return Translator(code)
+    except UnknownLocaleError:  # pragma: no cover - Babel ships both
+        return Translator(DEFAULT_LANGUAGE)
+
+
+def current_language() -> str:
+    """The language in use in this context ("en" unless set)."""
+    return _current.get()
+
+
+def set_language(lang: str | None) -> str:
+    """Use ``lang`` from now on in this context (a thread's run of the dashboard); the language set."""
+    code = normalize_language(lang) or DEFAULT_LANGUAGE
+    _current.set(code)
+    return code
+
+
+@contextlib.contextmanager
+def use_language(lang: str | None) -> Iterator[Translator]:
+    """``with use_language("fr"):`` everything said inside is in French; the language before it after."""
+    code = normalize_language(lang) or DEFAULT_LANGUAGE
+    token = _current.set(code)
+    try:
+        yield translator(code)
+    finally:
+        _current.reset(token)
+
+
+def _t() -> Translator:
+    return translator(_current.get())
+
+
+def _(message: str) -> str:
+    """``message`` in the language in use."""
+    return _t().gettext(message)
+
+
+gettext = _
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural of a message for ``n``, in the language in use (French: 0 and 1 are singular)."""
+    return _t().ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """``message`` in the language in use, where the same English says different things (``context``)."""
+    return _t().pgettext(context, message)
+
+
+def format_number(value) -> str:
+    """A whole number in the language in use: "1,000,000" / "1 000 000"."""
+    return _t().format_number(value)
+
+
+def format_decimal(value, digits: int = 1) -> str:
+    """A number with up to ``digits`` decimals in the language in use: "2.5" / "2,5"."""
+    return _t().format_decimal(value, digits)
+
+
+def format_date(value, format: str = "long") -> str:
+    """A date in the language in use ("long": "27 July 2024" / "27 juillet 2024"; see ``Translator.format_date``)."""
+    return _t().format_date(value, format)
+
+
+# --- the category names of ACLED and UCDP ---------------------------------------------------------
+
+#: The category names that are shown in the chosen language (the data keep the English).
+CATEGORIES: tuple[str, ...] = (
+    # ACLED's event types (since 2019)
+    N_("Battles"), N_("Explosions/Remote violence"), N_("Violence against civilians"),
+    N_("Strategic developments"), N_("Protests"), N_("Riots"),
+    # ACLED's event types before 2019
+    N_("Battle-No change of territory"), N_("Battle-Government regains territory"),
+    N_("Battle-Non-state actor overtakes territory"), N_("Remote violence"), N_("Riots/Protests"),
+    N_("Strategic development"), N_("Headquarters or base established"),
+    N_("Non-violent transfer of territory"), N_("Non-violent activity by a conflict actor"),
+    # ACLED's sub-event types
+    N_("Armed clash"), N_("Government regains territory"), N_("Non-state actor overtakes territory"),
+    N_("Chemical weapon"), N_("Air/drone strike"), N_("Suicide bomb"), N_("Shelling/artillery/missile attack"),
+    N_("Remote explosive/landmine/IED"), N_("Grenade"), N_("Sexual violence"), N_("Attack"),
+    N_("Abduction/forced disappearance"), N_("Peaceful protest"), N_("Protest with intervention"),
+    N_("Excessive force against protesters"), N_("Violent demonstration"), N_("Mob violence"),
+    N_("Agreement"), N_("Arrests"), N_("Change to group/activity"), N_("Disrupted weapons use"),
+    N_("Looting/property destruction"), N_("Other"),
+    # UCDP GED's types of violence (type_of_violence 1, 2, 3)
+    N_("State-based conflict"), N_("Non-state conflict"), N_("One-sided violence"),
+)
+_CATEGORY_SET = frozenset(CATEGORIES)
+
+
+def category(name) -> str:
+    """An ACLED or UCDP category name (event type, sub-event type, type of violence) in the language
+    in use; any other text (actors, places, a category we do not know) as it is."""
+    if isinstance(name, str) and name in _CATEGORY_SET:
+        return _t().gettext(name)
+    return "" if name is None else str(name)
+
+
+__all__ = ["CATEGORIES", "DEFAULT_LANGUAGE", "LANGUAGES", "N_", "Translator", "category", "current_language",
+           "format_date", "format_decimal", "format_number", "gettext", "negotiate_language", "ngettext",
+           "normalize_language", "pgettext", "set_language", "translator", "use_language"]
