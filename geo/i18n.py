@@ -270,4 +270,29 @@ def category(name) -> str:
 
 __all__ = ["CATEGORIES", "DEFAULT_LANGUAGE", "LANGUAGES", "N_", "Translator", "category", "current_language",
            "format_date", "format_decimal", "format_number", "gettext", "negotiate_language", "ngettext",
-           "normalize_language", "pgettext", "set_language", "translator", "use_language"]
+           "normalize_language", "pgettext", "set_language", "speaks_view_language", "translator", "use_language"]
+
+
+def speaks_view_language(view_arg: str = "view"):
+    """Decorate a function taking a ``View`` (argument ``view_arg``) so that it speaks the view's ``lang``."""
+    import functools
+    import inspect
+
+    def decorate(fn):
+        signature = inspect.signature(fn)
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            try:
+                view = signature.bind_partial(*args, **kwargs).arguments.get(view_arg)
+            except TypeError:
+                view = None
+            lang = getattr(view, "lang", None)
+            if lang is None:
+                return fn(*args, **kwargs)
+            with use_language(lang):
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+    return decorate

@@ -19,7 +19,7 @@ from ..filters import actor_counts
 from ..events import CLAIM_COLUMNS, DATA_DIR, compact_events, load_claims, load_events
 from ..extent import extent_of
 from ..labels import place_labels
-from ..layers import data_title, load_layers, locate
+from ..layers import load_layers, locate, title_of, title_places
 from .postgis import PostgisSource, is_database_url
 from ..matching import empty_match_table, match_events
 from .readers import ImportReport, read_events
@@ -50,6 +50,8 @@ class Dataset:
     layers: dict | None = field(default=None, compare=False, repr=False)
     #: what the data covers, for the page and the snapshots: "Conflict events — Afghanistan"
     title: str = ""
+    #: where the events are, for a title in any language (``geo.layers.title_of(data.title_names)``)
+    title_names: tuple[str, ...] = ()
 
     #: the database's change counter when the data set was read (``from_postgis``); None for files
     version: int | None = None
@@ -134,7 +136,7 @@ class Dataset:
         vocabulary = Vocabulary.of(events, claims, actors=counts.index, fingerprint=fingerprint, extent=extent)
         layers = load_layers(events, places=places) if layers is None else layers
         data = cls(events, claims, vocabulary, label, attribution, report, layers=layers,
-                   title=data_title(events, places=places))
+                   title_names=(names := title_places(events, places=places)), title=title_of(names))
         data.__dict__["actor_counts"] = counts  # the cached_property's value
         return data
 
