@@ -158,7 +158,7 @@ def import_report(data: Dataset) -> None:
         head = (_("Import report of {name}").format(name=md(name)) if name else _("Import report")) + ": " + _(
             "{used} of {read} rows used").format(used=format_number(report.accepted), read=format_number(report.rows_read))
         with st.expander(head + (_(", {count} rejected").format(count=format_number(n_bad)) if n_bad else ""),
-                         expanded=bool(n_bad), icon="📥"):
+                         expanded=report.needs_review, icon="📥"):
             st.text(str(report))
             if n_bad:
                 st.dataframe(report.rejected, hide_index=True, width="stretch")
