@@ -45,6 +45,7 @@ from geo.io.dataset import LiveDataset  # noqa: E402
 from geo.io.postgis import is_database_url  # noqa: E402
 from geo.i18n import N_, _, category, format_date, format_number  # noqa: E402
 from geo.layers import title_of  # noqa: E402
+from geo.io.report import localized_rejected  # noqa: E402
 from dashboard.language import init_language, language_picker, speaking  # noqa: E402
 
 init_language()  # before the first word: the link's lang, the sidebar's choice or the browser's
@@ -161,8 +162,9 @@ def import_report(data: Dataset) -> None:
                          expanded=report.needs_review, icon="📥"):
             st.text(str(report))
             if n_bad:
-                st.dataframe(report.rejected, hide_index=True, width="stretch")
-                st.download_button(_("Rejected rows (CSV)"), report.rejected.to_csv(index=False),
+                rejected = localized_rejected(report.rejected)  # the reasons in the page's language
+                st.dataframe(rejected, hide_index=True, width="stretch")
+                st.download_button(_("Rejected rows (CSV)"), rejected.to_csv(index=False),
                                    file_name="rejected-rows.csv", mime="text/csv",
                                    key="download_rejected" + (f"_{k}" if k else ""), on_click="ignore")
 

@@ -26,6 +26,7 @@ import datetime as dt
 import gettext as _gettext
 import io
 import re
+import string
 from collections.abc import Iterator
 from contextvars import ContextVar
 from functools import lru_cache
@@ -130,6 +131,45 @@ class Translator:
     def pgettext(self, context: str, message: str) -> str:
         return self._catalogue.pgettext(context, message)
 
+    def retranslate(self, text: str) -> str:
+        """English text that geo said (a message of the catalogue with its ``{placeholders}`` filled,
+        e.g. an import report's warning stored or cached in English) in this language; any other text
+        as it is. The values filled in (field names, counts, the file's own text) are kept."""
+        if self.lang == DEFAULT_LANGUAGE or not text:
+            return text
+        exact = self._catalogue._catalog.get(text) if hasattr(self._catalogue, "_catalog") else None
+        if isinstance(exact, str) and exact:
+            return exact
+        for first, pattern, translated in self._patterns():
+            if text.startswith(first):
+                m = pattern.fullmatch(text)
+                if m:
+                    return translated.format(**m.groupdict())
+        return text
+
+    def _patterns(self):
+        if getattr(self, "_compiled", None) is None:
+            compiled = []
+            for msgid, msgstr in getattr(self._catalogue, "_catalog", {}).items():
+                if not isinstance(msgid, str) or "{" not in msgid or not msgstr:
+                    continue
+                try:
+                    parts = list(string.Formatter().parse(msgid))
+                except ValueError:
+                    continue
+                names = [name for _lit, name, _spec, _conv in parts if name]
+                if len(set(names)) != len(names) or any(not n.isidentifier() for n in names):
+                    continue
+                regex = "".join(re.escape(lit) + (f"(?P<{name}>.*?)" if name else "")
+                                for lit, name, _spec, _conv in parts)
+                first = parts[0][0] if parts else ""
+                literal = sum(len(lit) for lit, *_rest in parts)
+                compiled.append((literal, first, re.compile(regex, re.S), msgstr))
+            # the most specific first: "{a} row(s) had no {b}" before "{a} {b}"
+            self._compiled = [(first, rx, msgstr) for _n, first, rx, msgstr in
+                              sorted(compiled, key=lambda c: -c[0])]
+        return self._compiled
+
     def format_number(self, value) -> str:
         """A whole number with the language's grouping ("1,000,000" / "1 000 000")."""
         if self.lang == "en" and isinstance(value, int):
@@ -219,6 +259,12 @@ def pgettext(context: str, message: str) -> str:
     return _t().pgettext(context, message)
 
 
+def retranslate(text) -> str:
+    """English text geo said (a catalogue message, filled in) in the language in use (see
+    ``Translator.retranslate``); any other text as it is."""
+    return _t().retranslate("" if text is None else str(text))
+
+
 def format_number(value) -> str:
     """A whole number in the language in use: "1,000,000" / "1 000 000"."""
     return _t().format_number(value)
@@ -270,7 +316,7 @@ def category(name) -> str:
 
 __all__ = ["CATEGORIES", "DEFAULT_LANGUAGE", "LANGUAGES", "N_", "Translator", "category", "current_language",
            "format_date", "format_decimal", "format_number", "gettext", "negotiate_language", "ngettext",
-           "normalize_language", "pgettext", "set_language", "speaks_view_language", "translator", "use_language"]
+           "normalize_language", "pgettext", "retranslate", "set_language", "speaks_view_language", "translator", "use_language"]
 
 
 def speaks_view_language(view_arg: str = "view"):

@@ -405,3 +405,46 @@ def test_the_cli_help_in_french(capsys):
         main(["--lang", "fr", "snapshot", "--help"])
     out = capsys.readouterr().out
     assert "largeur de l'image en pixels" in out and "un lien de partage" in out
+
+
+# --- the import report ----------------------------------------------------------------------------
+
+FIXTURES = ROOT / "tests" / "fixtures"
+READ_FILES = sorted(str(p.relative_to(FIXTURES)) for p in FIXTURES.glob("*/*.csv")) + ["events_hostile.csv",
+                                                                                       "events_small.csv"]
+
+
+@pytest.mark.parametrize("name", READ_FILES)
+def test_every_reader_warning_has_its_french(name):
+    """Each decision a reader writes into the report (stored in English, as the cache keeps it) is
+    said in French: none is left as it is."""
+    _events, report = geo.read_events(FIXTURES / name)
+    with use_language("fr"):
+        for warning in report.warnings:
+            assert i18n.retranslate(warning) != warning, warning
+        for reason in report.rejected["reason"]:
+            from geo.io.report import localized_reason
+
+            assert localized_reason(reason) != reason, reason
+
+
+def test_the_import_report_in_french(tmp_path):
+    from geo.io.report import localized_rejected
+
+    bad = tmp_path / "bad.csv"
+    good = (ROOT / "tests" / "fixtures" / "events_small.csv").read_text(encoding="utf-8").splitlines()
+    header, first = good[0], good[1].split(",")
+    cols = header.split(",")
+    row = dict(zip(cols, first))
+    row["latitude"], row["event_date"] = "123", "not a date"
+    bad.write_text("\n".join([header, ",".join(row[c] for c in cols)] + good[2:]) + "\n", encoding="utf-8")
+    _events, report = geo.read_events(bad)
+    english = str(report)
+    assert "rows read" in english and "rejected" in english
+    with use_language("fr"):
+        french = str(report)
+        table = localized_rejected(report.rejected)
+    assert "lignes lues" in french and "rejetées" in french and "ligne 1" in french
+    assert "illisible" in french and "hors de l'intervalle" in french, french
+    assert "illisible" in table["reason"].iloc[0]
+    assert report.rejected["reason"].iloc[0].startswith("date 'not a date' unparseable")  # the data stays English

@@ -26,6 +26,7 @@ from shapely.errors import ShapelyError
 
 from ..errors import ImportFormatError
 from ..events import DATE_END, EVENT_SCHEMA, Column, unquote_formulas
+from ..i18n import N_
 from .dates import normalise_dates, read_dates  # noqa: F401 (normalise_dates: re-exported)
 
 #: ACLED's citation, as its attribution policy asks users to acknowledge the data.
@@ -127,7 +128,8 @@ def _column(raw: pd.DataFrame, name: str) -> pd.Series:
 
 def _missing(raw: pd.DataFrame, wanted: tuple[str, ...], label: str) -> list[str]:
     missing = [c for c in wanted if c not in raw.columns]
-    return [f"{label} column(s) missing, left empty: {', '.join(missing)}"] if missing else []
+    return [N_("{format} column(s) missing, left empty: {columns}").format(format=label, columns=", ".join(missing))
+            ] if missing else []
 
 
 def _dates(table: pd.DataFrame, name: str, source: pd.Series, day_first: bool | None,
@@ -240,7 +242,8 @@ def map_ucdp(raw: pd.DataFrame, *, day_first: bool | None = None) -> Mapped:
         value = col(source).str.strip()
         filled = value.eq("") & best.ne("")
         if filled.any() and source in raw.columns:
-            warnings.append(f"{int(filled.sum())} row(s) had no {source} estimate; the best estimate is used")
+            warnings.append(N_("{count} row(s) had no {field} estimate; the best estimate is used").format(
+                count=int(filled.sum()), field=source))
         table[name] = value.where(~filled, best)
     used = {"id", "side_a", "side_b", "date_start", "date_end", "where_coordinates", "latitude", "longitude",
             "country", "best", "low", "high"}

@@ -39,6 +39,7 @@ import pyarrow.csv as pacsv
 
 from ..errors import DataError, ImportFormatError
 from ..events import CLAIM_COLUMNS, CLAIM_SCHEMA, EVENT_SCHEMA, check_table, geoframe_from_table
+from ..i18n import N_
 from .formats import (ACLED_ATTRIBUTION, FORMAT_KEYS, FORMAT_LABELS, NATIVE_ATTRIBUTION, UCDP_ATTRIBUTION,
                       Mapped, map_acled, map_native, map_ucdp, normalise_dates, problem_frame,
                       read_geojson_table, read_parquet_table, ucdp_claims)
@@ -159,7 +160,8 @@ def _decode(data: bytes) -> tuple[bytes, str, list[str]]:
             text = data.decode(candidate)
         except UnicodeDecodeError:
             continue
-        return text.encode("utf-8"), candidate, [f"encoding detected as {candidate} (not UTF-8)"]
+        return text.encode("utf-8"), candidate, [N_("encoding detected as {encoding} (not UTF-8)").format(
+            encoding=candidate)]
     raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
 
 
@@ -297,7 +299,8 @@ def _import(raw: pd.DataFrame, fmt: str, label: str, encoding: str, warnings: li
     for col, default in (("fatalities", "0"), ("time_precision", "1"), ("geo_precision", "1")):
         blank = int(accepted[col].isna().sum())
         if blank:
-            warnings.append(f"{blank} row(s) had no {fields.get(col, col)}; counted as {default}")
+            warnings.append(N_("{count} row(s) had no {field}; counted as {default}").format(
+                count=blank, field=fields.get(col, col), default=default))
     events = geoframe_from_table(accepted)
     for col in mapped.extra_schema:
         if col.kind == "int":
@@ -305,7 +308,7 @@ def _import(raw: pd.DataFrame, fmt: str, label: str, encoding: str, warnings: li
     events = events.sort_values(["event_date", "event_id"], ignore_index=True)
     claims = _claims(fmt, events, claims_raw, warnings)
     if rows_read == 0:
-        warnings.append("the file has a header but no data rows")
+        warnings.append(N_("the file has a header but no data rows"))
     report = ImportReport(format=fmt, source_name=label, encoding=encoding, rows_read=rows_read,
                           accepted=accepted_rows, rejected=rejected, warnings=warnings, claims=claims,
                           attribution=_ATTRIBUTIONS[fmt], folded=folds)
@@ -325,7 +328,8 @@ def _decimal_commas(mapped: Mapped) -> list[str]:
         if comma.any():
             mapped.table[name] = text.where(~comma, text.str.replace(",", ".", regex=False))
             done.append(f"{mapped.fields.get(name, name)} {int(comma.sum())}")
-    return [f"coordinates with a decimal comma read as numbers ({', '.join(done)})"] if done else []
+    return [N_("coordinates with a decimal comma read as numbers ({columns})").format(columns=", ".join(done))
+            ] if done else []
 
 
 def _claims(fmt: str, events: gpd.GeoDataFrame, claims_raw: pd.DataFrame | None,
@@ -343,6 +347,6 @@ def _claims(fmt: str, events: gpd.GeoDataFrame, claims_raw: pd.DataFrame | None,
     bad[problems["row"].to_numpy(dtype=np.int64)] = True
     orphan = ~claims["event_id"].isin(events["event_id"]).to_numpy()
     if (bad | orphan).any():
-        warnings.append(f"{int(bad.sum())} claim(s) invalid and {int((orphan & ~bad).sum())} about no accepted "
-                        "event: left out")
+        warnings.append(N_("{invalid} claim(s) invalid and {orphans} about no accepted event: left out").format(
+            invalid=int(bad.sum()), orphans=int((orphan & ~bad).sum())))
     return claims[~(bad | orphan)].reset_index(drop=True)
