@@ -43,9 +43,10 @@ from dashboard.datasets_panel import coverage_controls, matched, seed_cover, wit
 from dashboard.map_panel import map_section  # noqa: E402
 from geo.io.dataset import LiveDataset  # noqa: E402
 from geo.io.postgis import is_database_url  # noqa: E402
-from geo.i18n import N_, _, category, format_date, format_number  # noqa: E402
+from geo.i18n import N_, _, category, format_date, format_number, retranslate  # noqa: E402
 from geo.layers import title_of  # noqa: E402
 from geo.io.report import localized_rejected  # noqa: E402
+from geo.errors import localized_error  # noqa: E402
 from dashboard.language import init_language, language_picker, speaking  # noqa: E402
 
 init_language()  # before the first word: the link's lang, the sidebar's choice or the browser's
@@ -140,7 +141,7 @@ def uploaded_data(default: Dataset) -> Dataset:
                 with st.spinner(_("Reading {files}…").format(files=md(", ".join(u.name for u in ups)))):
                     ss.upload_data = settled(Dataset.from_sources(ups))
             except geo.GeoError as exc:
-                ss.upload_error = str(exc)
+                ss.upload_error = localized_error(exc)
             except Exception as exc:  # noqa: BLE001 - a file from anywhere: say so, never a traceback
                 ss.upload_error = _("{file}: the file could not be read ({error}).").format(
                     file=up.name, error=type(exc).__name__)
@@ -179,7 +180,8 @@ def seed_from_link(events: pd.DataFrame, voc: geo.Vocabulary) -> None:
     if "link_read" in st.session_state:
         return
     params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
-    view, warnings = geo.view_from_query(params, vocabulary=voc)
+    # the warnings are kept in English and said in the page's language when shown (it may change)
+    view, warnings = geo.view_from_query(params, vocabulary=voc, lang="en")
     first, last = events["event_date"].min().date(), events["event_date"].max().date()
     f = view.filter
     ss = st.session_state
@@ -189,9 +191,9 @@ def seed_from_link(events: pd.DataFrame, voc: geo.Vocabulary) -> None:
     end = max(min(f.end or last, last), start)
     for given, used, what in ((f.start, start, "start"), (f.end, end, "end")):
         if given is not None and given != used:
-            warnings.append((_("The start date {given} is outside this data ({first} to {last}); used {used}.")
+            warnings.append((N_("The start date {given} is outside this data ({first} to {last}); used {used}.")
                              if what == "start" else
-                             _("The end date {given} is outside this data ({first} to {last}); used {used}.")).format(
+                             N_("The end date {given} is outside this data ({first} to {last}); used {used}.")).format(
                 given=given, first=first, last=last, used=used))
     ss.dates = (start, end)
     ss.event_types = list(f.event_types)
@@ -200,7 +202,7 @@ def seed_from_link(events: pd.DataFrame, voc: geo.Vocabulary) -> None:
     ss.border_on = f.max_border_km is not None
     ss.border_km = int(min(max(round(f.max_border_km or 100), 1), 1500))
     if f.max_border_km is not None and ss.border_km != f.max_border_km:
-        warnings.append(_("The border distance {given} km was set to {used} km (whole km from 1 to 1,500).").format(
+        warnings.append(N_("The border distance {given} km was set to {used} km (whole km from 1 to 1,500).").format(
             given=f"{f.max_border_km:g}", used=ss.border_km))
     ss.link_warnings = warnings
     ss.figure = view.figure
@@ -296,7 +298,7 @@ def link_warnings(box, view: geo.View) -> None:
         return
     with box:
         st.warning(_("Parts of this link could not be used, and were left out:") + "\n\n"
-                   + "\n".join(f"- {md(w)}" for w in ss.link_warnings))
+                   + "\n".join(f"- {md(retranslate(w))}" for w in ss.link_warnings))
         if st.button(_("Dismiss"), key="dismiss_link_warnings"):
             ss.link_warnings = []
             st.rerun()
@@ -475,7 +477,7 @@ def main() -> None:
             loaded = live.current() if live else load_data(events_path, claims_path)
         data = uploaded_data(loaded)
     except geo.GeoError as exc:
-        st.error(_("The data could not be loaded. {error}").format(error=md(exc)))
+        st.error(_("The data could not be loaded. {error}").format(error=md(localized_error(exc))))
         st.stop()
     if live is not None and data.version is not None:  # not an upload: follow the database
         if live.problem:

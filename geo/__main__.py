@@ -37,6 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import localized_error
 from .i18n import LANGUAGES, N_, _, format_number, normalize_language, use_language
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -115,7 +116,7 @@ def _run_snapshot(args: argparse.Namespace) -> int:
         data = Dataset.from_sources(args.data, claims_path=args.claims) if args.data else Dataset.embedded()
         matches = data.matches if len(data.datasets) > 1 else None
     except (GeoError, OSError, ValueError) as exc:
-        print(f"error: {_one_line(exc)}", file=sys.stderr)
+        print(f"error: {_one_line(localized_error(exc))}", file=sys.stderr)
         return EXIT_FAILED
     if data.report is not None and len(data.report.rejected):
         where = ", ".join(args.data)
@@ -201,7 +202,7 @@ def _run_db(args: argparse.Namespace) -> int:
         source.init()
         report = source.load(args.file, claims_path=args.claims)
     except (GeoError, OSError) as exc:
-        print(f"error: {_one_line(exc)}", file=sys.stderr)
+        print(f"error: {_one_line(localized_error(exc))}", file=sys.stderr)
         return EXIT_FAILED
     print(str(report))
     print(_("{count} events written to {database}").format(count=format_number(report.accepted), database=source.label))

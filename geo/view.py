@@ -348,7 +348,8 @@ def _link_language(params) -> str | None:
 
 
 def view_from_query(
-    params: Mapping[str, str | Iterable[str]] | str, *, vocabulary: Vocabulary | None = None
+    params: Mapping[str, str | Iterable[str]] | str, *, vocabulary: Vocabulary | None = None,
+    lang: str | None = None,
 ) -> tuple[View, list[str]]:
     """Read a view from query parameters; never raises.
 
@@ -359,16 +360,17 @@ def view_from_query(
     dropped or clamped, and each such decision is a plain-words warning. The
     rest of the view still applies.
 
-    The warnings are in the link's own language (``lang``), else in the language in use
-    (``geo.i18n.use_language``).
+    The warnings are in ``lang`` if given, else in the link's own language (its ``lang``), else in the
+    language in use (``geo.i18n.use_language``). (The dashboard keeps them in English and says them in
+    the page's language when shown: ``geo.i18n.retranslate``.)
     """
     try:
         if isinstance(params, str):
             params = parse_link(params)
-        lang = _link_language(params)
+        said = lang or _link_language(params)
     except Exception:  # a Mapping that misbehaves is still "a broken link"
-        lang = None
-    with use_language(lang or current_language()):
+        said = lang
+    with use_language(said or current_language()):
         return _read_view(params, vocabulary)
 
 

@@ -58,6 +58,9 @@ def test_a_french_link_opens_the_french_dashboard(monkeypatch, events):
     table = at.dataframe[0].value
     assert set(table["event_type"]) == {"Combats"}
     assert set(table["location"]) == set(battles["location"])
+    # switched to English, the same warning says itself in English
+    at.sidebar.selectbox(key="lang").set_value("en").run()
+    assert "Ignored zoom 'abc': not a number." in re.sub(r"\\(.)", r"\1", at.warning[0].value)
 
 
 def test_english_is_the_default_and_stays_out_of_the_link(monkeypatch):

@@ -448,3 +448,23 @@ def test_the_import_report_in_french(tmp_path):
     assert "illisible" in french and "hors de l'intervalle" in french, french
     assert "illisible" in table["reason"].iloc[0]
     assert report.rejected["reason"].iloc[0].startswith("date 'not a date' unparseable")  # the data stays English
+
+
+def test_errors_in_french(tmp_path):
+    from geo.errors import localized_error
+
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    photo = tmp_path / "photo.csv"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    other = tmp_path / "other.csv"
+    other.write_text("a,b\n1,2\n")
+    for path, french in ((empty, "fichier vide"), (photo, "fichier binaire"), (tmp_path / "nope.csv",
+                                                                                "fichier introuvable"),
+                         (other, "ne correspondent à aucun format connu")):
+        with pytest.raises(geo.GeoError) as info:
+            geo.read_events(path)
+        with use_language("fr"):
+            said = localized_error(info.value)
+        assert said.startswith(str(path)) and french in said, said
+        assert localized_error(info.value) == str(info.value)  # English: the message as raised

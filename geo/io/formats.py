@@ -340,8 +340,8 @@ def read_parquet_table(data: bytes, label: str) -> tuple[pd.DataFrame, pd.DataFr
             points = gpd.GeoSeries.from_wkb(geometry.to_numpy(), crs="EPSG:4326")
             raw["longitude"], raw["latitude"] = points.x.astype(str), points.y.astype(str)
     except (pa.ArrowException, OSError, ValueError, TypeError, ShapelyError) as exc:  # a damaged file
-        raise ImportFormatError(f"not a readable GeoParquet file ({' '.join(str(exc).split())[:200]})",
-                                path=label) from None
+        raise ImportFormatError(N_("not a readable GeoParquet file ({reason})").format(
+            reason=" ".join(str(exc).split())[:200]), path=label) from None
     meta = table.schema.metadata or {}
     claims = None
     try:
@@ -359,10 +359,10 @@ def read_geojson_table(data: bytes, label: str) -> tuple[pd.DataFrame, pd.DataFr
     try:
         doc = json.loads(data)
     except (ValueError, RecursionError) as exc:
-        raise ImportFormatError(f"not readable JSON ({exc})", path=label) from None
+        raise ImportFormatError(N_("not readable JSON ({reason})").format(reason=exc), path=label) from None
     features = doc.get("features") if isinstance(doc, dict) else None
     if not isinstance(features, list) or doc.get("type") != "FeatureCollection":
-        raise ImportFormatError("JSON but not a GeoJSON FeatureCollection", path=label)
+        raise ImportFormatError(N_("JSON but not a GeoJSON FeatureCollection"), path=label)
     # Parsing JSON is per feature anyway: this is the only loop over the rows, and it only unpacks.
     features = [f if isinstance(f, dict) else {} for f in features]
     props = [f.get("properties") if isinstance(f.get("properties"), dict) else {} for f in features]
