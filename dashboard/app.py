@@ -43,7 +43,7 @@ from dashboard.datasets_panel import coverage_controls, matched, seed_cover, wit
 from dashboard.map_panel import map_section  # noqa: E402
 from geo.io.dataset import LiveDataset  # noqa: E402
 from geo.io.postgis import is_database_url  # noqa: E402
-from geo.i18n import N_, _, category, format_date, format_number, retranslate  # noqa: E402
+from geo.i18n import N_, _, category, current_language, d3_locale, format_date, format_number, retranslate  # noqa: E402,E501
 from geo.layers import title_of  # noqa: E402
 from geo.io.report import localized_rejected  # noqa: E402
 from geo.errors import localized_error  # noqa: E402
@@ -404,6 +404,8 @@ def timeline_chart(shown: pd.DataFrame) -> None:
         )
         .properties(height=220)
     )
+    if current_language() != "en":  # the axis' months and the numbers as the language writes them
+        chart = chart.configure(locale=d3_locale())
     st.altair_chart(chart, width="stretch")
 
 

@@ -280,6 +280,23 @@ def format_date(value, format: str = "long") -> str:
     return _t().format_date(value, format)
 
 
+def d3_locale(lang: str | None = None) -> dict:
+    """The language's number and time formats for Vega/d3 charts (Vega-Lite's ``config.locale``), from CLDR:
+    French months and days, "," as the decimal mark and U+202F between thousands."""
+    t = translator(lang or current_language())
+    loc, symbols = t.locale, t.locale.number_symbols["latn"]
+    days = [loc.days["format"]["wide"][i] for i in (6, 0, 1, 2, 3, 4, 5)]  # d3 weeks start on Sunday
+    short_days = [loc.days["format"]["abbreviated"][i] for i in (6, 0, 1, 2, 3, 4, 5)]
+    return {
+        "number": {"decimal": symbols["decimal"], "thousands": symbols["group"], "grouping": [3],
+                   "currency": ["", "\u00a0€"] if t.lang == "fr" else ["$", ""]},
+        "time": {"dateTime": "%A %e %B %Y, %X", "date": "%d/%m/%Y" if t.lang == "fr" else "%m/%d/%Y",
+                 "time": "%H:%M:%S", "periods": ["AM", "PM"], "days": days, "shortDays": short_days,
+                 "months": [loc.months["stand-alone"]["wide"][i] for i in range(1, 13)],
+                 "shortMonths": [loc.months["stand-alone"]["abbreviated"][i] for i in range(1, 13)]},
+    }
+
+
 # --- the category names of ACLED and UCDP ---------------------------------------------------------
 
 #: The category names that are shown in the chosen language (the data keep the English).
@@ -314,7 +331,7 @@ def category(name) -> str:
     return "" if name is None else str(name)
 
 
-__all__ = ["CATEGORIES", "DEFAULT_LANGUAGE", "LANGUAGES", "N_", "Translator", "category", "current_language",
+__all__ = ["CATEGORIES", "DEFAULT_LANGUAGE", "d3_locale", "LANGUAGES", "N_", "Translator", "category", "current_language",
            "format_date", "format_decimal", "format_number", "gettext", "negotiate_language", "ngettext",
            "normalize_language", "pgettext", "retranslate", "set_language", "speaks_view_language", "translator", "use_language"]
 

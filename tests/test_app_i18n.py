@@ -58,6 +58,9 @@ def test_a_french_link_opens_the_french_dashboard(monkeypatch, events):
     table = at.dataframe[0].value
     assert set(table["event_type"]) == {"Combats"}
     assert set(table["location"]) == set(battles["location"])
+    # the chart: its title, axes, legend (the types' French names) and the months of its time axis
+    spec = _chart_spec(at)
+    assert "Semaine" in spec and "Combats" in spec and "juillet" in spec and "\"locale\"" in spec
     # switched to English, the same warning says itself in English
     at.sidebar.selectbox(key="lang").set_value("en").run()
     assert "Ignored zoom 'abc': not a number." in re.sub(r"\\(.)", r"\1", at.warning[0].value)
@@ -103,3 +106,14 @@ def _app_with_browser_fr():
 
     language.browser_language = lambda: "fr"
     st.write(language.init_language())
+
+
+def _chart_spec(at: AppTest) -> str:
+    """The Vega-Lite spec of the page's chart (AppTest has no accessor for it)."""
+    def walk(node):
+        children = getattr(node, "children", None)
+        for child in (children.values() if isinstance(children, dict) else []):
+            yield child
+            yield from walk(child)
+
+    return next(n for n in walk(at._tree) if getattr(n, "type", "") == "vega_lite_chart").proto.spec
