@@ -457,8 +457,8 @@ def about(data: Dataset) -> None:
                 "Licence: CC BY 4.0. See `data/README.md` for how it was compiled and its limits."
             ))
         else:
-            st.markdown(_("**Events**: {label}.").format(label=md(data.label)))
-        st.text(_("Cite: {attribution}").format(attribution=data.attribution))
+            st.markdown(_("**Events**: {label}.").format(label=md(retranslate(data.label))))
+        st.text(_("Cite: {attribution}").format(attribution=retranslate(data.attribution)))
         st.markdown(_(
             "**Boundaries**: Made with Natural Earth (1:10m, public domain). Regions follow Mali's "
             "9-region scheme (Taoudénit within Tombouctou, Ménaka within Gao). The Tuareg region is the "

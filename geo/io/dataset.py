@@ -24,9 +24,10 @@ from .postgis import PostgisSource, is_database_url
 from ..matching import empty_match_table, match_events
 from .readers import ImportReport, read_events
 from ..view import Vocabulary
+from ..i18n import N_
 
-EMBEDDED_LABEL = "Curated northern-Mali events 2023–2024 (embedded)"
-EMBEDDED_ATTRIBUTION = (
+EMBEDDED_LABEL = N_("Curated northern-Mali events 2023–2024 (embedded)")
+EMBEDDED_ATTRIBUTION = N_(
     "Events: Northern Mali conflict events 2023–2024, curated from public reporting by the "
     "conflict-map project (CC BY 4.0)"
 )

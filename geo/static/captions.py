@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 import pandas as pd
 
 from ..labels import GEONAMES_ATTRIBUTION
-from ..i18n import N_, _, format_number, ngettext, speaks_view_language
+from ..i18n import N_, _, format_number, ngettext, retranslate, speaks_view_language
 from ..layers import NATURAL_EARTH_ATTRIBUTION, data_title
 from ..styles import figure_label
 from ..view import View, view_to_link, view_to_query
@@ -77,7 +77,7 @@ def snapshot_text(events: pd.DataFrame, view: View, *, title=None, attribution=N
         title=clean_text(title) or (data_title(events) if len(events) else _(DEFAULT_TITLE)),
         filters=[clean_text(line) for line in view.filter.describe()],
         counts=counts,
-        attribution=[_(NATURAL_EARTH_ATTRIBUTION), _(GEONAMES_ATTRIBUTION), clean_text(own)],
+        attribution=[_(NATURAL_EARTH_ATTRIBUTION), _(GEONAMES_ATTRIBUTION), clean_text(retranslate(own))],
         generated=utc(generated).strftime("%Y-%m-%d %H:%M UTC"),
         query=urlencode(view_to_query(view), doseq=True),
         link=view_to_link(view, base_url) if view_to_query(view) else _("(the default view)"),

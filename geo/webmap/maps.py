@@ -24,7 +24,7 @@ from ..labels import GEONAMES_ATTRIBUTION, place_labels
 from ..layers import LAYER_ORDER, NATURAL_EARTH_ATTRIBUTION
 from .markers import MAX_MARKER_BYTES, EventMarkers
 from .legend import MapLegend, figure_label, legend_html
-from ..i18n import _, format_number
+from ..i18n import _, format_number, retranslate
 from ..styles import BASEMAPS, COLOR_MODES, DRAW_MODES, actor_side, esc, event_color, marker_radius
 from ..view import DEFAULT_CENTER, DEFAULT_ZOOM
 
@@ -366,7 +366,7 @@ def _content(events, layers, *, claims, color_by, center, zoom, selected, attrib
     parts.append(group)
     lines = [esc(_(NATURAL_EARTH_ATTRIBUTION).split(".")[0]), esc(_(GEONAMES_ATTRIBUTION).rstrip("."))]
     if attribution:
-        lines.append(esc(attribution))
+        lines.append(esc(retranslate(attribution)))
     html = legend_html(color_by, present, len(events), figure, _disputed_count(events, claims), cells, heat)
     if not aggregated and "datasets_held" in events:  # several data sets: what the rings say
         held = pd.to_numeric(events["datasets_held"], errors="coerce").fillna(1)
