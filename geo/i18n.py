@@ -172,9 +172,22 @@ class Translator:
 
     def format_number(self, value) -> str:
         """A whole number with the language's grouping ("1,000,000" / "1 000 000")."""
-        if self.lang == "en" and isinstance(value, int):
-            return f"{value:,}"  # the same text, without Babel's cost (popups of thousands of events)
+        if isinstance(value, int) and not isinstance(value, bool) and self._group is not None:
+            # Babel's text, without its cost (popups of thousands of events each give a few numbers)
+            text = f"{value:,}"
+            return text if self._group == "," else text.replace(",", self._group)
         return _numbers.format_decimal(value, format="#,##0", locale=self.locale)
+
+    @property
+    def _group(self) -> str | None:
+        """The group separator when Python's grouping by three is CLDR's for this language (checked once
+        against Babel), else None."""
+        if not hasattr(self, "_group_checked"):
+            group = self.locale.number_symbols["latn"]["group"]
+            same = all(_numbers.format_decimal(n, format="#,##0", locale=self.locale)
+                       == f"{n:,}".replace(",", group) for n in (0, 7, 999, 1000, 12345, 1234567, -4321))
+            self._group_checked = group if same else None
+        return self._group_checked
 
     def format_decimal(self, value, digits: int = 1) -> str:
         """A number with up to ``digits`` decimals ("2.5" / "2,5"), grouped."""
