@@ -25,6 +25,7 @@ import contextlib
 import datetime as dt
 import gettext as _gettext
 import io
+import numbers
 import re
 import string
 from collections.abc import Iterator
@@ -172,9 +173,9 @@ class Translator:
 
     def format_number(self, value) -> str:
         """A whole number with the language's grouping ("1,000,000" / "1 000 000")."""
-        if isinstance(value, int) and not isinstance(value, bool) and self._group is not None:
+        if isinstance(value, numbers.Integral) and not isinstance(value, bool) and self._group is not None:
             # Babel's text, without its cost (popups of thousands of events each give a few numbers)
-            text = f"{value:,}"
+            text = f"{int(value):,}"
             return text if self._group == "," else text.replace(",", self._group)
         return _numbers.format_decimal(value, format="#,##0", locale=self.locale)
 

@@ -117,3 +117,29 @@ def _chart_spec(at: AppTest) -> str:
             yield from walk(child)
 
     return next(n for n in walk(at._tree) if getattr(n, "type", "") == "vega_lite_chart").proto.spec
+
+
+def test_several_data_sets_in_french(monkeypatch):
+    from conftest import FIXTURES
+
+    monkeypatch.setenv("GEO_EVENTS", f"ACLED={FIXTURES / 'acled' / 'acled_mali.csv'},"
+                                     f"UCDP GED={FIXTURES / 'ucdp' / 'ged_mali.csv'}")
+    monkeypatch.delenv("GEO_CLAIMS", raising=False)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["lang"] = "fr"
+    at.query_params["event"] = "MLI90001"
+    at.run()
+    assert not at.exception, at.exception
+    assert "Jeux de données" in {h.value for h in at.sidebar.header}
+    coverage = at.sidebar.radio(key="coverage")
+    assert coverage.options[0] == "Tous les événements"
+    # the import reports, one per file, in French
+    heads = [e.label for e in at.expander]
+    assert any(h.startswith("Rapport d'import de ACLED") and "lignes utilisées" in h for h in heads), heads
+    report = next(t.value for t in at.text if "lignes lues" in t.value)
+    assert "rejetées" in report
+    # the open event's records, side by side, with French headers and UCDP's low and high in French
+    records = next(d.value for d in at.dataframe if "jeu de données" in d.value.columns)
+    assert {"ACLED", "UCDP GED"} <= set(records["jeu de données"])
+    assert any("(bas 40, haut 120)" in str(v) for v in records["morts"])
+    assert "Dans 2 jeux de données" in " ".join(m.value for m in at.markdown)

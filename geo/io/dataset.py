@@ -179,7 +179,7 @@ class Dataset:
             known["places"] = locate(events)
             layers = layers or load_layers(events, places=known["places"])  # where the data is: its regions
             events = compact_events(enrich(events, layers))
-        label = f"{report.format.upper()} file '{Path(report.source_name).name}'"
+        label = N_("{format} file '{name}'").format(format=report.format.upper(), name=Path(report.source_name).name)
         data = cls._of(events, claims, label, report.attribution, report, layers=layers, **known)
         if key and hit is None:
             meta = {k: getattr(report, k) for k in ("format", "source_name", "encoding", "rows_read",
