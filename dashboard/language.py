@@ -3,6 +3,8 @@ from the browser's Accept-Language; everything the page says goes through ``geo.
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
 
 from geo.i18n import (DEFAULT_LANGUAGE, LANGUAGES, current_language, negotiate_language, normalize_language,
@@ -39,7 +41,12 @@ def init_language() -> str:
 def language_picker() -> str:
     """The sidebar's language choice (named in each language, so anyone finds theirs)."""
     st.sidebar.selectbox("Language / Langue", list(LANGUAGES), format_func=LANGUAGES.get, key="lang")
-    return set_language(st.session_state.lang)
+    lang = set_language(st.session_state.lang)
+    # the page says which language it speaks (screen readers pick their voice from it); a fixed script
+    # with the code from the app's own list, never from the link
+    st.sidebar.html(f"<script>document.documentElement.lang = {json.dumps(lang)};</script>",
+                    unsafe_allow_javascript=True)
+    return lang
 
 
 def speaking(fn):

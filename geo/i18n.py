@@ -337,12 +337,24 @@ CATEGORIES: tuple[str, ...] = (
 _CATEGORY_SET = frozenset(CATEGORIES)
 
 
+def _category_key(name: str) -> str:
+    """A category name compared without case and spacing ("Battle - no change of territory")."""
+    return re.sub(r"\s+", " ", re.sub(r"\s*([-/])\s*", r"\1", name)).strip().casefold()
+
+
+_CATEGORY_KEYS = {_category_key(c): c for c in CATEGORIES}
+
+
 def category(name) -> str:
     """An ACLED or UCDP category name (event type, sub-event type, type of violence) in the language
-    in use; any other text (actors, places, a category we do not know) as it is."""
-    if isinstance(name, str) and name in _CATEGORY_SET:
-        return _t().gettext(name)
-    return "" if name is None else str(name)
+    in use, also as files spell it in other cases and spacings; any other text (actors, places, a
+    category we do not know) as it is."""
+    if not isinstance(name, str):
+        return "" if name is None or name != name else str(name)
+    known = name if name in _CATEGORY_SET else _CATEGORY_KEYS.get(_category_key(name))
+    if known is None or _current.get() == DEFAULT_LANGUAGE:
+        return name
+    return _t().gettext(known)
 
 
 __all__ = ["CATEGORIES", "DEFAULT_LANGUAGE", "d3_locale", "LANGUAGES", "N_", "Translator", "category", "current_language",

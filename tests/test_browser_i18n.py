@@ -39,8 +39,12 @@ def test_a_french_link_opens_in_french(page, dashboard, events):  # noqa: F811 (
     assert "juillet 2024" in text and "Tinzaouaten" in text and "CSP-DPA" in text
     assert "Side A" not in text and "Claims" not in text
     assert "Type d'événement" in frame.locator(".map-legend").inner_text()
-    # the address bar keeps the language
+    # the address bar keeps the language, and the page says it speaks French (for screen readers)
     assert "lang=fr" in page.url
+    deadline = time.time() + 10
+    while page.evaluate("document.documentElement.lang") != "fr" and time.time() < deadline:
+        page.wait_for_timeout(250)
+    assert page.evaluate("document.documentElement.lang") == "fr"
 
 
 def test_a_french_browser_opens_in_french_and_the_link_says_so(browser, dashboard, events):  # noqa: F811
@@ -82,3 +86,4 @@ def test_switching_to_english_in_the_sidebar(page, dashboard, events):  # noqa: 
     while "lang=" in page.url and time.time() < deadline:
         page.wait_for_timeout(250)
     assert "lang=" not in page.url  # English, the default, stays out of the link
+    assert page.evaluate("document.documentElement.lang") == "en"

@@ -199,6 +199,9 @@ def test_category_names_are_translated_and_data_is_not():
         assert category("Side A") == "Side A"
         assert category("Kidal") == "Kidal"
         assert category(None) == ""
+        # as real files spell them (capitals, spaces around the dash)
+        assert category("BATTLE - NO CHANGE OF TERRITORY") == "Combat - sans changement de territoire"
+        assert category("explosions/remote violence") == "Explosions/Violence à distance"
     assert category("Battles") == "Battles"
 
 
