@@ -38,6 +38,7 @@ from geo.styles import md_escape as md  # noqa: E402
 from geo.layers import LAYER_ORDER, LAYERS  # noqa: E402
 from geo.styles import BASEMAPS, figure_label  # noqa: E402
 
+from dashboard.accessibility import chart_data, chart_description, page_style  # noqa: E402
 from dashboard.connection import EventsConnection, secrets_section, secrets_url  # noqa: E402
 from dashboard.datasets_panel import coverage_controls, matched, seed_cover, with_aliases  # noqa: E402
 from dashboard.map_panel import map_section  # noqa: E402
@@ -375,7 +376,7 @@ def time_player(events: pd.DataFrame) -> None:
 def timeline_chart(shown: pd.DataFrame) -> None:
     import altair as alt
 
-    st.subheader(_("Over time"))
+    st.header(_("Over time"))
     c1, c2 = st.columns(2)
     freq = c1.radio(_("Period"), list(FREQ_LABELS), format_func=label_of(FREQ_LABELS), key="tl_freq",
                     horizontal=True)
@@ -386,7 +387,7 @@ def timeline_chart(shown: pd.DataFrame) -> None:
         return
     data = geo.timeline(shown, freq=freq, by="event_type")
     types = sorted(data["event_type"].unique())
-    colors = [geo.EVENT_TYPE_COLORS.get(t, "#7f7f7f") for t in types]
+    colors = [geo.event_type_color(t) for t in types]
     # the types' names in the language in use (the data keep theirs); the colours follow the data's names
     data = data.assign(event_type=data["event_type"].map(category))
     names = [category(t) for t in types]
@@ -402,11 +403,12 @@ def timeline_chart(shown: pd.DataFrame) -> None:
                      alt.Tooltip("events:Q", title=_(MEASURE_LABELS["events"])),
                      alt.Tooltip("fatalities:Q", title=_(MEASURE_LABELS["fatalities"]))],
         )
-        .properties(height=220)
+        .properties(height=220, description=chart_description(data, measure, _(FREQ_LABELS[freq])))
     )
     if current_language() != "en":  # the axis' months and the numbers as the language writes them
         chart = chart.configure(locale=d3_locale())
     st.altair_chart(chart, width="stretch")
+    chart_data(data, measure, _(FREQ_LABELS[freq]))
 
 
 TABLE_ROWS = 5_000
@@ -469,6 +471,7 @@ def about(data: Dataset) -> None:
 
 def main() -> None:
     events_path, claims_path = data_path()
+    page_style()
     title = st.empty()
     language_picker()
     try:

@@ -18,6 +18,7 @@ from geo.io.dataset import Dataset
 from geo.i18n import N_, _, category, format_date, format_number, set_language
 from geo.styles import md_escape as md
 
+from dashboard.accessibility import event_picker, map_as_text, map_text
 from dashboard.datasets_panel import records_panel
 
 CLAIM_COLUMNS = ["claimant", "source", "claim_date", "side", "killed", "wounded", "captured", "statement"]
@@ -42,7 +43,8 @@ def take_map_view(out) -> bool:
     return True
 
 
-def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from, labels=None) -> None:
+def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from, labels=None,
+             description: str | None = None) -> None:
     """Draw the map and take back what the user did on it: pan, zoom, the event clicked.
 
     ``shown`` are the events of ``view.filter`` taken from the data set ``shown_from``.
@@ -85,7 +87,7 @@ def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from
         group = geo.build_map_content(shown, layers, claims=claims, color_by=view.color_by, center=anchor[0],
                                       zoom=anchor[1], selected=ss.get("map_selected"), figure=view.figure,
                                       shade_regions=view.shade_regions, border_km=view.filter.max_border_km,
-                                      attribution=attribution, draw=view.draw)
+                                      attribution=attribution, draw=view.draw, description=description)
         if group.by_zoom and not by_zoom:  # drawn as cells after all: from now on they follow the zoom
             ss.map_by_zoom = (id(shown_from), look)
             ss.cells_anchor = anchor
@@ -116,12 +118,13 @@ def selected_event(events: pd.DataFrame, claims: pd.DataFrame, event_id: str | N
     if match.empty:
         return
     ev = match.iloc[0]
-    st.subheader(f"{md(ev['location'])}, {format_date(ev['event_date'])}: {md(category(ev['event_type']))}")
+    st.header(f"{md(ev['location'])}, {format_date(ev['event_date'])}: {md(category(ev['event_type']))}")
     st.markdown(_("**{side_a}** vs **{side_b}** · conservative fatalities: **{count}** · sources: {sources}").format(
         side_a=md(ev["actor1"]), side_b=md(ev["actor2"] or "—"), count=format_number(int(ev["fatalities"])),
         sources=md(ev["source"])))
     records_panel(ev)
     own = claims[claims["event_id"] == event_id]
+    st.subheader(_("Claims"), anchor=False)  # the panel reads in order: the event (h2), then its claims (h3)
     if own.empty:
         st.caption(_("No competing claims recorded for this event."))
     else:
@@ -154,12 +157,15 @@ def map_section(shown, layers, claims, view: geo.View, data: Dataset, voc: geo.V
     take_map_view(ss.get("map"))
     view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.get("selected"))
     # several data sets: the matched events (and the coverage filter) are the content's key too
+    description = map_text(shown, claims, view, len(data.events))
     show_map(shown, layers, claims, view, data.attribution_of(shown), shown if "_datasets" in shown else data.events,
-             data.labels)
+             data.labels, description)
     # the map may have moved or an event been clicked: the link follows
     view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.selected,
                                dataset=voc.fingerprint)
     st.caption(_("Filters: {filters}").format(filters=md("; ".join(view.filter.describe()))))
+    map_as_text(shown, description)
+    event_picker(shown, shown if "_datasets" in shown else data.events)
     selected_event(shown if "_datasets" in shown else data.events, claims, view.selected)
     share(view)
     downloads(view, data.events, claims, layers, app_url(), data.attribution,
@@ -197,7 +203,7 @@ DOWNLOADS = {
 def downloads(view: geo.View, events, claims, layers, base: str, attribution: str | None, title: str,
               matches=None) -> None:
     """One button per output; each file is made from exactly this view, only when clicked."""
-    st.subheader(_("Download this view"))
+    st.header(_("Download this view"))
     st.caption(_("Each file carries the filters, the share link and whose data it is. Files are made when you "
                  "click, from exactly what the map shows."))
 

@@ -26,7 +26,7 @@ def open_app(monkeypatch, params: dict | None = None) -> AppTest:
 
 
 def labels(at: AppTest) -> set[str]:
-    found = {h.value for h in at.sidebar.header} | {h.value for h in at.subheader}
+    found = {h.value for h in at.sidebar.header} | {h.value for h in at.subheader} | {h.value for h in at.header}
     found |= {m.label for m in at.metric}
     for kind in ("multiselect", "selectbox", "radio", "checkbox", "number_input", "slider", "date_input"):
         found |= {w.label for w in getattr(at.sidebar, kind)}

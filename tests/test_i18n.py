@@ -320,6 +320,9 @@ def test_the_svg_snapshot_has_french_captions(events, claims, layers):
     # the metadata too (dc:title, dc:description)
     raw = svg.decode("utf-8")
     assert "Événements de conflit — nord du Mali" in raw and "lang=fr" in raw
+    # its alt text (the SVG's <desc>, for screen readers) in French too
+    desc = re.search(r"<desc id=\"map-desc\">(.*?)</desc>", raw, flags=re.S).group(1)
+    assert desc.startswith("Carte de ") and "Les cercles sont colorés selon le type d" in desc, desc
     # the same view in English is unchanged
     english = _svg_text(render(geo.View(filter=view.filter), "svg", events, claims, layers, generated=WHEN))
     assert "Conflict events — northern Mali" in english and "Event types: Battles" in english
@@ -351,7 +354,7 @@ def test_a_french_popup(events, claims):
         french = popup_html(event, claims)
         tip = tooltip_text(event)
         kind = category(event["event_type"])
-    assert "Camp A" in french and "Camp B" in french and "Sources" in french and "<b>Morts</b>" in french
+    assert "Camp A" in french and "Camp B" in french and "Sources" in french and "<h3>Morts</h3>" in french
     assert "Side A" not in french and "Side A" in english
     # the category is translated, the data is not
     assert kind in french and kind != event["event_type"]

@@ -264,6 +264,7 @@ var svg = L.svg({padding: 0.2});
 group.on('remove', function () { if (svg._map) { svg.remove(); } });  // not left in a map the group leaves
 var names = args.names, colors = args.colors, rows = args.cells;
 function fmt(n) { return String(n).replace(/\\B(?=(\\d{3})+(?!\\d))/g, args.group); }
+function plain(html) { var t = document.createElement('textarea'); t.innerHTML = html; return t.value; }
 var words = args.words;
 for (var i = 0; i < rows.length; i++) {
   var c = rows[i];  // [lat, lon, events, fatalities, dominant, radius, south, west, north, east, outer]
@@ -275,6 +276,16 @@ for (var i = 0; i < rows.length; i++) {
     + '<br><i>' + words.zoom + '</i>');
   m.on('click', (function (b) { return function (e) {
     var map = e.target._map; if (map) { map.fitBounds(b, {maxZoom: 18}); } }; })([[c[6], c[7]], [c[8], c[9]]]));
+  // a button for the keyboard: Enter or Space zooms in as a click does (see geo.webmap.access)
+  m.on('add', (function (m, name) { return function () {
+    var el = m.getElement(); if (!el) { return; }
+    el.setAttribute('tabindex', '0'); el.setAttribute('role', 'button'); el.setAttribute('aria-label', name);
+    L.DomEvent.on(el, 'keydown', function (e) {
+      if (e.key === 'Enter' || e.key === ' ') { L.DomEvent.preventDefault(e); m.fire('click', {latlng: m.getLatLng()}); }
+    });
+  }; })(m, plain(words.label.replace('{events}', (c[2] === 1 ? words.event : words.events).replace('{count}',
+         fmt(c[2]))).replace('{fatalities}', words.fatalities_short.replace('{count}', fmt(c[3])))
+         .replace('{name}', names[c[4]]))));
   m.addTo(group);
 }
 """
@@ -315,7 +326,10 @@ class CellLayer(ScriptElement):
         words = {"event": esc(t.ngettext("{count} event", "{count} events", 1)),
                  "events": esc(t.ngettext("{count} event", "{count} events", 2)),
                  "fatalities": esc(t.gettext("{count} fatalities (conservative)")),
-                 "mostly": esc(t.gettext("mostly {name}")), "zoom": esc(t.gettext("click to zoom in"))}
+                 "mostly": esc(t.gettext("mostly {name}")), "zoom": esc(t.gettext("click to zoom in")),
+                 # the keyboard's name of a cell (its aria-label): "12 events, 30 fatalities, mostly Battles: zoom in"
+                 "label": esc(t.gettext("{events}, {fatalities}, mostly {name}: zoom in")),
+                 "fatalities_short": esc(t.gettext("{count} fatalities"))}
         group_sep = t.locale.number_symbols["latn"]["group"]
         self.args = js_json({"cells": rows, "names": [esc(label(n)) for n in names],
                              "colors": [cell_color(n, by) for n in names], "words": words, "group": group_sep})

@@ -71,7 +71,7 @@ def claims_html(claims: pd.DataFrame) -> str:
             f"<td>{what}{said}</td></tr>"
         )
     return (
-        "<div class='claims'><b>" + esc(_("Claims")) + "</b><table><tr><th>" + esc(_("Who says (when, where)"))
+        "<div class='claims'><h3>" + esc(_("Claims")) + "</h3><table><tr><th>" + esc(_("Who says (when, where)"))
         + "</th><th>" + esc(_("What they claim")) + "</th></tr>"
         + "".join(rows) + "</table></div>"
     )
@@ -88,7 +88,7 @@ def _same_place_html(others: list[Mapping], total: int | None = None) -> str:
     )
     if total > len(others):
         items += "<li>" + esc(_("and {count} more").format(count=format_number(total - len(others)))) + "</li>"
-    return ("<div class='same-place'><b>" + esc(_("Also at this place")) + "</b> "
+    return ("<div class='same-place'><h3>" + esc(_("Also at this place")) + "</h3> "
             + esc(_("({count}; larger circles lie beneath smaller ones):").format(count=format_number(total)))
             + f"<ul>{items}</ul></div>")
 
@@ -140,7 +140,7 @@ def datasets_html(records) -> str:
         head = f"{esc(name)}" + (" <span class='muted'>" + esc(_("({count} records, {killed} killed)").format(
             count=len(rows), killed=format_number(total))) + "</span>" if len(rows) > 1 else "")
         cols.append(f"<td><div class='ds-name'><b>{head}</b></div>{''.join(cells)}</td>")
-    return ("<div class='datasets'><b>" + esc(_("In {count} data sets").format(count=len(by_set))) + "</b>"
+    return ("<div class='datasets'><h3>" + esc(_("In {count} data sets").format(count=len(by_set))) + "</h3>"
             "<table class='ds-table'><tr>" + "".join(cols) + "</tr></table></div>")
 
 
@@ -166,13 +166,13 @@ def popup_html(event: Mapping, claims: pd.DataFrame | None = None,
     fatalities = int(event["fatalities"])
     return (
         "<div class='ev-popup'>"
-        f"<div class='ev-title'>{title}</div>"
+        f"<h2 class='ev-title'>{title}</h2>"
         f"<div>{esc(_fmt_date(event['event_date'], int(event.get('time_precision') or 1)))}</div>"
         f"<div>{place} <span class='muted'>({esc(precision)})</span></div>"
         "<table class='sides'><tr><th>" + esc(_("Side A")) + "</th><th>" + esc(_("Side B")) + "</th></tr>"
         f"<tr><td>{_side_html(event['actor1'], event.get('assoc_actor_1'))}</td>"
         f"<td>{_side_html(event.get('actor2'), event.get('assoc_actor_2'))}</td></tr></table>"
-        + "<div>" + _("<b>Fatalities</b> (conservative): {count}").format(count=format_number(fatalities))
+        + "<div>" + _("<h3>Fatalities</h3> (conservative): {count}").format(count=format_number(fatalities))
         + (" <span class='muted'>· " + esc(_("{count} claim(s) below").format(count=len(own_claims))) + "</span>"
            if len(own_claims) else "")
         + "</div>"
@@ -180,7 +180,7 @@ def popup_html(event: Mapping, claims: pd.DataFrame | None = None,
         + _range_html(claim_range if claim_range is not None else _own_range(own_claims))
         + claims_html(own_claims)
         + (f"<div class='notes'>{esc(event['notes'])}</div>" if str(event.get("notes") or "").strip() else "")
-        + "<div class='sources'>" + _("<b>Sources</b>: {sources}").format(sources=sources) + "</div>"
+        + "<div class='sources'>" + _("<h3>Sources</h3>: {sources}").format(sources=sources) + "</div>"
         + _same_place_html(same_place or [], same_place_total)
         + f"<div class='muted'>{esc(event['event_id'])}</div>"
         "</div>"
