@@ -9,6 +9,7 @@ import streamlit as st
 
 import geo
 from geo.describe import chart_table, disputed_count, map_description, top_places
+from geo.i18n import _, category, current_language, format_date, format_number
 from geo.styles import md_escape as md
 from geo.webmap.access import FOCUS_COLOR
 
@@ -47,7 +48,7 @@ def _memo(name: str, key, make):
 
 def map_text(shown: pd.DataFrame, claims: pd.DataFrame, view: geo.View, total: int) -> str:
     """The map's text alternative (kept while the events and the look stay the same)."""
-    key = (id(shown), len(shown), id(claims), view.filter, view.color_by, total)
+    key = (id(shown), len(shown), id(claims), view.filter, view.color_by, total, current_language())
     return _memo("description", key, lambda: map_description(
         shown, view.filter.describe(), color_by=view.color_by, disputed=disputed_count(shown, claims),
         total=total))
@@ -55,12 +56,12 @@ def map_text(shown: pd.DataFrame, claims: pd.DataFrame, view: geo.View, total: i
 
 def map_as_text(shown: pd.DataFrame, description: str) -> None:
     """Under the map: what it shows, in words and as a table of its top places."""
-    with st.expander("The map as text", icon=":material/description:"):
+    with st.expander(_("The map as text"), icon=":material/description:"):
         st.markdown(md(description))
         places = top_places(shown, 10)
         if len(places):
-            st.table(places.rename(columns={"place": "Place", "events": "Events", "fatalities": "Fatalities"})
-                     .set_index("Place"))
+            st.table(places.rename(columns={"place": _("Place"), "events": _("Events"), "fatalities": _("Fatalities")})
+                     .set_index(_("Place")))
 
 
 def _event_labels(events: pd.DataFrame) -> dict[str, str]:
@@ -68,9 +69,10 @@ def _event_labels(events: pd.DataFrame) -> dict[str, str]:
     if rows.empty:
         return {}
     rows = rows.sort_values(["event_date", "event_id"], ascending=[False, True])
-    dates = pd.to_datetime(rows["event_date"]).dt.strftime("%Y-%m-%d").fillna("date unknown")
+    dates = pd.to_datetime(rows["event_date"]).dt.strftime("%Y-%m-%d").fillna(_("date unknown"))
     dead = pd.to_numeric(rows["fatalities"], errors="coerce").fillna(0).astype(int)
-    return {str(i): f"{d} · {place} · {kind} · {n:,} killed" for i, d, place, kind, n in
+    killed = _("{count} killed")
+    return {str(i): f"{d} · {place} · {category(kind)} · " + killed.format(count=format_number(n)) for i, d, place, kind, n in
             zip(rows["event_id"], dates, rows["location"].astype(object), rows["event_type"].astype(object), dead)}
 
 
@@ -81,7 +83,7 @@ def event_picker(shown: pd.DataFrame, all_events: pd.DataFrame) -> None:
     Follows the map: an event clicked there (or opened from the link) shows as chosen here.
     """
     ss = st.session_state
-    labels = _memo("events", (id(shown), len(shown)), lambda: _event_labels(shown))
+    labels = _memo("events", (id(shown), len(shown), current_language()), lambda: _event_labels(shown))
     selected = ss.get("selected")
     if selected is not None and selected not in labels:
         one = all_events[all_events["event_id"] == selected]
@@ -96,30 +98,37 @@ def event_picker(shown: pd.DataFrame, all_events: pd.DataFrame) -> None:
 
     options = list(labels)
     st.selectbox(
-        "Open an event", options, key="open_event", index=None, format_func=labels.get, on_change=chosen,
-        placeholder=f"Choose one of {len(options):,} events (type a place, a date or a type)",
-        help="Every event on the map" + (f" (the newest {MAX_LISTED:,}; narrow the filters for others)"
-                                         if len(shown) > MAX_LISTED else "")
-             + ": choose one to open its details, as clicking it on the map does.")
+        _("Open an event"), options, key="open_event", index=None, format_func=labels.get, on_change=chosen,
+        placeholder=_("Choose one of {count} events (type a place, a date or a type)").format(
+            count=format_number(len(options))),
+        help=(_("Every event on the map (the newest {count}; narrow the filters for others): choose one to open its "
+                "details, as clicking it on the map does.").format(count=format_number(MAX_LISTED))
+              if len(shown) > MAX_LISTED else
+              _("Every event on the map: choose one to open its details, as clicking it on the map does.")))
 
 
 def chart_description(data: pd.DataFrame, measure: str, freq_label: str) -> str:
     """One sentence on the chart (its Vega ``description``, and a caption under it for everyone)."""
     if data.empty:
-        return "No events to chart."
+        return _("No events to chart.")
     table = chart_table(data, measure)
     peak = table.loc[table["Total"].idxmax()]
-    return (f"Bar chart of {measure} per {freq_label.lower()} by event type, {table['period'].min():%B %Y} to "
-            f"{table['period'].max():%B %Y}: {int(table['Total'].sum()):,} in all; the most, "
-            f"{int(peak['Total']):,}, in the {freq_label.lower()} of {peak['period']:%-d %B %Y}. "
-            "The numbers are in the table under the chart.")
+    return (_("Bar chart of {measure} per {period} by event type, {first} to {last}: {total} in all; the most, "
+              "{peak}, in the {period} of {peak_date}.").format(
+                measure=_("events") if measure == "events" else _("fatalities"), period=freq_label.lower(),
+                first=format_date(table["period"].min(), "month"), last=format_date(table["period"].max(), "month"),
+                total=format_number(int(table["Total"].sum())), peak=format_number(int(peak["Total"])),
+                peak_date=format_date(peak["period"]))
+            + " " + _("The numbers are in the table under the chart."))
 
 
 def chart_data(data: pd.DataFrame, measure: str, freq_label: str) -> None:
     """The chart in words, then its numbers, one row per period and a column per event type: an HTML table (st.table),
     which screen readers walk by row and column, unlike the canvas grid of st.dataframe."""
     st.caption(md(chart_description(data, measure, freq_label)))
-    with st.expander("Chart data (table)", icon=":material/table:"):
-        table = chart_table(data, measure).rename(columns={"period": freq_label}).set_index(freq_label)
-        st.caption(f"{measure.capitalize()} per {freq_label.lower()} and event type.")
+    with st.expander(_("Chart data (table)"), icon=":material/table:"):
+        table = chart_table(data, measure).rename(columns={"period": freq_label, "Total": _("Total")})
+        table = table.set_index(freq_label)
+        st.caption((_("Events per {period} and event type.") if measure == "events" else
+                    _("Fatalities per {period} and event type.")).format(period=freq_label.lower()))
         st.table(table)

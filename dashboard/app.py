@@ -46,16 +46,28 @@ from dashboard import db_page  # noqa: E402
 from geo.io.pushdown import DatabaseDataset  # noqa: E402
 from geo.io.dataset import LiveDataset  # noqa: E402
 from geo.io.postgis import is_database_url  # noqa: E402
+from geo.i18n import N_, _, category, current_language, d3_locale, format_date, format_number, retranslate  # noqa: E402,E501
+from geo.layers import title_of  # noqa: E402
+from geo.io.report import localized_rejected  # noqa: E402
+from geo.errors import localized_error  # noqa: E402
+from dashboard.language import init_language, language_picker, speaking  # noqa: E402
 
-st.set_page_config(page_title="Conflict map", page_icon="🗺️", layout="wide")
+init_language()  # before the first word: the link's lang, the sidebar's choice or the browser's
+st.set_page_config(page_title=_("Conflict map"), page_icon="🗺️", layout="wide")
 
 TABLE_COLUMNS = [
     "event_date", "event_type", "sub_event_type", "actor1", "assoc_actor_1", "actor2", "assoc_actor_2",
     "location", "admin1", "fatalities", "claims", "source", "event_id", "dataset", "held_by",
 ]
-BASEMAP_LABELS = {"none": "None (offline)", "osm": "OpenStreetMap (online)", "carto-light": "CARTO light (online)"}
-COLOR_LABELS = {"event_type": "Event type", "side": "Initiator's side"}
-DRAW_LABELS = {"auto": "Circles", "heat": "Heatmap"}
+BASEMAP_LABELS = {"none": N_("None (offline)"), "osm": N_("OpenStreetMap (online)"),
+                  "carto-light": N_("CARTO light (online)")}
+COLOR_LABELS = {"event_type": N_("Event type"), "side": N_("Initiator's side")}
+DRAW_LABELS = {"auto": N_("Circles"), "heat": N_("Heatmap")}
+
+
+def label_of(labels: dict):
+    """A widget's format_func: the option's label in the language in use."""
+    return speaking(lambda key: _(labels[key]) if key in labels else str(key))
 
 
 def data_path() -> tuple[tuple[str, ...] | None, str | None]:
@@ -66,7 +78,7 @@ def data_path() -> tuple[tuple[str, ...] | None, str | None]:
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--data", action="append")
     parser.add_argument("--claims")
-    args, _ = parser.parse_known_args(sys.argv[1:])
+    args, _rest = parser.parse_known_args(sys.argv[1:])
     paths = tuple(args.data or split_sources(os.environ.get("GEO_EVENTS")) or [u for u in [secrets_url()] if u])
     return (paths or None, args.claims or os.environ.get("GEO_CLAIMS") or None)
 
@@ -99,7 +111,7 @@ def settled(data: Dataset) -> Dataset:
     return data
 
 
-@st.cache_resource(show_spinner="Loading events…")
+@st.cache_resource(show_spinner=False)  # the spinner is shown by the caller, in the page's language
 def load_data(events_paths: tuple[str, ...] | None, claims_path: str | None) -> Dataset:
     """The data set(s), loaded once per process and shared read-only by every session."""
     if events_paths is None:
@@ -117,9 +129,9 @@ def uploaded_data(default: Dataset) -> Dataset:
     """A file dropped on the sidebar, for this session only; else the process's data set."""
     ss = st.session_state
     ups = st.sidebar.file_uploader(
-        "Your own data", type=["csv", "geojson", "json", "parquet"], key="upload", accept_multiple_files=True,
-        help="An ACLED export (CSV), the UCDP GED (CSV), or a file this app exported; several at once are "
-             "matched (one event, many data sets). They stay in your session: nobody else sees them.")
+        _("Your own data"), type=["csv", "geojson", "json", "parquet"], key="upload", accept_multiple_files=True,
+        help=_("An ACLED export (CSV), the UCDP GED (CSV), or a file this app exported; several at once are "
+               "matched (one event, many data sets). They stay in your session: nobody else sees them."))
     ups = list(ups or [])
     key = tuple((u.name, u.size, u.file_id) for u in ups) or None
     up = ups[0] if ups else None
@@ -129,12 +141,13 @@ def uploaded_data(default: Dataset) -> Dataset:
             ss.pop(k, None)
         if up is not None:
             try:
-                with st.spinner(f"Reading {md(', '.join(u.name for u in ups))}…"):
+                with st.spinner(_("Reading {files}…").format(files=md(", ".join(u.name for u in ups)))):
                     ss.upload_data = settled(Dataset.from_sources(ups))
             except geo.GeoError as exc:
-                ss.upload_error = str(exc)
+                ss.upload_error = localized_error(exc)
             except Exception as exc:  # noqa: BLE001 - a file from anywhere: say so, never a traceback
-                ss.upload_error = f"{up.name}: the file could not be read ({type(exc).__name__})."
+                ss.upload_error = _("{file}: the file could not be read ({error}).").format(
+                    file=up.name, error=type(exc).__name__)
     if ss.get("upload_error"):
         st.sidebar.error(md(ss.pop("upload_error")))
     return ss.get("upload_data") or default
@@ -147,18 +160,20 @@ def import_report(data: Dataset) -> None:
         if report is None:
             continue
         n_bad = len(report.rejected)
-        with st.expander(f"Import report{' of ' + md(name) if name else ''}: {report.accepted:,} of "
-                         f"{report.rows_read:,} rows used" + (f", {n_bad:,} rejected" if n_bad else ""),
+        head = (_("Import report of {name}").format(name=md(name)) if name else _("Import report")) + ": " + _(
+            "{used} of {read} rows used").format(used=format_number(report.accepted), read=format_number(report.rows_read))
+        with st.expander(head + (_(", {count} rejected").format(count=format_number(n_bad)) if n_bad else ""),
                          expanded=report.needs_review, icon="📥"):
             st.text(str(report))
             if n_bad:
-                st.dataframe(report.rejected, hide_index=True, width="stretch")
-                st.download_button("Rejected rows (CSV)", report.rejected.to_csv(index=False),
+                rejected = localized_rejected(report.rejected)  # the reasons in the page's language
+                st.dataframe(rejected, hide_index=True, width="stretch")
+                st.download_button(_("Rejected rows (CSV)"), rejected.to_csv(index=False),
                                    file_name="rejected-rows.csv", mime="text/csv",
                                    key="download_rejected" + (f"_{k}" if k else ""), on_click="ignore")
 
 
-@st.cache_resource(show_spinner="Loading boundaries…")
+@st.cache_resource(show_spinner=False)
 def load_layers():
     return geo.load_layers()
 
@@ -175,7 +190,8 @@ def seed_from_link(span: tuple, voc: geo.Vocabulary) -> None:
     if "link_read" in st.session_state:
         return
     params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
-    view, warnings = geo.view_from_query(params, vocabulary=voc)
+    # the warnings are kept in English and said in the page's language when shown (it may change)
+    view, warnings = geo.view_from_query(params, vocabulary=voc, lang="en")
     first, last = span
     f = view.filter
     ss = st.session_state
@@ -185,7 +201,10 @@ def seed_from_link(span: tuple, voc: geo.Vocabulary) -> None:
     end = max(min(f.end or last, last), start)
     for given, used, what in ((f.start, start, "start"), (f.end, end, "end")):
         if given is not None and given != used:
-            warnings.append(f"The {what} date {given} is outside this data ({first} to {last}); used {used}.")
+            warnings.append((N_("The start date {given} is outside this data ({first} to {last}); used {used}.")
+                             if what == "start" else
+                             N_("The end date {given} is outside this data ({first} to {last}); used {used}.")).format(
+                given=given, first=first, last=last, used=used))
     ss.dates = (start, end)
     ss.event_types = list(f.event_types)
     ss.regions = list(f.regions)
@@ -193,8 +212,8 @@ def seed_from_link(span: tuple, voc: geo.Vocabulary) -> None:
     ss.border_on = f.max_border_km is not None
     ss.border_km = int(min(max(round(f.max_border_km or 100), 1), 1500))
     if f.max_border_km is not None and ss.border_km != f.max_border_km:
-        warnings.append(f"The border distance {f.max_border_km:g} km was set to {ss.border_km} km "
-                        "(whole km from 1 to 1,500).")
+        warnings.append(N_("The border distance {given} km was set to {used} km (whole km from 1 to 1,500).").format(
+            given=f"{f.max_border_km:g}", used=ss.border_km))
     ss.link_warnings = warnings
     ss.figure = view.figure
     ss.shade_regions = view.shade_regions
@@ -227,42 +246,44 @@ def sidebar(span: tuple, counts: pd.Series, voc: geo.Vocabulary) -> geo.View:
         if key not in st.session_state:
             st.session_state[key] = value
     sb = st.sidebar
-    sb.header("Filters")
+    sb.header(_("Filters"))
     actors = sb.multiselect(
-        "Actors", options=list(counts.index), key="actors", format_func=lambda a: f"{a} ({counts[a]})",
-        help="Events in which any chosen actor took part, on either side, as main or associated actor.",
+        _("Actors"), options=list(counts.index), key="actors", format_func=lambda a: f"{a} ({counts[a]})",
+        help=_("Events in which any chosen actor took part, on either side, as main or associated actor."),
     )
     first, last = span
-    dates = sb.date_input("Dates", min_value=first, max_value=last, key="dates", format="YYYY-MM-DD")
+    dates = sb.date_input(_("Dates"), min_value=first, max_value=last, key="dates", format="YYYY-MM-DD")
     start, end = (tuple(dates) + (None, None))[:2] if isinstance(dates, (tuple, list)) else (dates, None)
     # the data's own first and last day mean "no restriction": keep them out of the link
     start = None if start == first else start
     end = None if end == last else end
     # the options come from the data set's vocabulary, computed once per data set, not per rerun
-    types = sb.multiselect("Event types", sorted(voc.event_types, key=str.casefold), key="event_types")
-    regions = sb.multiselect("Regions", sorted(voc.regions - {""}, key=str.casefold), key="regions",
-                             help="The region each event's source reports (ACLED's admin1).")
-    min_fat = sb.number_input("Minimum fatalities", min_value=0, step=1, key="min_fatalities")
-    near = sb.checkbox("Only near the Algeria border", key="border_on")
-    border_km = sb.slider("Within km of the border", 1, 1500, step=1, key="border_km", disabled=not near)
-    sb.header("Map")
-    color_by = sb.radio("Colour events by", list(COLOR_LABELS), format_func=COLOR_LABELS.get, key="color_by",
-                        horizontal=True)
+    types = sb.multiselect(_("Event types"), sorted(voc.event_types, key=str.casefold), key="event_types",
+                           format_func=speaking(category))
+    regions = sb.multiselect(_("Regions"), sorted(voc.regions - {""}, key=str.casefold), key="regions",
+                             help=_("The region each event's source reports (ACLED's admin1)."))
+    min_fat = sb.number_input(_("Minimum fatalities"), min_value=0, step=1, key="min_fatalities")
+    near = sb.checkbox(_("Only near the Algeria border"), key="border_on")
+    border_km = sb.slider(_("Within km of the border"), 1, 1500, step=1, key="border_km", disabled=not near)
+    sb.header(_("Map"))
+    color_by = sb.radio(_("Colour events by"), list(COLOR_LABELS), format_func=label_of(COLOR_LABELS),
+                        key="color_by", horizontal=True)
     figures_ = ["conservative", "highest"] + [
         f for f in (f"claimant:{c}" for c in sorted(voc.claimants or (), key=str.casefold))
         if geo.view.valid_figure(f)]
-    figure = sb.selectbox("Size events by", figures_, key="figure", format_func=figure_label,
-                          help="Draw each event by its conservative fatalities, by the highest figure anyone "
-                               "claimed, or by one claimant's figures. Dashed outlines: the claims disagree.")
-    draw = sb.radio("Draw events as", list(DRAW_LABELS), format_func=DRAW_LABELS.get, key="draw", horizontal=True,
-                    help="Circles: one per event, or per area when there are more than "
-                         f"{geo.MAX_MARKERS:,} (click one to zoom in). Heatmap: where events are dense.")
-    shade = sb.checkbox("Shade regions by number of events", key="shade_regions")
-    shown_layers = sb.multiselect("Boundary layers", list(LAYER_ORDER), key="layers_shown",
+    figure = sb.selectbox(_("Size events by"), figures_, key="figure", format_func=speaking(figure_label),
+                          help=_("Draw each event by its conservative fatalities, by the highest figure anyone "
+                                 "claimed, or by one claimant's figures. Dashed outlines: the claims disagree."))
+    draw = sb.radio(_("Draw events as"), list(DRAW_LABELS), format_func=label_of(DRAW_LABELS), key="draw",
+                    horizontal=True,
+                    help=_("Circles: one per event, or per area when there are more than {count} (click one to "
+                           "zoom in). Heatmap: where events are dense.").format(count=format_number(geo.MAX_MARKERS)))
+    shade = sb.checkbox(_("Shade regions by number of events"), key="shade_regions")
+    shown_layers = sb.multiselect(_("Boundary layers"), list(LAYER_ORDER), key="layers_shown",
                                   default=None if "layers_shown" in st.session_state else list(LAYER_ORDER),
-                                  format_func=lambda k: LAYERS[k].title)
-    basemap = sb.selectbox("Basemap", list(BASEMAPS), format_func=BASEMAP_LABELS.get, key="basemap",
-                           help="Tile basemaps need the internet; the boundary layers always draw.")
+                                  format_func=speaking(lambda k: _(LAYERS[k].title)))
+    basemap = sb.selectbox(_("Basemap"), list(BASEMAPS), format_func=label_of(BASEMAP_LABELS), key="basemap",
+                           help=_("Tile basemaps need the internet; the boundary layers always draw."))
     flt = geo.EventFilter(actors=actors, start=start, end=end, event_types=types, regions=regions,
                           min_fatalities=int(min_fat), max_border_km=border_km if near else None)
     ss = st.session_state
@@ -270,7 +291,7 @@ def sidebar(span: tuple, counts: pd.Series, voc: geo.Vocabulary) -> geo.View:
         filter=flt, center=ss.map_center, zoom=ss.map_zoom,
         hidden_layers=[k for k in LAYER_ORDER if k not in shown_layers],
         basemap=basemap, color_by=color_by, selected=ss.selected, dataset=None, figure=figure,
-        shade_regions=shade, draw=draw, home=voc.home,
+        shade_regions=shade, draw=draw, home=voc.home, lang=ss.lang,
     )
 
 
@@ -286,9 +307,9 @@ def link_warnings(box, view: geo.View) -> None:
         ss.link_warnings = []
         return
     with box:
-        st.warning("Parts of this link could not be used, and were left out:\n\n"
-                   + "\n".join(f"- {md(w)}" for w in ss.link_warnings))
-        if st.button("Dismiss", key="dismiss_link_warnings"):
+        st.warning(_("Parts of this link could not be used, and were left out:") + "\n\n"
+                   + "\n".join(f"- {md(retranslate(w))}" for w in ss.link_warnings))
+        if st.button(_("Dismiss"), key="dismiss_link_warnings"):
             ss.link_warnings = []
             st.rerun()
 
@@ -296,15 +317,19 @@ def link_warnings(box, view: geo.View) -> None:
 def figures(shown: pd.DataFrame, total: int) -> None:
     s = geo.summarize(shown)
     c1, c2, c3, c4 = st.columns([1, 1, 1.6, 1])
-    c1.metric("Events shown", f"{s['events']:,}", help=f"of {total:,} in the data")
-    c2.metric("Fatalities (conservative)", f"{s['fatalities']:,}")
-    span = f"{s['first']:%b %Y} – {s['last']:%b %Y}" if s["events"] else "—"
-    exact = f"{s['first']:%d %B %Y} to {s['last']:%d %B %Y}" if s["events"] else None
-    c3.metric("Date span", span, help=exact)
-    c4.metric("Places", f"{s['locations']:,}")
+    c1.metric(_("Events shown"), format_number(s["events"]),
+              help=_("of {count} in the data").format(count=format_number(total)))
+    c2.metric(_("Fatalities (conservative)"), format_number(s["fatalities"]))
+    span = (f"{format_date(s['first'], 'short_month')} – {format_date(s['last'], 'short_month')}"
+            if s["events"] else "—")
+    exact = (_("{first} to {last}").format(first=format_date(s["first"]), last=format_date(s["last"]))
+             if s["events"] else None)
+    c3.metric(_("Date span"), span, help=exact)
+    c4.metric(_("Places"), format_number(s["locations"]))
 
 
-FREQ_LABELS = {"W": "Week", "M": "Month"}
+FREQ_LABELS = {"W": N_("Week"), "M": N_("Month")}
+MEASURE_LABELS = {"events": N_("Events"), "fatalities": N_("Fatalities")}
 PLAYER_SECONDS = 1.5
 
 
@@ -335,13 +360,15 @@ def time_player(span: tuple) -> None:
         ss.playing = False
         ss.dates = (first, last)
 
-    with st.sidebar.expander("Time player", icon="⏯️"):
-        st.radio("Step by", list(FREQ_LABELS), format_func=FREQ_LABELS.get, key="player_freq", horizontal=True)
-        st.select_slider("Period", options=list(range(len(spans))), key="player_idx", on_change=apply,
-                         format_func=lambda i: f"{spans[i][0]:%d %b %Y} – {spans[i][1]:%d %b %Y}")
-        st.toggle("Play", key="playing", on_change=lambda: ss.get("playing") and apply(),
-                  help=f"Advance one period every {PLAYER_SECONDS:g} seconds")
-        st.button("Show all dates", on_click=show_all)
+    with st.sidebar.expander(_("Time player"), icon="⏯️"):
+        st.radio(_("Step by"), list(FREQ_LABELS), format_func=label_of(FREQ_LABELS), key="player_freq",
+                 horizontal=True)
+        st.select_slider(_("Period"), options=list(range(len(spans))), key="player_idx", on_change=apply,
+                         format_func=speaking(lambda i: f"{format_date(spans[i][0], 'medium')} – "
+                                                        f"{format_date(spans[i][1], 'medium')}"))
+        st.toggle(_("Play"), key="playing", on_change=lambda: ss.get("playing") and apply(),
+                  help=_("Advance one period every {seconds} seconds").format(seconds=f"{PLAYER_SECONDS:g}"))
+        st.button(_("Show all dates"), on_click=show_all)
 
     @st.fragment(run_every=PLAYER_SECONDS if ss.get("playing") else None)
     def tick() -> None:
@@ -360,30 +387,39 @@ def timeline_chart(shown, make=None) -> None:
     (a database's selection), else ``geo.timeline`` of ``shown``."""
     import altair as alt
 
-    st.header("Over time")
+    st.header(_("Over time"))
     c1, c2 = st.columns(2)
-    freq = c1.radio("Period", list(FREQ_LABELS), format_func=FREQ_LABELS.get, key="tl_freq", horizontal=True)
-    measure = c2.radio("Count", ["events", "fatalities"], key="tl_measure", horizontal=True)
+    freq = c1.radio(_("Period"), list(FREQ_LABELS), format_func=label_of(FREQ_LABELS), key="tl_freq",
+                    horizontal=True)
+    measure = c2.radio(_("Count"), ["events", "fatalities"], key="tl_measure", horizontal=True,
+                       format_func=label_of(MEASURE_LABELS))
     if shown is None or (make is None and shown.empty):
-        st.caption("No events to chart.")
+        st.caption(_("No events to chart."))
         return
     data = make(freq) if make else geo.timeline(shown, freq=freq, by="event_type")
     types = sorted(data["event_type"].unique())
     colors = [geo.event_type_color(t) for t in types]
+    # the types' names in the language in use (the data keep theirs); the colours follow the data's names
+    data = data.assign(event_type=data["event_type"].map(category))
+    names = [category(t) for t in types]
     chart = (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("period:T", title=FREQ_LABELS[freq]),
-            y=alt.Y(f"{measure}:Q", title=measure.capitalize()),
-            color=alt.Color("event_type:N", title="Event type", scale=alt.Scale(domain=types, range=colors)),
-            tooltip=[alt.Tooltip("period:T", title=FREQ_LABELS[freq]), "event_type:N", "events:Q",
-                     "fatalities:Q"],
+            x=alt.X("period:T", title=_(FREQ_LABELS[freq])),
+            y=alt.Y(f"{measure}:Q", title=_(MEASURE_LABELS[measure])),
+            color=alt.Color("event_type:N", title=_("Event type"), scale=alt.Scale(domain=names, range=colors)),
+            tooltip=[alt.Tooltip("period:T", title=_(FREQ_LABELS[freq])),
+                     alt.Tooltip("event_type:N", title=_("Event type")),
+                     alt.Tooltip("events:Q", title=_(MEASURE_LABELS["events"])),
+                     alt.Tooltip("fatalities:Q", title=_(MEASURE_LABELS["fatalities"]))],
         )
-        .properties(height=220, description=chart_description(data, measure, FREQ_LABELS[freq]))
+        .properties(height=220, description=chart_description(data, measure, _(FREQ_LABELS[freq])))
     )
+    if current_language() != "en":  # the axis' months and the numbers as the language writes them
+        chart = chart.configure(locale=d3_locale())
     st.altair_chart(chart, width="stretch")
-    chart_data(data, measure, FREQ_LABELS[freq])
+    chart_data(data, measure, _(FREQ_LABELS[freq]))
 
 
 TABLE_ROWS = 5_000
@@ -416,62 +452,67 @@ def events_table(rows: tuple[pd.DataFrame, int]) -> None:
     """The events shown, newest first; past TABLE_ROWS only the newest (the exports hold them all)."""
     table, total = rows
     if total > TABLE_ROWS:
-        st.caption(f"The {TABLE_ROWS:,} most recent of {total:,} events; download the events for all.")
+        st.caption(_("The {rows} most recent of {total} events; download the events for all.").format(
+            rows=format_number(TABLE_ROWS), total=format_number(total)))
+    # ACLED's and UCDP's category names in the language in use (the data and the exports keep theirs)
+    table = table.assign(**{c: table[c].map(category) for c in ("event_type", "sub_event_type") if c in table})
     st.dataframe(table, hide_index=True, width="stretch")
 
 
 def about(data: Dataset) -> None:
-    with st.expander("About the data"):
+    with st.expander(_("About the data")):
         if data.report is None and data.version is None:  # the embedded set (not a file, not a database)
-            st.markdown(
+            st.markdown(_(
                 "**Events**: a curated set of events in northern Mali, 2023–2024, compiled by this project "
                 "from public reporting (AP, Reuters, AFP, EFE, RFI, Al Jazeera, France 24, Amnesty "
                 "International, the parties' own statements). Each event names its outlets; `fatalities` is the most conservative credible "
                 "figure, and what each party claimed is listed beside it. This is not ACLED or UCDP data. "
                 "Licence: CC BY 4.0. See `data/README.md` for how it was compiled and its limits."
-            )
+            ))
         else:
-            st.markdown("**Events**: " + md(data.label) + ".")
-        st.text("Cite: " + data.attribution)
-        st.markdown(
+            st.markdown(_("**Events**: {label}.").format(label=md(retranslate(data.label))))
+        st.text(_("Cite: {attribution}").format(attribution=retranslate(data.attribution)))
+        st.markdown(_(
             "**Boundaries**: Made with Natural Earth (1:10m, public domain). Regions follow Mali's "
             "9-region scheme (Taoudénit within Tombouctou, Ménaka within Gao). The Tuareg region is the "
             "area claimed as Azawad in 2012 (Tombouctou, Gao, Kidal), shown for context; it is not a "
             "recognised boundary."
-        )
+        ))
 
 
 def main() -> None:
     events_path, claims_path = data_path()
     page_style()
     title = st.empty()
+    language_picker()
     try:
         # one database: followed live; files (or several sources) are read once
         one = events_path[0] if events_path and len(events_path) == 1 else None
         live = live_data(one) if one and is_database_url(one) else None
-        data = uploaded_data(live.current() if live else load_data(events_path, claims_path))
+        with st.spinner(_("Loading events…")):
+            loaded = live.current() if live else load_data(events_path, claims_path)
+        data = uploaded_data(loaded)
     except geo.GeoError as exc:
-        st.error(f"The data could not be loaded. {md(exc)}")
+        st.error(_("The data could not be loaded. {error}").format(error=md(localized_error(exc))))
         st.stop()
     if live is not None and data.version is not None:  # not an upload: follow the database
         if live.problem:
-            st.warning(f"Showing the events as last read: {md(live.problem)}")
+            st.warning(_("Showing the events as last read: {problem}").format(problem=md(live.problem)))
         watch_database(live, data.version)
     db = isinstance(data, DatabaseDataset)  # a database: each view is asked of it (dashboard.db_page)
     events, claims, voc, layers = (None, None, data.vocabulary, data.layers) if db else (
         data.events, data.claims, data.vocabulary, data.layers)
-    title.title(md(data.title))
+    title.title(md(title_of(data.title_names) if data.title_names else data.title))
     import_report(data)
     if (data.total == 0) if db else events.empty:
-        st.warning("The data holds no events that could be used.")
+        st.warning(_("The data holds no events that could be used."))
         st.stop()
     span = date_span(data)
     seed_from_link(span, voc)
     warning_box = st.container()
-    over = ("Mali's regions, the Algeria border and the Tuareg region" if data.report is None
-            else "the regions of the countries they are in")
-    st.caption(f"Armed-conflict events over {over}. "
-               "Click an event for who fought, what each side claimed and who reported it.")
+    st.caption((_("Armed-conflict events over Mali's regions, the Algeria border and the Tuareg region.")
+                if data.report is None else _("Armed-conflict events over the regions of the countries they are in."))
+               + " " + _("Click an event for who fought, what each side claimed and who reported it."))
     time_player(span)
     view = sidebar(span, data.actor_counts, voc)
     view = with_aliases(dataclasses.replace(view, cover=coverage_controls(data)), data)
@@ -485,8 +526,8 @@ def main() -> None:
     shown = per_filter("shown", same, lambda: matched(geo.filter_events(events, view.filter), data, view.cover))
     figures(shown, len(events))
     if shown.empty:
-        st.info("No events match these filters (" + md("; ".join(view.filter.describe())) + "). "
-                "Widen the dates or remove an actor, type or region.")
+        st.info(_("No events match these filters ({filters}). Widen the dates or remove an actor, type or region.")
+                .format(filters=md("; ".join(view.filter.describe()))))
     map_section(shown, layers, claims, view, data, voc)
     timeline_chart(shown)
     events_table(per_filter("table", same, lambda: table_rows(shown, claims)))

@@ -12,10 +12,16 @@ import streamlit as st
 import geo
 import geo.crosswalk
 from geo.io.dataset import Dataset
+from geo.i18n import N_, _, category, format_decimal, format_number
 from geo.styles import md_escape as md
 
-COVERAGE_LABELS = {"all": "All events", "one": "Held by only one data set (coverage gaps)",
-                   "disagree": "Data sets disagree on the dead"}
+from dashboard.language import speaking
+
+#: The headers of geo.records_table, for the page.
+RECORD_HEADERS = {"data set": N_("data set"), "record": N_("record"), "dates": N_("dates"), "place": N_("place"),
+                  "actors": N_("actors"), "type": N_("type"), "fatalities": N_("fatalities"), "claims": N_("claims")}
+COVERAGE_LABELS = {"all": N_("All events"), "one": N_("Held by only one data set (coverage gaps)"),
+                   "disagree": N_("Data sets disagree on the dead")}
 
 
 def seed_cover(view: geo.View) -> None:
@@ -33,16 +39,17 @@ def coverage_controls(data: Dataset) -> str:
     if len(data.datasets) < 2:
         return "all"
     sb = st.sidebar
-    sb.header("Data sets")
-    sb.caption(md(", ".join(data.datasets)) + f": {len(data.matches):,} matched pairs of records.")
-    mode = sb.radio("Show", list(COVERAGE_LABELS), format_func=COVERAGE_LABELS.get, key="coverage",
-                    help="Each event held by several data sets is drawn once, with a ring and the number of data "
-                         "sets; its popup shows each data set's record side by side.")
+    sb.header(_("Data sets"))
+    sb.caption(_("{datasets}: {count} matched pairs of records.").format(
+        datasets=md(", ".join(data.datasets)), count=format_number(len(data.matches))))
+    mode = sb.radio(_("Show"), list(COVERAGE_LABELS), format_func=speaking(lambda k: _(COVERAGE_LABELS[k])), key="coverage",
+                    help=_("Each event held by several data sets is drawn once, with a ring and the number of data "
+                           "sets; its popup shows each data set's record side by side."))
     if "coverage_factor" not in st.session_state:
         st.session_state.coverage_factor = 2.0
-    factor = sb.number_input("Disagree by more than (×)", min_value=1.0, max_value=1000.0, step=0.5,
+    factor = sb.number_input(_("Disagree by more than (×)"), min_value=1.0, max_value=1000.0, step=0.5,
                              key="coverage_factor", disabled=mode != "disagree",
-                             help="The highest data set's fatalities over the lowest's (0 counts as 1).")
+                             help=_("The highest data set's fatalities over the lowest's (0 counts as 1)."))
     if mode == "disagree":
         return f"disagree:{float(factor):g}"
     return "one" if mode == "one" else "all"
@@ -61,9 +68,15 @@ def records_panel(event) -> None:
     records = event.get("_datasets") if hasattr(event, "get") else None
     if not records:
         return
-    st.markdown(f"**In {int(event['datasets_held'])} data sets** ({md(event['held_by'])})"
-                + (f"; their fatalities differ {float(event['spread']):.1f}×" if float(event["spread"]) > 1 else ""))
-    st.dataframe(geo.records_table(records), hide_index=True, width="stretch")
+    st.markdown(_("**In {count} data sets** ({names})").format(count=int(event["datasets_held"]),
+                                                              names=md(event["held_by"]))
+                + (_("; their fatalities differ {factor}×").format(factor=format_decimal(float(event["spread"]), 1))
+                   if float(event["spread"]) > 1 else ""))
+    table = geo.records_table(records)
+    table["type"] = table["type"].map(category)  # ACLED's and UCDP's categories in the page's language
+    # the headers in the page's language (the values are the data sets' own)
+    st.dataframe(table.rename(columns={c: _(RECORD_HEADERS[c]) for c in table.columns if c in RECORD_HEADERS}),
+                 hide_index=True, width="stretch")
 
 
 def with_aliases(view: geo.View, data: Dataset) -> geo.View:
@@ -75,5 +88,5 @@ def with_aliases(view: geo.View, data: Dataset) -> geo.View:
     if set(every) == set(view.filter.actors):
         return view
     extra = sorted(set(every) - set(view.filter.actors))
-    st.sidebar.caption("Also the same actor in other data sets: " + md("; ".join(extra)))
+    st.sidebar.caption(_("Also the same actor in other data sets: {names}").format(names=md("; ".join(extra))))
     return dataclasses.replace(view, filter=dataclasses.replace(view.filter, actors=tuple(every)))

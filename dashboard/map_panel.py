@@ -15,6 +15,7 @@ import geo
 import geo.webmap.maps
 import geo.static.snapshots
 from geo.io.dataset import Dataset
+from geo.i18n import N_, _, category, format_date, format_number, set_language
 from geo.styles import md_escape as md
 
 from dashboard.accessibility import event_picker, map_as_text, map_text
@@ -57,12 +58,12 @@ def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from
     map back (which would run the page once more).
     """
     ss = st.session_state
-    base_key = (id(layers), view.basemap, view.hidden_layers)
+    base_key = (id(layers), view.basemap, view.hidden_layers, view.lang)
     if ss.get("map_base") is None or ss.map_base[0] != base_key:
         ss.map_base = (base_key, geo.build_base_map(layers, center=view.center, zoom=view.zoom,
                                                     basemap=view.basemap, visible_layers=view.visible_layers,
                                                     labels=labels))
-    look = (view.filter, view.color_by, view.figure, view.shade_regions, view.draw)
+    look = (view.filter, view.color_by, view.figure, view.shade_regions, view.draw, view.lang)
     content = look
     # cells or heat follow the zoom: past MAX_MARKERS, as a heatmap, or when the events' texts
     # made the markers too heavy (found when the content was built: remembered for these events)
@@ -120,24 +121,26 @@ def selected_event(events: pd.DataFrame, claims: pd.DataFrame, event_id: str | N
     if match.empty:
         return
     ev = match.iloc[0]
-    st.header(f"{md(ev['location'])}, {ev['event_date']:%d %B %Y}: {md(ev['event_type'])}")
-    st.markdown(f"**{md(ev['actor1'])}** vs **{md(ev['actor2'] or '—')}** · conservative fatalities: "
-                f"**{int(ev['fatalities'])}** · sources: {md(ev['source'])}")
+    st.header(f"{md(ev['location'])}, {format_date(ev['event_date'])}: {md(category(ev['event_type']))}")
+    st.markdown(_("**{side_a}** vs **{side_b}** · conservative fatalities: **{count}** · sources: {sources}").format(
+        side_a=md(ev["actor1"]), side_b=md(ev["actor2"] or "—"), count=format_number(int(ev["fatalities"])),
+        sources=md(ev["source"])))
     records_panel(ev)
     own = claims[claims["event_id"] == event_id]
-    st.subheader("Claims", anchor=False)  # the panel reads in order: the event (h2), then its claims (h3)
+    st.subheader(_("Claims"), anchor=False)  # the panel reads in order: the event (h2), then its claims (h3)
     if own.empty:
-        st.caption("No competing claims recorded for this event.")
+        st.caption(_("No competing claims recorded for this event."))
     else:
         rng = geo.claim_ranges(own).iloc[0]
         if rng["claimants"]:
-            verdict = "**disputed**: the claims disagree" if rng["disputed"] else "the claims agree"
-            st.markdown(f"Claimed killed: {int(rng['low']):,} to {int(rng['high']):,} by "
-                        f"{int(rng['claimants'])} claimant(s); {verdict}.")
+            verdict = _("**disputed**: the claims disagree") if rng["disputed"] else _("the claims agree")
+            st.markdown(_("Claimed killed: {low} to {high} by {count} claimant(s); {verdict}.").format(
+                low=format_number(int(rng["low"])), high=format_number(int(rng["high"])),
+                count=int(rng["claimants"]), verdict=verdict))
         table = own[[c for c in CLAIM_COLUMNS if c in own]].copy()
         table["claim_date"] = table["claim_date"].dt.date
         st.dataframe(table, hide_index=True, width="stretch")
-    if st.button("Close event details"):
+    if st.button(_("Close event details")):
         st.session_state.selected = None
         st.session_state.last_popup = None  # so that clicking the same event again opens it
         st.rerun()
@@ -153,6 +156,7 @@ def map_section(shown, layers, claims, view: geo.View, data: Dataset, voc: geo.V
     map's place and the event clicked are taken from the session.
     """
     ss = st.session_state
+    set_language(view.lang)  # a fragment's own run may come in a thread of its own
     take_map_view(ss.get("map"))
     view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.get("selected"))
     # several data sets: the matched events (and the coverage filter) are the content's key too
@@ -162,12 +166,13 @@ def map_section(shown, layers, claims, view: geo.View, data: Dataset, voc: geo.V
     # the map may have moved or an event been clicked: the link follows
     view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.selected,
                                dataset=voc.fingerprint)
-    st.caption("Filters: " + md("; ".join(view.filter.describe())))
+    st.caption(_("Filters: {filters}").format(filters=md("; ".join(view.filter.describe()))))
     map_as_text(shown, description)
     event_picker(shown, shown if "_datasets" in shown else data.events)
     selected_event(shown if "_datasets" in shown else data.events, claims, view.selected)
     share(view)
-    downloads(view, data.events, claims, layers, app_url(), data.attribution, data.title,
+    downloads(view, data.events, claims, layers, app_url(), data.attribution,
+              geo.layers.title_of(data.title_names) if data.title_names else data.title,
               matches=data.matches if len(data.datasets) > 1 else None)
 
 
@@ -186,34 +191,34 @@ def share(view: geo.View) -> None:
     wanted = {k: (v if isinstance(v, list) else [v]) for k, v in query.items()}
     if current != wanted:
         st.query_params.from_dict(query)
-    with st.expander("Share this view", icon="🔗"):
-        st.caption("The address bar always holds this link. Copy it with the button at the right of the box.")
+    with st.expander(_("Share this view"), icon="🔗"):
+        st.caption(_("The address bar always holds this link. Copy it with the button at the right of the box."))
         st.code(geo.view_to_link(view, app_url()), language=None, wrap_lines=True)
 
 
 DOWNLOADS = {
-    "png": "Map picture (PNG)", "html": "Interactive map (HTML, works offline)", "pdf": "Map (PDF)",
-    "svg": "Map (SVG)", "csv": "Events (CSV)", "geojson": "Events with claims (GeoJSON)",
-    "kml": "Events (KML, Google Earth)", "parquet": "Events (GeoParquet)", "claims_csv": "Claims (CSV)",
+    "png": N_("Map picture (PNG)"), "html": N_("Interactive map (HTML, works offline)"), "pdf": N_("Map (PDF)"),
+    "svg": N_("Map (SVG)"), "csv": N_("Events (CSV)"), "geojson": N_("Events with claims (GeoJSON)"),
+    "kml": N_("Events (KML, Google Earth)"), "parquet": N_("Events (GeoParquet)"), "claims_csv": N_("Claims (CSV)"),
 }
 
 
 def downloads(view: geo.View, events, claims, layers, base: str, attribution: str | None, title: str,
               matches=None) -> None:
     """One button per output; each file is made from exactly this view, only when clicked."""
-    st.header("Download this view")
-    st.caption("Each file carries the filters, the share link and whose data it is. Files are made when you "
-               "click, from exactly what the map shows.")
+    st.header(_("Download this view"))
+    st.caption(_("Each file carries the filters, the share link and whose data it is. Files are made when you "
+                 "click, from exactly what the map shows."))
 
     def make(fmt: str):
         return lambda: geo.static.snapshots.render(view, fmt, events, claims, layers, base_url=base,
                                                    attribution=attribution, title=title, matches=matches)
 
     cols = st.columns(3)
-    outputs = DOWNLOADS | ({"matches_csv": "Matches across data sets (CSV)"} if matches is not None else {})
+    outputs = DOWNLOADS | ({"matches_csv": N_("Matches across data sets (CSV)")} if matches is not None else {})
     for i, (fmt, label) in enumerate(outputs.items()):
         cols[i % 3].download_button(
-            label, data=make(fmt), file_name=geo.static.snapshots.output_name(fmt, view),
+            _(label), data=make(fmt), file_name=geo.static.snapshots.output_name(fmt, view),
             mime=geo.static.snapshots.OUTPUTS[fmt][1], key=f"download_{fmt}", icon=":material/download:",
             on_click="ignore",
         )

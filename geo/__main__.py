@@ -17,6 +17,10 @@ Problems with the link are warnings (one ``warning: `` line each on stderr); the
 rest of the view still applies. A bad suffix, an unreadable data file or an
 unwritable path is one ``error: `` line on stderr and exit code 2 (usage) or 1.
 
+Language: ``--lang fr`` (or GEO_LANG=fr) says the messages, the help and the reports in French;
+English by default. The ``error:`` and ``warning:`` prefixes stay as they are, for scripts.
+A snapshot is in its link's language (``lang=fr``); a link without one takes ``--lang``.
+
 Adding a command: write ``configure(parser)`` and ``run(args) -> int`` and add a
 ``Command`` to ``COMMANDS`` (e.g. ``COMMANDS["bench"] = Command("time the
 loaders", configure, run)``); ``main`` builds a subparser for each.
@@ -25,11 +29,16 @@ loaders", configure, run)``); ``main`` builds a subparser for each.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from .errors import localized_error
+from .i18n import LANGUAGES, N_, _, format_number, normalize_language, use_language
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -53,27 +62,29 @@ class Command:
 
 
 def _one_line(text) -> str:
-    return " ".join(str(text).split())
+    # line breaks and runs of spaces become one space; no-break spaces (French typography) stay
+    return re.sub(r"[ \t\r\n\v\f\x1c-\x1f\x85\u2028\u2029]+", " ", str(text)).strip()
 
 
 def _configure_snapshot(p: argparse.ArgumentParser) -> None:
-    p.add_argument("link", metavar="LINK", help="a share link, or its query string (quote it in the shell)")
+    p.add_argument("link", metavar="LINK", help=_("a share link, or its query string (quote it in the shell)"))
     p.add_argument("-o", "--output", required=True, metavar="FILE",
-                   help="the file to write; its suffix picks the format "
-                        "(.png .svg .pdf .html .csv .geojson .kml .parquet)")
-    p.add_argument("--width", type=int, default=1600, help="image width in pixels (default 1600)")
-    p.add_argument("--dpi", type=float, default=150, help="image resolution (default 150)")
+                   help=_("the file to write; its suffix picks the format "
+                          "(.png .svg .pdf .html .csv .geojson .kml .parquet)"))
+    p.add_argument("--width", type=int, default=1600, help=_("image width in pixels (default 1600)"))
+    p.add_argument("--dpi", type=float, default=150, help=_("image resolution (default 150)"))
     p.add_argument("--data", metavar="FILE", action="append",
-                   help="an ACLED, UCDP GED or exported file, or a PostGIS database (postgresql://user:password@host/db) "
-                        "(default: the embedded data); repeat it, as NAME=FILE, to load and match several data sets "
-                        "('curated' is the embedded set)")
-    p.add_argument("--matches", metavar="FILE", help="with several --data: also write the view's match table "
-                                                      "(CSV: which record matched which, and why)")
-    p.add_argument("--claims", metavar="CSV", help="claims in the canonical schema (default: the embedded "
-                                                   "claims when --data is not given, else none)")
-    p.add_argument("--title", help="the image's title (default: where the data is, e.g. 'Conflict events — northern Mali')")
-    p.add_argument("--attribution", help="the events' attribution line (default: the embedded data's, or "
-                                         "'Events: FILE' with --data)")
+                   help=_("an ACLED, UCDP GED or exported file, or a PostGIS database "
+                          "(postgresql://user:password@host/db) (default: the embedded data); repeat it, as "
+                          "NAME=FILE, to load and match several data sets ('curated' is the embedded set)"))
+    p.add_argument("--matches", metavar="FILE", help=_("with several --data: also write the view's match table "
+                                                        "(CSV: which record matched which, and why)"))
+    p.add_argument("--claims", metavar="CSV", help=_("claims in the canonical schema (default: the embedded "
+                                                     "claims when --data is not given, else none)"))
+    p.add_argument("--title", help=_("the image's title (default: where the data is, e.g. 'Conflict events — "
+                                     "northern Mali')"))
+    p.add_argument("--attribution", help=_("the events' attribution line (default: the embedded data's, or "
+                                           "'Events: FILE' with --data)"))
 
 
 def _run_snapshot(args: argparse.Namespace) -> int:
@@ -81,20 +92,23 @@ def _run_snapshot(args: argparse.Namespace) -> int:
     from . import view_from_query
     from .io.dataset import Dataset
     from .errors import GeoError
+    from .layers import title_of
     from .static.snapshots import SUFFIXES, render
 
     out = Path(args.output)
     fmt = SUFFIXES.get(out.suffix.lower())
     if fmt is None:
-        raise UsageError(f"cannot tell the format of {str(out)!r}: use one of {', '.join(SUFFIXES)}")
+        raise UsageError(_("cannot tell the format of {path}: use one of {suffixes}").format(
+            path=repr(str(out)), suffixes=", ".join(SUFFIXES)))
     if not 200 <= args.width <= 12000:
-        raise UsageError(f"--width {args.width} is outside 200–12000")
+        raise UsageError(_("--width {value} is outside 200–12000").format(value=args.width))
     if not 20 <= args.dpi <= 1200:
-        raise UsageError(f"--dpi {args.dpi:g} is outside 20–1200")
+        raise UsageError(_("--dpi {value} is outside 20–1200").format(value=f"{args.dpi:g}"))
     parent = out.parent if str(out.parent) else Path(".")
     if out.is_dir() or not parent.is_dir() or not os.access(parent, os.W_OK):
-        print(f"error: cannot write {str(out)!r}: "
-              f"{'it is a directory' if out.is_dir() else 'no such writable directory ' + repr(str(parent))}",
+        reason = (_("it is a directory") if out.is_dir() else
+                  _("no such writable directory {path}").format(path=repr(str(parent))))
+        print("error: " + _("cannot write {path}: {reason}").format(path=repr(str(out)), reason=reason),
               file=sys.stderr)
         return EXIT_FAILED
     try:
@@ -102,33 +116,50 @@ def _run_snapshot(args: argparse.Namespace) -> int:
         data = Dataset.from_sources(args.data, claims_path=args.claims) if args.data else Dataset.embedded()
         matches = data.matches if len(data.datasets) > 1 else None
     except (GeoError, OSError, ValueError) as exc:
-        print(f"error: {_one_line(exc)}", file=sys.stderr)
+        print(f"error: {_one_line(localized_error(exc))}", file=sys.stderr)
         return EXIT_FAILED
     if data.report is not None and len(data.report.rejected):
         where = ", ".join(args.data)
-        print(f"warning: {len(data.report.rejected)} of {data.report.rows_read} rows of {where!r} were "
-              "rejected (the dashboard's import report lists them)", file=sys.stderr)
+        print("warning: " + _("{count} of {total} rows of {file} were rejected (the dashboard's import report "
+                              "lists them)").format(count=format_number(len(data.report.rejected)),
+                                                    total=format_number(data.report.rows_read), file=repr(where)),
+              file=sys.stderr)
     events, claims = data.events, data.claims
     attribution = args.attribution or data.attribution
     view, warnings = view_from_query(args.link, vocabulary=data.vocabulary)
     for warning in warnings:
         print(f"warning: {_one_line(warning)}", file=sys.stderr)
-    result = render(view, fmt, events, claims, data.layers, title=args.title or data.title, attribution=attribution,
+    if args.lang and "lang" not in _link_keys(args.link):  # a link's own language wins
+        view = dataclasses.replace(view, lang=args.lang)
+    with use_language(view.lang):  # the title in the snapshot's language
+        title = args.title or (title_of(data.title_names) if data.title_names else data.title)
+    result = render(view, fmt, events, claims, data.layers, title=title, attribution=attribution,
                     width_px=args.width, dpi=args.dpi, matches=matches)
     if args.matches:
         try:
             Path(args.matches).write_text(render(view, "matches_csv", events, claims, matches=matches),
                                           encoding="utf-8")
         except OSError as exc:
-            print(f"error: cannot write {args.matches!r}: {_one_line(exc.strerror or exc)}", file=sys.stderr)
+            print("error: " + _("cannot write {path}: {reason}").format(
+                path=repr(args.matches), reason=_one_line(exc.strerror or exc)), file=sys.stderr)
             return EXIT_FAILED
     data = result.encode("utf-8") if isinstance(result, str) else result
     try:
         out.write_bytes(data)
     except OSError as exc:
-        print(f"error: cannot write {str(out)!r}: {_one_line(exc.strerror or exc)}", file=sys.stderr)
+        print("error: " + _("cannot write {path}: {reason}").format(
+            path=repr(str(out)), reason=_one_line(exc.strerror or exc)), file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
+
+
+def _link_keys(link: str) -> set[str]:
+    from .view import parse_link
+
+    try:
+        return set(parse_link(link))
+    except ValueError:
+        return set()
 
 
 def _database_url(args: argparse.Namespace) -> str:
@@ -138,23 +169,23 @@ def _database_url(args: argparse.Namespace) -> str:
     if not url and is_database_url(os.environ.get("GEO_EVENTS", "")):
         url = os.environ["GEO_EVENTS"]
     if not url:
-        raise UsageError("no database: give --db postgresql://user:password@host/db (or set GEO_DATABASE_URL)")
+        raise UsageError(_("no database: give --db postgresql://user:password@host/db (or set GEO_DATABASE_URL)"))
     if not is_database_url(url):
-        raise UsageError("--db must be a postgresql:// URL")
+        raise UsageError(_("--db must be a postgresql:// URL"))
     return url
 
 
 def _configure_db(p: argparse.ArgumentParser) -> None:
     sub = p.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser)
     sub.required = True
-    init = sub.add_parser("init", help="create the schema: events, claims, their indexes (idempotent)")
-    load = sub.add_parser("load", help="import an event file (ACLED, UCDP GED, this app's exports) in one "
-                                       "transaction and print its import report")
+    init = sub.add_parser("init", help=_("create the schema: events, claims, their indexes (idempotent)"))
+    load = sub.add_parser("load", help=_("import an event file (ACLED, UCDP GED, this app's exports) in one "
+                                         "transaction and print its import report"))
     load.add_argument("file", metavar="FILE")
-    load.add_argument("--claims", metavar="CSV", help="claims in the canonical schema")
+    load.add_argument("--claims", metavar="CSV", help=_("claims in the canonical schema"))
     for q in (init, load):
-        q.add_argument("--db", metavar="URL", help="postgresql://user:password@host[:port]/db "
-                                                   "(default: $GEO_DATABASE_URL)")
+        q.add_argument("--db", metavar="URL", help=_("postgresql://user:password@host[:port]/db "
+                                                     "(default: $GEO_DATABASE_URL)"))
 
 
 def _run_db(args: argparse.Namespace) -> int:
@@ -166,45 +197,69 @@ def _run_db(args: argparse.Namespace) -> int:
         source = PostgisSource(url)
         if args.db_command == "init":
             source.init()
-            print(f"{source.label}: schema ready (events, claims, geo_state)")
+            print(_("{database}: schema ready (events, claims, geo_state)").format(database=source.label))
             return EXIT_OK
         source.init()
         report = source.load(args.file, claims_path=args.claims)
     except (GeoError, OSError) as exc:
-        print(f"error: {_one_line(exc)}", file=sys.stderr)
+        print(f"error: {_one_line(localized_error(exc))}", file=sys.stderr)
         return EXIT_FAILED
     print(str(report))
-    print(f"{report.accepted} events written to {source.label}")
+    print(_("{count} events written to {database}").format(count=format_number(report.accepted), database=source.label))
     return EXIT_OK
 
 
 COMMANDS: dict[str, Command] = {
-    "db": Command("a PostGIS database of events: create its schema, load files into it", _configure_db, _run_db),
-    "snapshot": Command("write a map image, a standalone HTML map or the events of a share link's view",
+    "db": Command(N_("a PostGIS database of events: create its schema, load files into it"), _configure_db, _run_db),
+    "snapshot": Command(N_("write a map image, a standalone HTML map or the events of a share link's view"),
                         _configure_snapshot, _run_snapshot),
 }
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m geo", description="The conflict-mapping dashboard's command line.")
+    """The parser, its help in the language in use."""
+    parser = _Parser(prog="python -m geo", description=_("The conflict-mapping dashboard's command line."))
+    parser.add_argument("--lang", choices=sorted(LANGUAGES), default=None,
+                        help=_("the language of the messages and of snapshots whose link has none "
+                               "(default: $GEO_LANG, else English)"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for name, command in COMMANDS.items():
-        p = sub.add_parser(name, help=command.help, description=command.help)
+        p = sub.add_parser(name, help=_(command.help), description=_(command.help))
         command.configure(p)
         p.set_defaults(_run=command.run)
     return parser
 
 
+def _language(argv: list[str]) -> str | None:
+    """The language asked for: ``--lang X`` / ``--lang=X`` before the command, else GEO_LANG."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return normalize_language(argv[i + 1])
+        if arg.startswith("--lang="):
+            return normalize_language(arg.split("=", 1)[1])
+        if not arg.startswith("-"):
+            break  # the command: its own arguments follow
+    return normalize_language(os.environ.get("GEO_LANG"))
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    with use_language(_language(argv)):
+        return _main(argv)
+
+
+def _main(argv: list[str]) -> int:
     try:
         args = build_parser().parse_args(argv)
+        if args.lang is None:
+            args.lang = _language([])
         return args._run(args)
     except UsageError as exc:
-        print(f"error: {_one_line(exc)} (see python -m geo --help)", file=sys.stderr)
+        print("error: " + _("{message} (see python -m geo --help)").format(message=_one_line(exc)), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
+        print("error: " + _("interrupted"), file=sys.stderr)
         return EXIT_FAILED
     except Exception as exc:  # never a traceback on the command line
         print(f"error: {type(exc).__name__}: {_one_line(exc)}", file=sys.stderr)

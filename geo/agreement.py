@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .i18n import _, format_number
 from .events import text_values
 
 GROUP_COLUMNS = ["match_group", "datasets_held", "held_by"]
@@ -224,7 +225,7 @@ def records_table(records: list[dict] | None) -> pd.DataFrame:
             "place": r["location"] + (f", {r['admin1']}" if r["admin1"] else ""),
             "actors": f"{side_a} vs {side_b}" if side_b else side_a, "type": r["event_type"],
             "fatalities": figure_text(r),
-            "claims": "; ".join(f"{who}: {n:,}" for who, n in r.get("claims", [])),
+            "claims": "; ".join(f"{who}: {format_number(n)}" for who, n in r.get("claims", [])),
         })
     return pd.DataFrame(rows, columns=["data set", "record", "dates", "place", "actors", "type", "fatalities",
                                        "claims"])
@@ -234,5 +235,6 @@ def figure_text(record: dict) -> str:
     """A record's fatalities as its data set gives them: "47 (low 40, high 120)" or "11"."""
     best, low, high = record["fatalities"], record.get("fatalities_low"), record.get("fatalities_high")
     if low is None or high is None or (low == best and high == best):
-        return f"{best:,}"
-    return f"{best:,} (low {low:,}, high {high:,})"
+        return format_number(best)
+    return _("{best} (low {low}, high {high})").format(best=format_number(best), low=format_number(low),
+                                                      high=format_number(high))

@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from .analysis import claim_ranges
-from .styles import actor_side, event_type_family
+from .i18n import _, category, format_date, format_number, ngettext
+from .styles import actor_side, event_type_family, side_label
 
 #: How many places, types or sides the description names (the rest are counted).
 TOP_PLACES = 5
@@ -60,7 +61,7 @@ def top_places(events: pd.DataFrame, n: int = TOP_PLACES) -> pd.DataFrame:
         region = str(reg_names[ri - 1]).strip() if ri else ""
         if location and region and region != location:
             return f"{location} ({region})"
-        return location or region or "place unnamed"
+        return location or region or _("place unnamed")
 
     out = pd.DataFrame({"place": [name(c) for c in keep], "events": count[keep], "fatalities": dead[keep]})
     out = out.groupby("place", sort=False, as_index=False).sum()  # a blank and a missing region: one place
@@ -79,9 +80,9 @@ def _counts(labels: pd.Series, name, n: int) -> str:
             key = name("" if pd.isna(value) else str(value))
             named[key] = named.get(key, 0) + int(count)
     ordered = sorted(named.items(), key=lambda kv: (-kv[1], kv[0]))
-    parts = [f"{key} {count:,}" for key, count in ordered[:n]]
+    parts = [f"{key} {format_number(count)}" for key, count in ordered[:n]]
     if len(ordered) > n:
-        parts.append(f"{len(ordered) - n} more")
+        parts.append(_("{count} more").format(count=format_number(len(ordered) - n)))
     return ", ".join(parts)
 
 
@@ -102,36 +103,45 @@ def map_description(events: pd.DataFrame, filter_lines: Iterable[str] | None = N
     ``disputed`` the number of events whose claims disagree (drawn with a dashed outline);
     ``total`` the number of events in the data; ``draw`` the map's ("heat": a heatmap, not circles).
 
-    The text is plain (not HTML): escape it where it becomes HTML.
+    The text is plain (not HTML): escape it where it becomes HTML. In the language in use (``geo.i18n``):
+    the category and side names too; places as the data writes them.
     """
     n = len(events)
-    of = f" of {total:,}" if total is not None and total != n else ""
-    filters = None if filter_lines is None else ("; ".join(filter_lines) or "All events")
+    of = _(" of {total}").format(total=format_number(total)) if total is not None and total != n else ""
+    filters = None if filter_lines is None else ("; ".join(filter_lines) or _("All events"))
     if n == 0:
-        return "Map of conflict events: no events match the filters" + (f" ({filters})." if filters else ".")
+        return (_("Map of conflict events: no events match the filters ({filters}).").format(filters=filters)
+                if filters else _("Map of conflict events: no events match the filters."))
     dead = int(pd.to_numeric(events["fatalities"], errors="coerce").fillna(0).sum())
     dates = pd.to_datetime(events["event_date"])
     first, last = dates.min(), dates.max()
-    span = (f"on {first:%-d %B %Y}" if first.date() == last.date()
-            else f"from {first:%-d %B %Y} to {last:%-d %B %Y}")
-    lines = [f"Map of {n:,}{of} conflict event{'s' * (n != 1)} {span}, with {dead:,} fatalities "
-             "(conservative counts)." + (f" Filters: {filters}." if filters else "")]
+    span = (_("on {date}").format(date=format_date(first)) if first.date() == last.date()
+            else _("from {first} to {last}").format(first=format_date(first), last=format_date(last)))
+    lines = [ngettext("Map of {count}{of} conflict event {span}, with {dead} fatalities (conservative counts).",
+                      "Map of {count}{of} conflict events {span}, with {dead} fatalities (conservative counts).",
+                      n).format(count=format_number(n), of=of, span=span, dead=format_number(dead))
+             + (" " + _("Filters: {filters}.").format(filters=filters) if filters else "")]
     if draw == "heat":
-        lines.append("Drawn as a heatmap of the number of events.")
+        lines.append(_("Drawn as a heatmap of the number of events."))
     if color_by == "side" and draw != "heat":
-        lines.append(f"Circles are coloured by the initiator's side: {_counts(events['actor1'], actor_side, 6)}.")
+        lines.append(_("Circles are coloured by the initiator's side: {counts}.").format(
+            counts=_counts(events["actor1"], lambda a: side_label(actor_side(a)), 6)))
     else:
-        family = (lambda t: event_type_family(t) or t or "type not given")
-        lines.append(("Events by type" if draw == "heat" else "Circles are coloured by event type")
-                     + f": {_counts(events['event_type'], family, 6)}.")
+        family = (lambda t: category(event_type_family(t) or t) or _("type not given"))
+        counts = _counts(events["event_type"], family, 6)
+        lines.append(_("Events by type: {counts}.").format(counts=counts) if draw == "heat" else
+                     _("Circles are coloured by event type: {counts}.").format(counts=counts))
     top = top_places(events, places)
     if len(top):
-        listed = "; ".join(f"{r.place}: {r.events:,} event{'s' * (r.events != 1)}, {r.fatalities:,} killed"
+        listed = "; ".join(ngettext("{place}: {count} event, {killed} killed", "{place}: {count} events, {killed} killed",
+                                    r.events).format(place=r.place, count=format_number(r.events),
+                                                     killed=format_number(r.fatalities))
                            for r in top.itertuples())
-        lines.append(f"Places with the most events: {listed}.")
+        lines.append(_("Places with the most events: {places}.").format(places=listed))
     if disputed:
-        lines.append(f"{disputed:,} event{'s' * (disputed != 1)} with claims that disagree "
-                     "(drawn with a dashed outline).")
+        lines.append(ngettext("{count} event with claims that disagree (drawn with a dashed outline).",
+                              "{count} events with claims that disagree (drawn with a dashed outline).",
+                              disputed).format(count=format_number(disputed)))
     return " ".join(lines)
 
 

@@ -20,6 +20,7 @@ class DataError(GeoError):
         self.path = path
         self.row = row
         self.field = field
+        self.message = message
         where = ", ".join(
             part
             for part in (
@@ -30,6 +31,22 @@ class DataError(GeoError):
             if part
         )
         super().__init__(f"{where}: {message}" if where else message)
+
+
+def localized_error(exc: BaseException) -> str:
+    """An error's message in the language in use (``geo.i18n``): where (file, row, field) and what, for
+    the messages the catalogue knows; the file's own text (names, values) as it is."""
+    from .i18n import _, retranslate
+
+    if isinstance(exc, DataError) and getattr(exc, "message", None) is not None:
+        where = ", ".join(part for part in (
+            str(exc.path) if exc.path is not None else None,
+            _("row {row}").format(row=exc.row) if exc.row is not None else None,
+            _("field '{field}'").format(field=exc.field) if exc.field is not None else None,
+        ) if part)
+        what = retranslate(exc.message)
+        return f"{where}: {what}" if where else what
+    return retranslate(str(exc))
 
 
 class FilterError(GeoError):

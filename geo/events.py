@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError
+from .i18n import N_
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 EVENTS_PATH = DATA_DIR / "events.csv"
@@ -121,11 +122,12 @@ def _read_csv(path: Path | str | io.IOBase, label: str) -> pd.DataFrame:
     try:
         return unquote_formulas(pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig"))
     except FileNotFoundError:
-        raise DataError("file not found", path=label) from None
+        raise DataError(N_("file not found"), path=label) from None
     except UnicodeDecodeError as exc:
-        raise DataError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path=label) from None
+        raise DataError(N_("not UTF-8 text ({reason} at byte {byte})").format(reason=exc.reason, byte=exc.start),
+                        path=label) from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise DataError(f"not a readable CSV file ({str(exc).strip()})", path=label) from None
+        raise DataError(N_("not a readable CSV file ({reason})").format(reason=str(exc).strip()), path=label) from None
 
 
 #: Kinds of problem that ``check_table`` reports.

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import FilterError
+from .i18n import _, category, format_decimal, format_number
 from .events import ACTOR_COLUMNS, ASSOC_ACTOR_COLUMNS, LIST_SEP
 
 
@@ -103,18 +104,18 @@ class EventFilter:
         """The filter in plain words, one line per restriction (for captions and snapshots)."""
         lines = []
         if self.actors:
-            lines.append("Actors: " + ", ".join(self.actors))
+            lines.append(_("Actors: {names}").format(names=", ".join(self.actors)))
         if self.start or self.end:
-            lines.append(f"Dates: {self.start or '…'} to {self.end or '…'}")
+            lines.append(_("Dates: {start} to {end}").format(start=self.start or "…", end=self.end or "…"))
         if self.event_types:
-            lines.append("Event types: " + ", ".join(self.event_types))
+            lines.append(_("Event types: {names}").format(names=", ".join(category(t) for t in self.event_types)))
         if self.regions:
-            lines.append("Regions: " + ", ".join(self.regions))
+            lines.append(_("Regions: {names}").format(names=", ".join(self.regions)))
         if self.min_fatalities:
-            lines.append(f"At least {self.min_fatalities} fatalities")
+            lines.append(_("At least {count} fatalities").format(count=format_number(self.min_fatalities)))
         if self.max_border_km is not None:
-            lines.append(f"Within {self.max_border_km:g} km of the Algeria border")
-        return lines or ["All events"]
+            lines.append(_("Within {km} km of the Algeria border").format(km=format_decimal(self.max_border_km, 3)))
+        return lines or [_("All events")]
 
 
 FILTER_FIELDS = tuple(f.name for f in fields(EventFilter))

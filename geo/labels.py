@@ -21,8 +21,9 @@ import shapely
 from .errors import DataError
 from .events import DATA_DIR
 from .extent import extent_of, places_of
+from .i18n import N_
 
-GEONAMES_ATTRIBUTION = "Place names: GeoNames (CC BY 4.0, geonames.org)."
+GEONAMES_ATTRIBUTION = N_("Place names: GeoNames (CC BY 4.0, geonames.org).")
 TOWNS_FILE = "towns.parquet"
 #: The towns a map carries: those within this many degrees of the data, at most MAX_TOWNS.
 TOWN_MARGIN_DEG = 6.0

@@ -22,13 +22,14 @@ import shapely
 from .errors import DataError
 from .events import DATA_DIR
 from .extent import extent_of, places_of
+from .i18n import N_, _, ngettext
 
 #: A projected CRS for distances and lengths over Mali and its neighbours
 #: (Africa Albers Equal Area Conic). Lengths along the Mali–Algeria border come
 #: within 0.5 % of geodesic lengths.
 AFRICA_ALBERS = "ESRI:102022"
 
-NATURAL_EARTH_ATTRIBUTION = "Made with Natural Earth. Free vector and raster map data @ naturalearthdata.com."
+NATURAL_EARTH_ATTRIBUTION = N_("Made with Natural Earth. Free vector and raster map data @ naturalearthdata.com.")
 
 
 @dataclass(frozen=True)
@@ -45,29 +46,29 @@ class LayerInfo:
 LAYERS: dict[str, LayerInfo] = {
     "countries": LayerInfo(
         "countries",
-        "Countries",
-        "Every country (Natural Earth 1:10m admin-0): in detail where the data is, simplified elsewhere.",
+        N_("Countries"),
+        N_("Every country (Natural Earth 1:10m admin-0): in detail where the data is, simplified elsewhere."),
         {"color": "#8a8a8a", "weight": 1, "fillColor": "#f3efe6", "fillOpacity": 1.0},
     ),
     "admin1": LayerInfo(
         "admin1",
-        "Regions",
-        "First-level regions. Mali's nine of the 9-region scheme (Taoudénit within Tombouctou, "
-        "Ménaka within Gao), cut from Natural Earth 1:10m lines and named by their capitals; other "
-        "countries' cut from the same lines and named from the data's own admin1.",
+        N_("Regions"),
+        N_("First-level regions. Mali's nine of the 9-region scheme (Taoudénit within Tombouctou, "
+           "Ménaka within Gao), cut from Natural Earth 1:10m lines and named by their capitals; other "
+           "countries' cut from the same lines and named from the data's own admin1."),
         {"color": "#6b6b6b", "weight": 1, "dashArray": "4 3", "fillColor": "#ffffff", "fillOpacity": 0.0},
     ),
     "tuareg_region": LayerInfo(
         "tuareg_region",
-        "Tuareg region (Azawad claim, 2012)",
-        "Tombouctou, Gao and Kidal: the northern regions that Tuareg rebels claimed as the "
-        "independent state of Azawad in 2012. Context only, not a recognised boundary.",
+        N_("Tuareg region (Azawad claim, 2012)"),
+        N_("Tombouctou, Gao and Kidal: the northern regions that Tuareg rebels claimed as the "
+           "independent state of Azawad in 2012. Context only, not a recognised boundary."),
         {"color": "#b5651d", "weight": 2, "dashArray": "8 4", "fillColor": "#e0a96d", "fillOpacity": 0.12},
     ),
     "algeria_border": LayerInfo(
         "algeria_border",
-        "Mali–Algeria border",
-        "The Mali–Algeria land border (Natural Earth 1:10m admin-0 boundary lines), about 1,270 km.",
+        N_("Mali–Algeria border"),
+        N_("The Mali–Algeria land border (Natural Earth 1:10m admin-0 boundary lines), about 1,270 km."),
         {"color": "#c0392b", "weight": 3, "opacity": 0.9},
     ),
 }
@@ -160,6 +161,8 @@ def data_countries(events: pd.DataFrame | None = None, *, places: pd.DataFrame |
 
 
 TITLE_PREFIX = "Conflict events — "
+#: The name a title gives the north of Mali (translated when the title is written).
+NORTHERN_MALI = N_("northern Mali")
 #: The share of a data set's events in the Tuareg region (the north of Mali: Tombouctou, Gao,
 #: Kidal) from which its title says "northern Mali".
 NORTHERN_MALI_SHARE = 0.9
@@ -168,9 +171,33 @@ NORTHERN_MALI_SHARE = 0.9
 def data_title(events: pd.DataFrame | None, *, most: int = 3, places: pd.DataFrame | None = None) -> str:
     """A title naming where the events are: "Conflict events — Afghanistan", "… — Benin, Togo and
     Niger", "… — Nigeria, Mali, Niger and 12 more countries"; "… — northern Mali" when nearly all
-    are in the north of Mali. Countries come by their number of events, most first."""
+    are in the north of Mali. Countries come by their number of events, most first. In the language
+    in use (``geo.i18n``); country names as Natural Earth writes them."""
+    return title_of(title_places(events, places=places), most=most)
+
+
+def title_of(names, *, most: int = 3) -> str:
+    """The title of ``title_places``' names, in the language in use."""
+    names = [_(n) if n == NORTHERN_MALI else n for n in names or ()]
+    prefix = _("Conflict events")
+    if not names:
+        return prefix
+    if len(names) > most + 1:
+        more = len(names) - most
+        where = ngettext("{names} and {count} more country", "{names} and {count} more countries", more).format(
+            names=", ".join(names[:most]), count=more)
+    elif len(names) == 1:
+        where = names[0]
+    else:
+        where = _("{names} and {last}").format(names=", ".join(names[:-1]), last=names[-1])
+    return _("{title} — {where}").format(title=prefix, where=where)
+
+
+def title_places(events: pd.DataFrame | None, *, places: pd.DataFrame | None = None) -> tuple[str, ...]:
+    """Where the events are, for a title: the countries by number of events, most first, or
+    (``NORTHERN_MALI``,) when nearly all are in the north of Mali; () without events."""
     if places is None and (events is None or not len(events)):
-        return TITLE_PREFIX.rstrip(" —")
+        return ()
     places = locate(events) if places is None else places
     counts = data_countries(places=places)
     names = [counts.attrs["names"][c] for c in counts.index]
@@ -178,14 +205,8 @@ def data_title(events: pd.DataFrame | None, *, most: int = 3, places: pd.DataFra
         north = _read_layers()["tuareg_region"].geometry.union_all()
         inside = shapely.contains_xy(north, places["lon"].to_numpy(), places["lat"].to_numpy())
         if places["n"][inside].sum() >= NORTHERN_MALI_SHARE * places["n"].sum():
-            names = ["northern Mali"]
-    if not names:
-        return TITLE_PREFIX.rstrip(" —")
-    if len(names) > most + 1:
-        return f"{TITLE_PREFIX}{', '.join(names[:most])} and {len(names) - most} more countries"
-    if len(names) == 1:
-        return TITLE_PREFIX + names[0]
-    return f"{TITLE_PREFIX}{', '.join(names[:-1])} and {names[-1]}"
+            names = [NORTHERN_MALI]
+    return tuple(names)
 
 
 def _countries_layer(focus: set[str]) -> gpd.GeoDataFrame:

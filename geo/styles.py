@@ -11,6 +11,8 @@ import html
 import math
 import re
 
+from .i18n import N_, _, category, ngettext
+
 #: ACLED's six event types (the taxonomy since 2019): the colour families, colour-blind-safe (Okabe–Ito).
 EVENT_TYPE_FAMILIES: dict[str, str] = {
     "Battles": "#D55E00",
@@ -91,13 +93,18 @@ def event_type_color(name) -> str:
 #: normal vision and under simulated deuteranopia, protanopia and tritanopia (``geo.colours``;
 #: Civilians' raspberry replaced a darker magenta, #b8307a, 10.2 from the state's blue under protanopia).
 SIDE_COLORS: dict[str, str] = {
-    "Malian state and allies": "#1f4e9c",
-    "Tuareg-led rebels": "#d98a00",
-    "Jihadist groups": "#222222",
-    "Civilians": "#cf3f78",
-    "International forces": "#3aa0a0",
-    "Other": OTHER_COLOR,
+    N_("Malian state and allies"): "#1f4e9c",
+    N_("Tuareg-led rebels"): "#d98a00",
+    N_("Jihadist groups"): "#222222",
+    N_("Civilians"): "#cf3f78",
+    N_("International forces"): "#3aa0a0",
+    N_("Other"): OTHER_COLOR,
 }
+
+
+def side_label(side: str) -> str:
+    """A side's name (a key of SIDE_COLORS) in the language in use; anything else as it is."""
+    return _(side) if side in SIDE_COLORS else str(side)
 
 #: Patterns that put an actor on a side; the first that matches wins. They cover the
 #: names in the curated data and ACLED's and UCDP's usual spellings.
@@ -132,22 +139,33 @@ BASEMAPS: dict[str, dict | None] = {
     },
 }
 
-TIME_PRECISION_TEXT = {1: "exact day", 2: "within a week", 3: "within the month"}
+#: ACLED's precision codes in words (English; ``precision_text`` gives them in the language in use).
+TIME_PRECISION_TEXT = {1: N_("exact day"), 2: N_("within a week"), 3: N_("within the month")}
 GEO_PRECISION_TEXT = {
-    1: "at the named place",
-    2: "near the named place (approximate)",
-    3: "only the region is known (approximate)",
+    1: N_("at the named place"),
+    2: N_("near the named place (approximate)"),
+    3: N_("only the region is known (approximate)"),
 }
 
 
-FIGURE_LABELS = {"conservative": "conservative fatalities", "highest": "highest claimed fatalities"}
+def precision_text(kind: str, code, default: str = "") -> str:
+    """ACLED's time ("time") or geographic ("geo") precision code in words, in the language in use."""
+    table = TIME_PRECISION_TEXT if kind == "time" else GEO_PRECISION_TEXT
+    try:
+        text = table.get(int(code))
+    except (TypeError, ValueError):
+        text = None
+    return _(text) if text else default
+
+
+FIGURE_LABELS = {"conservative": N_("conservative fatalities"), "highest": N_("highest claimed fatalities")}
 
 
 def figure_label(figure: str) -> str:
-    """How the legend names what circle sizes show."""
+    """How the legend names what circle sizes show (in the language in use)."""
     if figure.startswith("claimant:"):
-        return f"fatalities claimed by {figure.split(':', 1)[1]} (else conservative)"
-    return FIGURE_LABELS.get(figure, figure)
+        return _("fatalities claimed by {claimant} (else conservative)").format(claimant=figure.split(":", 1)[1])
+    return _(FIGURE_LABELS[figure]) if figure in FIGURE_LABELS else figure
 
 
 def actor_side(actor: str) -> str:
@@ -185,9 +203,9 @@ def legend_items(mode: str, present: set[str] | None = None) -> list[tuple[str, 
     unknown types make one "Other" row.
     """
     if mode == "side":
-        return [(k, v) for k, v in SIDE_COLORS.items() if present is None or k in present]
+        return [(side_label(k), v) for k, v in SIDE_COLORS.items() if present is None or k in present]
     if present is None:
-        return list(EVENT_TYPE_FAMILIES.items())
+        return [(category(k), v) for k, v in EVENT_TYPE_FAMILIES.items()]
     members: dict[str, list[str]] = {}
     other = False
     for name in sorted(str(p) for p in present):
@@ -201,17 +219,21 @@ def legend_items(mode: str, present: set[str] | None = None) -> list[tuple[str, 
         if family not in members:
             continue
         also = [m for m in members[family] if m != family]
-        label = family
+        label = category(family)
         if also:
-            listed = ", ".join(also)
+            listed = ", ".join(category(m) for m in also)
             if len(listed) > _LEGEND_LIST_CHARS:  # a short legend: how many, and from where
-                kind = ("UCDP " if all(event_type_family(m) and _type_key(m) in _UCDP_KEYS for m in also)
-                        else "pre-2019 " if not any(_type_key(m) in _UCDP_KEYS for m in also) else "")
-                listed = f"{len(also)} {kind}type{'s' if len(also) > 1 else ''}"
-            label += f" (incl. {listed})"
+                n = len(also)
+                if all(event_type_family(m) and _type_key(m) in _UCDP_KEYS for m in also):
+                    listed = ngettext("{count} UCDP type", "{count} UCDP types", n).format(count=n)
+                elif not any(_type_key(m) in _UCDP_KEYS for m in also):
+                    listed = ngettext("{count} pre-2019 type", "{count} pre-2019 types", n).format(count=n)
+                else:
+                    listed = ngettext("{count} type", "{count} types", n).format(count=n)
+            label = _("{family} (incl. {listed})").format(family=label, listed=listed)
         items.append((label, color))
     if other:
-        items.append(("Other", OTHER_COLOR))
+        items.append((_("Other"), OTHER_COLOR))
     return items
 
 

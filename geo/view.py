@@ -22,6 +22,7 @@ from .layers import LAYER_ORDER
 from .analysis import FIGURES
 from .styles import BASEMAPS, COLOR_MODES, DRAW_MODES
 from .extent import shows_data
+from .i18n import DEFAULT_LANGUAGE, LANGUAGES, _, current_language, format_number, normalize_language, use_language
 from .vocabulary import Vocabulary, dataset_fingerprint  # noqa: F401  (part of the link's API)
 
 #: Where the map opens: northern Mali with the Algeria border in view.
@@ -75,6 +76,9 @@ class View:
     cover
         With several data sets loaded: "all" matched events, "one" (held by only one data set), or
         "disagree:F" (the data sets' fatalities differ by more than F times; see ``geo.matched_events``).
+    lang
+        The language of the interface, the snapshots' captions and the link's warnings: "en" (the
+        default, left out of the link) or "fr" (``geo.i18n.LANGUAGES``).
     """
 
     filter: EventFilter = field(default_factory=EventFilter)
@@ -92,6 +96,7 @@ class View:
     #: zoom opens: not part of what the view shows (views at the same place compare equal)
     home: tuple[tuple[float, float], int] | None = field(default=None, compare=False, repr=False)
     cover: str = "all"
+    lang: str = DEFAULT_LANGUAGE
 
     def __post_init__(self) -> None:
         if not isinstance(self.filter, EventFilter):
@@ -133,6 +138,8 @@ class View:
             except (TypeError, ValueError):
                 raise ViewError(f"home {self.home!r} is not ((lat, lon), zoom)") from None
             object.__setattr__(self, "home", home)
+        if self.lang not in LANGUAGES:
+            raise ViewError(f"lang {self.lang!r} is not one of {', '.join(LANGUAGES)}")
         if cover_spec(self.cover) is None:
             raise ViewError(f"cover {self.cover!r} is not all, one or disagree:FACTOR (a factor of 1-1000)")
         for name in ("selected", "dataset"):
@@ -156,7 +163,7 @@ _KEYS = {
     "from": "start", "to": "end", "minf": "min_fatalities", "border": "max_border_km",
     "lat": "lat", "lon": "lon", "z": "zoom", "hide": "hidden_layers", "basemap": "basemap",
     "color": "color_by", "event": "selected", "data": "dataset", "fig": "figure", "shade": "shade_regions",
-    "draw": "draw", "cover": "cover",
+    "draw": "draw", "cover": "cover", "lang": "lang",
 }
 _LISTS = {"actor", "type", "region", "hide"}
 
@@ -254,6 +261,8 @@ def view_to_query(view: View) -> dict[str, str | list[str]]:
         q["event"] = view.selected
     if view.dataset is not None:
         q["data"] = view.dataset
+    if view.lang != DEFAULT_LANGUAGE:
+        q["lang"] = view.lang
     return q
 
 
@@ -292,7 +301,7 @@ class _Reader:
         if len(self.warnings) < MAX_WARNINGS:
             self.warnings.append(text)
         elif len(self.warnings) == MAX_WARNINGS:
-            self.warnings.append("More problems in the link were ignored.")
+            self.warnings.append(_("More problems in the link were ignored."))
 
 
 def _clean_values(key: str, raw, r: _Reader) -> list[str]:
@@ -301,13 +310,15 @@ def _clean_values(key: str, raw, r: _Reader) -> list[str]:
     for value in values[:MAX_LIST_ITEMS]:
         value = "" if value is None else str(value)
         if len(value) > MAX_VALUE_CHARS:
-            r.warn(f"Ignored a '{key}' value of {len(value):,} characters (the limit is {MAX_VALUE_CHARS}).")
+            r.warn(_("Ignored a '{key}' value of {count} characters (the limit is {limit}).").format(
+                key=key, count=format_number(len(value)), limit=MAX_VALUE_CHARS))
         elif _CONTROL.search(value):
-            r.warn(f"Ignored a '{key}' value holding control characters.")
+            r.warn(_("Ignored a '{key}' value holding control characters.").format(key=key))
         elif value.strip():
             out.append(value.strip())
     if len(values) > MAX_LIST_ITEMS:
-        r.warn(f"Ignored {len(values) - MAX_LIST_ITEMS} '{key}' values past the first {MAX_LIST_ITEMS}.")
+        r.warn(_("Ignored {count} '{key}' values past the first {limit}.").format(
+            count=format_number(len(values) - MAX_LIST_ITEMS), key=key, limit=MAX_LIST_ITEMS))
     return out
 
 
@@ -315,7 +326,7 @@ def _one(key: str, values: list[str], r: _Reader) -> str | None:
     if not values:
         return None
     if len(values) > 1:
-        r.warn(f"'{key}' was given {len(values)} times; used the first.")
+        r.warn(_("'{key}' was given {count} times; used the first.").format(key=key, count=len(values)))
     return values[0]
 
 
@@ -323,8 +334,22 @@ def _short(text: str) -> str:
     return text if len(text) <= 40 else text[:37] + "…"
 
 
+def _link_language(params) -> str | None:
+    """The valid ``lang`` of a link's parameters, if it has one (its warnings are said in it)."""
+    try:
+        raw = params.get("lang") if hasattr(params, "get") else None
+    except Exception:  # noqa: BLE001 - a Mapping that misbehaves: the caller says so
+        return None
+    values = list(raw) if isinstance(raw, (list, tuple)) else [raw]
+    for value in values[:1]:
+        if isinstance(value, str) and value in LANGUAGES:
+            return value
+    return None
+
+
 def view_from_query(
-    params: Mapping[str, str | Iterable[str]] | str, *, vocabulary: Vocabulary | None = None
+    params: Mapping[str, str | Iterable[str]] | str, *, vocabulary: Vocabulary | None = None,
+    lang: str | None = None,
 ) -> tuple[View, list[str]]:
     """Read a view from query parameters; never raises.
 
@@ -334,51 +359,66 @@ def view_from_query(
     characters, oversized values; with ``vocabulary``, names not in the data) is
     dropped or clamped, and each such decision is a plain-words warning. The
     rest of the view still applies.
+
+    The warnings are in ``lang`` if given, else in the link's own language (its ``lang``), else in the
+    language in use (``geo.i18n.use_language``). (The dashboard keeps them in English and says them in
+    the page's language when shown: ``geo.i18n.retranslate``.)
     """
-    r = _Reader()
     try:
         if isinstance(params, str):
             params = parse_link(params)
+        said = lang or _link_language(params)
+    except Exception:  # a Mapping that misbehaves is still "a broken link"
+        said = lang
+    with use_language(said or current_language()):
+        return _read_view(params, vocabulary)
+
+
+def _read_view(params, voc: Vocabulary | None) -> tuple[View, list[str]]:
+    r = _Reader()
+    try:
         items = list(params.items())
     except Exception:  # a Mapping that misbehaves is still "a broken link"
-        return View(), ["The link could not be read; showing the default view."]
+        return View(), [_("The link could not be read; showing the default view.")]
     if len(items) > MAX_KEYS:
-        r.warn(f"The link has {len(items)} parameters; only the first {MAX_KEYS} were read.")
+        r.warn(_("The link has {count} parameters; only the first {limit} were read.").format(
+            count=len(items), limit=MAX_KEYS))
         items = items[:MAX_KEYS]
     got: dict[str, list[str]] = {}
     for key, raw in items:
         key = str(key)
         if key not in _KEYS:
-            r.warn(f"Ignored unknown setting '{_short(_CONTROL.sub('?', key))}'.")
+            r.warn(_("Ignored unknown setting '{key}'.").format(key=_short(_CONTROL.sub("?", key))))
             continue
         got[key] = _clean_values(key, raw, r)
-    voc = vocabulary
 
-    def names(key: str, known: frozenset[str] | None, what: str) -> tuple[str, ...]:
+    def names(key: str, known: frozenset[str] | None, message: str) -> tuple[str, ...]:
         values = list(dict.fromkeys(got.get(key, [])))
         if voc is not None and known is not None:
             unknown = [v for v in values if v not in known]
             for v in unknown:
-                r.warn(f"Ignored {what} '{_short(v)}': not in this data.")
+                r.warn(message.format(value=_short(v)))
             values = [v for v in values if v in known]
         return tuple(values)
 
-    actors = names("actor", voc.actors if voc else None, "actor")
-    types = names("type", voc.event_types if voc else None, "event type")
-    regions = names("region", voc.regions if voc else None, "region")
-    start = _date(_one("from", got.get("from", []), r), "start date ('from')", r)
-    end = _date(_one("to", got.get("to", []), r), "end date ('to')", r)
+    actors = names("actor", voc.actors if voc else None, _("Ignored actor '{value}': not in this data."))
+    types = names("type", voc.event_types if voc else None, _("Ignored event type '{value}': not in this data."))
+    regions = names("region", voc.regions if voc else None, _("Ignored region '{value}': not in this data."))
+    start = _date(_one("from", got.get("from", []), r), _("Ignored the start date ('from') '{value}': not a date "
+                                                           "like 2024-07-25."), r)
+    end = _date(_one("to", got.get("to", []), r), _("Ignored the end date ('to') '{value}': not a date like "
+                                                     "2024-07-25."), r)
     if start and end and end < start:
-        r.warn(f"Ignored the end date {end}: it is before the start date {start}.")
+        r.warn(_("Ignored the end date {end}: it is before the start date {start}.").format(end=end, start=start))
         end = None
     min_fat = 0
     text = _one("minf", got.get("minf", []), r)
     if text is not None:
         number = _number(text)
         if number is None or not math.isfinite(number):
-            r.warn(f"Ignored minimum fatalities '{_short(text)}': not a number.")
+            r.warn(_("Ignored minimum fatalities '{value}': not a number.").format(value=_short(text)))
         elif number < 0:
-            r.warn(f"Ignored minimum fatalities {_short(text)}: it is negative.")
+            r.warn(_("Ignored minimum fatalities {value}: it is negative.").format(value=_short(text)))
         else:
             min_fat = int(min(number, 10**9))
     border = None
@@ -386,7 +426,7 @@ def view_from_query(
     if text is not None:
         number = _number(text)
         if number is None or not math.isfinite(number) or number < 0:
-            r.warn(f"Ignored the border distance '{_short(text)}': not a distance in km.")
+            r.warn(_("Ignored the border distance '{value}': not a distance in km.").format(value=_short(text)))
         else:
             border = min(number, 40_000.0)
     flt = EventFilter(actors=actors, start=start, end=end, event_types=types, regions=regions,
@@ -398,34 +438,37 @@ def view_from_query(
     if lat_t is not None or lon_t is not None:
         lat, lon = _number(lat_t), _number(lon_t)
         if lat is None or lon is None or not (math.isfinite(lat) and math.isfinite(lon)):
-            r.warn("Ignored the map centre: 'lat' and 'lon' must both be numbers.")
+            r.warn(_("Ignored the map centre: 'lat' and 'lon' must both be numbers."))
         elif not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            r.warn(f"Ignored the map centre ({_short(lat_t)}, {_short(lon_t)}): it is off the globe.")
+            r.warn(_("Ignored the map centre ({lat}, {lon}): it is off the globe.").format(
+                lat=_short(lat_t), lon=_short(lon_t)))
         else:
             view = replace(view, center=(lat, lon))
     z_t = _one("z", got.get("z", []), r)
     if z_t is not None:
         z = _number(z_t)
         if z is None or not math.isfinite(z):
-            r.warn(f"Ignored zoom '{_short(z_t)}': not a number.")
+            r.warn(_("Ignored zoom '{value}': not a number.").format(value=_short(z_t)))
         elif home is not None and not MIN_ZOOM <= z <= MAX_ZOOM:
-            r.warn(f"Ignored zoom {_short(z_t)}: it is outside {MIN_ZOOM}–{MAX_ZOOM}; the map shows all the data.")
+            r.warn(_("Ignored zoom {value}: it is outside {low}–{high}; the map shows all the data.").format(
+                value=_short(z_t), low=MIN_ZOOM, high=MAX_ZOOM))
             view = replace(view, center=home[0], zoom=home[1])
         else:
             clamped = int(min(max(round(z), MIN_ZOOM), MAX_ZOOM))
             if clamped != z:
-                r.warn(f"Zoom {_short(z_t)} is outside {MIN_ZOOM}–{MAX_ZOOM} or not whole; used {clamped}.")
+                r.warn(_("Zoom {value} is outside {low}–{high} or not whole; used {used}.").format(
+                    value=_short(z_t), low=MIN_ZOOM, high=MAX_ZOOM, used=clamped))
             view = replace(view, zoom=clamped)
     if home is not None and (view.center, view.zoom) != home and not shows_data(view.center, view.zoom, voc.extent):
-        r.warn(f"The map centre ({view.center[0]:g}, {view.center[1]:g}) at zoom {view.zoom} shows none of this "
-               "data's events; the map shows all the data instead.")
+        r.warn(_("The map centre ({lat}, {lon}) at zoom {zoom} shows none of this data's events; the map shows all "
+                 "the data instead.").format(lat=f"{view.center[0]:g}", lon=f"{view.center[1]:g}", zoom=view.zoom))
         view = replace(view, center=home[0], zoom=home[1])
     hidden = []
     for key in got.get("hide", []):
         if key in LAYER_ORDER:
             hidden.append(key)
         else:
-            r.warn(f"Ignored unknown layer '{_short(key)}'.")
+            r.warn(_("Ignored unknown layer '{value}'.").format(value=_short(key)))
     view = replace(view, hidden_layers=tuple(hidden))
     for key, attr, allowed in (("basemap", "basemap", BASEMAPS), ("color", "color_by", COLOR_MODES)):
         value = _one(key, got.get(key, []), r)
@@ -434,47 +477,64 @@ def view_from_query(
         if value in allowed:
             view = replace(view, **{attr: value})
         else:
-            r.warn(f"Ignored {key} '{_short(value)}': use one of {', '.join(allowed)}.")
+            r.warn(_("Ignored {key} '{value}': use one of {allowed}.").format(
+                key=key, value=_short(value), allowed=", ".join(allowed)))
     fig = _one("fig", got.get("fig", []), r)
     if fig is not None:
         name = fig[9:] if fig.startswith("claimant:") else None
         if voc is not None and voc.claimants is not None and name is not None and name not in voc.claimants:
-            r.warn(f"Ignored sizing by claimant '{_short(name)}': no such claimant in this data.")
+            r.warn(_("Ignored sizing by claimant '{value}': no such claimant in this data.").format(
+                value=_short(name)))
         else:
             try:
                 view = replace(view, figure=fig)
             except ViewError:
-                r.warn(f"Ignored fig '{_short(fig)}': use conservative, highest or claimant:NAME.")
+                r.warn(_("Ignored fig '{value}': use conservative, highest or claimant:NAME.").format(
+                    value=_short(fig)))
     shade = _one("shade", got.get("shade", []), r)
     if shade is not None:
         if shade == "regions":
             view = replace(view, shade_regions=True)
         else:
-            r.warn(f"Ignored shade '{_short(shade)}': the only shading is 'regions'.")
+            r.warn(_("Ignored shade '{value}': the only shading is 'regions'.").format(value=_short(shade)))
     cover = _one("cover", got.get("cover", []), r)
     if cover is not None:
         if cover_spec(cover) is not None:
             view = replace(view, cover=cover)
         else:
-            r.warn(f"Ignored cover '{_short(cover)}': use all, one or disagree:FACTOR (1 to 1000).")
+            r.warn(_("Ignored cover '{value}': use all, one or disagree:FACTOR (1 to 1000).").format(
+                value=_short(cover)))
     draw = _one("draw", got.get("draw", []), r)
     if draw is not None:
         if draw in DRAW_MODES:
             view = replace(view, draw=draw)
         else:
-            r.warn(f"Ignored draw '{_short(draw)}': use one of {', '.join(DRAW_MODES)}.")
+            r.warn(_("Ignored draw '{value}': use one of {allowed}.").format(
+                value=_short(draw), allowed=", ".join(DRAW_MODES)))
     selected = _one("event", got.get("event", []), r)
     if selected is not None:
         if voc is not None and selected not in voc.event_ids:
-            r.warn(f"Ignored event '{_short(selected)}': not in this data.")
+            r.warn(_("Ignored event '{value}': not in this data.").format(value=_short(selected)))
         else:
             view = replace(view, selected=selected)
     dataset = _one("data", got.get("data", []), r)
     if dataset is not None:
         view = replace(view, dataset=dataset)
         if voc is not None and voc.fingerprint and dataset != voc.fingerprint:
-            r.warn(f"This link was made on other data (fingerprint {_short(dataset)}; this data is "
-                   f"{voc.fingerprint}). The view is applied, but the events may differ.")
+            r.warn(_("This link was made on other data (fingerprint {given}; this data is {own}). The view is "
+                     "applied, but the events may differ.").format(given=_short(dataset), own=voc.fingerprint))
+    lang = _one("lang", got.get("lang", []), r)
+    if lang is not None:
+        if lang in LANGUAGES:
+            view = replace(view, lang=lang)
+        else:
+            # "fr-FR" or "FR" still mean French: used, and said
+            code = normalize_language(lang)
+            if code is not None:
+                view = replace(view, lang=code)
+            r.warn((_("Language '{value}' read as '{code}'.") if code else
+                    _("Ignored language '{value}': use one of {allowed}.")).format(
+                value=_short(lang), code=code, allowed=", ".join(LANGUAGES)))
     return view, r.warnings
 
 
@@ -487,7 +547,7 @@ def _number(text: str | None) -> float | None:
         return None
 
 
-def _date(text: str | None, what: str, r: _Reader) -> dt.date | None:
+def _date(text: str | None, message: str, r: _Reader) -> dt.date | None:
     if text is None:
         return None
     if _ISO_DATE.fullmatch(text):
@@ -495,7 +555,7 @@ def _date(text: str | None, what: str, r: _Reader) -> dt.date | None:
             return dt.date.fromisoformat(text)
         except ValueError:
             pass
-    r.warn(f"Ignored the {what} '{_short(text)}': not a date like 2024-07-25.")
+    r.warn(message.format(value=_short(text)))
     return None
 
 

@@ -19,14 +19,15 @@ from ..filters import actor_counts
 from ..events import CLAIM_COLUMNS, DATA_DIR, compact_events, load_claims, load_events
 from ..extent import extent_of
 from ..labels import place_labels
-from ..layers import data_title, load_layers, locate
+from ..layers import load_layers, locate, title_of, title_places
 from .postgis import PostgisSource, is_database_url
 from ..matching import empty_match_table, match_events
 from .readers import ImportReport, read_events
 from ..view import Vocabulary
+from ..i18n import N_
 
-EMBEDDED_LABEL = "Curated northern-Mali events 2023–2024 (embedded)"
-EMBEDDED_ATTRIBUTION = (
+EMBEDDED_LABEL = N_("Curated northern-Mali events 2023–2024 (embedded)")
+EMBEDDED_ATTRIBUTION = N_(
     "Events: Northern Mali conflict events 2023–2024, curated from public reporting by the "
     "conflict-map project (CC BY 4.0)"
 )
@@ -50,6 +51,8 @@ class Dataset:
     layers: dict | None = field(default=None, compare=False, repr=False)
     #: what the data covers, for the page and the snapshots: "Conflict events — Afghanistan"
     title: str = ""
+    #: where the events are, for a title in any language (``geo.layers.title_of(data.title_names)``)
+    title_names: tuple[str, ...] = ()
 
     #: the database's change counter when the data set was read (``from_postgis``); None for files
     version: int | None = None
@@ -134,7 +137,7 @@ class Dataset:
         vocabulary = Vocabulary.of(events, claims, actors=counts.index, fingerprint=fingerprint, extent=extent)
         layers = load_layers(events, places=places) if layers is None else layers
         data = cls(events, claims, vocabulary, label, attribution, report, layers=layers,
-                   title=data_title(events, places=places))
+                   title_names=(names := title_places(events, places=places)), title=title_of(names))
         data.__dict__["actor_counts"] = counts  # the cached_property's value
         return data
 
@@ -176,7 +179,7 @@ class Dataset:
             known["places"] = locate(events)
             layers = layers or load_layers(events, places=known["places"])  # where the data is: its regions
             events = compact_events(enrich(events, layers))
-        label = f"{report.format.upper()} file '{Path(report.source_name).name}'"
+        label = N_("{format} file '{name}'").format(format=report.format.upper(), name=Path(report.source_name).name)
         data = cls._of(events, claims, label, report.attribution, report, layers=layers, **known)
         if key and hit is None:
             meta = {k: getattr(report, k) for k in ("format", "source_name", "encoding", "rows_read",

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..i18n import N_
+
 #: Month names and abbreviations (English; French as French Excel writes them), lower case.
 MONTHS: dict[str, int] = {}
 for _number, _names in enumerate((
@@ -135,9 +137,12 @@ def read_dates(text: pd.Series, *, day_first: bool | None = None, name: str = "d
                 chosen = as_dmy if day_first else as_mdy
                 out[idx] = chosen
                 if either.any():
-                    notes.append(f"{name}: {rows_of(either.reindex(u.index, fill_value=False))} row(s) with "
-                                 f"dates such as {_examples(u[either[either].index])} read as "
-                                 f"{'day/month' if day_first else 'month/day'}/year, as asked")
+                    notes.append((N_("{field}: {count} row(s) with dates such as {examples} read as "
+                                     "day/month/year, as asked") if day_first else
+                                  N_("{field}: {count} row(s) with dates such as {examples} read as "
+                                     "month/day/year, as asked")).format(
+                        field=name, count=rows_of(either.reindex(u.index, fill_value=False)),
+                        examples=_examples(u[either[either].index])))
             else:
                 has_dmy, has_mdy = bool(dmy_only.any()), bool(mdy_only.any())
                 same = as_dmy.where(as_dmy.notna(), as_mdy)  # unambiguous ones read as they must
@@ -148,36 +153,42 @@ def read_dates(text: pd.Series, *, day_first: bool | None = None, name: str = "d
                     reject[amb] = ("date '" + u[amb] + "' is ambiguous: the file has both day/month dates ("
                                    + repr(u[dmy_only[dmy_only].index[0]]) + ") and month/day dates ("
                                    + repr(u[mdy_only[mdy_only].index[0]]) + ")")
-                    notes.append(f"{name}: the file mixes day/month ({u[dmy_only[dmy_only].index[0]]!r}) and "
-                                 f"month/day ({u[mdy_only[mdy_only].index[0]]!r}) dates: each unambiguous one "
-                                 f"is read as it must be; {ambiguous_rows} row(s) that could be either are "
-                                 "rejected")
+                    notes.append(N_("{field}: the file mixes day/month ({dmy}) and month/day ({mdy}) dates: each "
+                                    "unambiguous one is read as it must be; {count} row(s) that could be either "
+                                    "are rejected").format(field=name, dmy=repr(u[dmy_only[dmy_only].index[0]]),
+                                                           mdy=repr(u[mdy_only[mdy_only].index[0]]),
+                                                           count=ambiguous_rows))
                     order = None
                 else:
                     order = "mdy" if has_mdy else "dmy"
                     evidence = (mdy_only if has_mdy else dmy_only)
                     if ambiguous_rows:
                         out[either[either].index] = (as_mdy if order == "mdy" else as_dmy)[either]
-                    label = "month/day/year" if order == "mdy" else "day/month/year"
                     if evidence.any():
                         if ambiguous_rows:
-                            notes.append(f"{name}: numeric dates read as {label}, as "
-                                         f"{u[evidence[evidence].index[0]]!r} in the same column shows; "
-                                         f"{ambiguous_rows} row(s) with dates such as "
-                                         f"{_examples(u[either[either].index])} would read either way")
+                            notes.append((N_("{field}: numeric dates read as month/day/year, as {example} in the "
+                                             "same column shows; {count} row(s) with dates such as {examples} "
+                                             "would read either way") if order == "mdy" else
+                                          N_("{field}: numeric dates read as day/month/year, as {example} in the "
+                                             "same column shows; {count} row(s) with dates such as {examples} "
+                                             "would read either way")).format(
+                                field=name, example=repr(u[evidence[evidence].index[0]]), count=ambiguous_rows,
+                                examples=_examples(u[either[either].index])))
                     elif ambiguous_rows:
-                        notes.append(f"{name}: AMBIGUOUS: {ambiguous_rows} row(s) with dates such as "
-                                     f"{_examples(u[either[either].index])} could be day/month or month/day, "
-                                     "and no date in the file tells: read as day/month/year (ACLED's order); "
-                                     "check them (read_events(..., day_first=False) reads them the other way)")
+                        notes.append(N_("{field}: AMBIGUOUS: {count} row(s) with dates such as {examples} could be "
+                                        "day/month or month/day, and no date in the file tells: read as "
+                                        "day/month/year (ACLED's order); check them (read_events(..., "
+                                        "day_first=False) reads them the other way)").format(
+                            field=name, count=ambiguous_rows, examples=_examples(u[either[either].index])))
             short = parts["y"].str.len().le(2) & out[idx].notna()
             short_years[short[short].index] = True
         todo = out.isna() & u.ne("") & reject.isna()
     if short_years.any():
         years = pd.to_numeric(out[short_years].str.slice(0, 4))
-        notes.append(f"{name}: {rows_of(short_years)} row(s) have a two-digit year, as spreadsheets write it "
-                     f"({_examples(u[short_years[short_years].index])}): read with Excel's rule, 00-29 as "
-                     f"2000-2029 and 30-99 as 1930-1999 (here {int(years.min())}-{int(years.max())})")
+        notes.append(N_("{field}: {count} row(s) have a two-digit year, as spreadsheets write it ({examples}): read "
+                        "with Excel's rule, 00-29 as 2000-2029 and 30-99 as 1930-1999 (here {first}-{last})").format(
+            field=name, count=rows_of(short_years), examples=_examples(u[short_years[short_years].index]),
+            first=int(years.min()), last=int(years.max())))
     # Excel serial day numbers
     if todo.any():
         serial = u[todo][u[todo].str.match(_SERIAL)]
@@ -188,9 +199,10 @@ def read_dates(text: pd.Series, *, day_first: bool | None = None, name: str = "d
             out[serial.index] = pd.Series((_EXCEL_EPOCH + whole).astype(str), index=serial.index)
             mask = pd.Series(False, index=u.index)
             mask[serial.index] = True
-            notes.append(f"{name}: {rows_of(mask)} row(s) hold Excel serial day numbers "
-                         f"({_examples(serial)}): read as days since 1899-12-30 "
-                         f"({serial.iloc[0]} = {out[serial.index[0]]})")
+            notes.append(N_("{field}: {count} row(s) hold Excel serial day numbers ({examples}): read as days since "
+                            "1899-12-30 ({serial} = {date})").format(
+                field=name, count=rows_of(mask), examples=_examples(serial), serial=serial.iloc[0],
+                date=out[serial.index[0]]))
     values_u = out.where(out.notna(), u).to_numpy(dtype=object)
     values = pd.Series(values_u[codes] if len(u) else np.array([], dtype=object), index=text.index,
                        dtype=object)

@@ -26,6 +26,7 @@ from shapely.errors import ShapelyError
 
 from ..errors import ImportFormatError
 from ..events import DATE_END, EVENT_SCHEMA, Column, unquote_formulas
+from ..i18n import N_
 from .dates import normalise_dates, read_dates  # noqa: F401 (normalise_dates: re-exported)
 
 #: ACLED's citation, as its attribution policy asks users to acknowledge the data.
@@ -127,7 +128,8 @@ def _column(raw: pd.DataFrame, name: str) -> pd.Series:
 
 def _missing(raw: pd.DataFrame, wanted: tuple[str, ...], label: str) -> list[str]:
     missing = [c for c in wanted if c not in raw.columns]
-    return [f"{label} column(s) missing, left empty: {', '.join(missing)}"] if missing else []
+    return [N_("{format} column(s) missing, left empty: {columns}").format(format=label, columns=", ".join(missing))
+            ] if missing else []
 
 
 def _dates(table: pd.DataFrame, name: str, source: pd.Series, day_first: bool | None,
@@ -240,7 +242,8 @@ def map_ucdp(raw: pd.DataFrame, *, day_first: bool | None = None) -> Mapped:
         value = col(source).str.strip()
         filled = value.eq("") & best.ne("")
         if filled.any() and source in raw.columns:
-            warnings.append(f"{int(filled.sum())} row(s) had no {source} estimate; the best estimate is used")
+            warnings.append(N_("{count} row(s) had no {field} estimate; the best estimate is used").format(
+                count=int(filled.sum()), field=source))
         table[name] = value.where(~filled, best)
     used = {"id", "side_a", "side_b", "date_start", "date_end", "where_coordinates", "latitude", "longitude",
             "country", "best", "low", "high"}
@@ -337,8 +340,8 @@ def read_parquet_table(data: bytes, label: str) -> tuple[pd.DataFrame, pd.DataFr
             points = gpd.GeoSeries.from_wkb(geometry.to_numpy(), crs="EPSG:4326")
             raw["longitude"], raw["latitude"] = points.x.astype(str), points.y.astype(str)
     except (pa.ArrowException, OSError, ValueError, TypeError, ShapelyError) as exc:  # a damaged file
-        raise ImportFormatError(f"not a readable GeoParquet file ({' '.join(str(exc).split())[:200]})",
-                                path=label) from None
+        raise ImportFormatError(N_("not a readable GeoParquet file ({reason})").format(
+            reason=" ".join(str(exc).split())[:200]), path=label) from None
     meta = table.schema.metadata or {}
     claims = None
     try:
@@ -356,10 +359,10 @@ def read_geojson_table(data: bytes, label: str) -> tuple[pd.DataFrame, pd.DataFr
     try:
         doc = json.loads(data)
     except (ValueError, RecursionError) as exc:
-        raise ImportFormatError(f"not readable JSON ({exc})", path=label) from None
+        raise ImportFormatError(N_("not readable JSON ({reason})").format(reason=exc), path=label) from None
     features = doc.get("features") if isinstance(doc, dict) else None
     if not isinstance(features, list) or doc.get("type") != "FeatureCollection":
-        raise ImportFormatError("JSON but not a GeoJSON FeatureCollection", path=label)
+        raise ImportFormatError(N_("JSON but not a GeoJSON FeatureCollection"), path=label)
     # Parsing JSON is per feature anyway: this is the only loop over the rows, and it only unpacks.
     features = [f if isinstance(f, dict) else {} for f in features]
     props = [f.get("properties") if isinstance(f.get("properties"), dict) else {} for f in features]

@@ -23,6 +23,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..i18n import N_
+
 FOLDED_COLUMNS = ["row", "event_id", "into_row", "actor"]
 
 
@@ -94,14 +96,17 @@ def fold_monadic(frame: pd.DataFrame, ids: pd.Series, bad: np.ndarray
             frame[target] = pd.Series(values, index=frame.index, dtype=object).astype(frame[target].dtype)
     folded[j] = True
     folds = pd.DataFrame({"row": j + 1, "event_id": key[j], "into_row": i + 1, "actor": a1j})
-    notes = [f"{len(j)} event(s) came as two rows, one per actor (ACLED's monadic export): each pair folded "
-             f"into one event with both sides, fatalities counted once (e.g. rows {i[0] + 1} and {j[0] + 1}, "
-             f"{key[j[0]]}); the folded rows count as accepted, so the events number accepted - {len(j)}"]
+    notes = [N_("{count} event(s) came as two rows, one per actor (ACLED's monadic export): each pair folded into "
+                "one event with both sides, fatalities counted once (e.g. rows {row} and {other_row}, {id}); the "
+                "folded rows count as accepted, so the events number accepted - {folded}").format(
+        count=len(j), row=i[0] + 1, other_row=j[0] + 1, id=key[j[0]], folded=len(j))]
     if "fatalities" in frame.columns:
         differ = ~_equal(frame["fatalities"], i, j)
         a, b = frame["fatalities"].to_numpy(dtype=object)[i], frame["fatalities"].to_numpy(dtype=object)[j]
         if differ.any():
             k = int(np.flatnonzero(differ)[0])
-            notes.append(f"{int(differ.sum())} folded pair(s) gave different fatalities; the first row's "
-                         f"are kept (e.g. {key[j[k]]}: row {i[k] + 1} {a[k]}, row {j[k] + 1} {b[k]})")
+            notes.append(N_("{count} folded pair(s) gave different fatalities; the first row's are kept (e.g. {id}: "
+                            "row {row} {value}, row {other_row} {other_value})").format(
+                count=int(differ.sum()), id=key[j[k]], row=i[k] + 1, value=a[k], other_row=j[k] + 1,
+                other_value=b[k]))
     return frame, folded, folds, notes

@@ -25,7 +25,7 @@ from ..analysis import FREQUENCIES, PERIOD_CODES
 from ..errors import GeoError
 from ..extent import extent_of, home_view
 from ..filters import EventFilter
-from ..layers import country_at, data_title, load_layers
+from ..layers import country_at, data_title, load_layers, title_places
 from ..view import Vocabulary
 from . import summary
 from .postgis import (EVENT_COLUMNS_SQL, PostgisSource, _copy_out, _frame, _from_pixels, _hashed, cells_from_counts,
@@ -439,6 +439,8 @@ class DatabaseDataset:
     title: str = ""
     version: int | None = None
     report: None = None
+    #: where the events are, for a title in any language (``geo.layers.title_of(title_names)``)
+    title_names: tuple = ()
 
     datasets = ()  # one data set: never matched
     matches = None
@@ -458,13 +460,14 @@ class DatabaseDataset:
         claimants = src.run(lambda conn: [r[0] for r in conn.execute(
             "SELECT DISTINCT claimant FROM claims WHERE claimant IS NOT NULL").fetchall()])
         if previous is not None:
-            places, layers, title = previous.places, previous.layers, previous.title
+            places, layers, title, names = previous.places, previous.layers, previous.title, previous.title_names
         else:
             places = db_places_frame(src)
             places = places.assign(iso3=country_at(places["lon"], places["lat"])) if len(places) else \
                 places.assign(iso3=pd.Series(dtype=object))
             layers = layers or load_layers(places=places) if len(places) else (layers or load_layers())
             title = data_title(None, places=places) if len(places) else data_title(None)
+            names = title_places(None, places=places) if len(places) else ()
         extent = extent_of(places) if len(places) else None
         vocabulary = Vocabulary(actors=frozenset(counts.index), event_types=frozenset(t for t in types if t),
                                 regions=frozenset(r for r in regions if r), event_ids=DatabaseIds(src),
@@ -473,7 +476,7 @@ class DatabaseDataset:
         attribution = src.attribution() or "Events: the PostGIS database's events"
         return cls(src, vocabulary, counts, src.label, attribution,
                    pd.Timestamp(first).date() if first else None, pd.Timestamp(last).date() if last else None,
-                   int(total or 0), places, layers, title, version)
+                   int(total or 0), places, layers, title, version, title_names=tuple(names))
 
     def select(self, flt: EventFilter | None) -> Selection:
         return Selection(self.source, flt or EventFilter())

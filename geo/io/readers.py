@@ -39,6 +39,7 @@ import pyarrow.csv as pacsv
 
 from ..errors import DataError, ImportFormatError
 from ..events import CLAIM_COLUMNS, CLAIM_SCHEMA, EVENT_SCHEMA, check_table, geoframe_from_table
+from ..i18n import N_
 from .formats import (ACLED_ATTRIBUTION, FORMAT_KEYS, FORMAT_LABELS, NATIVE_ATTRIBUTION, UCDP_ATTRIBUTION,
                       Mapped, map_acled, map_native, map_ucdp, normalise_dates, problem_frame,
                       read_geojson_table, read_parquet_table, ucdp_claims)
@@ -87,7 +88,7 @@ def read_events(source: Source, *, name: str | None = None,
     """
     data, label = _read_bytes(source, name)
     if not data[:4096].strip() and not data.strip():
-        raise ImportFormatError("empty file; expected an ACLED, UCDP GED or native event file", path=label)
+        raise ImportFormatError(N_("empty file; expected an ACLED, UCDP GED or native event file"), path=label)
     warnings: list[str] = []
     attribution = None
     claims_raw = None
@@ -96,8 +97,8 @@ def read_events(source: Source, *, name: str | None = None,
         raw, missing = blank_missing_frame(raw)
     else:
         if b"\x00" in data[:8192]:
-            raise ImportFormatError("binary file; expected CSV text, GeoJSON or GeoParquet (UTF-16 files: "
-                                    "save them as UTF-8)", path=label)
+            raise ImportFormatError(N_("binary file; expected CSV text, GeoJSON or GeoParquet (UTF-16 files: "
+                                       "save them as UTF-8)"), path=label)
         data, encoding, warnings = _decode(data)
         if data.lstrip()[:1] == b"{":
             raw, claims_raw, attribution = read_geojson_table(data, label)
@@ -123,9 +124,10 @@ def _read_bytes(source: Source, name: str | None) -> tuple[bytes, str]:
         try:
             return Path(source).read_bytes(), label
         except FileNotFoundError:
-            raise DataError("file not found", path=label) from None
+            raise DataError(N_("file not found"), path=label) from None
         except OSError as exc:
-            raise DataError(f"cannot read the file ({exc.strerror or exc})", path=label) from None
+            raise DataError(N_("cannot read the file ({reason})").format(reason=exc.strerror or exc),
+                            path=label) from None
     read = getattr(source, "read", None)
     if read is None:
         raise TypeError(f"read_events needs a path or a binary file-like object, not {type(source).__name__}")
@@ -159,7 +161,8 @@ def _decode(data: bytes) -> tuple[bytes, str, list[str]]:
             text = data.decode(candidate)
         except UnicodeDecodeError:
             continue
-        return text.encode("utf-8"), candidate, [f"encoding detected as {candidate} (not UTF-8)"]
+        return text.encode("utf-8"), candidate, [N_("encoding detected as {encoding} (not UTF-8)").format(
+            encoding=candidate)]
     raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
 
 
@@ -193,11 +196,11 @@ def _parse_csv(data: bytes, label: str) -> tuple[pd.DataFrame, dict[str, int]]:
         return blank_missing_frame(raw.fillna(""))
     except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
         if "fields" not in str(exc) and "Length of header" not in str(exc):
-            raise ImportFormatError(f"not a readable CSV file ({' '.join(str(exc).split())[:200]})",
-                                    path=label) from None
+            raise ImportFormatError(N_("not a readable CSV file ({reason})").format(
+                reason=" ".join(str(exc).split())[:200]), path=label) from None
     except (pd.errors.EmptyDataError, ValueError) as exc:
-        raise ImportFormatError(f"not a readable CSV file ({' '.join(str(exc).split())[:200]})",
-                                path=label) from None
+        raise ImportFormatError(N_("not a readable CSV file ({reason})").format(
+            reason=" ".join(str(exc).split())[:200]), path=label) from None
     return blank_missing_frame(_parse_ragged(data, label, sep))
 
 
@@ -222,7 +225,7 @@ def _parse_ragged(data: bytes, label: str, sep: str = ",") -> pd.DataFrame:
     try:
         records = [r for r in csv.reader(io.StringIO(data.decode("utf-8"), newline=""), delimiter=sep) if r]
     except csv.Error as exc:
-        raise ImportFormatError(f"not a readable CSV file ({exc})", path=label) from None
+        raise ImportFormatError(N_("not a readable CSV file ({reason})").format(reason=exc), path=label) from None
     header, width = records[0], len(records[0])
     body = [r + [""] * (width - len(r)) if len(r) <= width else [f"{_BAD_LINE}{len(r)}"] + [""] * (width - 1)
             for r in records[1:]]
@@ -241,13 +244,17 @@ def _detect(raw: pd.DataFrame, label: str) -> tuple[pd.DataFrame, str, list[str]
     for fmt, keys in FORMAT_KEYS.items():
         if set(keys) <= columns:
             return raw, fmt, renamed
-    needs = "; ".join(f"{FORMAT_LABELS[f]} needs {', '.join(k)}" for f, k in FORMAT_KEYS.items())
+    needs = "; ".join(N_("{format} needs {columns}").format(format=FORMAT_LABELS[f], columns=", ".join(k))
+                      for f, k in FORMAT_KEYS.items())
     best = max(FORMAT_KEYS, key=lambda f: len(set(FORMAT_KEYS[f]) & columns) / len(FORMAT_KEYS[f]))
     missing = [k for k in FORMAT_KEYS[best] if k not in columns]
-    closest = (f" (closest: {FORMAT_LABELS[best]}, missing {', '.join(missing)})"
-               if len(missing) < len(FORMAT_KEYS[best]) else "")
     found = ", ".join(map(str, list(raw.columns)[:12])) + (", ..." if len(raw.columns) > 12 else "")
-    raise ImportFormatError(f"columns ({found}) are none of the known formats{closest}: {needs}", path=label)
+    if len(missing) < len(FORMAT_KEYS[best]):
+        raise ImportFormatError(N_("columns ({found}) are none of the known formats (closest: {format}, missing "
+                                   "{missing}): {needs}").format(found=found, format=FORMAT_LABELS[best],
+                                                                 missing=", ".join(missing), needs=needs), path=label)
+    raise ImportFormatError(N_("columns ({found}) are none of the known formats: {needs}").format(
+        found=found, needs=needs), path=label)
 
 
 def _import(raw: pd.DataFrame, fmt: str, label: str, encoding: str, warnings: list[str],
@@ -297,7 +304,8 @@ def _import(raw: pd.DataFrame, fmt: str, label: str, encoding: str, warnings: li
     for col, default in (("fatalities", "0"), ("time_precision", "1"), ("geo_precision", "1")):
         blank = int(accepted[col].isna().sum())
         if blank:
-            warnings.append(f"{blank} row(s) had no {fields.get(col, col)}; counted as {default}")
+            warnings.append(N_("{count} row(s) had no {field}; counted as {default}").format(
+                count=blank, field=fields.get(col, col), default=default))
     events = geoframe_from_table(accepted)
     for col in mapped.extra_schema:
         if col.kind == "int":
@@ -305,7 +313,7 @@ def _import(raw: pd.DataFrame, fmt: str, label: str, encoding: str, warnings: li
     events = events.sort_values(["event_date", "event_id"], ignore_index=True)
     claims = _claims(fmt, events, claims_raw, warnings)
     if rows_read == 0:
-        warnings.append("the file has a header but no data rows")
+        warnings.append(N_("the file has a header but no data rows"))
     report = ImportReport(format=fmt, source_name=label, encoding=encoding, rows_read=rows_read,
                           accepted=accepted_rows, rejected=rejected, warnings=warnings, claims=claims,
                           attribution=_ATTRIBUTIONS[fmt], folded=folds)
@@ -325,7 +333,8 @@ def _decimal_commas(mapped: Mapped) -> list[str]:
         if comma.any():
             mapped.table[name] = text.where(~comma, text.str.replace(",", ".", regex=False))
             done.append(f"{mapped.fields.get(name, name)} {int(comma.sum())}")
-    return [f"coordinates with a decimal comma read as numbers ({', '.join(done)})"] if done else []
+    return [N_("coordinates with a decimal comma read as numbers ({columns})").format(columns=", ".join(done))
+            ] if done else []
 
 
 def _claims(fmt: str, events: gpd.GeoDataFrame, claims_raw: pd.DataFrame | None,
@@ -343,6 +352,6 @@ def _claims(fmt: str, events: gpd.GeoDataFrame, claims_raw: pd.DataFrame | None,
     bad[problems["row"].to_numpy(dtype=np.int64)] = True
     orphan = ~claims["event_id"].isin(events["event_id"]).to_numpy()
     if (bad | orphan).any():
-        warnings.append(f"{int(bad.sum())} claim(s) invalid and {int((orphan & ~bad).sum())} about no accepted "
-                        "event: left out")
+        warnings.append(N_("{invalid} claim(s) invalid and {orphans} about no accepted event: left out").format(
+            invalid=int(bad.sum()), orphans=int((orphan & ~bad).sum())))
     return claims[~(bad | orphan)].reset_index(drop=True)

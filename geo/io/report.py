@@ -8,11 +8,38 @@ import numpy as np
 import pandas as pd
 
 from ..events import CLAIM_COLUMNS, EMPTY
+from ..i18n import N_, _, format_number, retranslate
 from .formats import FORMAT_LABELS, NATIVE_ATTRIBUTION
 from .monadic import empty_folds
 
 REJECTED_COLUMNS = ["row", "event_id", "field", "reason"]
 _SHOWN = 5  # rejected rows listed by str(report)
+
+#: The reasons a row is rejected for, as the readers write them (in English: the report, its CSV and the
+#: cache keep them so); ``localized_reason`` says them in the language in use. Marked here for the
+#: catalogue: the readers build them column-wise.
+REASONS = (
+    N_("{field} missing"), N_("{field} '{value}' is not valid"), N_("date '{value}' unparseable"),
+    N_("{field} {value} out of range {low}..{high}"), N_("{field} '{value}' is not a number"),
+    N_("{field} '{value}' not one of {choices}"), N_("{field} '{value}' is not a whole number of at least 0"),
+    N_("date missing"), N_("no actor"), N_("id missing"),
+    N_("{field} '{value}' is before {start_field} '{start}'"),
+    N_("estimates out of order: low {low}, best {best}, high {high} (UCDP's low <= best <= high does not hold)"),
+    N_("duplicate id '{id}' (first at row {row})"), N_("record has {count} fields; the header has {expected}"),
+    N_("date '{value}' is ambiguous: the file has both day/month dates ({dmy}) and month/day dates ({mdy})"),
+)
+
+
+def localized_reason(reason) -> str:
+    """A rejected row's reasons ("; "-separated, in English) in the language in use."""
+    return "; ".join(retranslate(part) for part in str(reason or "").split("; ")) if reason else ""
+
+
+def localized_rejected(rejected: pd.DataFrame) -> pd.DataFrame:
+    """The rejected rows with their reasons in the language in use (a new frame; English: as they are)."""
+    if rejected.empty or retranslate("date missing") == "date missing":
+        return rejected
+    return rejected.assign(reason=rejected["reason"].map(localized_reason))
 
 
 @dataclass(frozen=True, eq=False)
@@ -65,20 +92,25 @@ class ImportReport:
         return self.accepted - self.folded_count
 
     def __str__(self) -> str:
+        """The report in words, in the language in use (``geo.i18n``)."""
         label = FORMAT_LABELS.get(self.format, self.format)
-        text = (f"{label} file {self.source_name!r} ({self.encoding}): {self.rows_read} rows read, "
-                f"{self.accepted} accepted, {self.rejected_count} rejected")
+        text = _("{format} file {name} ({encoding}): {read} rows read, {accepted} accepted, {rejected} rejected").format(
+            format=label, name=repr(self.source_name), encoding=self.encoding, read=format_number(self.rows_read),
+            accepted=format_number(self.accepted), rejected=format_number(self.rejected_count))
         if self.folded_count:
-            text += (f", {self.folded_count} folded into another row's event (monadic export): "
-                     f"{self.event_count} events")
+            text += _(", {folded} folded into another row's event (monadic export): {events} events").format(
+                folded=format_number(self.folded_count), events=format_number(self.event_count))
         shown = []
         for row in self.rejected.head(_SHOWN).itertuples(index=False):
-            ident = f" ({_id_label(self.format)} {row.event_id})" if row.event_id else ""
-            shown.append(f"row {row.row}{ident}: {row.reason}")
+            where = (_("row {row} ({id_field} {id})").format(row=row.row, id_field=_id_label(self.format),
+                                                            id=row.event_id)
+                     if row.event_id else _("row {row}").format(row=row.row))
+            shown.append(f"{where}: {localized_reason(row.reason)}")
         if shown:
             more = self.rejected_count - len(shown)
-            text += ": " + "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
-        return "\n".join([text + "."] + [f"warning: {w}" for w in self.warnings])
+            text += ": " + "; ".join(shown) + (_("; and {count} more").format(count=format_number(more))
+                                               if more > 0 else "")
+        return "\n".join([text + "."] + [_("warning: {text}").format(text=retranslate(w)) for w in self.warnings])
 
 
 def _id_label(fmt: str) -> str:

@@ -24,6 +24,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..i18n import N_
+
 #: Cells that mean "no value" wherever they stand alone: R, Excel, SQL and pandas spellings.
 MISSING_SPELLINGS = ("NA", "N/A", "n/a", "#N/A", "NULL", "null", "NaN", "nan", "<NA>")
 
@@ -73,8 +75,9 @@ def missing_note(counts: dict[str, int]) -> list[str]:
         return []
     parts = ", ".join(f"{name} {n}" for name, n in sorted(counts.items(), key=lambda kv: -kv[1])[:8])
     more = " ..." if len(counts) > 8 else ""
-    return [f"{sum(counts.values())} cell(s) held a missing-value spelling ({', '.join(MISSING_SPELLINGS[:5])}...: "
-            f"R, Excel or a database): read as empty ({parts}{more})"]
+    return [N_("{count} cell(s) held a missing-value spelling ({spellings}...: R, Excel or a database): read as "
+               "empty ({columns})").format(count=sum(counts.values()), spellings=", ".join(MISSING_SPELLINGS[:5]),
+                                           columns=parts + more)]
 
 
 def drop_hxl_row(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -87,7 +90,7 @@ def drop_hxl_row(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
         return raw, []
     tags = ", ".join(filled.head(4)) + (", ..." if len(filled) > 4 else "")
     return (raw.iloc[1:].reset_index(drop=True),
-            [f"HXL hashtag row skipped (the second line: {tags}; HDX's tags, not data)"])
+            [N_("HXL hashtag row skipped (the second line: {tags}; HDX's tags, not data)").format(tags=tags)])
 
 
 def drop_index_columns(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -97,8 +100,8 @@ def drop_index_columns(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
         return raw, []
     names = ", ".join(repr(str(c)) for c in drop)
     return (raw.drop(columns=drop),
-            [f"unnamed column(s) {names} dropped (a row index written by pandas or R, or a spreadsheet's "
-             "trailing separator; not data)"])
+            [N_("unnamed column(s) {names} dropped (a row index written by pandas or R, or a spreadsheet's "
+                "trailing separator; not data)").format(names=names)])
 
 
 def drop_blank_rows(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -117,7 +120,8 @@ def drop_blank_rows(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     if not blank.any():
         return raw, []
     return (raw[~blank].reset_index(drop=True),
-            [f"{int(blank.sum())} empty record(s) skipped (only separators, as spreadsheets leave them)"])
+            [N_("{count} empty record(s) skipped (only separators, as spreadsheets leave them)").format(
+                count=int(blank.sum()))])
 
 
 def canonical_names(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -131,4 +135,5 @@ def canonical_names(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     if not aliases:
         return raw, []
     return (raw.rename(columns=aliases),
-            ["older column names read as today's: " + ", ".join(f"{o} -> {n}" for o, n in aliases.items())])
+            [N_("older column names read as today's: {names}").format(
+                names=", ".join(f"{o} -> {n}" for o, n in aliases.items()))])

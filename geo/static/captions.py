@@ -15,13 +15,14 @@ from urllib.parse import urlencode
 import pandas as pd
 
 from ..labels import GEONAMES_ATTRIBUTION
+from ..i18n import N_, _, format_number, ngettext, retranslate, speaks_view_language
 from ..layers import NATURAL_EARTH_ATTRIBUTION, data_title
 from ..styles import figure_label
 from ..view import View, view_to_link, view_to_query
 
-DEFAULT_TITLE = "Conflict events — northern Mali"
+DEFAULT_TITLE = N_("Conflict events — northern Mali")
 #: The attribution of the curated events shipped in data/events.csv.
-EVENTS_ATTRIBUTION = "Events: curated from public reporting by the project (CC BY 4.0)"
+EVENTS_ATTRIBUTION = N_("Events: curated from public reporting by the project (CC BY 4.0)")
 # the installed version, read without importing matplotlib (it is imported for a snapshot only)
 SOFTWARE = f"geo conflict-mapping dashboard (matplotlib {version('matplotlib')})"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
@@ -57,24 +58,27 @@ class SnapshotText:
     link: str  # the share link (``base_url`` + "?" + query)
 
 
+@speaks_view_language()
 def snapshot_text(events: pd.DataFrame, view: View, *, title=None, attribution=None, generated=None,
                   base_url: str = "") -> SnapshotText:
-    """The title, filter summary, counts, attribution, date and link of a snapshot of ``events``."""
+    """The title, filter summary, counts, attribution, date and link of a snapshot of ``events``, in the
+    view's language (``view.lang``)."""
     n, dead = len(events), int(events["fatalities"].sum()) if len(events) else 0
-    mode = "event type" if view.color_by == "event_type" else "initiator's side"
-    counts = f"{n:,} event{'s' * (n != 1)} · {dead:,} fatalities (conservative counts) · "
+    counts = (ngettext("{count} event", "{count} events", n).format(count=format_number(n)) + " · "
+              + _("{count} fatalities (conservative counts)").format(count=format_number(dead)) + " · ")
     if view.draw == "heat":
-        counts += "drawn as a heatmap of the number of events"
+        counts += _("drawn as a heatmap of the number of events")
     else:
-        counts += (f"coloured by {mode} · circle area ∝ {figure_label(view.figure)} · outlined: with claims, "
-                   "dashed: claims disagree")
-    own = attribution or getattr(events, "attrs", {}).get("attribution") or EVENTS_ATTRIBUTION
+        mode = _("coloured by event type") if view.color_by == "event_type" else _("coloured by initiator's side")
+        counts += mode + " · " + _("circle area ∝ {what} · outlined: with claims, dashed: claims disagree").format(
+            what=figure_label(view.figure))
+    own = attribution or getattr(events, "attrs", {}).get("attribution") or _(EVENTS_ATTRIBUTION)
     return SnapshotText(
-        title=clean_text(title) or (data_title(events) if len(events) else DEFAULT_TITLE),
+        title=clean_text(title) or (data_title(events) if len(events) else _(DEFAULT_TITLE)),
         filters=[clean_text(line) for line in view.filter.describe()],
         counts=counts,
-        attribution=[NATURAL_EARTH_ATTRIBUTION, GEONAMES_ATTRIBUTION, clean_text(own)],
+        attribution=[_(NATURAL_EARTH_ATTRIBUTION), _(GEONAMES_ATTRIBUTION), clean_text(retranslate(own))],
         generated=utc(generated).strftime("%Y-%m-%d %H:%M UTC"),
         query=urlencode(view_to_query(view), doseq=True),
-        link=view_to_link(view, base_url) if view_to_query(view) else "(the default view)",
+        link=view_to_link(view, base_url) if view_to_query(view) else _("(the default view)"),
     )

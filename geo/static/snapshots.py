@@ -28,6 +28,7 @@ from ..matching import empty_match_table
 from ..webmap.maps import build_map
 from .staticmap import IMAGE_FORMATS, VIEWPORT, MapFrame, mercator, snapshot_frame, snapshot_png, view_extent
 from ..styles import esc, safe_link
+from ..i18n import _, speaks_view_language
 from ..view import View, cover_spec
 
 __all__ = ["DEFAULT_TITLE", "EVENTS_ATTRIBUTION", "IMAGE_FORMATS", "OUTPUTS", "SOFTWARE", "SUFFIXES", "VIEWPORT",
@@ -63,6 +64,7 @@ body > .folium-map { flex: 1 1 auto; height: auto !important; min-height: 420px;
 """
 
 
+@speaks_view_language()
 def snapshot_html(events: pd.DataFrame, layers: Mapping[str, gpd.GeoDataFrame], view: View, *,
                   claims: pd.DataFrame | None = None, title=None, attribution=None, generated=None,
                   base_url: str = "") -> str:
@@ -84,15 +86,16 @@ def snapshot_html(events: pd.DataFrame, layers: Mapping[str, gpd.GeoDataFrame], 
                                               draw=view.draw, disputed=disputed_count(events, claims)))
     page = m.get_root().render()
     link = safe_link(text.link, text.link) if text.link.lower().startswith("http") else f"<code>{esc(text.link)}</code>"
-    tiles = ("" if view.basemap == "none" else
-             "<p class='small'>The basemap tiles need the internet; the rest of the map works without it.</p>")
+    tiles = ("" if view.basemap == "none" else "<p class='small'>" + esc(
+        _("The basemap tiles need the internet; the rest of the map works without it.")) + "</p>")
     header = (
         "<header class='snapshot-info'>"
         f"<h1>{esc(text.title)}</h1>"
-        f"<p class='filters'><b>Filters:</b> {esc(' · '.join(text.filters))}</p>"
+        "<p class='filters'><b>" + esc(_("Filters:")) + f"</b> {esc(' · '.join(text.filters))}</p>"
         f"<p class='counts'>{esc(text.counts)}</p>"
         f"<p class='small attribution'>{' · '.join(esc(a) for a in text.attribution)}</p>"
-        f"<p class='small'>Generated {esc(text.generated)} · Share link: {link}</p>{tiles}"
+        "<p class='small'>" + esc(_("Generated {date} · Share link:").format(date=text.generated))
+        + f" {link}</p>{tiles}"
         "</header>"
     )
     head = f"<title>{esc(text.title)}</title><meta name='generator' content='{esc(SOFTWARE)}'>" \
@@ -100,6 +103,7 @@ def snapshot_html(events: pd.DataFrame, layers: Mapping[str, gpd.GeoDataFrame], 
     if "</head>" not in page or "<body>" not in page:
         raise RuntimeError("unexpected page structure from folium")  # pragma: no cover
     page = page.replace("</head>", head, 1).replace("<body>", "<body>" + header, 1)
+    page = page.replace("<html>", f"<html lang='{view.lang}'>", 1)
     # folium's page forbids zooming it on a phone (maximum-scale=1, user-scalable=no): a reader who
     # enlarges text must be able to (WCAG 2.1, 1.4.4); Leaflet handles pinches on the map itself
     return re.sub(r",\s*maximum-scale=1\.0,\s*user-scalable=no", "", page, count=1)
@@ -107,6 +111,7 @@ def snapshot_html(events: pd.DataFrame, layers: Mapping[str, gpd.GeoDataFrame], 
 
 # --- one entry point for the dashboard and the command line ---------------------------------------
 
+@speaks_view_language()
 def render(view: View, fmt: str, events: pd.DataFrame, claims: pd.DataFrame | None = None,
            layers: Mapping[str, gpd.GeoDataFrame] | None = None, *, title=None, attribution=None,
            generated=None, width_px: int = 1600, dpi: float = 150, base_url: str = "",
@@ -148,7 +153,7 @@ def render(view: View, fmt: str, events: pd.DataFrame, claims: pd.DataFrame | No
         return snapshot_png(shown, layers, view, width_px=width_px, dpi=dpi, fmt=fmt, **kw)
     if fmt == "claims_csv":
         return export_claims(claims, shown)
-    own = attribution or getattr(events, "attrs", {}).get("attribution") or EVENTS_ATTRIBUTION
+    own = attribution or getattr(events, "attrs", {}).get("attribution") or _(EVENTS_ATTRIBUTION)
     return export_events(shown, fmt, claims=claims, attribution=own)
 
 

@@ -32,6 +32,7 @@ from .captions import SOFTWARE, SnapshotText, clean_text, snapshot_text, utc
 from ..labels import place_labels
 from ..layers import LAYER_ORDER, LAYERS
 from ..webmap.overlays import CHOROPLETH_COLORS, MAX_RINGS, UNCERTAINTY_M, border_zone
+from ..i18n import _, format_number, speaks_view_language
 from ..styles import actor_side, esc, event_color, figure_label, legend_items, marker_radius
 from ..view import View
 
@@ -99,7 +100,8 @@ def _wrap(lines: list[str], font_px: float, limit: int) -> list[str]:
 def _layout(text: SnapshotText, view: View, width_px: int, dpi: float):
     header = _wrap([" · ".join(text.filters)], _LINE_PX, 4) + [text.counts]
     header = _wrap(header, _LINE_PX, 6)
-    footer = _wrap(text.attribution + [f"Generated {text.generated} · Link: {text.link}"], _SMALL_PX, 6)
+    footer = _wrap(text.attribution + [_("Generated {date} · Link: {link}").format(date=text.generated, link=text.link)],
+                   _SMALL_PX, 6)
     scale = width_px / VIEWPORT[0]
     top = round((_PAD + _TITLE_PX * 1.3 + _LINE_PX * 1.4 * len(header) + _PAD / 2) * scale)
     map_h = round(VIEWPORT[1] * scale)
@@ -108,6 +110,7 @@ def _layout(text: SnapshotText, view: View, width_px: int, dpi: float):
     return frame, header, footer
 
 
+@speaks_view_language()
 def snapshot_frame(events: pd.DataFrame, view: View, *, width_px: int = 1600, dpi: float = 150, title=None,
                    attribution=None, generated=None, base_url: str = "") -> MapFrame:
     """The frame ``snapshot_png`` draws with the same arguments (for locating points in the image)."""
@@ -291,11 +294,11 @@ def _draw_heat(ax, events, view: View, frame: MapFrame) -> set[str]:
     ny = max(int(nx * (ymax - ymin) / (xmax - xmin)), 1)
     if len(events):
         x, y = mercator(events["latitude"], events["longitude"])
-        grid, _, _ = np.histogram2d(np.asarray(y, dtype=float), np.asarray(x, dtype=float), bins=(ny, nx),
-                                    range=((ymin, ymax), (xmin, xmax)))
+        grid, _x, _y = np.histogram2d(np.asarray(y, dtype=float), np.asarray(x, dtype=float), bins=(ny, nx),
+                                      range=((ymin, ymax), (xmin, xmax)))
     else:
         grid = np.zeros((ny, nx))
-    for _ in range(3):  # three box blurs: close to a Gaussian, as Leaflet.heat's blur
+    for _pass in range(3):  # three box blurs: close to a Gaussian, as Leaflet.heat's blur
         grid = _box_blur(grid, 2)
     positive = grid[grid > 1e-9]
     scale = float(np.percentile(positive, 98)) if len(positive) else 1.0
@@ -343,25 +346,27 @@ def _legend(ax, view: View, present: set[str], disputed: int, frame: MapFrame) -
         for i, color in enumerate(colors):
             strip.add_artist(Rectangle((i * pt(160) / len(colors), 0), pt(160) / len(colors), pt(10),
                                        facecolor=color, edgecolor="none"))
-        rows = [text("Heatmap of events", fontweight="bold"), strip, text("few → many", color="#555555")]
+        rows = [text(_("Heatmap of events"), fontweight="bold"), strip, text(_("few → many"), color="#555555")]
         box = AnchoredOffsetbox(loc="lower right", child=VPacker(children=rows, align="left", pad=0, sep=pt(4)),
                                 pad=0.5, borderpad=0.6, frameon=True)
         box.patch.set(facecolor=(1, 1, 1, 0.92), edgecolor="#999999", linewidth=pt(1))
         box.set_zorder(20)
         ax.add_artist(box)
         return
-    head = "Event type" if view.color_by == "event_type" else "Initiator's side"
+    head = _("Event type") if view.color_by == "event_type" else _("Initiator's side")
     rows = [text(head, fontweight="bold")]
     for label, color in legend_items(view.color_by, present):
         rows.append(HPacker(children=[dot(5.5, color, "#333333", 1), text(label)], align="center", pad=0,
                             sep=pt(5)))
     if disputed:
         rows.append(HPacker(children=[dot(5.5, "#ffffff", "#000000", 2, (0, (2, 1.5))),
-                                      text(f"claims disagree ({disputed:,})")], align="center", pad=0, sep=pt(5)))
-    rows.append(text(f"Circle area ∝ {figure_label(view.figure)}:", color="#555555"))
+                                      text(_("claims disagree ({count})").format(count=format_number(disputed)))],
+                            align="center", pad=0, sep=pt(5)))
+    rows.append(text(_("Circle area ∝ {what}").format(what=figure_label(view.figure)) + ":", color="#555555"))
     sizes = []
     for f in (0, 10, 50, 100):
-        sizes += [dot(marker_radius(f), to_rgba("#9a9a9a", MARKER_FILL_OPACITY), "#ffffff", 1), text(f"{f:,}")]
+        sizes += [dot(marker_radius(f), to_rgba("#9a9a9a", MARKER_FILL_OPACITY), "#ffffff", 1),
+                  text(format_number(f))]
     rows.append(HPacker(children=sizes, align="center", pad=0, sep=pt(4)))
     box = AnchoredOffsetbox(loc="lower right", child=VPacker(children=rows, align="left", pad=0, sep=pt(4)),
                             pad=0.5, borderpad=0.6, frameon=True)
@@ -424,7 +429,7 @@ def _figure(events, layers, view, claims, text: SnapshotText, width_px: int, dpi
     if len(present):
         _legend(ax, view, present, disputed, frame)
     else:
-        ax.text(0.5, 0.5, "No events match the filter", transform=ax.transAxes, ha="center", va="center",
+        ax.text(0.5, 0.5, _("No events match the filter"), transform=ax.transAxes, ha="center", va="center",
                 fontsize=frame.points(16), color="#444444", zorder=20)
     _scale_bar(ax, frame)
 
@@ -460,6 +465,7 @@ def svg_alt_text(svg: bytes, title: str, description: str) -> bytes:
     return (text[:start] + accessible + text[end + 1:]).encode("utf-8")
 
 
+@speaks_view_language()
 def snapshot_png(events: pd.DataFrame, layers: Mapping[str, gpd.GeoDataFrame], view: View, *,
                  claims: pd.DataFrame | None = None, width_px: int = 1600, dpi: float = 150, title=None,
                  attribution=None, generated=None, fmt: str = "png", base_url: str = "") -> bytes:

@@ -18,10 +18,11 @@ from __future__ import annotations
 from folium.template import Template
 
 from .scripting import ScriptElement, js_json
+from ..i18n import N_, _
 
 #: The focus ring's colour: 7.1:1 against white, 5.5:1 against the offline map's sea (#d7e3ec).
 FOCUS_COLOR = "#0b57d0"
-MAP_LABEL = "Map of conflict events"
+MAP_LABEL = N_("Map of conflict events")
 
 ACCESS_CSS = f"""
 .geo-sr-only {{ position: absolute !important; width: 1px; height: 1px; padding: 0; margin: -1px;
@@ -87,7 +88,7 @@ class MapDescription(ScriptElement):
         self._name = "MapDescription"
         self.text = text
         self.code = _DESCRIPTION_JS
-        self.args = js_json({"text": text, "label": label, "css": ACCESS_CSS})
+        self.args = js_json({"text": text, "label": _(label), "css": ACCESS_CSS})
 
 
 __all__ = ["ACCESS_CSS", "FOCUS_COLOR", "MAP_LABEL", "MapDescription"]

@@ -27,7 +27,8 @@ import shapely
 from folium.template import Template
 
 from .scripting import ScriptElement, js_json
-from ..styles import OTHER_COLOR, SIDE_COLORS, actor_side, esc, event_type_color
+from ..i18n import category, current_language, translator
+from ..styles import OTHER_COLOR, SIDE_COLORS, actor_side, esc, event_type_color, side_label
 
 #: Width of a cell in screen pixels at the zoom it is made for.
 CELL_PX = 48
@@ -247,6 +248,11 @@ def cell_color(name: str, by: str | None) -> str:
     return event_type_color(name)
 
 
+def label(name: str) -> str:
+    """A cell's most frequent event type or side, in the language in use."""
+    return side_label(name) if name in SIDE_COLORS else category(name)
+
+
 def cell_radius(counts: np.ndarray, largest: int) -> np.ndarray:
     """Circle radius in pixels: the area grows with the count, from 6 px to 22 px (the largest cell)."""
     largest = max(int(largest), 1)
@@ -257,15 +263,17 @@ _CELLS_JS = """
 var svg = L.svg({padding: 0.2});
 group.on('remove', function () { if (svg._map) { svg.remove(); } });  // not left in a map the group leaves
 var names = args.names, colors = args.colors, rows = args.cells;
-function fmt(n) { return String(n).replace(/\\B(?=(\\d{3})+(?!\\d))/g, ','); }
+function fmt(n) { return String(n).replace(/\\B(?=(\\d{3})+(?!\\d))/g, args.group); }
 function plain(html) { var t = document.createElement('textarea'); t.innerHTML = html; return t.value; }
+var words = args.words;
 for (var i = 0; i < rows.length; i++) {
   var c = rows[i];  // [lat, lon, events, fatalities, dominant, radius, south, west, north, east, outer]
   var m = L.circleMarker([c[0], c[1]], {renderer: svg, radius: c[5], fillColor: colors[c[4]],
     color: '#ffffff', weight: 1, fillOpacity: c[10] ? 0.45 : 0.8, opacity: 1,
     className: c[10] ? 'event-cell outer-cell' : 'event-cell'});
-  m.bindTooltip('<b>' + fmt(c[2]) + ' event' + (c[2] === 1 ? '' : 's') + '</b><br>' + fmt(c[3])
-    + ' fatalities (conservative)<br>mostly ' + names[c[4]] + '<br><i>click to zoom in</i>');
+  m.bindTooltip('<b>' + (c[2] === 1 ? words.event : words.events).replace('{count}', fmt(c[2])) + '</b><br>'
+    + words.fatalities.replace('{count}', fmt(c[3])) + '<br>' + words.mostly.replace('{name}', names[c[4]])
+    + '<br><i>' + words.zoom + '</i>');
   m.on('click', (function (b) { return function (e) {
     var map = e.target._map; if (map) { map.fitBounds(b, {maxZoom: 18}); } }; })([[c[6], c[7]], [c[8], c[9]]]));
   // a button for the keyboard: Enter or Space zooms in as a click does (see geo.webmap.access)
@@ -275,8 +283,9 @@ for (var i = 0; i < rows.length; i++) {
     L.DomEvent.on(el, 'keydown', function (e) {
       if (e.key === 'Enter' || e.key === ' ') { L.DomEvent.preventDefault(e); m.fire('click', {latlng: m.getLatLng()}); }
     });
-  }; })(m, fmt(c[2]) + ' event' + (c[2] === 1 ? '' : 's') + ', ' + fmt(c[3]) + ' fatalities, mostly '
-         + plain(names[c[4]]) + ': zoom in'));
+  }; })(m, plain(words.label.replace('{events}', (c[2] === 1 ? words.event : words.events).replace('{count}',
+         fmt(c[2]))).replace('{fatalities}', words.fatalities_short.replace('{count}', fmt(c[3])))
+         .replace('{name}', names[c[4]]))));
   m.addTo(group);
 }
 """
@@ -311,8 +320,19 @@ class CellLayer(ScriptElement):
         ]
         self.code = _CELLS_JS
         # names are escaped here: the script writes them into tooltips as HTML
-        self.args = js_json({"cells": rows, "names": [esc(n) for n in names],
-                             "colors": [cell_color(n, by) for n in names]})
+        # the tooltip's words in the language in use, escaped ({count} and {name} filled in by the script);
+        # French for 0 and 1 takes the singular, the script's "1" test is English's: both read right for 1
+        t = translator(current_language())
+        words = {"event": esc(t.ngettext("{count} event", "{count} events", 1)),
+                 "events": esc(t.ngettext("{count} event", "{count} events", 2)),
+                 "fatalities": esc(t.gettext("{count} fatalities (conservative)")),
+                 "mostly": esc(t.gettext("mostly {name}")), "zoom": esc(t.gettext("click to zoom in")),
+                 # the keyboard's name of a cell (its aria-label): "12 events, 30 fatalities, mostly Battles: zoom in"
+                 "label": esc(t.gettext("{events}, {fatalities}, mostly {name}: zoom in")),
+                 "fatalities_short": esc(t.gettext("{count} fatalities"))}
+        group_sep = t.locale.number_symbols["latn"]["group"]
+        self.args = js_json({"cells": rows, "names": [esc(label(n)) for n in names],
+                             "colors": [cell_color(n, by) for n in names], "words": words, "group": group_sep})
 
 
 def cells_layer(events: pd.DataFrame, zoom: float, center: Sequence[float], *, by: str | None = "event_type",

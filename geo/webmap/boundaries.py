@@ -17,6 +17,7 @@ import shapely
 from folium.template import Template
 
 from ..layers import LAYERS
+from ..i18n import _, format_number
 from ..styles import esc
 from .scripting import ScriptElement, script_json
 
@@ -126,7 +127,7 @@ class BoundaryLayer(folium.map.Layer, ScriptElement):
 
     def __init__(self, key: str, gdf: gpd.GeoDataFrame, show: bool):
         info = LAYERS[key]
-        super().__init__(name=info.title, overlay=True, control=True, show=show)
+        super().__init__(name=_(info.title), overlay=True, control=True, show=show)
         self._name = "BoundaryLayer"
         self.key = key
         label_col = "name" if "name" in gdf else None
@@ -138,11 +139,11 @@ class BoundaryLayer(folium.map.Layer, ScriptElement):
             if geometry is None:
                 continue
             name = row[label_col] if label_col else None
-            tip = f"<b>{esc(name)}</b>" if name else f"<b>{esc(info.title)}</b>"
+            tip = f"<b>{esc(name)}</b>" if name else f"<b>{esc(_(info.title))}</b>"
             if key == "tuareg_region":
-                tip += f"<br>{esc(info.description)}"
+                tip += f"<br>{esc(_(info.description))}"
             elif key == "algeria_border" and "length_km" in row:
-                tip += "<br>" + esc(f"{row['length_km']:,.0f} km")
+                tip += "<br>" + esc(_("{count} km").format(count=format_number(round(row["length_km"]))))
             props = {"_tip": tip} | ({"name": name} if label_col else {})
             features.append({"type": "Feature", "id": str(i), "properties": props, "g": geometry})
         self.data = script_json({"type": "FeatureCollection", "features": features})

@@ -12,6 +12,7 @@ from folium.template import Template
 
 from .heatmap import HEAT_GRADIENT
 from .scripting import ScriptElement, js_json
+from ..i18n import _, format_number, ngettext
 from ..styles import esc, figure_label, legend_items
 
 MAP_CSS = """
@@ -54,28 +55,34 @@ MAP_CSS = """
 def legend_html(mode: str, present: set[str], count: int, figure: str, disputed: int,
                 cells: int | None = None, heat: float | None = None) -> str:
     """The legend's HTML: categories present, what sizes show, how many events (and cells)."""
+    n_events = _("{count} event(s)").format(count=format_number(count))
     if heat is not None:
         stops = ", ".join(f"{color} {int(at * 100)}%" for at, color in sorted(HEAT_GRADIENT.items()))
         return (
-            "<div><b>Heatmap of events</b></div>"
+            f"<div><b>{esc(_('Heatmap of events'))}</b></div>"
             f"<div style='height:10px;width:160px;background:linear-gradient(to right, {stops})'></div>"
-            f"<div class='size'>few → many ({heat:,.0f}+ events in a spot at this zoom) · {count:,} event(s)"
-            " · zoom in for detail</div>"
+            "<div class='size'>" + esc(_("few → many ({count}+ events in a spot at this zoom)").format(
+                count=format_number(round(heat)))) + f" · {esc(n_events)} · " + esc(_("zoom in for detail"))
+            + "</div>"
         )
-    head = "Event type" if mode == "event_type" else "Initiator's side"
+    head = esc(_("Event type") if mode == "event_type" else _("Initiator's side"))
     rows = "".join(
         f"<div><i style='background:{color}'></i>{esc(label)}</div>" for label, color in legend_items(mode, present)
     )
-    dispute = (f"<div><i class='ring'></i>claims disagree ({disputed:,})</div>" if disputed else "")
+    dispute = ("<div><i class='ring'></i>" + esc(_("claims disagree ({count})").format(
+        count=format_number(disputed))) + "</div>" if disputed else "")
     if cells is not None:
+        in_cells = ngettext("{events} in {count} circle", "{events} in {count} circles", cells).format(
+            events=n_events, count=format_number(cells))
         return (
-            f"<div><b>{head}</b> (most frequent in each circle)</div>{rows}"
-            f"<div class='size'>Circle area ∝ events in the area · {count:,} event(s) in {cells:,} "
-            "circles · click one to zoom in</div>"
+            f"<div><b>{head}</b> " + esc(_("(most frequent in each circle)")) + f"</div>{rows}"
+            "<div class='size'>" + esc(_("Circle area ∝ events in the area")) + f" · {esc(in_cells)} · "
+            + esc(_("click one to zoom in")) + "</div>"
         )
     return (
         f"<div><b>{head}</b></div>{rows}{dispute}"
-        f"<div class='size'>Circle area ∝ {esc(figure_label(figure))} · {count:,} event(s)</div>"
+        "<div class='size'>" + esc(_("Circle area ∝ {what}").format(what=figure_label(figure)))
+        + f" · {esc(n_events)}</div>"
     )
 
 

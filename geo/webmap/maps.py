@@ -24,6 +24,7 @@ from ..labels import GEONAMES_ATTRIBUTION, place_labels
 from ..layers import LAYER_ORDER, NATURAL_EARTH_ATTRIBUTION
 from .markers import MAX_MARKER_BYTES, EventMarkers
 from .legend import MapLegend, figure_label, legend_html
+from ..i18n import _, format_number, retranslate
 from .access import MapDescription
 from ..describe import disputed_count, map_description
 from ..styles import BASEMAPS, COLOR_MODES, DRAW_MODES, actor_side, esc, event_color, marker_radius
@@ -87,9 +88,10 @@ def events_geojson(events: gpd.GeoDataFrame, claims: pd.DataFrame | None, color_
                 "event_id": str(ev["event_id"]),
                 "_popup": popup_html(ev, own if own is not None else _NO_CLAIMS, others, claim_range=rng,
                                      same_place_total=n_others),
-                "_tip": tooltip_text(ev) + (" · data sets disagree" if datasets_differ else
-                                            " · claims disputed" if disputed else "")
-                + (f" · in {int(ev['datasets_held'])} data sets" if int(ev.get("datasets_held") or 1) > 1 else ""),
+                "_tip": tooltip_text(ev) + (esc(" · " + _("data sets disagree")) if datasets_differ else
+                                            esc(" · " + _("claims disputed")) if disputed else "")
+                + (esc(" · " + _("in {count} data sets").format(count=int(ev["datasets_held"])))
+                   if int(ev.get("datasets_held") or 1) > 1 else ""),
                 "_style": style,
             },
         })
@@ -349,7 +351,7 @@ def _content(events, layers, *, claims, color_by, center, zoom, selected, attrib
     cells = heat = None
     if draw == "heat":
         group = folium.FeatureGroup(name=EVENTS_LAYER_NAME, show=True)
-        layer, _ = heat_layer(events, zoom, center)
+        layer, _grid = heat_layer(events, zoom, center)
         layer.add_to(group)
         heat = layer.scale
     elif aggregated:
@@ -364,17 +366,18 @@ def _content(events, layers, *, claims, color_by, center, zoom, selected, attrib
         group = folium.FeatureGroup(name=EVENTS_LAYER_NAME, show=True)
         markers.add_to(group)
     parts.append(group)
-    lines = [NATURAL_EARTH_ATTRIBUTION.split(".")[0], GEONAMES_ATTRIBUTION.rstrip(".")]
+    lines = [esc(_(NATURAL_EARTH_ATTRIBUTION).split(".")[0]), esc(_(GEONAMES_ATTRIBUTION).rstrip("."))]
     if attribution:
-        lines.append(esc(attribution))
+        lines.append(esc(retranslate(attribution)))
     disputed = disputed_count(events, claims)
     html = legend_html(color_by, present, len(events), figure, disputed, cells, heat)
     if not aggregated and "datasets_held" in events:  # several data sets: what the rings say
         held = pd.to_numeric(events["datasets_held"], errors="coerce").fillna(1)
         differ = pd.to_numeric(events.get("spread", 1.0), errors="coerce").fillna(1) > DATASETS_DISAGREE
-        html += (f"<div><i class='held'></i>in several data sets ({int((held > 1).sum()):,}; the badge says how "
-                 f"many)</div><div><i class='held differ'></i>data sets disagree on the dead "
-                 f"({int(((held > 1) & differ).sum()):,})</div>")
+        html += ("<div><i class='held'></i>" + esc(_("in several data sets ({count}; the badge says how many)").format(
+                     count=format_number(int((held > 1).sum())))) + "</div><div><i class='held differ'></i>"
+                 + esc(_("data sets disagree on the dead ({count})").format(
+                     count=format_number(int(((held > 1) & differ).sum())))) + "</div>")
     parts.append(MapLegend(html, lines))
     if description is None:
         description = map_description(events, color_by=color_by, disputed=disputed)

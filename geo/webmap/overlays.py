@@ -15,6 +15,7 @@ from folium.utilities import JsCode
 
 from ..analysis import MALI_EQUIDISTANT, by_region
 from .scripting import ScriptElement, script_json
+from ..i18n import _, format_decimal, format_number
 from ..styles import esc
 
 #: Sequential colours (light to dark) for the regional choropleth.
@@ -58,10 +59,13 @@ def region_layer(events: pd.DataFrame | None, layers: Mapping[str, gpd.GeoDataFr
 
     regions["_fill"] = regions[measure].map(color)
     regions["_tip"] = [
-        f"<b>{esc(r['name'])}</b><br>{int(r['events']):,} event(s) · {int(r['fatalities']):,} fatalities"
-        for _, r in regions.iterrows()
+        f"<b>{esc(r['name'])}</b><br>" + esc(
+            _("{count} event(s)").format(count=format_number(int(r["events"]))) + " · "
+            + _("{count} fatalities").format(count=format_number(int(r["fatalities"]))))
+        for _row, r in regions.iterrows()
     ]
-    group = folium.FeatureGroup(name=f"Regions by {measure}", show=show)
+    group = folium.FeatureGroup(name=_("Regions by events") if measure == "events" else
+                                _("Regions by fatalities"), show=show)
     folium.GeoJson(
         regions[["name", "_fill", "_tip", "geometry"]].to_json(),
         name="region shading",
@@ -82,8 +86,9 @@ def border_zone(layers: Mapping[str, gpd.GeoDataFrame], km: float) -> gpd.GeoDat
 
 def border_layer(layers: Mapping[str, gpd.GeoDataFrame], km: float) -> folium.FeatureGroup:
     zone = border_zone(layers, km)
-    zone["_tip"] = esc(f"Within {km:g} km of the Mali–Algeria border")
-    group = folium.FeatureGroup(name=f"Within {km:g} km of the Algeria border", show=True)
+    zone["_tip"] = esc(_("Within {km} km of the Mali–Algeria border").format(km=format_decimal(km, 3)))
+    group = folium.FeatureGroup(name=_("Within {km} km of the Algeria border").format(km=format_decimal(km, 3)),
+                                show=True)
     folium.GeoJson(
         zone[["_tip", "geometry"]].to_json(),
         name="border zone",
@@ -125,7 +130,7 @@ def uncertainty_layer(events: pd.DataFrame) -> folium.FeatureGroup | None:
     lat = events["latitude"].to_numpy(dtype=float)[approx]
     lon = events["longitude"].to_numpy(dtype=float)[approx]
     radius = [UNCERTAINTY_M[int(p)] for p in precision[approx]]
-    group = folium.FeatureGroup(name="Location uncertainty", show=True)
+    group = folium.FeatureGroup(name=_("Location uncertainty"), show=True)
     _Rings([[round(float(a), 6), round(float(o), 6), r] for a, o, r in zip(lat, lon, radius)]).add_to(group)
     return group
 
@@ -172,10 +177,11 @@ def dataset_rings_layer(events: pd.DataFrame, radius_px, disagree: float) -> fol
     radius = np.asarray(radius_px, dtype=float)
     rows = []
     for k in np.flatnonzero(multi):
-        tip = f"in {int(held[k])} data sets: {names[k]}" + (f"; their figures differ {spread[k]:.1f}x"
-                                                              if spread[k] > disagree else "")
+        tip = _("in {count} data sets: {names}").format(count=int(held[k]), names=names[k]) + (
+            _("; their figures differ {factor}x").format(factor=format_decimal(spread[k], 1))
+            if spread[k] > disagree else "")
         rows.append([round(float(lat[k]), 6), round(float(lon[k]), 6), float(radius[k]) + 4, int(held[k]),
                      int(spread[k] > disagree), esc(tip)])
-    group = folium.FeatureGroup(name="Data sets holding each event", show=True)
+    group = folium.FeatureGroup(name=_("Data sets holding each event"), show=True)
     _DatasetRings(rows).add_to(group)
     return group

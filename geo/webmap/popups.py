@@ -10,30 +10,40 @@ import pandas as pd
 from ..agreement import figure_text
 from ..analysis import claim_ranges
 from ..events import claims_for, split_list
-from ..styles import GEO_PRECISION_TEXT, TIME_PRECISION_TEXT, esc, safe_link
+from ..i18n import _, category, format_date, format_number
+from ..styles import esc, precision_text, safe_link
 
 
 def _fmt_date(value, precision) -> str:
     if pd.isna(value):
-        return "date unknown"
-    ts = pd.Timestamp(value)
-    text = ts.strftime("%B %Y") if precision == 3 else ts.strftime("%-d %B %Y")
-    return f"{text} ({TIME_PRECISION_TEXT.get(int(precision), 'precision unknown')})"
+        return _("date unknown")
+    text = format_date(value, "month" if precision == 3 else "long")
+    return _("{date} ({precision})").format(date=text, precision=precision_text("time", precision,
+                                                                               _("precision unknown")))
 
 
 def _side_html(actor, assoc) -> str:
     names = [esc(actor)] if str(actor or "").strip() else []
     names += [esc(a) for a in split_list(assoc or "")]
-    return "<br>".join(names) if names else "<i>none named</i>"
+    return "<br>".join(names) if names else "<i>" + esc(_("none named")) + "</i>"
 
 
 def _num(value) -> str:
-    return "–" if pd.isna(value) else f"{int(value):,}"
+    return "–" if pd.isna(value) else format_number(int(value))
+
+
+def _loss(kind: str, n: int) -> str:
+    count = format_number(n)
+    if kind == "killed":
+        return _("{count} killed").format(count=count)
+    if kind == "wounded":
+        return _("{count} wounded").format(count=count)
+    return _("{count} captured").format(count=count)
 
 
 def _losses(c) -> str:
-    parts = [f"{int(c[k]):,} {k}" for k in ("killed", "wounded", "captured") if not pd.isna(c[k])]
-    return ", ".join(parts) if parts else "no figure given"
+    parts = [_loss(k, int(c[k])) for k in ("killed", "wounded", "captured") if not pd.isna(c[k])]
+    return ", ".join(parts) if parts else _("no figure given")
 
 
 def claims_html(claims: pd.DataFrame) -> str:
@@ -47,7 +57,7 @@ def claims_html(claims: pd.DataFrame) -> str:
     rows = []
     keys = ["claimant", "claim_date", "source"]
     for (claimant, when, source), group in claims.groupby(keys, sort=False, dropna=False):
-        date = "date unknown" if pd.isna(when) else pd.Timestamp(when).strftime("%-d %b %Y")
+        date = _("date unknown") if pd.isna(when) else format_date(when, "medium")
         urls = []
         for u in group.get("source_url", pd.Series(dtype=object)).fillna(""):
             urls += [x for x in split_list(u) if x not in urls]
@@ -61,7 +71,8 @@ def claims_html(claims: pd.DataFrame) -> str:
             f"<td>{what}{said}</td></tr>"
         )
     return (
-        "<div class='claims'><h3>Claims</h3><table><tr><th>Who says (when, where)</th><th>What they claim</th></tr>"
+        "<div class='claims'><h3>" + esc(_("Claims")) + "</h3><table><tr><th>" + esc(_("Who says (when, where)"))
+        + "</th><th>" + esc(_("What they claim")) + "</th></tr>"
         + "".join(rows) + "</table></div>"
     )
 
@@ -71,29 +82,32 @@ def _same_place_html(others: list[Mapping], total: int | None = None) -> str:
     if not total:
         return ""
     items = "".join(
-        f"<li>{esc(pd.Timestamp(o['event_date']).strftime('%-d %b %Y'))} · {esc(o['event_type'])} · "
-        f"{int(o['fatalities']):,} killed</li>"
+        f"<li>{esc(format_date(o['event_date'], 'medium'))} · {esc(category(o['event_type']))} · "
+        f"{esc(_loss('killed', int(o['fatalities'])))}</li>"
         for o in others
     )
     if total > len(others):
-        items += f"<li>and {total - len(others):,} more</li>"
-    return (f"<div class='same-place'><h3>Also at this place</h3> ({total:,}; larger circles lie "
-            f"beneath smaller ones):<ul>{items}</ul></div>")
+        items += "<li>" + esc(_("and {count} more").format(count=format_number(total - len(others)))) + "</li>"
+    return ("<div class='same-place'><h3>" + esc(_("Also at this place")) + "</h3> "
+            + esc(_("({count}; larger circles lie beneath smaller ones):").format(count=format_number(total)))
+            + f"<ul>{items}</ul></div>")
 
 
 def _range_html(rng) -> str:
     if rng is None or rng["claimants"] < 1 or pd.isna(rng["low"]):
         return ""
     low, high = int(rng["low"]), int(rng["high"])
-    span = f"{low:,}" if low == high else f"{low:,} to {high:,}"
+    span = format_number(low) if low == high else _("{low} to {high}").format(low=format_number(low),
+                                                                             high=format_number(high))
     if rng["disputed"]:
         sides = rng.get("disputed_sides", "") if hasattr(rng, "get") else ""
-        verdict = "<b class='disputed'>disputed</b>: the claims disagree" + (
-            f" on the dead of {esc(sides)}" if sides else "")
+        verdict = (_("<b class='disputed'>disputed</b>: the claims disagree on the dead of {sides}").format(
+            sides=esc(sides)) if sides else _("<b class='disputed'>disputed</b>: the claims disagree"))
     else:
-        verdict = "no two claimants disagree on the same side's dead"
-    return (f"<div class='range'>Claimed killed: {span} ({int(rng['claimants'])} claimant(s)); "
-            f"{verdict}</div>")
+        verdict = esc(_("no two claimants disagree on the same side's dead"))
+    n = int(rng["claimants"])
+    said = _("Claimed killed: {span} ({count} claimant(s))").format(span=span, count=n)
+    return f"<div class='range'>{esc(said)}; {verdict}</div>"
 
 
 def datasets_html(records) -> str:
@@ -110,21 +124,23 @@ def datasets_html(records) -> str:
         for r in rows:
             start = pd.Timestamp(r["event_date"])
             end = pd.Timestamp(r["date_end"]) if r.get("date_end") is not None else None
-            when = start.strftime("%-d %b %Y") + (f" – {end.strftime('%-d %b %Y')}" if end is not None
-                                                   and end.date() != start.date() else "")
+            when = format_date(start, "medium") + (f" – {format_date(end, 'medium')}" if end is not None
+                                                    and end.date() != start.date() else "")
             side_b = _side_html(r["actor2"], r["assoc_actor_2"]) if r["actor2"] else ""
-            claims = "".join(f"<div class='claimed'>{esc(who)}: {n:,} killed</div>" for who, n in r["claims"])
+            claims = "".join(f"<div class='claimed'>{esc(who)}: {esc(_loss('killed', n))}</div>"
+                             for who, n in r["claims"])
             cells.append(
                 f"<div class='ds-record'><div>{esc(when)}</div><div>{esc(r['location'])}</div>"
                 f"<div class='muted'>{_side_html(r['actor1'], r['assoc_actor_1'])}"
-                + (f"<br>vs {side_b}" if side_b else "") + "</div>"
-                f"<div class='ds-figure'><b>{esc(figure_text(r))}</b> killed</div>{claims}"
+                + ("<br>" + esc(_("vs")) + f" {side_b}" if side_b else "") + "</div>"
+                f"<div class='ds-figure'>"
+                + _("<b>{figure}</b> killed").format(figure=esc(figure_text(r))) + f"</div>{claims}"
                 f"<div class='muted'>{esc(r['event_id'])}</div></div>")
         total = sum(r["fatalities"] for r in rows)
-        head = f"{esc(name)}" + (f" <span class='muted'>({len(rows)} records, {total:,} killed)</span>"
-                                 if len(rows) > 1 else "")
+        head = f"{esc(name)}" + (" <span class='muted'>" + esc(_("({count} records, {killed} killed)").format(
+            count=len(rows), killed=format_number(total))) + "</span>" if len(rows) > 1 else "")
         cols.append(f"<td><div class='ds-name'><b>{head}</b></div>{''.join(cells)}</td>")
-    return ("<div class='datasets'><h3>In " + str(len(by_set)) + " data sets</h3>"
+    return ("<div class='datasets'><h3>" + esc(_("In {count} data sets").format(count=len(by_set))) + "</h3>"
             "<table class='ds-table'><tr>" + "".join(cols) + "</tr></table></div>")
 
 
@@ -135,15 +151,15 @@ def popup_html(event: Mapping, claims: pd.DataFrame | None = None,
 
     Every piece of data text is escaped; links are made only of http(s) URLs.
     """
-    title = esc(event["event_type"])
+    title = esc(category(event["event_type"]))
     if str(event.get("sub_event_type") or "").strip():
-        title += f" · {esc(event['sub_event_type'])}"
+        title += f" · {esc(category(event['sub_event_type']))}"
     place = esc(event["location"])
     if str(event.get("admin1") or "").strip():
         place += f", {esc(event['admin1'])}"
-    precision = GEO_PRECISION_TEXT.get(int(event.get("geo_precision") or 1), "")
+    precision = precision_text("geo", event.get("geo_precision") or 1)
     urls = split_list(event.get("source_url") or "")
-    sources = esc(event.get("source") or "not given")
+    sources = esc(event.get("source") or _("not given"))
     if urls:
         sources += " · " + " ".join(safe_link(u) for u in urls)
     own_claims = claims_for(claims, event["event_id"]) if claims is not None and len(claims) else _NO_CLAIMS
@@ -153,17 +169,18 @@ def popup_html(event: Mapping, claims: pd.DataFrame | None = None,
         f"<h2 class='ev-title'>{title}</h2>"
         f"<div>{esc(_fmt_date(event['event_date'], int(event.get('time_precision') or 1)))}</div>"
         f"<div>{place} <span class='muted'>({esc(precision)})</span></div>"
-        "<table class='sides'><tr><th>Side A</th><th>Side B</th></tr>"
+        "<table class='sides'><tr><th>" + esc(_("Side A")) + "</th><th>" + esc(_("Side B")) + "</th></tr>"
         f"<tr><td>{_side_html(event['actor1'], event.get('assoc_actor_1'))}</td>"
         f"<td>{_side_html(event.get('actor2'), event.get('assoc_actor_2'))}</td></tr></table>"
-        f"<div><h3>Fatalities</h3> (conservative): {fatalities:,}"
-        + (f" <span class='muted'>· {len(own_claims)} claim(s) below</span>" if len(own_claims) else "")
+        + "<div>" + _("<h3>Fatalities</h3> (conservative): {count}").format(count=format_number(fatalities))
+        + (" <span class='muted'>· " + esc(_("{count} claim(s) below").format(count=len(own_claims))) + "</span>"
+           if len(own_claims) else "")
         + "</div>"
         + datasets_html(event.get("_datasets"))
         + _range_html(claim_range if claim_range is not None else _own_range(own_claims))
         + claims_html(own_claims)
         + (f"<div class='notes'>{esc(event['notes'])}</div>" if str(event.get("notes") or "").strip() else "")
-        + f"<div class='sources'><h3>Sources</h3>: {sources}</div>"
+        + "<div class='sources'>" + _("<h3>Sources</h3>: {sources}").format(sources=sources) + "</div>"
         + _same_place_html(same_place or [], same_place_total)
         + f"<div class='muted'>{esc(event['event_id'])}</div>"
         "</div>"
@@ -181,5 +198,6 @@ def _own_range(own_claims: pd.DataFrame):
 
 def tooltip_text(event: Mapping) -> str:
     """One line for hovering: date, place, type, fatalities (escaped HTML)."""
-    date = pd.Timestamp(event["event_date"]).strftime("%-d %b %Y")
-    return esc(f"{date} · {event['location']} · {event['event_type']} · {int(event['fatalities'])} killed")
+    date = format_date(event["event_date"], "medium")
+    return esc(f"{date} · {event['location']} · {category(event['event_type'])} · "
+               f"{_loss('killed', int(event['fatalities']))}")

@@ -1,0 +1,61 @@
+"""The dashboard's language: chosen in the sidebar, opened from the link (``lang=fr``) or, without one,
+from the browser's Accept-Language; everything the page says goes through ``geo.i18n``."""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+from geo.i18n import (DEFAULT_LANGUAGE, LANGUAGES, current_language, negotiate_language, normalize_language,
+                      set_language, use_language)
+
+
+def browser_language() -> str:
+    """The language the browser asks for (its Accept-Language header, else navigator.language); English
+    when it asks for none the app speaks, or when no browser is behind this run (tests)."""
+    try:
+        header = st.context.headers.get("Accept-Language")
+    except Exception:  # noqa: BLE001 - no request behind this run
+        header = None
+    try:
+        locale = st.context.locale
+    except Exception:  # noqa: BLE001
+        locale = None
+    return negotiate_language(header, locale)
+
+
+def init_language() -> str:
+    """The language of this run, set for everything geo says (``geo.i18n.set_language``).
+
+    The sidebar's choice once made; on a session's first run the link's ``lang`` (a link opens in
+    the language it was made in), else the browser's language.
+    """
+    ss = st.session_state
+    if ss.get("lang") not in LANGUAGES:
+        linked = st.query_params.get_all("lang")
+        ss.lang = (normalize_language(linked[0]) if linked else None) or browser_language() or DEFAULT_LANGUAGE
+    return set_language(ss.lang)
+
+
+def language_picker() -> str:
+    """The sidebar's language choice (named in each language, so anyone finds theirs)."""
+    st.sidebar.selectbox("Language / Langue", list(LANGUAGES), format_func=LANGUAGES.get, key="lang")
+    lang = set_language(st.session_state.lang)
+    # the page says which language it speaks (screen readers pick their voice from it); a fixed script
+    # with the code from the app's own list, never from the link
+    st.sidebar.html(f"<script>document.documentElement.lang = {json.dumps(lang)};</script>",
+                    unsafe_allow_javascript=True)
+    return lang
+
+
+def speaking(fn):
+    """``fn`` (a widget's format_func) bound to the language of this run: Streamlit may call it again
+    outside the run (AppTest does), where no language is set."""
+    lang = current_language()
+
+    def said(value):
+        with use_language(lang):
+            return fn(value)
+
+    return said
