@@ -15,6 +15,7 @@ import streamlit as st
 import geo
 import geo.static.snapshots
 from dashboard.map_panel import DOWNLOADS, app_url, selected_event, share, show_map, take_map_view
+from geo.i18n import _, format_date, format_number
 from geo.io.pushdown import DatabaseDataset, Selection
 from geo.styles import md_escape as md
 from geo.webmap.aggregate import OUTER_LEVELS, view_bounds
@@ -39,21 +40,25 @@ def figures(sel: Selection, total: int):
     over millions of events it is the slowest of them, and the map need not wait for it)."""
     s = sel.figures
     c1, c2, c3, c4 = st.columns([1, 1, 1.6, 1])
-    c1.metric("Events shown", f"{s['events']:,}", help=f"of {total:,} in the data")
-    c2.metric("Fatalities (conservative)", f"{s['fatalities']:,}")
-    span = f"{s['first']:%b %Y} – {s['last']:%b %Y}" if s["events"] else "—"
-    exact = f"{s['first']:%d %B %Y} to {s['last']:%d %B %Y}" if s["events"] else None
-    c3.metric("Date span", span, help=exact)
+    c1.metric(_("Events shown"), format_number(s["events"]),
+              help=_("of {count} in the data").format(count=format_number(total)))
+    c2.metric(_("Fatalities (conservative)"), format_number(s["fatalities"]))
+    span = (f"{format_date(s['first'], 'short_month')} – {format_date(s['last'], 'short_month')}"
+            if s["events"] else "—")
+    exact = (_("{first} to {last}").format(first=format_date(s["first"]), last=format_date(s["last"]))
+             if s["events"] else None)
+    c3.metric(_("Date span"), span, help=exact)
     box = c4.empty()
-    box.metric("Places", "…", help="counting the distinct places in the database")
+    box.metric(_("Places"), "…", help=_("Counting the distinct places in the database."))
     def places() -> None:
         n = sel.places
         if n is None:
-            box.metric("Places", "—", help=f"Not counted: {sel.count:,} events, more than "
-                       f"{geo.io.pushdown.PLACES_LIMIT:,}, of a filter the database counts only event by event. "
-                       "Narrow the filter (or leave out the actor) to count them.")
+            box.metric(_("Places"), "—", help=_(
+                "Not counted: {count} events, more than {limit}, of a filter the database counts only event by "
+                "event. Narrow the filter to count them.").format(
+                count=format_number(sel.count), limit=format_number(geo.io.pushdown.PLACES_LIMIT)))
         else:
-            box.metric("Places", f"{n:,}")
+            box.metric(_("Places"), format_number(n))
     return places
 
 
@@ -81,7 +86,7 @@ def map_section(sel: Selection, data: DatabaseDataset, view: geo.View) -> None:
     try:
         _map_section(sel, data, view)
     except geo.GeoError as exc:
-        st.warning(f"The map could not be read from the database: {md(exc)}")
+        st.warning(_("The map could not be read from the database: {problem}").format(problem=md(exc)))
 
 
 def _map_section(sel: Selection, data: DatabaseDataset, view: geo.View) -> None:
@@ -97,7 +102,7 @@ def _map_section(sel: Selection, data: DatabaseDataset, view: geo.View) -> None:
                  make_group=_group_maker(sel, data, view, data.attribution))
     view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.selected,
                                dataset=data.vocabulary.fingerprint)
-    st.caption("Filters: " + md("; ".join(view.filter.describe())))
+    st.caption(_("Filters: {filters}").format(filters=md("; ".join(view.filter.describe()))))
     if view.selected:
         one = data.event(view.selected)
         selected_event(one, data.claims_of(one["event_id"]), view.selected)
@@ -108,13 +113,13 @@ def _map_section(sel: Selection, data: DatabaseDataset, view: geo.View) -> None:
 def downloads(view: geo.View, sel: Selection, data: DatabaseDataset) -> None:
     """The downloads of this view: the events are read from the database when a button is clicked,
     up to DOWNLOAD_LIMIT of them."""
-    st.subheader("Download this view")
+    st.header(_("Download this view"))
     if sel.count > DOWNLOAD_LIMIT:
-        st.caption(f"This view holds {sel.count:,} events: downloads hold at most {DOWNLOAD_LIMIT:,}. Narrow the "
-                   "filters (dates, actors, types, regions) to download them.")
+        st.caption(_("This view holds {count} events: downloads hold at most {limit}. Narrow the filters to "
+                     "download them.").format(count=format_number(sel.count), limit=format_number(DOWNLOAD_LIMIT)))
         return
-    st.caption("Each file carries the filters, the share link and whose data it is. Files are made when you "
-               "click, from exactly what the map shows.")
+    st.caption(_("Each file carries the filters, the share link and whose data it is. Files are made when you "
+                 "click, from exactly what the map shows."))
 
     def make(fmt: str):
         def build():
@@ -137,8 +142,8 @@ def events_table(sel: Selection, table_rows, size: int) -> None:
     page = sel.newest(size)
     table, _ = table_rows(page, sel.claims_of(page["event_id"]))
     if sel.count > size:
-        more = " download the events for all." if sel.count <= DOWNLOAD_LIMIT else " narrow the filters to see others."
-        st.caption(f"A page of the result: the {size:,} most recent of {sel.count:,} events in the database;" + more)
+        st.caption(_("A page of the result: the {rows} most recent of {total} events in the database.").format(
+            rows=format_number(size), total=format_number(sel.count)))
     st.dataframe(table, hide_index=True, width="stretch")
 
 
@@ -147,15 +152,15 @@ def body(data: DatabaseDataset, view: geo.View, *, timeline_chart, table_rows, t
     try:
         _body(data, view, timeline_chart=timeline_chart, table_rows=table_rows, table_size=table_size)
     except geo.GeoError as exc:  # the database went away mid-view: what was drawn stays, with why
-        st.warning(f"This view could not be read from the database: {md(exc)}")
+        st.warning(_("This view could not be read from the database: {problem}").format(problem=md(exc)))
 
 
 def _body(data: DatabaseDataset, view: geo.View, *, timeline_chart, table_rows, table_size: int) -> None:
     sel = selection(data, view.filter)
     places = figures(sel, data.total)
     if sel.count == 0:
-        st.info("No events match these filters (" + md("; ".join(view.filter.describe())) + "). "
-                "Widen the dates or remove an actor, type or region.")
+        st.info(_("No events match these filters ({filters}). Widen the dates or remove an actor, type or region.")
+                .format(filters=md("; ".join(view.filter.describe()))))
     map_section(sel, data, view)
     timeline_chart(None if sel.count == 0 else sel, make=sel.timeline)
     events_table(sel, table_rows, table_size)
