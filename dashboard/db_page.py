@@ -140,7 +140,7 @@ def downloads(view: geo.View, sel: Selection, data: DatabaseDataset) -> None:
 def events_table(sel: Selection, table_rows, size: int) -> None:
     """The newest ``size`` events of the view, read from the database: past that, a page of the result."""
     page = sel.newest(size)
-    table, _ = table_rows(page, sel.claims_of(page["event_id"]))
+    table, _shown = table_rows(page, sel.claims_of(page["event_id"]))
     if sel.count > size:
         st.caption(_("A page of the result: the {rows} most recent of {total} events in the database.").format(
             rows=format_number(size), total=format_number(sel.count)))
