@@ -44,7 +44,7 @@ from dashboard.map_panel import map_section  # noqa: E402
 from geo.io.dataset import LiveDataset  # noqa: E402
 from geo.io.postgis import is_database_url  # noqa: E402
 
-st.set_page_config(page_title="Conflict map", page_icon="🗺️", layout="wide")
+st.set_page_config(page_title="Conflict map", page_icon=":material/map:", layout="wide")
 
 TABLE_COLUMNS = [
     "event_date", "event_type", "sub_event_type", "actor1", "assoc_actor_1", "actor2", "assoc_actor_2",
@@ -146,7 +146,7 @@ def import_report(data: Dataset) -> None:
         n_bad = len(report.rejected)
         with st.expander(f"Import report{' of ' + md(name) if name else ''}: {report.accepted:,} of "
                          f"{report.rows_read:,} rows used" + (f", {n_bad:,} rejected" if n_bad else ""),
-                         expanded=bool(n_bad), icon="📥"):
+                         expanded=bool(n_bad), icon=":material/upload_file:"):
             st.text(str(report))
             if n_bad:
                 st.dataframe(report.rejected, hide_index=True, width="stretch")
@@ -325,7 +325,7 @@ def time_player(events: pd.DataFrame) -> None:
         ss.playing = False
         ss.dates = (first, last)
 
-    with st.sidebar.expander("Time player", icon="⏯️"):
+    with st.sidebar.expander("Time player", icon=":material/play_pause:"):
         st.radio("Step by", list(FREQ_LABELS), format_func=FREQ_LABELS.get, key="player_freq", horizontal=True)
         st.select_slider("Period", options=list(range(len(spans))), key="player_idx", on_change=apply,
                          format_func=lambda i: f"{spans[i][0]:%d %b %Y} – {spans[i][1]:%d %b %Y}")

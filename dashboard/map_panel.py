@@ -177,7 +177,7 @@ def share(view: geo.View) -> None:
     wanted = {k: (v if isinstance(v, list) else [v]) for k, v in query.items()}
     if current != wanted:
         st.query_params.from_dict(query)
-    with st.expander("Share this view", icon="🔗"):
+    with st.expander("Share this view", icon=":material/link:"):
         st.caption("The address bar always holds this link. Copy it with the button at the right of the box.")
         st.code(geo.view_to_link(view, app_url()), language=None, wrap_lines=True)
 
