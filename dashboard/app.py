@@ -32,6 +32,7 @@ import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
 import geo  # noqa: E402
+import geo.readable  # noqa: E402
 from geo.io.dataset import Dataset  # noqa: E402
 from geo.io.sources import split_sources  # noqa: E402
 from geo.styles import md_escape as md  # noqa: E402
@@ -46,10 +47,6 @@ from geo.io.postgis import is_database_url  # noqa: E402
 
 st.set_page_config(page_title="Conflict map", page_icon=":material/map:", layout="wide")
 
-TABLE_COLUMNS = [
-    "event_date", "event_type", "sub_event_type", "actor1", "assoc_actor_1", "actor2", "assoc_actor_2",
-    "location", "admin1", "fatalities", "claims", "source", "event_id", "dataset", "held_by",
-]
 BASEMAP_LABELS = {"none": "None (offline)", "osm": "OpenStreetMap (online)", "carto-light": "CARTO light (online)"}
 COLOR_LABELS = {"event_type": "Event type", "side": "Initiator's side"}
 DRAW_LABELS = {"auto": "Circles", "heat": "Heatmap"}
@@ -149,7 +146,8 @@ def import_report(data: Dataset) -> None:
                          expanded=bool(n_bad), icon=":material/upload_file:"):
             st.text(str(report))
             if n_bad:
-                st.dataframe(report.rejected, hide_index=True, width="stretch")
+                st.dataframe(geo.readable.readable_table(report.rejected, geo.readable.REJECTED_TITLES),
+                             hide_index=True, width="stretch")
                 st.download_button("Rejected rows (CSV)", report.rejected.to_csv(index=False),
                                    file_name="rejected-rows.csv", mime="text/csv",
                                    key="download_rejected" + (f"_{k}" if k else ""), on_click="ignore")
@@ -288,8 +286,8 @@ def figures(shown: pd.DataFrame, total: int) -> None:
     c1, c2, c3, c4 = st.columns([1, 1, 1.6, 1])
     c1.metric("Events shown", f"{s['events']:,}", help=f"of {total:,} in the data")
     c2.metric("Fatalities (conservative)", f"{s['fatalities']:,}")
-    span = f"{s['first']:%b %Y} – {s['last']:%b %Y}" if s["events"] else "—"
-    exact = f"{s['first']:%d %B %Y} to {s['last']:%d %B %Y}" if s["events"] else None
+    span = geo.readable.date_span(s["first"], s["last"]) or "—"
+    exact = geo.readable.exact_span(s["first"], s["last"]) or None
     c3.metric("Date span", span, help=exact)
     c4.metric("Places", f"{s['locations']:,}")
 
@@ -328,7 +326,7 @@ def time_player(events: pd.DataFrame) -> None:
     with st.sidebar.expander("Time player", icon=":material/play_pause:"):
         st.radio("Step by", list(FREQ_LABELS), format_func=FREQ_LABELS.get, key="player_freq", horizontal=True)
         st.select_slider("Period", options=list(range(len(spans))), key="player_idx", on_change=apply,
-                         format_func=lambda i: f"{spans[i][0]:%d %b %Y} – {spans[i][1]:%d %b %Y}")
+                         format_func=lambda i: geo.readable.date_span(*spans[i], days=True))
         st.toggle("Play", key="playing", on_change=lambda: ss.get("playing") and apply(),
                   help=f"Advance one period every {PLAYER_SECONDS:g} seconds")
         st.button("Show all dates", on_click=show_all)
@@ -355,18 +353,25 @@ def timeline_chart(shown: pd.DataFrame) -> None:
     if shown.empty:
         st.caption("No events to chart.")
         return
-    data = geo.timeline(shown, freq=freq, by="event_type")
+    data = geo.readable.timeline_for_chart(geo.timeline(shown, freq=freq, by="event_type"), freq)
     types = sorted(data["event_type"].unique())
     colors = [geo.EVENT_TYPE_COLORS.get(t, "#7f7f7f") for t in types]
+    ticks, fmt = geo.readable.period_ticks(data["period"].min(), data["period"].max(), freq)
+    values = [alt.DateTime(year=t.year, month=t.month, date=t.day) for t in ticks]
+    what = {"events": "Events", "fatalities": "Fatalities (conservative)"}[measure]
     chart = (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("period:T", title=FREQ_LABELS[freq]),
-            y=alt.Y(f"{measure}:Q", title=measure.capitalize()),
-            color=alt.Color("event_type:N", title="Event type", scale=alt.Scale(domain=types, range=colors)),
-            tooltip=[alt.Tooltip("period:T", title=FREQ_LABELS[freq]), "event_type:N", "events:Q",
-                     "fatalities:Q"],
+            # each bar spans its whole week or month; the ticks name the month and the year
+            x=alt.X("period:T", title=None, axis=alt.Axis(values=values, format=fmt, labelAngle=0)),
+            x2="period_end:T",
+            y=alt.Y(f"{measure}:Q", title=what),
+            color=alt.Color("event_type:N", title="Event type", scale=alt.Scale(domain=types, range=colors),
+                            legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0, columns=2)),
+            tooltip=[alt.Tooltip("label:N", title=FREQ_LABELS[freq]), alt.Tooltip("event_type:N", title="Event type"),
+                     alt.Tooltip("events:Q", title="Events"),
+                     alt.Tooltip("fatalities:Q", title="Fatalities (conservative)")],
         )
         .properties(height=220)
     )
@@ -395,8 +400,7 @@ def table_rows(shown: pd.DataFrame, claims: pd.DataFrame) -> tuple[pd.DataFrame,
     newest = shown.nlargest(TABLE_ROWS, "event_date") if len(shown) > TABLE_ROWS else shown
     table = pd.DataFrame(newest.drop(columns="geometry"))
     table["claims"] = table["event_id"].map(per_event).fillna(0).astype(int)
-    table["event_date"] = table["event_date"].dt.date
-    return table[[c for c in TABLE_COLUMNS if c in table]], len(shown)
+    return geo.readable.readable_table(table, geo.readable.EVENT_TITLES), len(shown)
 
 
 def events_table(rows: tuple[pd.DataFrame, int]) -> None:

@@ -11,6 +11,7 @@ import streamlit as st
 
 import geo
 import geo.crosswalk
+import geo.readable
 from geo.io.dataset import Dataset
 from geo.styles import md_escape as md
 
@@ -63,7 +64,8 @@ def records_panel(event) -> None:
         return
     st.markdown(f"**In {int(event['datasets_held'])} data sets** ({md(event['held_by'])})"
                 + (f"; their fatalities differ {float(event['spread']):.1f}×" if float(event["spread"]) > 1 else ""))
-    st.dataframe(geo.records_table(records), hide_index=True, width="stretch")
+    st.dataframe(geo.readable.readable_table(geo.records_table(records), geo.readable.RECORD_TITLES),
+                 hide_index=True, width="stretch")
 
 
 def with_aliases(view: geo.View, data: Dataset) -> geo.View:

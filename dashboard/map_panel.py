@@ -12,14 +12,14 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import geo
+import geo.fatalities
+import geo.readable
 import geo.webmap.maps
 import geo.static.snapshots
 from geo.io.dataset import Dataset
 from geo.styles import md_escape as md
 
 from dashboard.datasets_panel import records_panel
-
-CLAIM_COLUMNS = ["claimant", "source", "claim_date", "side", "killed", "wounded", "captured", "statement"]
 
 
 def take_map_view(out) -> bool:
@@ -118,6 +118,9 @@ def selected_event(events: pd.DataFrame, claims: pd.DataFrame, event_id: str | N
     st.subheader(f"{md(ev['location'])}, {ev['event_date']:%d %B %Y}: {md(ev['event_type'])}")
     st.markdown(f"**{md(ev['actor1'])}** vs **{md(ev['actor2'] or '—')}** · conservative fatalities: "
                 f"**{int(ev['fatalities'])}** · sources: {md(ev['source'])}")
+    note = geo.fatalities.fatality_note(event_id, ev["fatalities"], claims)
+    if note:
+        st.caption(md(note))
     records_panel(ev)
     own = claims[claims["event_id"] == event_id]
     if own.empty:
@@ -128,9 +131,8 @@ def selected_event(events: pd.DataFrame, claims: pd.DataFrame, event_id: str | N
             verdict = "**disputed**: the claims disagree" if rng["disputed"] else "the claims agree"
             st.markdown(f"Claimed killed: {int(rng['low']):,} to {int(rng['high']):,} by "
                         f"{int(rng['claimants'])} claimant(s); {verdict}.")
-        table = own[[c for c in CLAIM_COLUMNS if c in own]].copy()
-        table["claim_date"] = table["claim_date"].dt.date
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(geo.readable.readable_table(own, geo.readable.CLAIM_TITLES), hide_index=True,
+                     width="stretch")
     if st.button("Close event details"):
         st.session_state.selected = None
         st.session_state.last_popup = None  # so that clicking the same event again opens it

@@ -10,6 +10,7 @@ import pandas as pd
 from ..agreement import figure_text
 from ..analysis import claim_ranges
 from ..events import claims_for, split_list
+from ..fatalities import fatality_note
 from ..styles import GEO_PRECISION_TEXT, TIME_PRECISION_TEXT, esc, safe_link
 
 
@@ -159,6 +160,7 @@ def popup_html(event: Mapping, claims: pd.DataFrame | None = None,
         f"<div><b>Fatalities</b> (conservative): {fatalities:,}"
         + (f" <span class='muted'>· {len(own_claims)} claim(s) below</span>" if len(own_claims) else "")
         + "</div>"
+        + _note_html(fatality_note(event["event_id"], fatalities, own_claims))
         + datasets_html(event.get("_datasets"))
         + _range_html(claim_range if claim_range is not None else _own_range(own_claims))
         + claims_html(own_claims)
@@ -171,6 +173,11 @@ def popup_html(event: Mapping, claims: pd.DataFrame | None = None,
 
 
 _NO_CLAIMS = pd.DataFrame()
+
+
+def _note_html(note: str) -> str:
+    """Where the conservative figure comes from (``geo.fatalities.fatality_note``), under it."""
+    return f"<div class='muted fig-note'>{esc(note)}</div>" if note else ""
 
 
 def _own_range(own_claims: pd.DataFrame):
