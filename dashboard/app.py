@@ -41,11 +41,15 @@ from geo.styles import BASEMAPS, figure_label  # noqa: E402
 
 from dashboard.connection import EventsConnection, secrets_section, secrets_url  # noqa: E402
 from dashboard.datasets_panel import coverage_controls, matched, seed_cover, with_aliases  # noqa: E402
+from dashboard.layout import HEADLINE_KEY, page_style  # noqa: E402
 from dashboard.map_panel import map_section  # noqa: E402
 from geo.io.dataset import LiveDataset  # noqa: E402
 from geo.io.postgis import is_database_url  # noqa: E402
 
-st.set_page_config(page_title="Conflict map", page_icon=":material/map:", layout="wide")
+# the page's icon: Material Symbols' "map", from a file of this repository. Streamlit accepts
+# page_icon=":material/map:", but the browser then fetches it from fonts.gstatic.com (not offline).
+PAGE_ICON = ROOT / "dashboard" / "static" / "map-icon.svg"
+st.set_page_config(page_title="Conflict map", page_icon=PAGE_ICON, layout="wide")
 
 BASEMAP_LABELS = {"none": "None (offline)", "osm": "OpenStreetMap (online)", "carto-light": "CARTO light (online)"}
 COLOR_LABELS = {"event_type": "Event type", "side": "Initiator's side"}
@@ -283,7 +287,7 @@ def link_warnings(box, view: geo.View) -> None:
 
 def figures(shown: pd.DataFrame, total: int) -> None:
     s = geo.summarize(shown)
-    c1, c2, c3, c4 = st.columns([1, 1, 1.6, 1])
+    c1, c2, c3, c4 = st.container(key=HEADLINE_KEY).columns([1, 1, 1.6, 1])
     c1.metric("Events shown", f"{s['events']:,}", help=f"of {total:,} in the data")
     c2.metric("Fatalities (conservative)", f"{s['fatalities']:,}")
     span = geo.readable.date_span(s["first"], s["last"]) or "—"
@@ -434,6 +438,7 @@ def about(data: Dataset) -> None:
 
 def main() -> None:
     events_path, claims_path = data_path()
+    page_style()
     title = st.empty()
     try:
         # one database: followed live; files (or several sources) are read once

@@ -41,7 +41,8 @@ def take_map_view(out) -> bool:
     return True
 
 
-def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from, labels=None) -> None:
+def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from, labels=None,
+             home_extent=None) -> None:
     """Draw the map and take back what the user did on it: pan, zoom, the event clicked.
 
     ``shown`` are the events of ``view.filter`` taken from the data set ``shown_from``.
@@ -57,7 +58,7 @@ def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from
     if ss.get("map_base") is None or ss.map_base[0] != base_key:
         ss.map_base = (base_key, geo.build_base_map(layers, center=view.center, zoom=view.zoom,
                                                     basemap=view.basemap, visible_layers=view.visible_layers,
-                                                    labels=labels))
+                                                    labels=labels, home_extent=home_extent))
     look = (view.filter, view.color_by, view.figure, view.shade_regions, view.draw)
     content = look
     # cells or heat follow the zoom: past MAX_MARKERS, as a heatmap, or when the events' texts
@@ -152,8 +153,10 @@ def map_section(shown, layers, claims, view: geo.View, data: Dataset, voc: geo.V
     take_map_view(ss.get("map"))
     view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.get("selected"))
     # several data sets: the matched events (and the coverage filter) are the content's key too
+    # opened on the data's own view: a phone's smaller frame fits the data's extent (geo.webmap.inview)
+    at_home = voc.home is not None and (view.center, view.zoom) == tuple(voc.home)
     show_map(shown, layers, claims, view, data.attribution_of(shown), shown if "_datasets" in shown else data.events,
-             data.labels)
+             data.labels, home_extent=voc.extent if at_home else None)
     # the map may have moved or an event been clicked: the link follows
     view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.selected,
                                dataset=voc.fingerprint)

@@ -1,5 +1,10 @@
 """The dashboard's icons come from Streamlit's built-in Material Symbols (``:material/name:``), which
-Streamlit ships as a font: emoji show as empty boxes on machines without an emoji font."""
+Streamlit ships as a font: emoji show as empty boxes on machines without an emoji font.
+
+The page's icon (the browser tab's) is Material Symbols' "map" from a file of the repository:
+Streamlit accepts ``page_icon=":material/map:"`` but the browser then fetches the icon from
+fonts.gstatic.com, which an offline tool must not (tests/test_browser.py refuses every request off
+the machine)."""
 
 from __future__ import annotations
 
@@ -29,6 +34,8 @@ def icon_arguments(path):
 @pytest.mark.parametrize("path", DASHBOARD, ids=lambda p: p.name)
 def test_icons_are_material_symbols(path):
     for line, value in icon_arguments(path):
+        if isinstance(value, ast.Name) and value.id == "PAGE_ICON":
+            continue  # the page's icon: a file (test_the_page_icon_is_a_local_file)
         assert isinstance(value, ast.Constant) and isinstance(value.value, str), f"{path.name}:{line}: not a literal"
         icon = value.value
         assert icon.startswith(":material/") and icon.endswith(":"), f"{path.name}:{line}: {icon!r} is not :material/…:"
@@ -49,3 +56,12 @@ def test_the_check_catches_an_emoji_icon(tmp_path):
     assert not value.value.startswith(":material/") and EMOJI.search(bad.read_text(encoding="utf-8"))
     with pytest.raises(StreamlitAPIException):
         validate_material_icon(":material/no_such_icon_here:")
+
+
+def test_the_page_icon_is_a_local_file():
+    source = (ROOT / "dashboard" / "app.py").read_text(encoding="utf-8")
+    assert 'PAGE_ICON = ROOT / "dashboard" / "static" / "map-icon.svg"' in source
+    assert "page_icon=PAGE_ICON" in source
+    svg = (ROOT / "dashboard" / "static" / "map-icon.svg").read_text(encoding="utf-8")
+    assert svg.startswith("<svg") and "<path" in svg and "http://www.w3.org/2000/svg" in svg
+    assert "href=" not in svg  # nothing fetched from elsewhere

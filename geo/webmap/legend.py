@@ -11,6 +11,7 @@ from __future__ import annotations
 from folium.template import Template
 
 from .heatmap import HEAT_GRADIENT
+from .inview import NARROW_PX
 from .scripting import ScriptElement, js_json
 from ..styles import esc, figure_label, legend_items
 
@@ -32,6 +33,11 @@ MAP_CSS = """
 .map-legend i { display: inline-block; width: 11px; height: 11px; border-radius: 50%;
   margin-right: 5px; vertical-align: -1px; border: 1px solid #333; }
 .map-legend .size { color: #555; font-size: 11px; }
+.map-legend { max-width: calc(100vw - 150px); max-height: calc(100vh - 120px); overflow-y: auto; }
+.map-legend summary { cursor: pointer; font-weight: 600; }
+.leaflet-control-attribution { max-width: calc(100vw - 140px); white-space: normal; line-height: 1.3; }
+.ev-popup.ev-short { max-width: 240px; }
+@media (max-width: 519.98px) { .leaflet-control-attribution { font-size: 9px; } }
 .map-legend i.ring { background: #fff; border: 2px dashed #000; }
 .map-legend i.held { background: #fff; border: 2.5px solid #5b2a86; }
 .map-legend i.held.differ { border: 2.5px dashed #b00020; }
@@ -83,7 +89,9 @@ var Legend = L.Layer.extend({
     var control = this._control = L.control({position: 'bottomright'});
     control.onAdd = function () {
       var div = L.DomUtil.create('div', 'map-legend');
-      div.innerHTML = args.html;
+      // folds away: open on a wide map, folded on a phone's (geo.webmap.inview.NARROW_PX)
+      div.innerHTML = '<details open><summary>Legend</summary>' + args.html + '</details>';
+      if (map.getSize().x < args.narrow) { div.firstChild.open = false; }
       L.DomEvent.disableClickPropagation(div);
       return div;
     };
@@ -118,7 +126,7 @@ class MapLegend(ScriptElement):
         self._name = "MapLegend"
         self.html = html
         self.code = _LEGEND_JS
-        self.args = js_json({"html": html, "attribution": attribution, "css": MAP_CSS})
+        self.args = js_json({"html": html, "attribution": attribution, "css": MAP_CSS, "narrow": NARROW_PX})
 
 
 __all__ = ["MAP_CSS", "MapLegend", "legend_html"]

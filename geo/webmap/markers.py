@@ -16,13 +16,14 @@ import json
 
 from folium.template import Template
 
+from .inview import KEEPER_JS
 from .scripting import ScriptElement, script_json
 
 #: The markers' rows may take this many bytes of the page; past it the map counts the events into
 #: cells instead (``geo.webmap.maps.build_map``), so that long notes cannot make the page heavy.
 MAX_MARKER_BYTES = 2_400_000
 
-_MARKERS_JS = """
+_MARKERS_JS = KEEPER_JS + """
 var styles = args.styles, rows = args.rows, selected = args.selected;
 if (args.canvas) {
   // a canvas of their own, taken off the map with the markers (a group replaced in an open map
@@ -31,19 +32,44 @@ if (args.canvas) {
   styles = styles.map(function (s) { return Object.assign({renderer: renderer}, s); });
   group.on('remove', function () { if (renderer._map) { renderer.remove(); } });
 }
-function openQuietly(layer) {
-  // the linked event opens without panning: the link's centre and zoom win
-  setTimeout(function () { var p = layer.getPopup(); p.options.autoPan = false; layer.openPopup();
-    p.options.autoPan = true; }, 0);
+// the popup's content, made when it opens: the full details, or on a narrow frame (a phone) a short
+// popup whose details show below the map. An element (not a string), so that streamlit-folium reads
+// its text (the event id, last line) when the marker is clicked.
+function content(layer, r) {
+  var div = document.createElement('div');
+  if (layer._map && window.geoKeeper(layer._map).narrow()) {
+    div.className = 'ev-popup ev-short';
+    div.innerHTML = "<div class='ev-title'>" + r[4] + "</div><div class='muted'>Details below the map.</div>";
+    var id = document.createElement('div');  // the last line, as in the full popup: the event id
+    id.className = 'muted'; id.textContent = r[5];
+    div.appendChild(id);
+  } else {
+    div.innerHTML = r[3];
+  }
+  return div;
+}
+function openInView(layer, r) {
+  // the linked event opens with its whole popup in the frame, kept there through the page's setView
+  setTimeout(function () {
+    if (!layer._map) { return; }
+    var k = window.geoKeeper(layer._map);
+    layer.getPopup().setContent(content(layer, r));
+    layer.openPopup();
+    k.target = layer;
+    k.apply();
+  }, 0);
 }
 for (var i = 0; i < rows.length; i++) {
   var r = rows[i];  // [lon, lat, style, popup, tooltip, event_id]
   var layer = L.circleMarker([r[1], r[0]], styles[r[2]]);
   layer.feature = {type: 'Feature', properties: {event_id: r[5]}};
-  layer.bindPopup(r[3], {maxWidth: 420, maxHeight: 360});
+  // before bindPopup: the content is made before Leaflet opens the popup on the same click
+  layer.on('click', (function (l, row) { return function () { l.getPopup().setContent(content(l, row)); }; })(layer, r));
+  layer.bindPopup('', {maxWidth: 420, maxHeight: 360, autoPan: false});
+  layer.on('popupopen', function (e) { var l = e.target; if (l._map) { window.geoKeeper(l._map).fit(l); } });
   layer.bindTooltip(r[4]);
   if (selected !== null && r[5] === selected) {
-    layer.on('add', (function (l) { return function () { openQuietly(l); }; })(layer));
+    layer.on('add', (function (l, row) { return function () { openInView(l, row); }; })(layer, r));
   }
   group.addLayer(layer);
 }
