@@ -136,8 +136,12 @@ def open_popups(where, markers, until=None) -> list[str]:
         for attempt in range(3):
             # an opened popup pans the map to fit (Leaflet's autoPan): bring a marker it pushed out back
             # into view, as a user would pan to it
+            # (or out from under a control: the attribution, the legend)
             box, view = markers.nth(i).bounding_box(), where.locator(".leaflet-container").bounding_box()
-            if box and view and not (view["x"] <= box["x"] + box["width"] / 2 <= view["x"] + view["width"]
+            on_top = markers.nth(i).evaluate(
+                "el => { const r = el.getBoundingClientRect();"
+                " return document.elementFromPoint(r.left + r.width / 2, r.top + 2) === el; }")
+            if box and view and not (on_top and view["x"] <= box["x"] + box["width"] / 2 <= view["x"] + view["width"]
                                      and view["y"] <= box["y"] <= view["y"] + view["height"]):
                 where.locator(".leaflet-container").evaluate(
                     "() => { const b = L.latLngBounds([]); window.map.eachLayer(l => {"

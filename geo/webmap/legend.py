@@ -35,9 +35,10 @@ MAP_CSS = """
 .map-legend .size { color: #555; font-size: 11px; }
 .map-legend { max-width: calc(100vw - 150px); max-height: calc(100vh - 120px); overflow-y: auto; }
 .map-legend summary { cursor: pointer; font-weight: 600; }
-.leaflet-control-attribution { max-width: calc(100vw - 140px); white-space: normal; line-height: 1.3; }
 .ev-popup.ev-short { max-width: 240px; }
-@media (max-width: 519.98px) { .leaflet-control-attribution { font-size: 9px; } }
+/* the attribution wraps in the width the scale bar leaves it, never over it (smaller on a phone) */
+.leaflet-control-attribution { max-width: calc(100vw - 140px); }
+@media (max-width: 519.98px) { .leaflet-control-attribution { font-size: 9px; line-height: 1.3; } }
 .map-legend i.ring { background: #fff; border: 2px dashed #000; }
 .map-legend i.held { background: #fff; border: 2.5px solid #5b2a86; }
 .map-legend i.held.differ { border: 2.5px dashed #b00020; }
