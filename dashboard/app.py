@@ -147,7 +147,7 @@ def import_report(data: Dataset) -> None:
         n_bad = len(report.rejected)
         with st.expander(f"Import report{' of ' + md(name) if name else ''}: {report.accepted:,} of "
                          f"{report.rows_read:,} rows used" + (f", {n_bad:,} rejected" if n_bad else ""),
-                         expanded=bool(n_bad), icon=":material/upload_file:"):
+                         expanded=report.needs_review, icon=":material/upload_file:"):
             st.text(str(report))
             if n_bad:
                 st.dataframe(geo.readable.readable_table(report.rejected, geo.readable.REJECTED_TITLES),

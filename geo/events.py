@@ -98,9 +98,28 @@ def split_list(value: str) -> list[str]:
     return [part.strip() for part in str(value).split(";") if part.strip()]
 
 
+#: A text cell a spreadsheet would run as a formula starts with one of these (OWASP's CSV injection list).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def unquote_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a table of strings read from this project's CSV, with the apostrophe that
+    ``geo.io.exports`` puts before formula-like text removed (``'=SUM(A1)`` reads back as ``=SUM(A1)``)."""
+    out = frame.copy()
+    for col in out.columns:
+        values = out[col]
+        if not (values.dtype == object or pd.api.types.is_string_dtype(values.dtype)):
+            continue
+        text = values.astype(str)
+        quoted = text.str.startswith("'") & text.str[1:2].isin(FORMULA_START)
+        if quoted.any():
+            out[col] = values.where(~quoted, text.str[1:])
+    return out
+
+
 def _read_csv(path: Path | str | io.IOBase, label: str) -> pd.DataFrame:
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        return unquote_formulas(pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig"))
     except FileNotFoundError:
         raise DataError("file not found", path=label) from None
     except UnicodeDecodeError as exc:

@@ -21,8 +21,10 @@ import geopandas as gpd
 import pandas as pd
 import pyarrow.parquet as pq
 
+from .monadic import empty_folds
+
 #: Bump when the readers, the schema or enrich change what a data set holds.
-CACHE_VERSION = "3"
+CACHE_VERSION = "4"  # 4: the monadic fold list (folded.parquet)
 
 
 def cache_dir() -> Path:
@@ -63,6 +65,7 @@ def load(key: str) -> dict | None:
             "events": read_events_parquet(folder / "events.parquet"),
             "claims": pd.read_parquet(folder / "claims.parquet"),
             "rejected": pd.read_parquet(folder / "rejected.parquet"),
+            "folded": pd.read_parquet(folder / "folded.parquet"),
         }
     except Exception:  # a miss, a partial write, an old format: read the file again
         return None
@@ -85,8 +88,11 @@ def read_events_parquet(path: Path) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
 
 
-def store(key: str, events: gpd.GeoDataFrame, claims: pd.DataFrame, rejected: pd.DataFrame, meta: dict) -> None:
-    """Write a data set's parts atomically (a folder renamed into place); failures are ignored."""
+def store(key: str, events: gpd.GeoDataFrame, claims: pd.DataFrame, rejected: pd.DataFrame, meta: dict,
+          folded: pd.DataFrame | None = None) -> None:
+    """Write a data set's parts atomically (a folder renamed into place); failures are ignored.
+    ``folded`` is the import report's list of monadic rows folded into another row's event."""
+    folded = empty_folds() if folded is None else folded
     root = cache_dir()
     try:
         root.mkdir(parents=True, exist_ok=True)
@@ -94,7 +100,8 @@ def store(key: str, events: gpd.GeoDataFrame, claims: pd.DataFrame, rejected: pd
         events.to_parquet(tmp / "events.parquet")
         claims.to_parquet(tmp / "claims.parquet")
         rejected.to_parquet(tmp / "rejected.parquet")
-        frames = {"events": events, "claims": claims, "rejected": rejected}
+        folded.to_parquet(tmp / "folded.parquet")
+        frames = {"events": events, "claims": claims, "rejected": rejected, "folded": folded}
         text_columns = {name: [c for c in f.columns if f[c].dtype == object] for name, f in frames.items()}
         (tmp / "meta.json").write_text(json.dumps({**meta, "_object_columns": text_columns}), encoding="utf-8")
         target = root / key

@@ -167,7 +167,7 @@ class Dataset:
                                    name="actor"), dtype=int, name="events")
             known = {"counts": counts,
                      "fingerprint": meta.pop("_fingerprint", None)}
-            report = ImportReport(rejected=hit["rejected"], claims=claims, **meta)
+            report = ImportReport(rejected=hit["rejected"], claims=claims, folded=hit["folded"], **meta)
         else:
             events, report = read_events(source, name=name)
             claims = load_claims(claims_path) if claims_path else report.claims
@@ -183,7 +183,7 @@ class Dataset:
                                                     "accepted", "warnings", "attribution")}
             meta["_fingerprint"] = data.vocabulary.fingerprint
             meta["_actor_counts"] = [[str(a), int(n)] for a, n in data.actor_counts.items()]
-            cache.store(key, events, claims, report.rejected, meta)
+            cache.store(key, events, claims, report.rejected, meta, folded=report.folded)
         return data
 
     @classmethod

@@ -28,7 +28,7 @@ import geopandas as gpd
 import pandas as pd
 import pyarrow.parquet as pq
 
-from ..events import CLAIM_COLUMNS, CLAIM_SCHEMA, CRS, EVENT_COLUMNS, EVENT_SCHEMA
+from ..events import CLAIM_COLUMNS, CLAIM_SCHEMA, CRS, EVENT_COLUMNS, EVENT_SCHEMA, FORMULA_START
 from ..styles import esc, event_color
 
 #: Export formats: name -> (file suffix, media type).
@@ -58,6 +58,26 @@ def _table(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return out
 
 
+def _csv(frame: pd.DataFrame, columns: list[str]) -> str:
+    """The table as CSV with formula-like text (``=``, ``+``, ``-``, ``@``, tab, CR at the start) behind an
+    apostrophe, so that a spreadsheet shows it instead of running it; ``load_events`` and ``read_events``
+    take the apostrophe off again. Numbers stay numbers (a negative longitude is not text). Line breaks
+    inside text are written as ``\\n`` (a bare CR would not be quoted and would split the row)."""
+    table = _table(frame, columns)
+    for c in columns:
+        values = table[c]
+        if not (values.dtype == object or pd.api.types.is_string_dtype(values.dtype)):
+            continue
+        has_cr = values.map(lambda v: isinstance(v, str) and "\r" in v).astype(bool)
+        if has_cr.any():
+            values = table[c] = values.astype(object).where(
+                ~has_cr, values.astype(str).str.replace("\r\n", "\n").str.replace("\r", "\n"))
+        risky = values.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_START)).astype(bool)
+        if risky.any():
+            table[c] = values.astype(object).where(~risky, "'" + values.astype(str))
+    return table.to_csv(index=False, lineterminator="\n")
+
+
 def _records(frame: pd.DataFrame) -> list[dict]:
     """JSON-ready records: dates as ISO text, missing values as None, numpy scalars as Python ones."""
     records = _table(frame, list(frame.columns)).astype(object).to_dict("records")
@@ -83,7 +103,7 @@ def _own_claims(claims: pd.DataFrame | None, events: pd.DataFrame | None) -> pd.
 
 def export_claims(claims: pd.DataFrame | None, events: pd.DataFrame | None = None) -> str:
     """The claims (those about ``events`` when given) as CSV in data/claims.csv's columns."""
-    return _table(_own_claims(claims, events), CLAIM_COLUMNS).to_csv(index=False, lineterminator="\n")
+    return _csv(_own_claims(claims, events), CLAIM_COLUMNS)
 
 
 def _claims_by_event(claims: pd.DataFrame | None, events: pd.DataFrame) -> dict[str, list[dict]]:
@@ -191,7 +211,7 @@ def export_events(events: pd.DataFrame, fmt: str, *, claims: pd.DataFrame | None
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
     if fmt == "csv":
-        return _table(events, _columns(events)).to_csv(index=False, lineterminator="\n")
+        return _csv(events, _columns(events))
     if fmt == "geojson":
         return _geojson(events, claims, attribution)
     if fmt == "kml":

@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 from shapely.errors import ShapelyError
 
 from ..errors import ImportFormatError
-from ..events import DATE_END, EVENT_SCHEMA, Column
+from ..events import DATE_END, EVENT_SCHEMA, Column, unquote_formulas
 from .dates import normalise_dates, read_dates  # noqa: F401 (normalise_dates: re-exported)
 
 #: ACLED's citation, as its attribution policy asks users to acknowledge the data.
@@ -155,8 +155,9 @@ def _date_end(table: pd.DataFrame, mapped: Mapped, start_field: str, end_field: 
 
 
 def map_native(raw: pd.DataFrame, *, day_first: bool | None = None) -> Mapped:
-    """The project's own columns, as written by ``export_events``: only dates are normalised."""
-    table = raw.drop(columns=[c for c in ("geometry",) if c in raw.columns])
+    """The project's own columns, as written by ``export_events``: only dates are normalised (and the
+    apostrophe the CSV export puts before formula-like text is taken off again)."""
+    table = unquote_formulas(raw.drop(columns=[c for c in ("geometry",) if c in raw.columns]))
     mapped = Mapped(table, {}, extra_schema=tuple(c for c in FATALITY_RANGE if c.name in table.columns))
     _dates(table, "event_date", table["event_date"], day_first, mapped, "event_date")
     if "date_end" in table.columns:

@@ -54,6 +54,12 @@ class ImportReport:
         return len(self.folded)
 
     @property
+    def needs_review(self) -> bool:
+        """Whether the user should read this report: rows were rejected, or dates could be read two
+        ways and nothing in the file decided (the dashboard opens the report by itself then)."""
+        return bool(self.rejected_count) or any(": AMBIGUOUS:" in w for w in self.warnings)
+
+    @property
     def event_count(self) -> int:
         """The events the accepted rows make (a monadic pair is one)."""
         return self.accepted - self.folded_count

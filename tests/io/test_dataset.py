@@ -109,3 +109,17 @@ def test_an_edited_claims_file_misses_the_cache(tmp_path, cache_folder, layers):
     claims.write_text("".join(lines[:-1]), encoding="utf-8")
     second = Dataset.from_source(events, claims_path=claims, layers=layers)
     assert len(second.claims) == len(first.claims) - 1
+
+
+def test_a_cached_monadic_import_keeps_its_fold_list(tmp_path, cache_folder, layers):
+    """The report of a cached import lists the folded rows as the first read did (not an empty list)."""
+    src = tmp_path / "monadic.csv"
+    shutil.copy(FIXTURES / "variants" / "acled_monadic.csv", src)
+    first = Dataset.from_source(src, layers=layers)
+    assert first.report.folded_count > 0
+    second = Dataset.from_source(src, layers=layers)
+    assert len(list(cache_folder.iterdir())) == 1
+    pd.testing.assert_frame_equal(first.report.folded.reset_index(drop=True),
+                                  second.report.folded.reset_index(drop=True))
+    assert str(first.report) == str(second.report)
+    assert second.report.event_count == len(second.events)

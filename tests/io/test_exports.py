@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import xml.etree.ElementTree as ET
@@ -161,3 +162,48 @@ def test_unknown_format_is_refused(events):
     with pytest.raises(ValueError, match="xlsx"):
         export_events(events, "xlsx")
     assert set(EXPORT_FORMATS) == {"csv", "geojson", "kml", "parquet"}
+
+
+FORMULAS = ["=HYPERLINK(\"http://evil.example\",\"click\")", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)",
+            "\tTab-led"]
+
+
+def test_csv_export_neutralises_spreadsheet_formulas_and_reads_back_unchanged(tmp_path):
+    """Text a spreadsheet would run as a formula is written behind an apostrophe (OWASP CSV injection);
+    numbers stay numbers, and both loaders give back the text as it was."""
+    from geo.io.exports import export_claims, export_events
+    from geo.io.readers import read_events
+
+    events = geo.load_events()
+    n = len(FORMULAS)
+    events.loc[events.index[:n], "actor1"] = FORMULAS
+    events.loc[events.index[0], "notes"] = "=1+1"
+    events.loc[events.index[1], "notes"] = "one\rtwo\r\nthree"  # a bare CR must not split the row
+    text = export_events(events, "csv")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    for row, formula in zip(rows, FORMULAS):
+        assert row["actor1"] == "'" + formula
+    assert rows[0]["notes"] == "'=1+1"
+    for row in rows:  # no cell of the file starts a formula any more
+        assert not any(v.startswith(("=", "+", "@")) for v in row.values())
+    assert any(float(r["longitude"]) < 0 for r in rows) == bool((events.geometry.x < 0).any())
+
+    path = tmp_path / "events.csv"
+    path.write_text(text, encoding="utf-8")
+    back = geo.load_events(path)
+    kept = set(FORMULAS) - {"\tTab-led"}  # the loaders strip a cell's surrounding blanks, as for any text
+    assert kept <= set(back["actor1"])
+    assert "=1+1" in set(back["notes"]) and "one\ntwo\nthree" in set(back["notes"])
+    assert len(back) == len(events)
+    imported = read_events(path)[0]
+    assert kept <= set(imported["actor1"].astype(str))
+
+    claims = pd.DataFrame([{"claim_id": "C1", "event_id": events["event_id"].iloc[0], "claimant": "=evil()",
+                            "claimant_side": "other", "source": "-x", "source_url": "", "claim_date": "2024-07-27",
+                            "side": "other", "killed": "3", "wounded": "", "captured": "", "statement": "@me"}])
+    claims_csv = export_claims(geo.events.coerce_table(claims.fillna("").astype(str),
+                                                       geo.events.CLAIM_SCHEMA, "t"))
+    row = next(csv.DictReader(io.StringIO(claims_csv)))
+    assert (row["claimant"], row["source"], row["statement"], row["killed"]) == ("'=evil()", "'-x", "'@me", "3")
+    (tmp_path / "claims.csv").write_text(claims_csv, encoding="utf-8")
+    assert geo.load_claims(tmp_path / "claims.csv")["claimant"].iloc[0] == "=evil()"

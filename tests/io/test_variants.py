@@ -329,3 +329,11 @@ def test_monadic_rows_apart_in_the_file_fold_too():
     # which side is actor1 follows the file's order; both sides are always there
     sides = lambda e: [frozenset(p) - {""} for p in zip(e["actor1"], e["actor2"])]  # noqa: E731
     assert sides(events) == sides(dyadic)
+
+
+def test_a_report_asks_for_review_when_rows_are_rejected_or_dates_are_ambiguous():
+    """The dashboard opens the import report by itself exactly when it needs reading."""
+    assert load("acled_dates_ambiguous.csv")[1].needs_review  # nothing rejected, but the order was guessed
+    assert load("acled_dates_mixed_orders.csv")[1].needs_review  # a row rejected
+    assert not load("acled_dates_month_first.csv")[1].needs_review  # decided from the file: a note only
+    assert not load("acled_dates_ambiguous.csv", day_first=False)[1].needs_review  # the user chose
