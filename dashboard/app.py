@@ -373,7 +373,7 @@ def timeline_chart(shown: pd.DataFrame) -> None:
             y=alt.Y(f"{measure}:Q", title=what),
             color=alt.Color("event_type:N", title="Event type", scale=alt.Scale(domain=types, range=colors),
                             legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0, columns=2)),
-            tooltip=[alt.Tooltip("label:N", title=FREQ_LABELS[freq]), alt.Tooltip("event_type:N", title="Event type"),
+            tooltip=[alt.Tooltip("label:N", title="Period"), alt.Tooltip("event_type:N", title="Event type"),
                      alt.Tooltip("events:Q", title="Events"),
                      alt.Tooltip("fatalities:Q", title="Fatalities (conservative)")],
         )

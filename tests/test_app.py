@@ -303,3 +303,21 @@ def test_the_empty_cell_check_finds_none():
 
     table = pd.DataFrame({"A": ["x", None, "nan"], "B": [1.0, float("nan"), 2.0], "C": pd.array([1, None, 2], "Int64")})
     assert {c for c, _, _ in empty_looking_cells(table)} == {"A", "B", "C"}
+
+
+def test_a_one_week_chart_and_span_say_the_month(monkeypatch):
+    """A week's chart is labelled with its month and year (not "Mon 22"), its legend labels are
+    never cut ("Explosions/Remote viole…"), and the date span says the month once ("July 2024")."""
+    import json
+
+    at = run_with_link(monkeypatch, {"from": "2024-07-22", "to": "2024-07-28"})
+    assert metrics(at)["Date span"] == "July 2024"
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    x = spec["encoding"]["x"]
+    assert x["axis"]["values"] == [{"year": 2024, "month": 7, "date": 22}]
+    assert "%b" in x["axis"]["format"] and "%Y" in x["axis"]["format"]
+    assert spec["encoding"]["x2"]["field"] == "period_end"  # each bar spans its week
+    assert spec["encoding"]["color"]["legend"]["labelLimit"] == 0  # full labels
+    at.radio(key="tl_freq").set_value("M").run()
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    assert spec["encoding"]["x"]["axis"]["format"] == "%b %Y"
