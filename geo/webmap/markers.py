@@ -48,29 +48,37 @@ function content(layer, r) {
   }
   return div;
 }
-function openInView(layer, r) {
+// the popup gets its content each time it opens: on a click before Leaflet opens it (so that
+// streamlit-folium, which reads it on the click, finds the text), or when opened otherwise
+function fill(layer) { layer.getPopup().setContent(content(layer, layer._row)); }
+function onOpen(e) {
+  var l = e.target;
+  if (typeof l.getPopup().getContent() === 'string') { fill(l); }
+  if (l._map) { window.geoKeeper(l._map).fit(l); }
+}
+function openInView(layer) {
   // the linked event opens with its whole popup in the frame, kept there through the page's setView
   setTimeout(function () {
     if (!layer._map) { return; }
     var k = window.geoKeeper(layer._map);
-    layer.getPopup().setContent(content(layer, r));
+    fill(layer);
     layer.openPopup();
     k.target = layer;
     k.apply();
   }, 0);
 }
+function onClick(e) { fill(e.target); }
+function onAdd(e) { openInView(e.target); }
 for (var i = 0; i < rows.length; i++) {
   var r = rows[i];  // [lon, lat, style, popup, tooltip, event_id]
   var layer = L.circleMarker([r[1], r[0]], styles[r[2]]);
   layer.feature = {type: 'Feature', properties: {event_id: r[5]}};
-  // before bindPopup: the content is made before Leaflet opens the popup on the same click
-  layer.on('click', (function (l, row) { return function () { l.getPopup().setContent(content(l, row)); }; })(layer, r));
+  layer._row = r;
+  layer.on('click', onClick);  // before bindPopup: runs before Leaflet opens the popup on the same click
   layer.bindPopup('', {maxWidth: 420, maxHeight: 360, autoPan: false});
-  layer.on('popupopen', function (e) { var l = e.target; if (l._map) { window.geoKeeper(l._map).fit(l); } });
+  layer.on('popupopen', onOpen);
   layer.bindTooltip(r[4]);
-  if (selected !== null && r[5] === selected) {
-    layer.on('add', (function (l, row) { return function () { openInView(l, row); }; })(layer, r));
-  }
+  if (selected !== null && r[5] === selected) { layer.on('add', onAdd); }
   group.addLayer(layer);
 }
 """
