@@ -1,6 +1,7 @@
 """The page's layout from a phone (360 px) to a wide screen: the dashboard's own stylesheet.
 
-On a narrow screen Streamlit stacks columns, so the title and the four headline figures filled a
+On a wide screen the page starts closer to the top, so that at 1400x900 the whole map, its scale
+bar included, is on the first screen. On a narrow screen Streamlit stacks columns, so the title and the four headline figures filled a
 phone's first screen and the map began below it. Here, under ``PHONE_PX``, the page's top padding
 and the title shrink and the figures sit two by two in small type, so that the map's top is on the
 first screen. The map's own small-frame behaviour (the data's extent fitted, short popups with
@@ -18,6 +19,8 @@ HEADLINE_KEY = "headline"
 
 CSS = f"""
 <style>
+/* less room above the title (Streamlit's is 6rem): at 1400x900 the map's scale bar is on the first screen */
+[data-testid="stMainBlockContainer"] {{ padding-top: 3rem; }}
 @media (max-width: {PHONE_PX - 0.02}px) {{
   [data-testid="stMainBlockContainer"] {{ padding-top: 3.25rem; padding-bottom: 2rem; }}
   [data-testid="stMain"] h1 {{ font-size: 1.45rem; line-height: 1.2; padding: 0.25rem 0 0.1rem; }}

@@ -114,6 +114,8 @@ def test_the_desktop_layout(context_for, dashboard, events):  # noqa: F811
     scale = frame.locator(".leaflet-control-scale").bounding_box()
     assert not overlap(attribution, scale), (attribution, scale)
     assert not overlap(legend.bounding_box(), scale)
+    # the whole map, its scale bar included, is on the first screen
+    assert view["y"] + view["height"] <= DESKTOP["height"] and scale["y"] + scale["height"] <= DESKTOP["height"]
     for i in range(markers.count()):
         assert inside(markers.nth(i).bounding_box(), view), i
     assert page.errors == []
