@@ -39,6 +39,7 @@ from geo.styles import md_escape as md  # noqa: E402
 from geo.layers import LAYER_ORDER, LAYERS  # noqa: E402
 from geo.styles import BASEMAPS, figure_label  # noqa: E402
 
+from dashboard.accessibility import chart_data, chart_description, page_style  # noqa: E402
 from dashboard.connection import EventsConnection, secrets_section, secrets_url  # noqa: E402
 from dashboard.datasets_panel import coverage_controls, matched, seed_cover, with_aliases  # noqa: E402
 from dashboard.layout import HEADLINE_KEY, page_style  # noqa: E402
@@ -350,7 +351,7 @@ def time_player(events: pd.DataFrame) -> None:
 def timeline_chart(shown: pd.DataFrame) -> None:
     import altair as alt
 
-    st.subheader("Over time")
+    st.header("Over time")
     c1, c2 = st.columns(2)
     freq = c1.radio("Period", list(FREQ_LABELS), format_func=FREQ_LABELS.get, key="tl_freq", horizontal=True)
     measure = c2.radio("Count", ["events", "fatalities"], key="tl_measure", horizontal=True)
@@ -359,7 +360,7 @@ def timeline_chart(shown: pd.DataFrame) -> None:
         return
     data = geo.readable.timeline_for_chart(geo.timeline(shown, freq=freq, by="event_type"), freq)
     types = sorted(data["event_type"].unique())
-    colors = [geo.EVENT_TYPE_COLORS.get(t, "#7f7f7f") for t in types]
+    colors = [geo.event_type_color(t) for t in types]
     ticks, fmt = geo.readable.period_ticks(data["period"].min(), data["period"].max(), freq)
     values = [alt.DateTime(year=t.year, month=t.month, date=t.day) for t in ticks]
     what = {"events": "Events", "fatalities": "Fatalities (conservative)"}[measure]
@@ -377,9 +378,10 @@ def timeline_chart(shown: pd.DataFrame) -> None:
                      alt.Tooltip("events:Q", title="Events"),
                      alt.Tooltip("fatalities:Q", title="Fatalities (conservative)")],
         )
-        .properties(height=220)
+        .properties(height=220, description=chart_description(data, measure, FREQ_LABELS[freq]))
     )
     st.altair_chart(chart, width="stretch")
+    chart_data(data, measure, FREQ_LABELS[freq])
 
 
 TABLE_ROWS = 5_000

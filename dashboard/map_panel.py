@@ -19,6 +19,7 @@ import geo.static.snapshots
 from geo.io.dataset import Dataset
 from geo.styles import md_escape as md
 
+from dashboard.accessibility import event_picker, map_as_text, map_text
 from dashboard.datasets_panel import records_panel
 
 
@@ -42,7 +43,7 @@ def take_map_view(out) -> bool:
 
 
 def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from, labels=None,
-             home_extent=None) -> None:
+             description: str | None = None, home_extent=None) -> None:
     """Draw the map and take back what the user did on it: pan, zoom, the event clicked.
 
     ``shown`` are the events of ``view.filter`` taken from the data set ``shown_from``.
@@ -85,7 +86,7 @@ def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from
         group = geo.build_map_content(shown, layers, claims=claims, color_by=view.color_by, center=anchor[0],
                                       zoom=anchor[1], selected=ss.get("map_selected"), figure=view.figure,
                                       shade_regions=view.shade_regions, border_km=view.filter.max_border_km,
-                                      attribution=attribution, draw=view.draw)
+                                      attribution=attribution, draw=view.draw, description=description)
         if group.by_zoom and not by_zoom:  # drawn as cells after all: from now on they follow the zoom
             ss.map_by_zoom = (id(shown_from), look)
             ss.cells_anchor = anchor
@@ -116,7 +117,7 @@ def selected_event(events: pd.DataFrame, claims: pd.DataFrame, event_id: str | N
     if match.empty:
         return
     ev = match.iloc[0]
-    st.subheader(f"{md(ev['location'])}, {ev['event_date']:%d %B %Y}: {md(ev['event_type'])}")
+    st.header(f"{md(ev['location'])}, {ev['event_date']:%d %B %Y}: {md(ev['event_type'])}")
     st.markdown(f"**{md(ev['actor1'])}** vs **{md(ev['actor2'] or '—')}** · conservative fatalities: "
                 f"**{int(ev['fatalities'])}** · sources: {md(ev['source'])}")
     note = geo.fatalities.fatality_note(event_id, ev["fatalities"], claims)
@@ -124,6 +125,7 @@ def selected_event(events: pd.DataFrame, claims: pd.DataFrame, event_id: str | N
         st.caption(md(note))
     records_panel(ev)
     own = claims[claims["event_id"] == event_id]
+    st.subheader("Claims", anchor=False)  # the panel reads in order: the event (h2), then its claims (h3)
     if own.empty:
         st.caption("No competing claims recorded for this event.")
     else:
@@ -153,14 +155,17 @@ def map_section(shown, layers, claims, view: geo.View, data: Dataset, voc: geo.V
     take_map_view(ss.get("map"))
     view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.get("selected"))
     # several data sets: the matched events (and the coverage filter) are the content's key too
+    description = map_text(shown, claims, view, len(data.events))
     # opened on the data's own view: a phone's smaller frame fits the data's extent (geo.webmap.inview)
     at_home = voc.home is not None and (view.center, view.zoom) == tuple(voc.home)
     show_map(shown, layers, claims, view, data.attribution_of(shown), shown if "_datasets" in shown else data.events,
-             data.labels, home_extent=voc.extent if at_home else None)
+             data.labels, description, home_extent=voc.extent if at_home else None)
     # the map may have moved or an event been clicked: the link follows
     view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.selected,
                                dataset=voc.fingerprint)
     st.caption("Filters: " + md("; ".join(view.filter.describe())))
+    map_as_text(shown, description)
+    event_picker(shown, shown if "_datasets" in shown else data.events)
     selected_event(shown if "_datasets" in shown else data.events, claims, view.selected)
     share(view)
     downloads(view, data.events, claims, layers, app_url(), data.attribution, data.title,
@@ -197,7 +202,7 @@ DOWNLOADS = {
 def downloads(view: geo.View, events, claims, layers, base: str, attribution: str | None, title: str,
               matches=None) -> None:
     """One button per output; each file is made from exactly this view, only when clicked."""
-    st.subheader("Download this view")
+    st.header("Download this view")
     st.caption("Each file carries the filters, the share link and whose data it is. Files are made when you "
                "click, from exactly what the map shows.")
 

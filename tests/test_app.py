@@ -138,7 +138,7 @@ def test_link_sets_the_widgets_and_is_written_back_canonical(monkeypatch, events
     assert metrics(at)["Events shown"] == str(len(expected))
     assert not at.warning  # a clean link gives no warning
     # the selected event's claims are shown side by side under the map
-    assert any("Tinzaouaten" in h.value for h in at.subheader)
+    assert any("Tinzaouaten" in h.value for h in at.header)  # the event panel: an h2 under the page's h1
     # the canonical view is written back, with the data's fingerprint
     written = {k: at.query_params[k] for k in at.query_params}
     voc = geo.Vocabulary.of(events)
@@ -214,7 +214,7 @@ def test_time_player_steps_the_dates(monkeypatch, events):
     assert str(start) == "2024-07-01" and str(end) == "2024-07-31"
     july = geo.filter_events(events, geo.EventFilter(start="2024-07-01", end="2024-07-31"))
     assert metrics(at)["Events shown"] == str(len(july))
-    assert any("Over time" in h.value for h in at.subheader)
+    assert any("Over time" in h.value for h in at.header)
 
 
 def test_selected_event_shows_the_claims_side_by_side(monkeypatch, claims):

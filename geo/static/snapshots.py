@@ -12,12 +12,14 @@ download buttons and ``python -m geo snapshot`` both call it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import geopandas as gpd
 import pandas as pd
 
 from .captions import DEFAULT_TITLE, EVENTS_ATTRIBUTION, SOFTWARE, SnapshotText, clean_text, snapshot_text, utc
+from ..describe import disputed_count, map_description
 from ..io.exports import EXPORT_FORMATS, export_claims, export_events
 from ..agreement import GROUP_COLUMNS, match_groups, matched_events, matches_within
 from ..filters import filter_events
@@ -77,7 +79,9 @@ def snapshot_html(events: pd.DataFrame, layers: Mapping[str, gpd.GeoDataFrame], 
     m = build_map(events, layers, claims=claims, color_by=view.color_by, basemap=view.basemap,
                   visible_layers=view.visible_layers, center=view.center, zoom=view.zoom,
                   selected=view.selected, attribution=text.attribution[1], figure=view.figure,
-                  shade_regions=view.shade_regions, border_km=view.filter.max_border_km, draw=view.draw)
+                  shade_regions=view.shade_regions, border_km=view.filter.max_border_km, draw=view.draw,
+                  description=map_description(events, view.filter.describe(), color_by=view.color_by,
+                                              draw=view.draw, disputed=disputed_count(events, claims)))
     page = m.get_root().render()
     link = safe_link(text.link, text.link) if text.link.lower().startswith("http") else f"<code>{esc(text.link)}</code>"
     tiles = ("" if view.basemap == "none" else
@@ -96,7 +100,9 @@ def snapshot_html(events: pd.DataFrame, layers: Mapping[str, gpd.GeoDataFrame], 
     if "</head>" not in page or "<body>" not in page:
         raise RuntimeError("unexpected page structure from folium")  # pragma: no cover
     page = page.replace("</head>", head, 1).replace("<body>", "<body>" + header, 1)
-    return page
+    # folium's page forbids zooming it on a phone (maximum-scale=1, user-scalable=no): a reader who
+    # enlarges text must be able to (WCAG 2.1, 1.4.4); Leaflet handles pinches on the map itself
+    return re.sub(r",\s*maximum-scale=1\.0,\s*user-scalable=no", "", page, count=1)
 
 
 # --- one entry point for the dashboard and the command line ---------------------------------------

@@ -27,11 +27,12 @@ import numpy as np
 import pandas as pd
 
 from ..analysis import by_region, claim_ranges, event_figures
+from ..describe import disputed_count, map_description
 from .captions import SOFTWARE, SnapshotText, clean_text, snapshot_text, utc
 from ..labels import place_labels
 from ..layers import LAYER_ORDER, LAYERS
 from ..webmap.overlays import CHOROPLETH_COLORS, MAX_RINGS, UNCERTAINTY_M, border_zone
-from ..styles import actor_side, event_color, figure_label, legend_items, marker_radius
+from ..styles import actor_side, esc, event_color, figure_label, legend_items, marker_radius
 from ..view import View
 
 #: The dashboard's map in CSS pixels (st_folium height 620 in the wide layout): the area a snapshot shows.
@@ -444,6 +445,21 @@ def _figure(events, layers, view, claims, text: SnapshotText, width_px: int, dpi
     return fig, frame
 
 
+def svg_alt_text(svg: bytes, title: str, description: str) -> bytes:
+    """The SVG with its accessible name and description: ``<title>`` and ``<desc>`` as the root's first
+    children, and ``role="img"`` with ``aria-labelledby`` on the root (what screen readers read for an
+    SVG image, inline or opened on its own)."""
+    text = svg.decode("utf-8")
+    start = text.find("<svg")
+    end = text.find(">", start)
+    if start < 0 or end < 0:
+        raise RuntimeError("unexpected SVG from matplotlib")  # pragma: no cover
+    head = text[start:end].rstrip("/")
+    accessible = (f'{head} role="img" aria-labelledby="map-title map-desc">'
+                  f'<title id="map-title">{esc(title)}</title><desc id="map-desc">{esc(description)}</desc>')
+    return (text[:start] + accessible + text[end + 1:]).encode("utf-8")
+
+
 def snapshot_png(events: pd.DataFrame, layers: Mapping[str, gpd.GeoDataFrame], view: View, *,
                  claims: pd.DataFrame | None = None, width_px: int = 1600, dpi: float = 150, title=None,
                  attribution=None, generated=None, fmt: str = "png", base_url: str = "") -> bytes:
@@ -471,15 +487,18 @@ def snapshot_png(events: pd.DataFrame, layers: Mapping[str, gpd.GeoDataFrame], v
                          base_url=base_url)
     fig, frame = _figure(events, layers, view, claims, text, width_px, float(dpi))
     attribution_text = " ".join(text.attribution)
-    description = f"{' · '.join(text.filters)} · {text.counts}"
+    # the alt text: what the map shows (counts, filters, types, top places), then how it is drawn
+    alt = clean_text(map_description(events, view.filter.describe(), color_by=view.color_by, draw=view.draw,
+                                     disputed=disputed_count(events, claims)))
+    description = f"{alt} {text.counts}"
     out = io.BytesIO()
     if fmt == "svg":
         fig.savefig(out, format="svg", metadata={"Title": text.title, "Source": text.query, "Rights": attribution_text,
                                                  "Description": description, "Creator": SOFTWARE,
                                                  "Date": utc(generated).isoformat()})
-        return out.getvalue()
+        return svg_alt_text(out.getvalue(), text.title, description)
     if fmt == "pdf":
-        fig.savefig(out, format="pdf", metadata={"Title": text.title, "Subject": f"Link: ?{text.query} · {description}",
+        fig.savefig(out, format="pdf", metadata={"Title": text.title, "Subject": f"{description} Link: ?{text.query}",
                                                  "Keywords": attribution_text, "Creator": SOFTWARE,
                                                  "CreationDate": utc(generated)})
         return out.getvalue()
@@ -490,7 +509,7 @@ def snapshot_png(events: pd.DataFrame, layers: Mapping[str, gpd.GeoDataFrame], v
         image = image.resize((width_px, round(image.height * width_px / image.width)), Image.LANCZOS)
     info = PngInfo()
     for key, value in (("Title", text.title), ("Link", text.query), ("Attribution", attribution_text),
-                       ("Description", description), ("Software", SOFTWARE),
+                       ("Description", description), ("Alt", alt), ("Software", SOFTWARE),
                        ("Creation Time", text.generated)):
         info.add_text(key, clean_text(value))
     image.save(out, format="PNG", pnginfo=info, dpi=(dpi, dpi), compress_level=6)

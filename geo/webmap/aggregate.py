@@ -258,6 +258,7 @@ var svg = L.svg({padding: 0.2});
 group.on('remove', function () { if (svg._map) { svg.remove(); } });  // not left in a map the group leaves
 var names = args.names, colors = args.colors, rows = args.cells;
 function fmt(n) { return String(n).replace(/\\B(?=(\\d{3})+(?!\\d))/g, ','); }
+function plain(html) { var t = document.createElement('textarea'); t.innerHTML = html; return t.value; }
 for (var i = 0; i < rows.length; i++) {
   var c = rows[i];  // [lat, lon, events, fatalities, dominant, radius, south, west, north, east, outer]
   var m = L.circleMarker([c[0], c[1]], {renderer: svg, radius: c[5], fillColor: colors[c[4]],
@@ -267,6 +268,15 @@ for (var i = 0; i < rows.length; i++) {
     + ' fatalities (conservative)<br>mostly ' + names[c[4]] + '<br><i>click to zoom in</i>');
   m.on('click', (function (b) { return function (e) {
     var map = e.target._map; if (map) { map.fitBounds(b, {maxZoom: 18}); } }; })([[c[6], c[7]], [c[8], c[9]]]));
+  // a button for the keyboard: Enter or Space zooms in as a click does (see geo.webmap.access)
+  m.on('add', (function (m, name) { return function () {
+    var el = m.getElement(); if (!el) { return; }
+    el.setAttribute('tabindex', '0'); el.setAttribute('role', 'button'); el.setAttribute('aria-label', name);
+    L.DomEvent.on(el, 'keydown', function (e) {
+      if (e.key === 'Enter' || e.key === ' ') { L.DomEvent.preventDefault(e); m.fire('click', {latlng: m.getLatLng()}); }
+    });
+  }; })(m, fmt(c[2]) + ' event' + (c[2] === 1 ? '' : 's') + ', ' + fmt(c[3]) + ' fatalities, mostly '
+         + plain(names[c[4]]) + ': zoom in'));
   m.addTo(group);
 }
 """

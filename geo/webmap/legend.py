@@ -17,18 +17,24 @@ from ..styles import esc, figure_label, legend_items
 
 MAP_CSS = """
 .leaflet-container { background: #d7e3ec; font: 13px/1.35 system-ui, sans-serif; }
-.ev-popup { max-width: 400px; }
+.ev-popup { max-width: 400px; color: #222; }
 .ev-popup .ev-title { font-weight: 600; font-size: 14px; margin-bottom: 2px; }
 .ev-popup table { border-collapse: collapse; width: 100%; margin: 4px 0; }
 .ev-popup th, .ev-popup td { border-bottom: 1px solid #ddd; padding: 2px 4px; text-align: left; vertical-align: top; }
-.ev-popup .muted, .ev-popup .src { color: #666; font-size: 11px; }
+.ev-popup .muted, .ev-popup .src { color: #595959; font-size: 11px; }
+.ev-popup h2.ev-title { margin: 0 0 2px; }
+.ev-popup h3 { margin: 0; font-size: inherit; font-weight: 700; display: inline; }
+.leaflet-popup-content a { color: #005a7f; }
+.leaflet-tooltip { color: #222; }
+.leaflet-control-attribution { color: #333; }
+.leaflet-control-attribution a { color: #005a7f; }
 .ev-popup .stmt { font-size: 11px; font-style: italic; }
 .ev-popup .notes { margin: 4px 0; }
 .ev-popup .range { margin: 4px 0 2px; }
 .ev-popup .disputed { color: #b00020; }
 .ev-popup .same-place { font-size: 12px; margin-top: 4px; }
 .ev-popup .same-place ul { margin: 2px 0 0 16px; padding: 0; }
-.map-legend { background: rgba(255,255,255,.92); padding: 6px 8px; border-radius: 4px;
+.map-legend { color: #222; background: rgba(255,255,255,.92); padding: 6px 8px; border-radius: 4px;
   box-shadow: 0 1px 4px rgba(0,0,0,.3); line-height: 1.5; }
 .map-legend i { display: inline-block; width: 11px; height: 11px; border-radius: 50%;
   margin-right: 5px; vertical-align: -1px; border: 1px solid #333; }

@@ -25,6 +25,8 @@ from ..labels import GEONAMES_ATTRIBUTION, place_labels
 from ..layers import LAYER_ORDER, NATURAL_EARTH_ATTRIBUTION
 from .markers import MAX_MARKER_BYTES, EventMarkers
 from .legend import MapLegend, figure_label, legend_html
+from .access import MapDescription
+from ..describe import disputed_count, map_description
 from ..styles import BASEMAPS, COLOR_MODES, DRAW_MODES, actor_side, esc, event_color, marker_radius
 from ..view import DEFAULT_CENTER, DEFAULT_ZOOM
 
@@ -106,13 +108,6 @@ def _markers_layer(events: gpd.GeoDataFrame, claims: pd.DataFrame | None, color_
     return EventMarkers(events_geojson(events, claims, color_by, figure), selected, canvas=canvas)
 
 
-def _disputed_count(events: pd.DataFrame, claims: pd.DataFrame | None) -> int:
-    if claims is None or claims.empty:
-        return 0
-    ranges = claim_ranges(claims)
-    return int(events["event_id"].isin(ranges.index[ranges["disputed"]]).sum())
-
-
 def build_map(
     events: gpd.GeoDataFrame,
     layers: Mapping[str, gpd.GeoDataFrame],
@@ -136,6 +131,7 @@ def build_map(
     layer_control: bool = True,
     draw: str = "auto",
     labels: pd.DataFrame | None = None,
+    description: str | None = None,
 ) -> folium.Map:
     """An interactive map of ``events`` over the boundary ``layers``.
 
@@ -195,6 +191,9 @@ def build_map(
     labels
         Place names (``geo.labels.place_labels``); by default those of ``layers`` and ``events``
         (countries, regions, the towns around the events and the events' own places).
+    description
+        The map's text alternative, read by screen readers (``geo.describe.map_description``: the
+        counts, the filters, the types, the top places); by default made from ``events``.
     """
     if labels is None:
         labels = place_labels(layers, events)
@@ -203,7 +202,8 @@ def build_map(
     parts = _content(events, layers, claims=claims, color_by=color_by, center=center, zoom=zoom, selected=selected,
                      attribution=attribution, prefer_canvas=prefer_canvas, figure=figure,
                      shade_regions=shade_regions, border_km=border_km, uncertainty=uncertainty,
-                     max_markers=max_markers, max_marker_bytes=max_marker_bytes, draw=draw)
+                     max_markers=max_markers, max_marker_bytes=max_marker_bytes, draw=draw,
+                     description=description)
     for part in parts:  # each overlay its own layer, so that the layer control can switch it
         part.add_to(m)
     if layer_control:
@@ -292,6 +292,7 @@ def build_map_content(
     max_markers: int = MAX_MARKERS,
     max_marker_bytes: int = MAX_MARKER_BYTES,
     draw: str = "auto",
+    description: str | None = None,
 ) -> folium.FeatureGroup:
     """Everything ``build_map`` draws over the boundaries, as one FeatureGroup for a map from
     ``build_base_map``: the events (markers, cells or heat), the region shading, the border zone,
@@ -308,7 +309,8 @@ def build_map_content(
     parts = _content(events, layers, claims=claims, color_by=color_by, center=center, zoom=zoom,
                      selected=selected, attribution=attribution, prefer_canvas=prefer_canvas, figure=figure,
                      shade_regions=shade_regions, border_km=border_km, uncertainty=uncertainty,
-                     max_markers=max_markers, max_marker_bytes=max_marker_bytes, draw=draw)
+                     max_markers=max_markers, max_marker_bytes=max_marker_bytes, draw=draw,
+                     description=description)
     for part in parts:
         part.add_to(group)
     group.by_zoom = any(isinstance(c, (CellLayer, HeatLayer)) for part in parts
@@ -317,7 +319,7 @@ def build_map_content(
 
 
 def _content(events, layers, *, claims, color_by, center, zoom, selected, attribution, prefer_canvas, figure,
-             shade_regions, border_km, uncertainty, max_markers, max_marker_bytes, draw) -> list:
+             shade_regions, border_km, uncertainty, max_markers, max_marker_bytes, draw, description=None) -> list:
     """The overlays, the events' group and the legend, in drawing order."""
     if draw not in DRAW_MODES:
         raise ValueError(f"draw must be one of {DRAW_MODES}, not {draw!r}")
@@ -372,7 +374,8 @@ def _content(events, layers, *, claims, color_by, center, zoom, selected, attrib
     lines = [NATURAL_EARTH_ATTRIBUTION.split(".")[0], GEONAMES_ATTRIBUTION.rstrip(".")]
     if attribution:
         lines.append(esc(attribution))
-    html = legend_html(color_by, present, len(events), figure, _disputed_count(events, claims), cells, heat)
+    disputed = disputed_count(events, claims)
+    html = legend_html(color_by, present, len(events), figure, disputed, cells, heat)
     if not aggregated and "datasets_held" in events:  # several data sets: what the rings say
         held = pd.to_numeric(events["datasets_held"], errors="coerce").fillna(1)
         differ = pd.to_numeric(events.get("spread", 1.0), errors="coerce").fillna(1) > DATASETS_DISAGREE
@@ -380,6 +383,9 @@ def _content(events, layers, *, claims, color_by, center, zoom, selected, attrib
                  f"many)</div><div><i class='held differ'></i>data sets disagree on the dead "
                  f"({int(((held > 1) & differ).sum()):,})</div>")
     parts.append(MapLegend(html, lines))
+    if description is None:
+        description = map_description(events, color_by=color_by, disputed=disputed)
+    parts.append(MapDescription(description))
     return parts
 
 

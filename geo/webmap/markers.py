@@ -69,6 +69,53 @@ function openInView(layer) {
 }
 function onClick(e) { fill(e.target); }
 function onAdd(e) { openInView(e.target); }
+function plain(html) {  // the tooltip's escaped HTML as text (a textarea never runs what it holds)
+  var t = document.createElement('textarea'); t.innerHTML = html; return t.value;
+}
+function reachable(layer, name) {
+  // an SVG marker is a button in the tab order: Enter or Space does what a click does (the popup
+  // opens and the dashboard hears of it); the popup is a dialog that takes the focus, and gives it
+  // back to its marker when it closes. Canvas markers cannot take the focus: the dashboard lists
+  // every event in a list that opens the same panel.
+  layer.on('add', function () {
+    var el = layer.getElement && layer.getElement();
+    if (!el) { return; }
+    el.setAttribute('tabindex', '0');
+    el.setAttribute('role', 'button');
+    el.setAttribute('aria-label', name);
+    el.setAttribute('aria-haspopup', 'dialog');
+    L.DomEvent.on(el, 'keydown', function (e) {
+      if (e.key === 'Enter' || e.key === ' ' || e.key === 'Spacebar') {
+        L.DomEvent.preventDefault(e);
+        L.DomEvent.stopPropagation(e);
+        layer._geoKeyboard = true;
+        layer.fire('click', {latlng: layer.getLatLng(), originalEvent: e}, true);
+      }
+    });
+  });
+  layer.on('popupopen', function (e) {
+    var box = e.popup.getElement();
+    if (!box) { return; }
+    var title = box.querySelector('.ev-title');
+    box.setAttribute('role', 'dialog');
+    box.setAttribute('aria-label', title ? title.textContent : name);
+    box.setAttribute('tabindex', '-1');
+    if (!box._geoEscape) {  // Leaflet closes on Escape only while the map itself has the focus
+      box._geoEscape = true;
+      L.DomEvent.on(box, 'keydown', function (k) {
+        if (k.key === 'Escape' || k.key === 'Esc') { L.DomEvent.stopPropagation(k); layer.closePopup(); }
+      });
+    }
+    if (layer._geoKeyboard) { layer._geoKeyboard = false; box.focus({preventScroll: true}); }
+  });
+  layer.on('popupclose', function () {
+    var el = layer.getElement && layer.getElement();
+    var active = document.activeElement;
+    if (el && (!active || active === document.body || (active.closest && active.closest('.leaflet-popup')))) {
+      el.focus({preventScroll: true});
+    }
+  });
+}
 for (var i = 0; i < rows.length; i++) {
   var r = rows[i];  // [lon, lat, style, popup, tooltip, event_id]
   var layer = L.circleMarker([r[1], r[0]], styles[r[2]]);
@@ -78,6 +125,7 @@ for (var i = 0; i < rows.length; i++) {
   layer.bindPopup('', {maxWidth: 420, maxHeight: 360, autoPan: false});
   layer.on('popupopen', onOpen);
   layer.bindTooltip(r[4]);
+  if (!args.canvas) { reachable(layer, plain(r[4])); }
   if (selected !== null && r[5] === selected) { layer.on('add', onAdd); }
   group.addLayer(layer);
 }

@@ -62,7 +62,7 @@ def claims_html(claims: pd.DataFrame) -> str:
             f"<td>{what}{said}</td></tr>"
         )
     return (
-        "<div class='claims'><b>Claims</b><table><tr><th>Who says (when, where)</th><th>What they claim</th></tr>"
+        "<div class='claims'><h3>Claims</h3><table><tr><th>Who says (when, where)</th><th>What they claim</th></tr>"
         + "".join(rows) + "</table></div>"
     )
 
@@ -78,7 +78,7 @@ def _same_place_html(others: list[Mapping], total: int | None = None) -> str:
     )
     if total > len(others):
         items += f"<li>and {total - len(others):,} more</li>"
-    return (f"<div class='same-place'><b>Also at this place</b> ({total:,}; larger circles lie "
+    return (f"<div class='same-place'><h3>Also at this place</h3> ({total:,}; larger circles lie "
             f"beneath smaller ones):<ul>{items}</ul></div>")
 
 
@@ -125,7 +125,7 @@ def datasets_html(records) -> str:
         head = f"{esc(name)}" + (f" <span class='muted'>({len(rows)} records, {total:,} killed)</span>"
                                  if len(rows) > 1 else "")
         cols.append(f"<td><div class='ds-name'><b>{head}</b></div>{''.join(cells)}</td>")
-    return ("<div class='datasets'><b>In " + str(len(by_set)) + " data sets</b>"
+    return ("<div class='datasets'><h3>In " + str(len(by_set)) + " data sets</h3>"
             "<table class='ds-table'><tr>" + "".join(cols) + "</tr></table></div>")
 
 
@@ -151,13 +151,13 @@ def popup_html(event: Mapping, claims: pd.DataFrame | None = None,
     fatalities = int(event["fatalities"])
     return (
         "<div class='ev-popup'>"
-        f"<div class='ev-title'>{title}</div>"
+        f"<h2 class='ev-title'>{title}</h2>"
         f"<div>{esc(_fmt_date(event['event_date'], int(event.get('time_precision') or 1)))}</div>"
         f"<div>{place} <span class='muted'>({esc(precision)})</span></div>"
         "<table class='sides'><tr><th>Side A</th><th>Side B</th></tr>"
         f"<tr><td>{_side_html(event['actor1'], event.get('assoc_actor_1'))}</td>"
         f"<td>{_side_html(event.get('actor2'), event.get('assoc_actor_2'))}</td></tr></table>"
-        f"<div><b>Fatalities</b> (conservative): {fatalities:,}"
+        f"<div><h3>Fatalities</h3> (conservative): {fatalities:,}"
         + (f" <span class='muted'>· {len(own_claims)} claim(s) below</span>" if len(own_claims) else "")
         + "</div>"
         + _note_html(fatality_note(event["event_id"], fatalities, own_claims))
@@ -165,7 +165,7 @@ def popup_html(event: Mapping, claims: pd.DataFrame | None = None,
         + _range_html(claim_range if claim_range is not None else _own_range(own_claims))
         + claims_html(own_claims)
         + (f"<div class='notes'>{esc(event['notes'])}</div>" if str(event.get("notes") or "").strip() else "")
-        + f"<div class='sources'><b>Sources</b>: {sources}</div>"
+        + f"<div class='sources'><h3>Sources</h3>: {sources}</div>"
         + _same_place_html(same_place or [], same_place_total)
         + f"<div class='muted'>{esc(event['event_id'])}</div>"
         "</div>"

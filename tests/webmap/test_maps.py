@@ -194,7 +194,7 @@ def test_a_crowded_place_lists_a_few_and_counts_the_rest(events, layers):
     crowd = pd.concat([events.iloc[[0]]] * 40, ignore_index=True)
     crowd["event_id"] = [f"X{i}" for i in range(len(crowd))]
     popup = events_geojson(crowd, None, "event_type")["features"][0]["properties"]["_popup"]
-    assert "Also at this place</b> (39;" in popup
+    assert "Also at this place</h3> (39;" in popup
     assert popup.count("<li>") == SAME_PLACE_LISTED + 1 and f"and {39 - SAME_PLACE_LISTED:,} more" in popup
 
 
@@ -216,11 +216,12 @@ def test_the_dashboard_map_is_a_base_and_one_content_group(events, claims, layer
     assert isinstance(group, folium.FeatureGroup) and not group.control
     parts = list(group._children.values())
     assert [type(p).__name__ for p in parts] == ["FeatureGroup", "FeatureGroup", "FeatureGroup", "FeatureGroup",
-                                                 "MapLegend"]  # regions, border zone, rings, events, legend
+                                                 "MapLegend", "MapDescription"]
+    # regions, border zone, rings, events, legend, the text alternative
     drawn = next(c for p in parts for c in p._children.values() if isinstance(c, EventMarkers))
     whole = _events_layer(geo.build_map(events, layers, claims=claims))
     assert drawn.data == whole.data  # the same markers as build_map's
-    assert isinstance(parts[-1], MapLegend) and f"{len(events):,} event(s)" in parts[-1].html
+    assert isinstance(parts[-2], MapLegend) and f"{len(events):,} event(s)" in parts[-2].html
 
 
 def test_a_copy_of_a_content_group_shares_its_data_not_its_elements(events, layers):

@@ -1,0 +1,127 @@
+"""The dashboard for keyboard, screen-reader and low-vision users: the page's focus ring and text
+contrast, the map as text, the list of the map's events that opens the same panel as a click, and
+the chart's numbers as a table. The texts come from ``geo.describe``; this module lays them out."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import geo
+import geo.readable
+from geo.describe import chart_table, disputed_count, map_description, top_places
+from geo.styles import md_escape as md
+from geo.webmap.access import FOCUS_COLOR
+
+#: Streamlit's captions (its text at 60 % opacity) and disabled labels are light grey (3.9:1 and 2.3:1):
+#: darker greys that pass WCAG 2.1 AA (4.5:1) on white and on the sidebar (#f0f2f6 at most), and a
+#: focus ring on every control.
+PAGE_CSS = f"""
+<style>
+[data-testid="stCaptionContainer"] {{ opacity: 1; }}
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{ color: #57585f; }}
+[data-testid="stWidgetLabel"] [disabled] p, label[disabled] p, [data-disabled="true"] p,
+[data-testid="stSidebar"] [aria-disabled="true"] ~ * p {{ color: #5f6068; }}
+[data-testid="stWidgetLabel"] p {{ color: inherit; }}
+:focus-visible {{ outline: 3px solid {FOCUS_COLOR} !important; outline-offset: 2px; }}
+.geo-sr-only {{ position: absolute !important; width: 1px; height: 1px; padding: 0; margin: -1px;
+  overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }}
+</style>
+"""
+
+#: The list of the map's events holds at most this many (the newest); the filters narrow it.
+MAX_LISTED = geo.MAX_MARKERS
+
+
+def page_style() -> None:
+    """The focus ring and the readable greys, once per run (a <style> takes no room on the page)."""
+    st.html(PAGE_CSS)
+
+
+def _memo(name: str, key, make):
+    ss = st.session_state
+    memo = ss.get(f"a11y_{name}")
+    if memo is None or memo[0] != key:
+        memo = ss[f"a11y_{name}"] = (key, make())
+    return memo[1]
+
+
+def map_text(shown: pd.DataFrame, claims: pd.DataFrame, view: geo.View, total: int) -> str:
+    """The map's text alternative (kept while the events and the look stay the same)."""
+    key = (id(shown), len(shown), id(claims), view.filter, view.color_by, total)
+    return _memo("description", key, lambda: map_description(
+        shown, view.filter.describe(), color_by=view.color_by, disputed=disputed_count(shown, claims),
+        total=total))
+
+
+def map_as_text(shown: pd.DataFrame, description: str) -> None:
+    """Under the map: what it shows, in words and as a table of its top places."""
+    with st.expander("The map as text", icon=":material/description:"):
+        st.markdown(md(description))
+        places = top_places(shown, 10)
+        if len(places):
+            st.table(places.rename(columns={"place": "Place", "events": "Events", "fatalities": "Fatalities"})
+                     .set_index("Place"))
+
+
+def _event_labels(events: pd.DataFrame) -> dict[str, str]:
+    rows = events.nlargest(MAX_LISTED, "event_date") if len(events) > MAX_LISTED else events
+    if rows.empty:
+        return {}
+    rows = rows.sort_values(["event_date", "event_id"], ascending=[False, True])
+    dates = pd.to_datetime(rows["event_date"]).dt.strftime("%Y-%m-%d").fillna("date unknown")
+    dead = pd.to_numeric(rows["fatalities"], errors="coerce").fillna(0).astype(int)
+    return {str(i): f"{d} · {place} · {kind} · {n:,} killed" for i, d, place, kind, n in
+            zip(rows["event_id"], dates, rows["location"].astype(object), rows["event_type"].astype(object), dead)}
+
+
+def event_picker(shown: pd.DataFrame, all_events: pd.DataFrame) -> None:
+    """"Open an event": every event on the map (up to MAX_LISTED, newest first) in a list to type in,
+    for the keyboard; choosing one opens its panel and its popup on the map, as a click does.
+
+    Follows the map: an event clicked there (or opened from the link) shows as chosen here.
+    """
+    ss = st.session_state
+    labels = _memo("events", (id(shown), len(shown)), lambda: _event_labels(shown))
+    selected = ss.get("selected")
+    if selected is not None and selected not in labels:
+        one = all_events[all_events["event_id"] == selected]
+        labels = {**labels, **_event_labels(one)} if len(one) else labels
+    if ss.get("open_event") != selected:
+        ss.open_event = selected if selected in labels else None
+
+    def chosen() -> None:
+        ss.selected = ss.open_event
+        ss.map_selected = ss.open_event  # the map opens its popup too
+        ss.last_popup = None  # so that clicking it on the map later opens it again
+
+    options = list(labels)
+    st.selectbox(
+        "Open an event", options, key="open_event", index=None, format_func=labels.get, on_change=chosen,
+        placeholder=f"Choose one of {len(options):,} events (type a place, a date or a type)",
+        help="Every event on the map" + (f" (the newest {MAX_LISTED:,}; narrow the filters for others)"
+                                         if len(shown) > MAX_LISTED else "")
+             + ": choose one to open its details, as clicking it on the map does.")
+
+
+def chart_description(data: pd.DataFrame, measure: str, freq_label: str) -> str:
+    """One sentence on the chart (its Vega ``description``, and a caption under it for everyone)."""
+    if data.empty:
+        return "No events to chart."
+    table = chart_table(data, measure)
+    peak = table.loc[table["Total"].idxmax()]
+    span = geo.readable.date_span(table["period"].min(), table["period"].max())  # "July 2024", not "July 2024 to July 2024"
+    return (f"Bar chart of {measure} per {freq_label.lower()} by event type, {span}: "
+            f"{int(table['Total'].sum()):,} in all; the most, "
+            f"{int(peak['Total']):,}, in the {freq_label.lower()} of {peak['period']:%-d %B %Y}. "
+            "The numbers are in the table under the chart.")
+
+
+def chart_data(data: pd.DataFrame, measure: str, freq_label: str) -> None:
+    """The chart in words, then its numbers, one row per period and a column per event type: an HTML table (st.table),
+    which screen readers walk by row and column, unlike the canvas grid of st.dataframe."""
+    st.caption(md(chart_description(data, measure, freq_label)))
+    with st.expander("Chart data (table)", icon=":material/table:"):
+        table = chart_table(data, measure).rename(columns={"period": freq_label}).set_index(freq_label)
+        st.caption(f"{measure.capitalize()} per {freq_label.lower()} and event type.")
+        st.table(table)
