@@ -110,7 +110,10 @@ def chart_description(data: pd.DataFrame, measure: str, freq_label: str) -> str:
         return "No events to chart."
     table = chart_table(data, measure)
     peak = table.loc[table["Total"].idxmax()]
-    span = geo.readable.date_span(table["period"].min(), table["period"].max())  # "July 2024", not "July 2024 to July 2024"
+    first, last = pd.Timestamp(table["period"].min()), pd.Timestamp(table["period"].max())
+    # one month said once ("July 2024", not "July 2024 to July 2024")
+    span = (geo.readable.date_span(first, last) if (first.year, first.month) == (last.year, last.month)
+            else f"{first:%B %Y} to {last:%B %Y}")
     return (f"Bar chart of {measure} per {freq_label.lower()} by event type, {span}: "
             f"{int(table['Total'].sum()):,} in all; the most, "
             f"{int(peak['Total']):,}, in the {freq_label.lower()} of {peak['period']:%-d %B %Y}. "

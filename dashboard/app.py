@@ -42,7 +42,7 @@ from geo.styles import BASEMAPS, figure_label  # noqa: E402
 from dashboard.accessibility import chart_data, chart_description, page_style  # noqa: E402
 from dashboard.connection import EventsConnection, secrets_section, secrets_url  # noqa: E402
 from dashboard.datasets_panel import coverage_controls, matched, seed_cover, with_aliases  # noqa: E402
-from dashboard.layout import HEADLINE_KEY, page_style  # noqa: E402
+from dashboard.layout import HEADLINE_KEY, layout_style  # noqa: E402
 from dashboard.map_panel import map_section  # noqa: E402
 from geo.io.dataset import LiveDataset  # noqa: E402
 from geo.io.postgis import is_database_url  # noqa: E402
@@ -441,6 +441,7 @@ def about(data: Dataset) -> None:
 def main() -> None:
     events_path, claims_path = data_path()
     page_style()
+    layout_style()
     title = st.empty()
     try:
         # one database: followed live; files (or several sources) are read once

@@ -37,9 +37,9 @@ CSS = f"""
 """
 
 
-def page_style() -> None:
+def layout_style() -> None:
     """The stylesheet above, once per run (it has no visible element)."""
     st.html(CSS)
 
 
-__all__ = ["CSS", "HEADLINE_KEY", "PHONE_PX", "page_style"]
+__all__ = ["CSS", "HEADLINE_KEY", "PHONE_PX", "layout_style"]
