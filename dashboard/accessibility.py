@@ -9,7 +9,7 @@ import streamlit as st
 
 import geo
 from geo.describe import chart_table, disputed_count, map_description, top_places
-from geo.i18n import _, category, current_language, format_date, format_number
+from geo.i18n import _, category, pgettext, current_language, format_date, format_number
 from geo.styles import md_escape as md
 from geo.webmap.access import FOCUS_COLOR
 
@@ -113,11 +113,15 @@ def chart_description(data: pd.DataFrame, measure: str, freq_label: str) -> str:
         return _("No events to chart.")
     table = chart_table(data, measure)
     peak = table.loc[table["Total"].idxmax()]
-    return (_("Bar chart of {measure} per {period} by event type, {first} to {last}: {total} in all; the most, "
+    first, last = pd.Timestamp(table["period"].min()), pd.Timestamp(table["period"].max())
+    # one month said once ("July 2024", not "July 2024 to July 2024")
+    span = (format_date(first, "month") if (first.year, first.month) == (last.year, last.month)
+            else pgettext("months", "{first} to {last}").format(first=format_date(first, "month"),
+                                                                last=format_date(last, "month")))
+    return (_("Bar chart of {measure} per {period} by event type, {span}: {total} in all; the most, "
               "{peak}, in the {period} of {peak_date}.").format(
                 measure=_("events") if measure == "events" else _("fatalities"), period=freq_label.lower(),
-                first=format_date(table["period"].min(), "month"), last=format_date(table["period"].max(), "month"),
-                total=format_number(int(table["Total"].sum())), peak=format_number(int(peak["Total"])),
+                span=span, total=format_number(int(table["Total"].sum())), peak=format_number(int(peak["Total"])),
                 peak_date=format_date(peak["period"]))
             + " " + _("The numbers are in the table under the chart."))
 

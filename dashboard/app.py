@@ -32,6 +32,7 @@ import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
 import geo  # noqa: E402
+import geo.readable  # noqa: E402
 from geo.io.dataset import Dataset  # noqa: E402
 from geo.io.sources import split_sources  # noqa: E402
 from geo.styles import md_escape as md  # noqa: E402
@@ -41,6 +42,7 @@ from geo.styles import BASEMAPS, figure_label  # noqa: E402
 from dashboard.accessibility import chart_data, chart_description, page_style  # noqa: E402
 from dashboard.connection import EventsConnection, secrets_section, secrets_url  # noqa: E402
 from dashboard.datasets_panel import coverage_controls, matched, seed_cover, with_aliases  # noqa: E402
+from dashboard.layout import HEADLINE_KEY, layout_style  # noqa: E402
 from dashboard.map_panel import map_section  # noqa: E402
 from dashboard import db_page  # noqa: E402
 from geo.io.pushdown import DatabaseDataset  # noqa: E402
@@ -53,12 +55,11 @@ from geo.errors import localized_error  # noqa: E402
 from dashboard.language import init_language, language_picker, speaking  # noqa: E402
 
 init_language()  # before the first word: the link's lang, the sidebar's choice or the browser's
-st.set_page_config(page_title=_("Conflict map"), page_icon="🗺️", layout="wide")
+# the page's icon: Material Symbols' "map", from a file of this repository. Streamlit accepts
+# page_icon=":material/map:", but the browser then fetches it from fonts.gstatic.com (not offline).
+PAGE_ICON = ROOT / "dashboard" / "static" / "map-icon.svg"
+st.set_page_config(page_title=_("Conflict map"), page_icon=PAGE_ICON, layout="wide")
 
-TABLE_COLUMNS = [
-    "event_date", "event_type", "sub_event_type", "actor1", "assoc_actor_1", "actor2", "assoc_actor_2",
-    "location", "admin1", "fatalities", "claims", "source", "event_id", "dataset", "held_by",
-]
 BASEMAP_LABELS = {"none": N_("None (offline)"), "osm": N_("OpenStreetMap (online)"),
                   "carto-light": N_("CARTO light (online)")}
 COLOR_LABELS = {"event_type": N_("Event type"), "side": N_("Initiator's side")}
@@ -163,11 +164,12 @@ def import_report(data: Dataset) -> None:
         head = (_("Import report of {name}").format(name=md(name)) if name else _("Import report")) + ": " + _(
             "{used} of {read} rows used").format(used=format_number(report.accepted), read=format_number(report.rows_read))
         with st.expander(head + (_(", {count} rejected").format(count=format_number(n_bad)) if n_bad else ""),
-                         expanded=report.needs_review, icon="📥"):
+                         expanded=report.needs_review, icon=":material/upload_file:"):
             st.text(str(report))
             if n_bad:
                 rejected = localized_rejected(report.rejected)  # the reasons in the page's language
-                st.dataframe(rejected, hide_index=True, width="stretch")
+                st.dataframe(geo.readable.readable_table(rejected, geo.readable.REJECTED_TITLES),
+                             hide_index=True, width="stretch")
                 st.download_button(_("Rejected rows (CSV)"), rejected.to_csv(index=False),
                                    file_name="rejected-rows.csv", mime="text/csv",
                                    key="download_rejected" + (f"_{k}" if k else ""), on_click="ignore")
@@ -316,14 +318,12 @@ def link_warnings(box, view: geo.View) -> None:
 
 def figures(shown: pd.DataFrame, total: int) -> None:
     s = geo.summarize(shown)
-    c1, c2, c3, c4 = st.columns([1, 1, 1.6, 1])
+    c1, c2, c3, c4 = st.container(key=HEADLINE_KEY).columns([1, 1, 1.6, 1])
     c1.metric(_("Events shown"), format_number(s["events"]),
               help=_("of {count} in the data").format(count=format_number(total)))
     c2.metric(_("Fatalities (conservative)"), format_number(s["fatalities"]))
-    span = (f"{format_date(s['first'], 'short_month')} – {format_date(s['last'], 'short_month')}"
-            if s["events"] else "—")
-    exact = (_("{first} to {last}").format(first=format_date(s["first"]), last=format_date(s["last"]))
-             if s["events"] else None)
+    span = geo.readable.date_span(s["first"], s["last"]) or "—"
+    exact = geo.readable.exact_span(s["first"], s["last"]) or None
     c3.metric(_("Date span"), span, help=exact)
     c4.metric(_("Places"), format_number(s["locations"]))
 
@@ -360,12 +360,11 @@ def time_player(span: tuple) -> None:
         ss.playing = False
         ss.dates = (first, last)
 
-    with st.sidebar.expander(_("Time player"), icon="⏯️"):
+    with st.sidebar.expander(_("Time player"), icon=":material/play_pause:"):
         st.radio(_("Step by"), list(FREQ_LABELS), format_func=label_of(FREQ_LABELS), key="player_freq",
                  horizontal=True)
         st.select_slider(_("Period"), options=list(range(len(spans))), key="player_idx", on_change=apply,
-                         format_func=speaking(lambda i: f"{format_date(spans[i][0], 'medium')} – "
-                                                        f"{format_date(spans[i][1], 'medium')}"))
+                         format_func=speaking(lambda i: geo.readable.date_span(*spans[i], days=True)))
         st.toggle(_("Play"), key="playing", on_change=lambda: ss.get("playing") and apply(),
                   help=_("Advance one period every {seconds} seconds").format(seconds=f"{PLAYER_SECONDS:g}"))
         st.button(_("Show all dates"), on_click=show_all)
@@ -396,9 +395,13 @@ def timeline_chart(shown, make=None) -> None:
     if shown is None or (make is None and shown.empty):
         st.caption(_("No events to chart."))
         return
-    data = make(freq) if make else geo.timeline(shown, freq=freq, by="event_type")
+    data = geo.readable.timeline_for_chart(make(freq) if make else geo.timeline(shown, freq=freq, by="event_type"),
+                                           freq)
     types = sorted(data["event_type"].unique())
     colors = [geo.event_type_color(t) for t in types]
+    ticks, fmt = geo.readable.period_ticks(data["period"].min(), data["period"].max(), freq)
+    values = [alt.DateTime(year=t.year, month=t.month, date=t.day) for t in ticks]
+    what = _("Events") if measure == "events" else _("Fatalities (conservative)")
     # the types' names in the language in use (the data keep theirs); the colours follow the data's names
     data = data.assign(event_type=data["event_type"].map(category))
     names = [category(t) for t in types]
@@ -406,13 +409,15 @@ def timeline_chart(shown, make=None) -> None:
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("period:T", title=_(FREQ_LABELS[freq])),
-            y=alt.Y(f"{measure}:Q", title=_(MEASURE_LABELS[measure])),
-            color=alt.Color("event_type:N", title=_("Event type"), scale=alt.Scale(domain=names, range=colors)),
-            tooltip=[alt.Tooltip("period:T", title=_(FREQ_LABELS[freq])),
-                     alt.Tooltip("event_type:N", title=_("Event type")),
-                     alt.Tooltip("events:Q", title=_(MEASURE_LABELS["events"])),
-                     alt.Tooltip("fatalities:Q", title=_(MEASURE_LABELS["fatalities"]))],
+            # each bar spans its whole week or month; the ticks name the month and the year
+            x=alt.X("period:T", title=None, axis=alt.Axis(values=values, format=fmt, labelAngle=0)),
+            x2="period_end:T",
+            y=alt.Y(f"{measure}:Q", title=what),
+            color=alt.Color("event_type:N", title=_("Event type"), scale=alt.Scale(domain=names, range=colors),
+                            legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0, columns=2)),
+            tooltip=[alt.Tooltip("label:N", title=_("Period")), alt.Tooltip("event_type:N", title=_("Event type")),
+                     alt.Tooltip("events:Q", title=_("Events")),
+                     alt.Tooltip("fatalities:Q", title=_("Fatalities (conservative)"))],
         )
         .properties(height=220, description=chart_description(data, measure, _(FREQ_LABELS[freq])))
     )
@@ -444,8 +449,7 @@ def table_rows(shown: pd.DataFrame, claims: pd.DataFrame) -> tuple[pd.DataFrame,
     newest = shown.nlargest(TABLE_ROWS, "event_date") if len(shown) > TABLE_ROWS else shown
     table = pd.DataFrame(newest.drop(columns="geometry"))
     table["claims"] = table["event_id"].map(per_event).fillna(0).astype(int)
-    table["event_date"] = table["event_date"].dt.date
-    return table[[c for c in TABLE_COLUMNS if c in table]], len(shown)
+    return table, len(shown)
 
 
 def events_table(rows: tuple[pd.DataFrame, int]) -> None:
@@ -454,9 +458,10 @@ def events_table(rows: tuple[pd.DataFrame, int]) -> None:
     if total > TABLE_ROWS:
         st.caption(_("The {rows} most recent of {total} events; download the events for all.").format(
             rows=format_number(TABLE_ROWS), total=format_number(total)))
-    # ACLED's and UCDP's category names in the language in use (the data and the exports keep theirs)
+    # ACLED's and UCDP's category names in the language in use (the data and the exports keep theirs),
+    # human headers, empty cells empty
     table = table.assign(**{c: table[c].map(category) for c in ("event_type", "sub_event_type") if c in table})
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(geo.readable.readable_table(table, geo.readable.EVENT_TITLES), hide_index=True, width="stretch")
 
 
 def about(data: Dataset) -> None:
@@ -483,6 +488,7 @@ def about(data: Dataset) -> None:
 def main() -> None:
     events_path, claims_path = data_path()
     page_style()
+    layout_style()
     title = st.empty()
     language_picker()
     try:

@@ -11,15 +11,13 @@ import streamlit as st
 
 import geo
 import geo.crosswalk
+import geo.readable
 from geo.io.dataset import Dataset
 from geo.i18n import N_, _, category, format_decimal, format_number
 from geo.styles import md_escape as md
 
 from dashboard.language import speaking
 
-#: The headers of geo.records_table, for the page.
-RECORD_HEADERS = {"data set": N_("data set"), "record": N_("record"), "dates": N_("dates"), "place": N_("place"),
-                  "actors": N_("actors"), "type": N_("type"), "fatalities": N_("fatalities"), "claims": N_("claims")}
 COVERAGE_LABELS = {"all": N_("All events"), "one": N_("Held by only one data set (coverage gaps)"),
                    "disagree": N_("Data sets disagree on the dead")}
 
@@ -74,8 +72,8 @@ def records_panel(event) -> None:
                    if float(event["spread"]) > 1 else ""))
     table = geo.records_table(records)
     table["type"] = table["type"].map(category)  # ACLED's and UCDP's categories in the page's language
-    # the headers in the page's language (the values are the data sets' own)
-    st.dataframe(table.rename(columns={c: _(RECORD_HEADERS[c]) for c in table.columns if c in RECORD_HEADERS}),
+    # human headers in the page's language, empty cells empty (the values are the data sets' own)
+    st.dataframe(geo.readable.readable_table(table, geo.readable.RECORD_TITLES),
                  hide_index=True, width="stretch")
 
 

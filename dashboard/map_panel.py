@@ -12,6 +12,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import geo
+import geo.fatalities
+import geo.readable
 import geo.webmap.maps
 import geo.static.snapshots
 from geo.io.dataset import Dataset
@@ -20,8 +22,6 @@ from geo.styles import md_escape as md
 
 from dashboard.accessibility import event_picker, map_as_text, map_text
 from dashboard.datasets_panel import records_panel
-
-CLAIM_COLUMNS = ["claimant", "source", "claim_date", "side", "killed", "wounded", "captured", "statement"]
 
 
 def take_map_view(out) -> bool:
@@ -44,7 +44,8 @@ def take_map_view(out) -> bool:
 
 
 def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from, labels=None,
-             description: str | None = None, *, count: int | None = None, make_group=None) -> None:
+             description: str | None = None, home_extent=None, *, count: int | None = None,
+             make_group=None) -> None:
     """Draw the map and take back what the user did on it: pan, zoom, the event clicked.
 
     ``shown`` are the events of ``view.filter`` taken from the data set ``shown_from``. A database
@@ -62,7 +63,7 @@ def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from
     if ss.get("map_base") is None or ss.map_base[0] != base_key:
         ss.map_base = (base_key, geo.build_base_map(layers, center=view.center, zoom=view.zoom,
                                                     basemap=view.basemap, visible_layers=view.visible_layers,
-                                                    labels=labels))
+                                                    labels=labels, home_extent=home_extent))
     look = (view.filter, view.color_by, view.figure, view.shade_regions, view.draw, view.lang)
     content = look
     # cells or heat follow the zoom: past MAX_MARKERS, as a heatmap, or when the events' texts
@@ -125,6 +126,9 @@ def selected_event(events: pd.DataFrame, claims: pd.DataFrame, event_id: str | N
     st.markdown(_("**{side_a}** vs **{side_b}** · conservative fatalities: **{count}** · sources: {sources}").format(
         side_a=md(ev["actor1"]), side_b=md(ev["actor2"] or "—"), count=format_number(int(ev["fatalities"])),
         sources=md(ev["source"])))
+    note = geo.fatalities.fatality_note(event_id, ev["fatalities"], claims)
+    if note:
+        st.caption(md(note))
     records_panel(ev)
     own = claims[claims["event_id"] == event_id]
     st.subheader(_("Claims"), anchor=False)  # the panel reads in order: the event (h2), then its claims (h3)
@@ -137,9 +141,8 @@ def selected_event(events: pd.DataFrame, claims: pd.DataFrame, event_id: str | N
             st.markdown(_("Claimed killed: {low} to {high} by {count} claimant(s); {verdict}.").format(
                 low=format_number(int(rng["low"])), high=format_number(int(rng["high"])),
                 count=int(rng["claimants"]), verdict=verdict))
-        table = own[[c for c in CLAIM_COLUMNS if c in own]].copy()
-        table["claim_date"] = table["claim_date"].dt.date
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(geo.readable.readable_table(own, geo.readable.CLAIM_TITLES), hide_index=True,
+                     width="stretch")
     if st.button(_("Close event details")):
         st.session_state.selected = None
         st.session_state.last_popup = None  # so that clicking the same event again opens it
@@ -161,8 +164,10 @@ def map_section(shown, layers, claims, view: geo.View, data: Dataset, voc: geo.V
     view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.get("selected"))
     # several data sets: the matched events (and the coverage filter) are the content's key too
     description = map_text(shown, claims, view, len(data.events))
+    # opened on the data's own view: a phone's smaller frame fits the data's extent (geo.webmap.inview)
+    at_home = voc.home is not None and (view.center, view.zoom) == tuple(voc.home)
     show_map(shown, layers, claims, view, data.attribution_of(shown), shown if "_datasets" in shown else data.events,
-             data.labels, description)
+             data.labels, description, home_extent=voc.extent if at_home else None)
     # the map may have moved or an event been clicked: the link follows
     view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.selected,
                                dataset=voc.fingerprint)
@@ -191,7 +196,7 @@ def share(view: geo.View) -> None:
     wanted = {k: (v if isinstance(v, list) else [v]) for k, v in query.items()}
     if current != wanted:
         st.query_params.from_dict(query)
-    with st.expander(_("Share this view"), icon="🔗"):
+    with st.expander(_("Share this view"), icon=":material/link:"):
         st.caption(_("The address bar always holds this link. Copy it with the button at the right of the box."))
         st.code(geo.view_to_link(view, app_url()), language=None, wrap_lines=True)
 

@@ -19,6 +19,8 @@ from .errors import DatabaseError, DataError, FilterError, GeoError, ImportForma
 from .agreement import (collapse_groups, coverage_mask, group_figures, match_groups, matched_events,
                         matches_within, records_table)
 from .crosswalk import load_aliases, load_crosswalk
+from .fatalities import conservative_fatalities, fatality_note
+from .readable import date_span, readable_table
 from .matching import MATCH_COLUMNS, match_events
 from .events import (
     CLAIM_COLUMNS,
@@ -80,6 +82,10 @@ __all__ = [
     "matched_events",
     "matches_within",
     "records_table",
+    "conservative_fatalities",
+    "date_span",
+    "fatality_note",
+    "readable_table",
     "ACLED_ATTRIBUTION",
     "MAX_MARKERS",
     "aggregate_events",

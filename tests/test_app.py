@@ -54,12 +54,12 @@ def test_actor_and_date_filters(monkeypatch, events):
     at.sidebar.multiselect(key="actors").set_value(["Wagner Group"]).run()
     wagner = geo.filter_events(events, geo.EventFilter(actors=["Wagner Group"]))
     assert metrics(at)["Events shown"] == str(len(wagner))
-    assert set(at.dataframe[0].value["event_id"]) == set(wagner["event_id"])
+    assert set(at.dataframe[0].value["Event ID"]) == set(wagner["event_id"])
     at.sidebar.date_input(key="dates").set_value(("2024-07-01", "2024-07-31")).run()
     both = geo.filter_events(events, geo.EventFilter(actors=["Wagner Group"], start="2024-07-01",
                                                      end="2024-07-31"))
     assert metrics(at)["Events shown"] == str(len(both))
-    assert "MLI-2024-07-25-TIN" in set(at.dataframe[0].value["event_id"])
+    assert "MLI-2024-07-25-TIN" in set(at.dataframe[0].value["Event ID"])
 
 
 def test_no_match_gives_a_message_not_an_error(monkeypatch):
@@ -100,9 +100,10 @@ def test_bad_row_is_rejected_and_listed_with_its_reason(monkeypatch, tmp_path):
     at = run_app(monkeypatch, bad)
     assert not at.error
     assert metrics(at)["Events shown"] == "4"
-    rejected = next(d.value for d in at.dataframe if "reason" in d.value.columns)
-    assert list(rejected["row"]) == [4] and rejected["field"].iloc[0] == "latitude"
-    assert "north" in rejected["reason"].iloc[0] or "latitude" in rejected["reason"].iloc[0]
+    rejected = next(d.value for d in at.dataframe if "Why it was rejected" in d.value.columns)
+    assert list(rejected["Row"]) == [4] and rejected["Field"].iloc[0] == "latitude"
+    reason = rejected["Why it was rejected"].iloc[0]
+    assert "north" in reason or "latitude" in reason
 
 
 def test_unreadable_file_shows_a_message_not_a_traceback(monkeypatch, tmp_path):
@@ -220,9 +221,12 @@ def test_selected_event_shows_the_claims_side_by_side(monkeypatch, claims):
     at = run_with_link(monkeypatch, {"event": "MLI-2024-07-25-TIN"})
     assert any("disputed" in m.value for m in at.markdown)
     tables = [d.value for d in at.dataframe]
-    claims_table = next(t for t in tables if "claimant" in t.columns)
+    claims_table = next(t for t in tables if "Who claims" in t.columns)
     assert len(claims_table) == (claims["event_id"] == "MLI-2024-07-25-TIN").sum()
-    assert {"CSP-DPA", "JNIM", "The New York Times"} <= set(claims_table["claimant"])
+    assert {"CSP-DPA", "JNIM", "The New York Times"} <= set(claims_table["Who claims"])
+    # the conservative figure is explained next to it, from the rule (geo.fatalities)
+    note = next(c.value for c in at.caption if "Conservative:" in plain(c.value))
+    assert "never its enemies' claims" in plain(note) and "2 Military Forces of Mali (FAMa)" in plain(note)
 
 
 def test_download_buttons_for_every_output(monkeypatch):
@@ -240,3 +244,80 @@ def test_clamped_link_values_are_reported(monkeypatch):
     assert "start date 2000-01-01 is outside this data" in text and "end date 2030-01-01" in text
     assert "border distance 0.4 km was set to 1 km" in text
     assert at.sidebar.checkbox(key="border_on").value and at.sidebar.slider(key="border_km").value == 1
+
+
+RAW_FIELDS = {"event_date", "event_type", "sub_event_type", "actor1", "assoc_actor_1", "actor2", "assoc_actor_2",
+              "admin1", "event_id", "held_by", "claimant", "claim_date", "side", "killed", "statement", "row",
+              "field", "reason", "data set", "record"}
+EMPTY_WORDS = {"None", "none", "nan", "NaN", "<NA>", "NaT", "null"}
+
+
+def empty_looking_cells(table) -> list:
+    """Cells of a shown table that read as None, nan, <NA> or NaT instead of being empty."""
+    bad = []
+    for column in table.columns:
+        for i, value in enumerate(table[column].tolist()):
+            if value is None or (isinstance(value, float) and value != value) or str(value).strip() in EMPTY_WORDS:
+                bad.append((column, i, value))
+    return bad
+
+
+def test_no_table_shows_none_or_field_names(monkeypatch):
+    """Every table of the dashboard (events, the event panel's claims, the records of several data sets,
+    the import report's rejected rows) has human column names and empty cells that are empty."""
+    import pandas as pd
+
+    tables = []
+    at = run_with_link(monkeypatch, {"event": "MLI-2024-07-25-TIN"})  # events and the event's claims
+    tables += [d.value for d in at.dataframe]
+    assert len(tables) == 2
+    # ACLED and UCDP together, with a matched event open: its records side by side
+    monkeypatch.setenv("GEO_EVENTS", f"ACLED={FIXTURES / 'acled' / 'acled_mali.csv'},"
+                                     f"UCDP GED={FIXTURES / 'ucdp' / 'ged_mali.csv'}")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception
+    events = next(d.value for d in at.dataframe if "Held by" in d.value.columns)
+    held = events[events["Held by"].astype(str).str.contains(";")]
+    assert len(held), "no matched event in the fixtures"
+    at2 = AppTest.from_file(APP, default_timeout=60)
+    at2.query_params["event"] = str(held["Event ID"].iloc[0])
+    at2.run()
+    assert not at2.exception
+    shown = [d.value for d in at2.dataframe]
+    assert any("Data set" in t.columns and "Record" in t.columns for t in shown)
+    tables += shown + [d.value for d in at.dataframe]
+    # a file with a rejected row: the import report's table (ACLED's fixture has 5)
+    at = run_app(monkeypatch, FIXTURES / "acled" / "acled_mali.csv")
+    rejected = [d.value for d in at.dataframe if "Why it was rejected" in d.value.columns]
+    assert rejected
+    tables += [d.value for d in at.dataframe]
+    for table in tables:
+        assert isinstance(table, pd.DataFrame) and len(table.columns)
+        assert not set(map(str, table.columns)) & RAW_FIELDS, list(table.columns)
+        assert empty_looking_cells(table) == [], list(table.columns)
+
+
+def test_the_empty_cell_check_finds_none():
+    import pandas as pd
+
+    table = pd.DataFrame({"A": ["x", None, "nan"], "B": [1.0, float("nan"), 2.0], "C": pd.array([1, None, 2], "Int64")})
+    assert {c for c, _, _ in empty_looking_cells(table)} == {"A", "B", "C"}
+
+
+def test_a_one_week_chart_and_span_say_the_month(monkeypatch):
+    """A week's chart is labelled with its month and year (not "Mon 22"), its legend labels are
+    never cut ("Explosions/Remote viole…"), and the date span says the month once ("July 2024")."""
+    import json
+
+    at = run_with_link(monkeypatch, {"from": "2024-07-22", "to": "2024-07-28"})
+    assert metrics(at)["Date span"] == "July 2024"
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    x = spec["encoding"]["x"]
+    assert x["axis"]["values"] == [{"year": 2024, "month": 7, "date": 22}]
+    assert "%b" in x["axis"]["format"] and "%Y" in x["axis"]["format"]
+    assert spec["encoding"]["x2"]["field"] == "period_end"  # each bar spans its week
+    assert spec["encoding"]["color"]["legend"]["labelLimit"] == 0  # full labels
+    at.radio(key="tl_freq").set_value("M").run()
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    assert spec["encoding"]["x"]["axis"]["format"] == "%b %Y"

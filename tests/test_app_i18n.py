@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from streamlit.testing.v1 import AppTest
@@ -54,13 +55,16 @@ def test_a_french_link_opens_the_french_dashboard(monkeypatch, events):
     with use_language("fr"):
         assert {m.label: m.value for m in at.metric}["Morts (estimation prudente)"] == geo.i18n.format_number(deaths)
     assert at.query_params["lang"] in ("fr", ["fr"])
-    # the table shows the categories in French, the data (places, actors) as written
+    # the table shows its headers and the categories in French, the data (places, actors) as written
     table = at.dataframe[0].value
-    assert set(table["event_type"]) == {"Combats"}
-    assert set(table["location"]) == set(battles["location"])
+    with use_language("fr"):
+        type_title, place_title = geo.i18n._("Event type"), geo.i18n._("Place")
+    assert type_title != "Event type" and place_title != "Place"
+    assert set(table[type_title]) == {"Combats"}
+    assert set(table[place_title]) == set(battles["location"])
     # the chart: its title, axes, legend (the types' French names) and the months of its time axis
-    spec = _chart_spec(at)
-    assert "Semaine" in spec and "Combats" in spec and "juillet" in spec and "\"locale\"" in spec
+    spec = json.dumps(json.loads(_chart_spec(at)), ensure_ascii=False)
+    assert "Période" in spec and "Combats" in spec and "juillet" in spec and "\"locale\"" in spec
     # switched to English, the same warning says itself in English
     at.sidebar.selectbox(key="lang").set_value("en").run()
     assert "Ignored zoom 'abc': not a number." in re.sub(r"\\(.)", r"\1", at.warning[0].value)
@@ -139,7 +143,7 @@ def test_several_data_sets_in_french(monkeypatch):
     report = next(t.value for t in at.text if "lignes lues" in t.value)
     assert "rejetées" in report
     # the open event's records, side by side, with French headers and UCDP's low and high in French
-    records = next(d.value for d in at.dataframe if "jeu de données" in d.value.columns)
-    assert {"ACLED", "UCDP GED"} <= set(records["jeu de données"])
-    assert any("(bas 40, haut 120)" in str(v) for v in records["morts"])
+    records = next(d.value for d in at.dataframe if "Jeu de données" in d.value.columns)
+    assert {"ACLED", "UCDP GED"} <= set(records["Jeu de données"])
+    assert any("(bas 40, haut 120)" in str(v) for v in records["Morts"])
     assert "Dans 2 jeux de données" in " ".join(m.value for m in at.markdown)

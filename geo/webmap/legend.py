@@ -11,6 +11,7 @@ from __future__ import annotations
 from folium.template import Template
 
 from .heatmap import HEAT_GRADIENT
+from .inview import NARROW_PX
 from .scripting import ScriptElement, js_json
 from ..i18n import _, format_number, ngettext
 from ..styles import esc, figure_label, legend_items
@@ -39,6 +40,12 @@ MAP_CSS = """
 .map-legend i { display: inline-block; width: 11px; height: 11px; border-radius: 50%;
   margin-right: 5px; vertical-align: -1px; border: 1px solid #333; }
 .map-legend .size { color: #555; font-size: 11px; }
+.map-legend { max-width: calc(100vw - 150px); max-height: calc(100vh - 120px); overflow-y: auto; }
+.map-legend summary { cursor: pointer; font-weight: 600; }
+.ev-popup.ev-short { max-width: 240px; }
+/* the attribution wraps in the width the scale bar leaves it, never over it (smaller on a phone) */
+.leaflet-control-attribution { max-width: calc(100vw - 140px); }
+@media (max-width: 519.98px) { .leaflet-control-attribution { font-size: 9px; line-height: 1.3; } }
 .map-legend i.ring { background: #fff; border: 2px dashed #000; }
 .map-legend i.held { background: #fff; border: 2.5px solid #5b2a86; }
 .map-legend i.held.differ { border: 2.5px dashed #b00020; }
@@ -96,7 +103,9 @@ var Legend = L.Layer.extend({
     var control = this._control = L.control({position: 'bottomright'});
     control.onAdd = function () {
       var div = L.DomUtil.create('div', 'map-legend');
-      div.innerHTML = args.html;
+      // folds away: open on a wide map, folded on a phone's (geo.webmap.inview.NARROW_PX)
+      div.innerHTML = '<details open><summary>' + args.title + '</summary>' + args.html + '</details>';
+      if (map.getSize().x < args.narrow) { div.firstChild.open = false; }
       L.DomEvent.disableClickPropagation(div);
       return div;
     };
@@ -131,7 +140,8 @@ class MapLegend(ScriptElement):
         self._name = "MapLegend"
         self.html = html
         self.code = _LEGEND_JS
-        self.args = js_json({"html": html, "attribution": attribution, "css": MAP_CSS})
+        self.args = js_json({"html": html, "attribution": attribution, "css": MAP_CSS, "narrow": NARROW_PX,
+                             "title": esc(_("Legend"))})
 
 
 __all__ = ["MAP_CSS", "MapLegend", "legend_html"]

@@ -15,6 +15,7 @@ from .aggregate import CellLayer, cells_layer, cell_summary
 from .heatmap import HeatLayer, heat_from_cells, heat_layer
 from .assets import make_offline
 from .boundaries import BoundaryLayer
+from .inview import ViewKeeper
 from .labels import PlaceLabels
 from .overlays import border_layer, dataset_rings_layer, region_layer, uncertainty_layer
 from ..agreement import DATASETS_DISAGREE
@@ -229,6 +230,7 @@ def build_base_map(
     visible_layers: Iterable[str] | None = None,
     offline: bool = True,
     labels: pd.DataFrame | None = None,
+    home_extent: tuple[float, float, float, float] | None = None,
 ) -> folium.Map:
     """The map without its events: the basemap, the boundary ``layers`` and the place names (``labels``,
     from ``geo.labels.place_labels``; by default the countries' and regions' names), see ``build_map``.
@@ -237,6 +239,10 @@ def build_base_map(
     the dashboard mounts this map once and swaps the content group in it when a filter, the zoom
     (cells) or the look changes, so the browser redraws one layer instead of a whole page. It loads
     every script a content group may need (Leaflet.heat), since a group added later cannot.
+
+    ``home_extent`` (west, south, east, north), given when the map opens on the data's own view: a
+    frame too small to show it at ``zoom`` (a phone's) fits it, until the reader moves the map
+    (``geo.webmap.inview``).
     """
     if basemap not in BASEMAPS:
         raise ValueError(f"basemap must be one of {tuple(BASEMAPS)}, not {basemap!r}")
@@ -259,6 +265,7 @@ def build_base_map(
             # the countries layer is the land itself when there is no tile basemap
             BoundaryLayer(key, layers[key], show=key in shown).add_to(m)
     PlaceLabels(place_labels(layers) if labels is None else labels).add_to(m)
+    ViewKeeper(home_extent).add_to(m)
     _HeatPlugin().add_to(m)
     if offline:
         make_offline(m)

@@ -16,13 +16,16 @@ import json
 
 from folium.template import Template
 
+from .inview import KEEPER_JS
 from .scripting import ScriptElement, script_json
+from ..i18n import _
+from ..styles import esc
 
 #: The markers' rows may take this many bytes of the page; past it the map counts the events into
 #: cells instead (``geo.webmap.maps.build_map``), so that long notes cannot make the page heavy.
 MAX_MARKER_BYTES = 2_400_000
 
-_MARKERS_JS = """
+_MARKERS_JS = KEEPER_JS + """
 var styles = args.styles, rows = args.rows, selected = args.selected;
 if (args.canvas) {
   // a canvas of their own, taken off the map with the markers (a group replaced in an open map
@@ -31,19 +34,43 @@ if (args.canvas) {
   styles = styles.map(function (s) { return Object.assign({renderer: renderer}, s); });
   group.on('remove', function () { if (renderer._map) { renderer.remove(); } });
 }
-function openQuietly(layer) {
-  // the linked event opens without panning: the link's centre and zoom win
-  setTimeout(function () { var p = layer.getPopup(); p.options.autoPan = false; layer.openPopup();
-    p.options.autoPan = true; }, 0);
-}
-function asElement(e) {
-  // the popup's HTML becomes an element once it opens: streamlit-folium reads the clicked popup's text
-  // from its content's innerText (a string has none), and the dashboard opens the event it names
-  var content = e.popup.getContent();
-  if (typeof content === 'string') {
-    var box = document.createElement('div'); box.innerHTML = content; e.popup.setContent(box);
+// the popup's content, made when it opens: the full details, or on a narrow frame (a phone) a short
+// popup whose details show below the map. An element (not a string), so that streamlit-folium reads
+// its text (the event id, last line) when the marker is clicked.
+function content(layer, r) {
+  var div = document.createElement('div');
+  if (layer._map && window.geoKeeper(layer._map).narrow()) {
+    div.className = 'ev-popup ev-short';
+    div.innerHTML = "<div class='ev-title'>" + r[4] + "</div><div class='muted'>" + args.below + "</div>";
+    var id = document.createElement('div');  // the last line, as in the full popup: the event id
+    id.className = 'muted'; id.textContent = r[5];
+    div.appendChild(id);
+  } else {
+    div.innerHTML = r[3];
   }
+  return div;
 }
+// the popup gets its content each time it opens: on a click before Leaflet opens it (so that
+// streamlit-folium, which reads it on the click, finds the text), or when opened otherwise
+function fill(layer) { layer.getPopup().setContent(content(layer, layer._row)); }
+function onOpen(e) {
+  var l = e.target;
+  if (typeof l.getPopup().getContent() === 'string') { fill(l); }
+  if (l._map) { window.geoKeeper(l._map).fit(l); }
+}
+function openInView(layer) {
+  // the linked event opens with its whole popup in the frame, kept there through the page's setView
+  setTimeout(function () {
+    if (!layer._map) { return; }
+    var k = window.geoKeeper(layer._map);
+    fill(layer);
+    layer.openPopup();
+    k.target = layer;
+    k.apply();
+  }, 0);
+}
+function onClick(e) { fill(e.target); }
+function onAdd(e) { openInView(e.target); }
 function plain(html) {  // the tooltip's escaped HTML as text (a textarea never runs what it holds)
   var t = document.createElement('textarea'); t.innerHTML = html; return t.value;
 }
@@ -95,13 +122,13 @@ for (var i = 0; i < rows.length; i++) {
   var r = rows[i];  // [lon, lat, style, popup, tooltip, event_id]
   var layer = L.circleMarker([r[1], r[0]], styles[r[2]]);
   layer.feature = {type: 'Feature', properties: {event_id: r[5]}};
-  layer.bindPopup(r[3], {maxWidth: 420, maxHeight: 360});
-  layer.on('popupopen', asElement);
+  layer._row = r;
+  layer.on('click', onClick);  // before bindPopup: runs before Leaflet opens the popup on the same click
+  layer.bindPopup('', {maxWidth: 420, maxHeight: 360, autoPan: false});
+  layer.on('popupopen', onOpen);
   layer.bindTooltip(r[4]);
   if (!args.canvas) { reachable(layer, plain(r[4])); }
-  if (selected !== null && r[5] === selected) {
-    layer.on('add', (function (l) { return function () { openQuietly(l); }; })(layer));
-  }
+  if (selected !== null && r[5] === selected) { layer.on('add', onAdd); }
   group.addLayer(layer);
 }
 """
@@ -139,7 +166,8 @@ class EventMarkers(ScriptElement):
             lon, lat = f["geometry"]["coordinates"]
             rows.append([round(lon, 6), round(lat, 6), styles[key], p["_popup"], p["_tip"], p["event_id"]])
         self.code = _MARKERS_JS
-        self.args = script_json({"styles": table, "rows": rows, "selected": selected, "canvas": canvas})
+        self.args = script_json({"styles": table, "rows": rows, "selected": selected, "canvas": canvas,
+                                 "below": esc(_("Details below the map."))})
         self.payload_bytes = len(self.args.encode("utf-8"))
 
 

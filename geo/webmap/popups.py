@@ -10,6 +10,7 @@ import pandas as pd
 from ..agreement import figure_text
 from ..analysis import claim_ranges
 from ..events import claims_for, split_list
+from ..fatalities import fatality_note
 from ..i18n import _, category, format_date, format_number
 from ..styles import esc, precision_text, safe_link
 
@@ -176,6 +177,7 @@ def popup_html(event: Mapping, claims: pd.DataFrame | None = None,
         + (" <span class='muted'>· " + esc(_("{count} claim(s) below").format(count=len(own_claims))) + "</span>"
            if len(own_claims) else "")
         + "</div>"
+        + _note_html(fatality_note(event["event_id"], fatalities, own_claims))
         + datasets_html(event.get("_datasets"))
         + _range_html(claim_range if claim_range is not None else _own_range(own_claims))
         + claims_html(own_claims)
@@ -188,6 +190,11 @@ def popup_html(event: Mapping, claims: pd.DataFrame | None = None,
 
 
 _NO_CLAIMS = pd.DataFrame()
+
+
+def _note_html(note: str) -> str:
+    """Where the conservative figure comes from (``geo.fatalities.fatality_note``), under it."""
+    return f"<div class='muted fig-note'>{esc(note)}</div>" if note else ""
 
 
 def _own_range(own_claims: pd.DataFrame):
