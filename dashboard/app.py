@@ -44,6 +44,8 @@ from dashboard.connection import EventsConnection, secrets_section, secrets_url 
 from dashboard.datasets_panel import coverage_controls, matched, seed_cover, with_aliases  # noqa: E402
 from dashboard.layout import HEADLINE_KEY, layout_style  # noqa: E402
 from dashboard.map_panel import map_section  # noqa: E402
+from dashboard import db_page  # noqa: E402
+from geo.io.pushdown import DatabaseDataset  # noqa: E402
 from geo.io.dataset import LiveDataset  # noqa: E402
 from geo.io.postgis import is_database_url  # noqa: E402
 from geo.i18n import N_, _, category, current_language, d3_locale, format_date, format_number, retranslate  # noqa: E402,E501
@@ -178,14 +180,21 @@ def load_layers():
     return geo.load_layers()
 
 
-def seed_from_link(events: pd.DataFrame, voc: geo.Vocabulary) -> None:
+def date_span(data) -> tuple:
+    """The first and last day of the data (a database says it without reading its events)."""
+    if isinstance(data, DatabaseDataset):
+        return data.first, data.last
+    return data.events["event_date"].min().date(), data.events["event_date"].max().date()
+
+
+def seed_from_link(span: tuple, voc: geo.Vocabulary) -> None:
     """On a session's first run, put the linked View into the widgets' state, once."""
     if "link_read" in st.session_state:
         return
     params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
     # the warnings are kept in English and said in the page's language when shown (it may change)
     view, warnings = geo.view_from_query(params, vocabulary=voc, lang="en")
-    first, last = events["event_date"].min().date(), events["event_date"].max().date()
+    first, last = span
     f = view.filter
     ss = st.session_state
     ss.link_read = True
@@ -233,7 +242,7 @@ SEEDED_WIDGETS = ("actors", "dates", "event_types", "regions", "min_fatalities",
                   "coverage_factor")
 
 
-def sidebar(events: pd.DataFrame, counts: pd.Series, voc: geo.Vocabulary) -> geo.View:
+def sidebar(span: tuple, counts: pd.Series, voc: geo.Vocabulary) -> geo.View:
     """The widgets, and the View they make together with the map's state."""
     for key, value in st.session_state.get("link_seed", {}).items():
         if key not in st.session_state:
@@ -244,7 +253,7 @@ def sidebar(events: pd.DataFrame, counts: pd.Series, voc: geo.Vocabulary) -> geo
         _("Actors"), options=list(counts.index), key="actors", format_func=lambda a: f"{a} ({counts[a]})",
         help=_("Events in which any chosen actor took part, on either side, as main or associated actor."),
     )
-    first, last = events["event_date"].min().date(), events["event_date"].max().date()
+    first, last = span
     dates = sb.date_input(_("Dates"), min_value=first, max_value=last, key="dates", format="YYYY-MM-DD")
     start, end = (tuple(dates) + (None, None))[:2] if isinstance(dates, (tuple, list)) else (dates, None)
     # the data's own first and last day mean "no restriction": keep them out of the link
@@ -324,7 +333,7 @@ MEASURE_LABELS = {"events": N_("Events"), "fatalities": N_("Fatalities")}
 PLAYER_SECONDS = 1.5
 
 
-def time_player(events: pd.DataFrame) -> None:
+def time_player(span: tuple) -> None:
     """Step the date filter through weeks or months; Play advances it by itself.
 
     The ticking fragment only asks for a step; the step itself is taken here, at the
@@ -332,7 +341,7 @@ def time_player(events: pd.DataFrame) -> None:
     changing a drawn widget's value).
     """
     ss = st.session_state
-    first, last = events["event_date"].min().date(), events["event_date"].max().date()
+    first, last = span
     freq = ss.get("player_freq", "W")
     spans = [(max(a.date(), first), min(b.date(), last)) for a, b in geo.analysis.periods(first, last, freq)]
     if ss.get("player_idx", 0) >= len(spans):
@@ -372,7 +381,9 @@ def time_player(events: pd.DataFrame) -> None:
         tick()
 
 
-def timeline_chart(shown: pd.DataFrame) -> None:
+def timeline_chart(shown, make=None) -> None:
+    """The chart of events over time; ``make(freq)`` gives its data when ``shown`` is not a frame
+    (a database's selection), else ``geo.timeline`` of ``shown``."""
     import altair as alt
 
     st.header(_("Over time"))
@@ -381,10 +392,11 @@ def timeline_chart(shown: pd.DataFrame) -> None:
                     horizontal=True)
     measure = c2.radio(_("Count"), ["events", "fatalities"], key="tl_measure", horizontal=True,
                        format_func=label_of(MEASURE_LABELS))
-    if shown.empty:
+    if shown is None or (make is None and shown.empty):
         st.caption(_("No events to chart."))
         return
-    data = geo.readable.timeline_for_chart(geo.timeline(shown, freq=freq, by="event_type"), freq)
+    data = geo.readable.timeline_for_chart(make(freq) if make else geo.timeline(shown, freq=freq, by="event_type"),
+                                           freq)
     types = sorted(data["event_type"].unique())
     colors = [geo.event_type_color(t) for t in types]
     ticks, fmt = geo.readable.period_ticks(data["period"].min(), data["period"].max(), freq)
@@ -493,21 +505,28 @@ def main() -> None:
         if live.problem:
             st.warning(_("Showing the events as last read: {problem}").format(problem=md(live.problem)))
         watch_database(live, data.version)
-    events, claims, voc, layers = data.events, data.claims, data.vocabulary, data.layers
+    db = isinstance(data, DatabaseDataset)  # a database: each view is asked of it (dashboard.db_page)
+    events, claims, voc, layers = (None, None, data.vocabulary, data.layers) if db else (
+        data.events, data.claims, data.vocabulary, data.layers)
     title.title(md(title_of(data.title_names) if data.title_names else data.title))
     import_report(data)
-    if events.empty:
+    if (data.total == 0) if db else events.empty:
         st.warning(_("The data holds no events that could be used."))
         st.stop()
-    seed_from_link(events, voc)
+    span = date_span(data)
+    seed_from_link(span, voc)
     warning_box = st.container()
     st.caption((_("Armed-conflict events over Mali's regions, the Algeria border and the Tuareg region.")
                 if data.report is None else _("Armed-conflict events over the regions of the countries they are in."))
                + " " + _("Click an event for who fought, what each side claimed and who reported it."))
-    time_player(events)
-    view = sidebar(events, data.actor_counts, voc)
+    time_player(span)
+    view = sidebar(span, data.actor_counts, voc)
     view = with_aliases(dataclasses.replace(view, cover=coverage_controls(data)), data)
     link_warnings(warning_box, view)
+    if db:
+        db_page.body(data, view, timeline_chart=timeline_chart, table_rows=table_rows, table_size=TABLE_ROWS)
+        about(data)
+        return
     # a pan, a zoom or a click reruns the page with the same filter: its events are not taken again
     same = (voc.fingerprint, id(events), view.filter, view.cover)
     shown = per_filter("shown", same, lambda: matched(geo.filter_events(events, view.filter), data, view.cover))

@@ -28,7 +28,8 @@ class EventsConnection(BaseConnection[LiveDataset]):
         if not url:
             raise ValueError("no database URL: set url under [connections.events] in .streamlit/secrets.toml")
         check_every = float(kwargs.pop("check_every", None) or self._secrets.get("check_every", 3))
-        return LiveDataset(str(url), check_every=check_every, settle=_settled, **kwargs)
+        # the dashboard asks the database for each view (geo.io.pushdown): it never holds the events
+        return LiveDataset(str(url), check_every=check_every, settle=_settled, pushdown=True, **kwargs)
 
     @property
     def data(self) -> LiveDataset:

@@ -44,10 +44,13 @@ def take_map_view(out) -> bool:
 
 
 def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from, labels=None,
-             description: str | None = None, home_extent=None) -> None:
+             description: str | None = None, home_extent=None, *, count: int | None = None,
+             make_group=None) -> None:
     """Draw the map and take back what the user did on it: pan, zoom, the event clicked.
 
-    ``shown`` are the events of ``view.filter`` taken from the data set ``shown_from``.
+    ``shown`` are the events of ``view.filter`` taken from the data set ``shown_from``. A database
+    counts them itself (``count``) and draws cells with ``make_group(center, zoom, selected)``
+    (``shown`` is None then: only the rows of a few events are fetched).
 
     The map is mounted once: its base (boundaries, basemap) is built again only when those change.
     The events, legend and overlays are one group (``geo.build_map_content``) that st_folium swaps
@@ -65,7 +68,7 @@ def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from
     content = look
     # cells or heat follow the zoom: past MAX_MARKERS, as a heatmap, or when the events' texts
     # made the markers too heavy (found when the content was built: remembered for these events)
-    by_zoom = (len(shown) > geo.webmap.maps.MAX_MARKERS or view.draw == "heat"
+    by_zoom = ((len(shown) if count is None else count) > geo.webmap.maps.MAX_MARKERS or view.draw == "heat"
                or ss.get("map_by_zoom") == (id(shown_from), look))
     anchor = (view.center, view.zoom)
     if by_zoom:
@@ -84,7 +87,7 @@ def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from
     build = (id(shown_from), id(claims), content, ss.get("map_selected"), attribution)
     memo = ss.get("map_memo")
     if memo is None or memo[0] != build:
-        group = geo.build_map_content(shown, layers, claims=claims, color_by=view.color_by, center=anchor[0],
+        group = make_group(anchor[0], anchor[1], ss.get("map_selected")) if make_group else geo.build_map_content(shown, layers, claims=claims, color_by=view.color_by, center=anchor[0],
                                       zoom=anchor[1], selected=ss.get("map_selected"), figure=view.figure,
                                       shade_regions=view.shade_regions, border_km=view.filter.max_border_km,
                                       attribution=attribution, draw=view.draw, description=description)
@@ -107,7 +110,8 @@ def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from
     if popup and popup != ss.get("last_popup"):
         ss.last_popup = popup
         lines = [line.strip() for line in str(popup).splitlines() if line.strip()]
-        if lines and lines[-1] in set(shown["event_id"]) and geo.view.valid_selection(lines[-1]):
+        ids = set(shown["event_id"]) if shown is not None else set()
+        if lines and lines[-1] in ids and geo.view.valid_selection(lines[-1]):
             ss.selected = lines[-1]
 
 

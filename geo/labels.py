@@ -66,12 +66,14 @@ def _town_zoom(population: np.ndarray) -> np.ndarray:
 
 
 def place_labels(layers: dict, events: pd.DataFrame | None = None, *,
-                 extent: tuple[float, float, float, float] | None = None) -> pd.DataFrame:
+                 extent: tuple[float, float, float, float] | None = None,
+                 places: pd.DataFrame | None = None) -> pd.DataFrame:
     """Label candidates for a map of ``layers`` and ``events``: one row per name with ``lat``, ``lon``,
     ``kind`` (country, region, town, place), ``min_zoom`` (from which zoom it may be shown) and ``rank``
     (lower is placed first). Countries are named where drawn in detail, named regions at their
     representative point, towns around ``extent`` (the data's, by default), and the events' places by
-    their number of events. A place the gazetteer has within 5 km under the same name is named once."""
+    their number of events. A place the gazetteer has within 5 km under the same name is named once.
+    ``places``: ``geo.extent.places_of(events)`` when the caller has it (a database's, counted there)."""
     rows = []
     countries = layers.get("countries")
     if countries is not None and len(countries):
@@ -87,7 +89,8 @@ def place_labels(layers: dict, events: pd.DataFrame | None = None, *,
         area = shapely.area(named.geometry.values)
         for name, pt, a in zip(named["name"], pts, area):
             rows.append((str(name), pt.y, pt.x, "region", 5 if a > 10 else 6, -a))
-    places = places_of(events) if events is not None and len(events) else None
+    if places is None:
+        places = places_of(events) if events is not None and len(events) else None
     if extent is None and places is not None and len(places):
         extent = extent_of(places)
     towns = pd.DataFrame(columns=["name", "lat", "lon", "population"])

@@ -8,9 +8,9 @@ import time
 
 import psycopg
 import pytest
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
 from geo.io.postgis import PostgisSource
 
 APP = str(ROOT / "dashboard" / "app.py")
@@ -89,3 +89,53 @@ def test_the_app_opens_the_database_of_secrets_toml(monkeypatch, loaded_url):
     at.run()
     assert not at.exception and not at.error
     assert shown(at) == 45
+
+
+@pytest.fixture()
+def synthetic_url(pg_url):
+    """6,000 synthetic events: past the markers (cells counted in the database) and past a table page."""
+    import geo
+    from geo.bench import synthetic_events
+
+    src = PostgisSource(pg_url)
+    src.init()
+    src.bulk_load([geo.compact_events(geo.enrich(synthetic_events(6_000, seed=11), geo.load_layers()))])
+    return pg_url
+
+
+def figures(at: AppTest) -> dict:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_the_app_asks_the_database_and_equals_memory(monkeypatch, synthetic_url):
+    """Pushed down: the metrics, the chart's data and the table page are the database's answers, and
+    equal what the same events give in memory (the file path's functions)."""
+    import geo
+
+    mem = PostgisSource(synthetic_url).events()
+    at = start(monkeypatch, synthetic_url)
+    assert not at.error
+    for flt, act in ((geo.EventFilter(), None),
+                     (geo.EventFilter(min_fatalities=5), lambda: at.number_input(key="min_fatalities").set_value(5)),
+                     (geo.EventFilter(min_fatalities=5, actors=["JNIM"]),
+                      lambda: at.multiselect(key="actors").set_value(["JNIM"]))):
+        if act:
+            act()
+            at.run()
+            assert not at.exception, at.exception
+        want = geo.summarize(geo.filter_events(mem, flt))
+        got = figures(at)
+        assert got["Events shown"] == f"{want['events']:,}" and got["Fatalities (conservative)"] == \
+            f"{want['fatalities']:,}" and got["Places"] == f"{want['locations']:,}"
+        table = at.dataframe[-1].value
+        shown = geo.filter_events(mem, flt)
+        newest = shown.nlargest(5000, "event_date") if len(shown) > 5000 else shown
+        assert table["event_id"].tolist() == newest["event_id"].tolist()
+        page = [c.value for c in at.caption if "A page of the result" in c.value]
+        assert bool(page) == (len(shown) > 5000)
+    sel = at.session_state["db_selection"][1]  # the session holds the view's selection, never all events
+    assert sel.count == len(geo.filter_events(mem, flt)) and "memo_shown" not in at.session_state
+    at.number_input(key="min_fatalities").set_value(0)
+    at.multiselect(key="actors").set_value([])
+    at.run()
+    assert at.session_state["db_selection"][1].rows is None  # 6,000 events: cells, no rows fetched

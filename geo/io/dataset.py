@@ -241,17 +241,27 @@ class LiveDataset:
     The first read raises ``DatabaseError`` instead (there is nothing to show).
     """
 
-    def __init__(self, url: str, *, layers: dict | None = None, check_every: float = 3.0, settle=None):
+    def __init__(self, url: str, *, layers: dict | None = None, check_every: float = 3.0, settle=None,
+                 pushdown: bool = False):
         import threading
 
         self.source = PostgisSource(url)
         self.layers = layers
         self.check_every = float(check_every)
         self.settle = settle or (lambda data: data)
+        #: ask the database for each view (``geo.io.pushdown.DatabaseDataset``) rather than hold its events
+        self.pushdown = pushdown
         self.problem: str | None = None
         self._lock = threading.Lock()
-        self._data = self.settle(Dataset.from_postgis(self.source, layers=layers))
+        self._data = self.settle(self._read(None))
         self._checked = time.monotonic()
+
+    def _read(self, previous):
+        if self.pushdown:
+            from .pushdown import DatabaseDataset
+
+            return DatabaseDataset.read(self.source, previous=previous, layers=self.layers)
+        return Dataset.from_postgis(self.source, layers=self.layers)
 
     @property
     def label(self) -> str:
@@ -269,7 +279,7 @@ class LiveDataset:
             try:
                 version, _ = self.source.state()
                 if version != self.version():
-                    self._data = self.settle(Dataset.from_postgis(self.source, layers=self.layers))
+                    self._data = self.settle(self._read(self._data))
                 self.problem = None
             except DatabaseError as exc:
                 self.problem = str(exc)

@@ -48,6 +48,7 @@ from ..errors import DatabaseError
 from ..events import CLAIM_SCHEMA, EVENT_SCHEMA, geoframe_from_table
 from ..filters import EventFilter
 from ..styles import actor_side
+from . import summary
 
 URL_SCHEMES = ("postgresql://", "postgres://")
 ENRICHED = (("region", "text"), ("border_km", "float"), ("in_tuareg_region", "bool"))
@@ -293,6 +294,10 @@ class PostgisSource:
                 conn.execute(SCHEMA_SQL)
                 for ddl in INDEXES.values():
                     conn.execute(ddl)
+                conn.execute(summary.schema_sql())
+                if not summary.is_current(conn):  # a database made before the summaries: count them once
+                    conn.execute("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE")
+                    summary.refresh(conn)
         self.run(go)
 
     def load(self, source, *, name: str | None = None, claims_path=None, layers: dict | None = None):
@@ -320,10 +325,13 @@ class PostgisSource:
                     if bulk:  # building indexes once is far faster than maintaining them row by row
                         for name_ in INDEXES:
                             conn.execute(f"DROP INDEX IF EXISTS {name_}")
+                        summary.set_triggers(conn, False)  # the summaries: counted once at the end
                     _copy(conn, "events", events, EVENT_COLUMNS_SQL)
                     if bulk:
                         for ddl in INDEXES.values():
                             conn.execute(ddl)
+                        summary.set_triggers(conn, True)
+                        summary.refresh(conn)
                 else:
                     conn.execute("CREATE TEMP TABLE stage (LIKE events INCLUDING DEFAULTS) ON COMMIT DROP")
                     _copy(conn, "stage", events, EVENT_COLUMNS_SQL)
@@ -337,7 +345,8 @@ class PostgisSource:
                     _copy(conn, "claims", kept, CLAIM_COLUMNS_SQL)
                 conn.execute("UPDATE geo_state SET attribution = %s", (report.attribution,))
             if empty and len(events) >= 200_000:
-                conn.execute("ANALYZE events")
+                for table in ("events",) + summary.TABLES:
+                    conn.execute(f"ANALYZE {table}")
             return dupes
 
         dupes = self.run(go)
@@ -355,6 +364,7 @@ class PostgisSource:
                 conn.execute("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE")
                 for name_ in INDEXES:
                     conn.execute(f"DROP INDEX IF EXISTS {name_}")
+                summary.set_triggers(conn, False)  # the summaries: counted once at the end
                 for frame in frames:
                     _copy(conn, "events", frame, EVENT_COLUMNS_SQL)
                     total += len(frame)
@@ -365,9 +375,12 @@ class PostgisSource:
                     conn.execute(ddl)
                     if log:
                         log(f"   {ddl.split(' ON ')[0].split()[-1]}: {time.perf_counter() - t:.1f} s")
+                summary.set_triggers(conn, True)
+                summary.refresh(conn, log=log)
                 if attribution:
                     conn.execute("UPDATE geo_state SET attribution = %s", (attribution,))
-            conn.execute("VACUUM ANALYZE events")
+            for table in ("events",) + summary.TABLES:
+                conn.execute(f"VACUUM ANALYZE {table}")
             return total
 
         return self.run(go)
@@ -390,6 +403,14 @@ class PostgisSource:
 
     def fingerprint(self) -> str:
         """A fingerprint of the stored events (8 hex characters), order-independent; follows every change."""
+        def kept(conn):  # the summaries keep the sum of the events' hashes: no pass over millions of rows
+            if conn.execute("SELECT to_regclass('sum_total') IS NOT NULL").fetchone()[0]:
+                return conn.execute("SELECT n, fp FROM sum_total").fetchone()
+            return None
+
+        row = self.run(kept)
+        if row is not None:
+            return "00000000" if not row[0] else hashlib.sha256(f"{row[0]}:{row[1]}".encode()).hexdigest()[:8]
         sql = ("SELECT count(*), coalesce(sum(hashtextextended(event_id || '|' || event_date || '|' || "
                "round(latitude::numeric, 4) || '|' || round(longitude::numeric, 4) || '|' || fatalities, 0)"
                "::numeric), 0) FROM events")

@@ -60,6 +60,12 @@ def heat_layer(events: pd.DataFrame, zoom: float, center: Sequence[float]) -> tu
     """The heat of ``events`` for a map at ``center``/``zoom``, and the number of events in it."""
     inner, outer = lod_cells(events, zoom, center, by=None, max_cells=MAX_HEAT_POINTS,
                              max_outer_cells=MAX_HEAT_POINTS, cell_px=HEAT_CELL_PX)
+    return heat_from_cells(inner, outer)
+
+
+def heat_from_cells(inner: pd.DataFrame, outer: pd.DataFrame) -> tuple[HeatLayer, int]:
+    """The heat of cells counted elsewhere (``lod_cells`` with ``by=None``, ``HEAT_CELL_PX``, at most
+    ``MAX_HEAT_POINTS``; a database counts them itself), and the number of events in them."""
     cells = pd.concat([inner, outer], ignore_index=True)
     weights = cells["events"].to_numpy(dtype=float)
     scale = float(np.percentile(weights, 98)) if len(weights) else 1.0
@@ -68,4 +74,4 @@ def heat_layer(events: pd.DataFrame, zoom: float, center: Sequence[float]) -> tu
     return HeatLayer(points, max(scale, 1.0)), int(weights.sum())
 
 
-__all__ = ["HEAT_CELL_PX", "MAX_HEAT_POINTS", "HeatLayer", "heat_layer"]
+__all__ = ["HEAT_CELL_PX", "MAX_HEAT_POINTS", "HeatLayer", "heat_from_cells", "heat_layer"]

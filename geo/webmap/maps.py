@@ -12,7 +12,7 @@ from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 
 from .aggregate import CellLayer, cells_layer, cell_summary
-from .heatmap import HeatLayer, heat_layer
+from .heatmap import HeatLayer, heat_from_cells, heat_layer
 from .assets import make_offline
 from .boundaries import BoundaryLayer
 from .inview import ViewKeeper
@@ -392,5 +392,59 @@ def _content(events, layers, *, claims, color_by, center, zoom, selected, attrib
     return parts
 
 
+def build_counted_content(
+    cells: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame],
+    layers: Mapping[str, gpd.GeoDataFrame],
+    *,
+    count: int,
+    color_by: str = "event_type",
+    draw: str = "auto",
+    region_counts: pd.DataFrame | None = None,
+    border_km: float | None = None,
+    selected: gpd.GeoDataFrame | None = None,
+    claims: pd.DataFrame | None = None,
+    figure: str = "conservative",
+    attribution: str | None = None,
+) -> folium.FeatureGroup:
+    """``build_map_content`` for events counted elsewhere (a database): ``cells`` are ``lod_cells``' (inner,
+    outer) for the map's centre and zoom (by ``color_by``; for ``draw="heat"``, by None at the heat's
+    cell size), ``count`` the events they hold, ``region_counts`` the shading's counts (see
+    ``region_layer``), ``selected`` the open event's row drawn over the cells. Always ``by_zoom``."""
+    if draw not in DRAW_MODES:
+        raise ValueError(f"draw must be one of {DRAW_MODES}, not {draw!r}")
+    if color_by not in COLOR_MODES:
+        raise ValueError(f"color_by must be one of {COLOR_MODES}, not {color_by!r}")
+    group = folium.FeatureGroup(name=CONTENT_LAYER_NAME, show=True, control=False)
+    parts = []
+    if region_counts is not None and "admin1" in layers:
+        parts.append(region_layer(None, layers, counts=region_counts))
+    if border_km is not None and "algeria_border" in layers:
+        parts.append(border_layer(layers, border_km))
+    events_group = folium.FeatureGroup(name=EVENTS_LAYER_NAME, show=True)
+    inner, outer = cells
+    n_cells = heat = None
+    if draw == "heat":
+        layer, _ = heat_from_cells(inner, outer)
+        heat = layer.scale
+        present = set()
+    else:
+        layer = CellLayer(inner, outer, color_by)
+        n_cells = len(inner) + len(outer)
+        present = set(inner["dominant"]) | set(outer["dominant"])
+    layer.add_to(events_group)
+    if selected is not None and len(selected):  # the linked event is drawn on top of the cells, its popup open
+        _markers_layer(selected.head(1), claims, color_by, figure, str(selected["event_id"].iloc[0])).add_to(
+            events_group)
+    parts.append(events_group)
+    lines = [NATURAL_EARTH_ATTRIBUTION.split(".")[0], GEONAMES_ATTRIBUTION.rstrip(".")]
+    if attribution:
+        lines.append(esc(attribution))
+    parts.append(MapLegend(legend_html(color_by, present, int(count), figure, 0, n_cells, heat), lines))
+    for part in parts:
+        part.add_to(group)
+    group.by_zoom = True
+    return make_offline(group)
+
+
 __all__ = ["BASEMAPS", "CONTENT_LAYER_NAME", "DRAW_MODES", "MAX_MARKERS", "build_base_map", "build_map",
-           "build_map_content", "events_geojson", "figure_label", "popup_html"]
+           "build_map_content", "build_counted_content", "events_geojson", "figure_label", "popup_html"]

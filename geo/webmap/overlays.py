@@ -37,10 +37,16 @@ def _classes(values: pd.Series) -> list[float]:
     return qs
 
 
-def region_layer(events: pd.DataFrame, layers: Mapping[str, gpd.GeoDataFrame], *, measure: str = "events",
-                 show: bool = True) -> folium.FeatureGroup:
-    """A choropleth of Mali's regions by number of events (or fatalities), from a spatial join."""
-    regions = by_region(events, layers)
+def region_layer(events: pd.DataFrame | None, layers: Mapping[str, gpd.GeoDataFrame], *, measure: str = "events",
+                 show: bool = True, counts: pd.DataFrame | None = None) -> folium.FeatureGroup:
+    """A choropleth of Mali's regions by number of events (or fatalities), from a spatial join; or from
+    ``counts`` (events and fatalities indexed by region name, as a database counts them) instead of ``events``."""
+    if counts is None:
+        regions = by_region(events, layers)
+    else:
+        regions = layers["admin1"][["admin1_code", "name", "geometry"]].copy()
+        for col in ("events", "fatalities"):
+            regions[col] = regions["name"].map(counts[col]).fillna(0).astype(int)
     bounds = _classes(regions[measure])
 
     def color(value: int) -> str:
