@@ -530,3 +530,24 @@ def test_no_dashboard_text_reaches_the_page_without_the_catalogue(tmp_path):
     probe.write_text('import streamlit as st\nst.button("Go", help=f"Go to {x}")\nst.caption(_("fine"))\n')
     assert [line.split(": ", 1)[1] for line in untranslated_dashboard_texts(tmp_path)] == [
         "st.button('Go')", "st.button('Go to ')"]
+
+
+def test_database_errors_say_themselves_in_french_without_the_password():
+    import psycopg
+
+    from geo.errors import DatabaseError, localized_error
+    from geo.io.postgis import PostgisSource, _message
+
+    url = "postgresql://analyst:s3cret@db.example.org/conflict"
+    refused = DatabaseError(_message(psycopg.OperationalError("FATAL: password authentication failed"), url))
+    gone = DatabaseError(_message(psycopg.OperationalError("connection refused"), url))
+    with use_language("fr"):
+        said = [localized_error(e) for e in (refused, gone)]
+        with pytest.raises(DatabaseError) as bad:
+            PostgisSource("mysql://x")
+        said.append(localized_error(bad.value))
+    assert "a refusé le nom d'utilisateur ou le mot de passe" in said[0]
+    assert "impossible de joindre le serveur" in said[1]
+    assert "n'est pas une URL PostgreSQL" in said[2]
+    assert all("s3cret" not in s for s in said) and all("db.example.org" in s for s in said[:2])
+    assert "refused the user name or password" in localized_error(refused)  # English stays the default

@@ -47,6 +47,7 @@ import shapely
 from ..errors import DatabaseError
 from ..events import CLAIM_SCHEMA, EVENT_SCHEMA, geoframe_from_table
 from ..filters import EventFilter
+from ..i18n import N_
 from ..styles import actor_side
 from . import summary
 
@@ -164,20 +165,23 @@ def _message(exc: Exception, url: str) -> str:
     if secret:
         text = text.replace(secret, "***")
     where = safe_url(url)
+    # English templates of the catalogue: the dashboard and the CLI say them in the user's language
+    # (geo.errors.localized_error); where and the driver's own text stay as they are
     if isinstance(exc, pgerr.UndefinedTable):
-        return (f"{where}: the database has no events table yet; create it with "
-                f"`python -m geo db init --db URL` ({text})")
+        return N_("{where}: the database has no events table yet; create it with "
+                  "`python -m geo db init --db URL` ({detail})").format(where=where, detail=text)
     if isinstance(exc, psycopg.OperationalError):
         low = text.lower()
         if "password authentication failed" in low or "no password supplied" in low:
-            return f"{where}: the database refused the user name or password"
+            return N_("{where}: the database refused the user name or password").format(where=where)
         if "does not exist" in low:
             return f"{where}: {text.split('FATAL:')[-1].strip()}"
         if "connection refused" in low or "could not connect" in low or "connection failed" in low:
-            return f"{where}: cannot reach the database server (is it running, and is the address right?)"
+            return N_("{where}: cannot reach the database server (is it running, and is the address "
+                      "right?)").format(where=where)
         state = getattr(exc, "sqlstate", None) or ""
         if not state or state.startswith(("08", "57P")):  # client side, connection or shutdown classes
-            return f"{where}: lost the connection to the database ({text})"
+            return N_("{where}: lost the connection to the database ({detail})").format(where=where, detail=text)
     return f"{where}: {type(exc).__name__}: {text}"
 
 
@@ -235,7 +239,7 @@ class PostgisSource:
 
     def __init__(self, url: str, *, connect_timeout: int = 5):
         if not is_database_url(url):
-            raise DatabaseError(f"{url!r} is not a PostgreSQL URL (postgresql://user@host/db)")
+            raise DatabaseError(N_("{url} is not a PostgreSQL URL (postgresql://user@host/db)").format(url=repr(url)))
         self.url = url.strip()
         self.connect_timeout = connect_timeout
         self._local = threading.local()
