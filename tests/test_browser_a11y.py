@@ -14,7 +14,7 @@ import re
 import time
 
 import pytest
-from test_browser import CHROMIUM, CHROMIUM_ARGS, start_dashboard, stop_dashboard, sync_api
+from test_browser import browser, dashboard  # noqa: F401 (the module's dashboard and browser)
 
 pytestmark = pytest.mark.browser
 
@@ -24,23 +24,8 @@ BATTLE = "MLI-2024-07-25-TIN"
 BATTLE_HEADING = "Tinzaouaten, 25 July 2024: Battles"
 
 
-@pytest.fixture(scope="module")
-def dashboard():
-    proc, url = start_dashboard()
-    yield url
-    stop_dashboard(proc)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
 @pytest.fixture()
-def page(browser):
+def page(browser):  # noqa: F811
     context = browser.new_context(viewport={"width": 1400, "height": 1200})
     pg = context.new_page()
     pg.errors = []
@@ -102,7 +87,7 @@ def report(violations: list[dict]) -> str:
 
 
 @pytest.mark.parametrize("query", ["", f"?event={BATTLE}"], ids=["default", "event-open"])
-def test_axe_finds_no_serious_or_critical_violation(page, dashboard, query):
+def test_axe_finds_no_serious_or_critical_violation(page, dashboard, query):  # noqa: F811
     open_page(page, dashboard + "/" + query)
     if query:
         page.get_by_role("heading", name=BATTLE_HEADING).wait_for(timeout=30_000)
@@ -146,7 +131,7 @@ def tab_to(page, wanted, limit: int = 250, key: str = "Tab") -> dict:
     raise AssertionError(f"not reached by {key} in {limit} presses; last focus {active(page)}")
 
 
-def test_keyboard_only_from_the_first_filter_to_an_open_event_through_the_list(page, dashboard):
+def test_keyboard_only_from_the_first_filter_to_an_open_event_through_the_list(page, dashboard):  # noqa: F811
     open_page(page, dashboard)
     # the first filter: Actors. Type an actor and take it with Enter, as a keyboard user would
     tab_to(page, lambda f: f["frame"] == "page" and f["tag"] == "INPUT" and f["name"] == "Actors")
@@ -172,7 +157,7 @@ def test_keyboard_only_from_the_first_filter_to_an_open_event_through_the_list(p
     assert page.errors == []
 
 
-def test_keyboard_only_on_the_map_opens_the_event_panel(page, dashboard):
+def test_keyboard_only_on_the_map_opens_the_event_panel(page, dashboard):  # noqa: F811
     open_page(page, dashboard)
     tab_to(page, lambda f: f["frame"] == "page" and f["tag"] == "INPUT" and f["name"] == "Actors")
     # into the map: the container first (arrows pan, + zooms), then each event, named
@@ -208,7 +193,7 @@ def test_keyboard_only_on_the_map_opens_the_event_panel(page, dashboard):
     assert page.errors == []
 
 
-def test_the_map_and_the_chart_have_text_alternatives(page, dashboard):
+def test_the_map_and_the_chart_have_text_alternatives(page, dashboard):  # noqa: F811
     open_page(page, dashboard)
     frame = map_frame(page)
     description = frame.locator("#geo-map-description").text_content()
@@ -224,7 +209,7 @@ def test_the_map_and_the_chart_have_text_alternatives(page, dashboard):
     assert table.locator("th", has_text="Battles").count() >= 1 and table.locator("tbody tr").count() > 50
 
 
-def test_cells_of_large_data_are_reached_and_opened_by_keyboard(browser, tmp_path):
+def test_cells_of_large_data_are_reached_and_opened_by_keyboard(browser, tmp_path):  # noqa: F811
     """Past MAX_MARKERS the map draws cells: each is a named button; Enter zooms in to it, as a click does."""
     import geo
     from geo.bench import synthetic_events

@@ -188,6 +188,23 @@ def _message(exc: Exception, url: str) -> str:
 _EPOCH = pd.Timestamp("1970-01-01")
 
 
+def add_period_type_region(flt: EventFilter, where: list[str], params: dict) -> None:
+    """The date, event-type and region clauses of ``flt`` (columns ``event_date``, ``event_type``, ``admin1``,
+    as the events and the summary tables both have them), appended to ``where`` and ``params``."""
+    if flt.start is not None:
+        where.append("event_date >= %(start)s")
+        params["start"] = flt.start
+    if flt.end is not None:
+        where.append("event_date <= %(end)s")
+        params["end"] = flt.end
+    if flt.event_types:
+        where.append("event_type = ANY(%(types)s::text[])")
+        params["types"] = list(flt.event_types)
+    if flt.regions:
+        where.append("admin1 = ANY(%(regions)s::text[])")
+        params["regions"] = list(flt.regions)
+
+
 def filter_sql(flt: EventFilter | None, bounds=None, *, outside: bool = False) -> tuple[str, dict]:
     """The WHERE clause of ``flt`` (and a (west, south, east, north) box), with its parameters.
 
@@ -201,18 +218,7 @@ def filter_sql(flt: EventFilter | None, bounds=None, *, outside: bool = False) -
     if flt.actors:
         where.append("actors && %(actors)s::text[]")
         params["actors"] = list(flt.actors)
-    if flt.start is not None:
-        where.append("event_date >= %(start)s")
-        params["start"] = flt.start
-    if flt.end is not None:
-        where.append("event_date <= %(end)s")
-        params["end"] = flt.end
-    if flt.event_types:
-        where.append("event_type = ANY(%(types)s::text[])")
-        params["types"] = list(flt.event_types)
-    if flt.regions:
-        where.append("admin1 = ANY(%(regions)s::text[])")
-        params["regions"] = list(flt.regions)
+    add_period_type_region(flt, where, params)
     if flt.min_fatalities:
         where.append("fatalities >= %(minf)s")
         params["minf"] = int(flt.min_fatalities)

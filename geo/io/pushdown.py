@@ -28,8 +28,8 @@ from ..filters import EventFilter
 from ..layers import country_at, data_title, load_layers, title_places
 from ..view import Vocabulary
 from . import summary
-from .postgis import (EVENT_COLUMNS_SQL, PostgisSource, _copy_out, _frame, _from_pixels, _hashed, cells_from_counts,
-                      filter_sql)
+from .postgis import (EVENT_COLUMNS_SQL, PostgisSource, _copy_out, _frame, _from_pixels, _hashed,
+                      add_period_type_region, cells_from_counts, filter_sql)
 
 #: Past this many events a selection is not fetched as rows (the map draws cells; see ``geo.MAX_MARKERS``).
 ROW_LIMIT = 3_000
@@ -62,18 +62,7 @@ def _summary_where(flt: EventFilter, table: str) -> tuple[str, dict] | None:
     if per_actor:
         where.append("actor = %(actor)s")
         params["actor"] = flt.actors[0]
-    if flt.start is not None:
-        where.append("event_date >= %(start)s")
-        params["start"] = flt.start
-    if flt.end is not None:
-        where.append("event_date <= %(end)s")
-        params["end"] = flt.end
-    if flt.event_types:
-        where.append("event_type = ANY(%(types)s::text[])")
-        params["types"] = list(flt.event_types)
-    if flt.regions:
-        where.append("admin1 = ANY(%(regions)s::text[])")
-        params["regions"] = list(flt.regions)
+    add_period_type_region(flt, where, params)
     if flt.min_fatalities:
         where.append("fclass >= %(minf)s")
         params["minf"] = int(flt.min_fatalities)
