@@ -1,6 +1,6 @@
 """The dashboard for keyboard, screen-reader and low-vision users: the page's focus ring and text
 contrast, the map as text, the list of the map's events that opens the same panel as a click, and
-the chart's numbers as a table. The texts come from ``geo.describe``; this module lays them out."""
+the chart's numbers as a table. The texts come from ``geo.a11y.describe``; this module lays them out."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 import geo
-from geo.describe import chart_table, disputed_count, map_description, top_places
+from geo.a11y.describe import chart_table, disputed_count, map_description, top_places
 from geo.i18n import _, category, pgettext, current_language, format_date, format_number
 from geo.styles import md_escape as md
 from geo.webmap.access import FOCUS_COLOR

@@ -6,7 +6,7 @@ In ``.streamlit/secrets.toml`` (see ``secrets.toml.example``; never commit the r
     url = "postgresql://analyst:password@db.example.org:5432/conflict"
     check_every = 3   # seconds between looks for new events (optional)
 
-then ``st.connection("events", type=EventsConnection)`` gives a ``geo.io.dataset.LiveDataset``,
+then ``st.connection("events", type=EventsConnection)`` gives a ``geo.sources.dataset.LiveDataset``,
 one per server process, shared by every session. ``--data postgresql://…`` and
 ``GEO_EVENTS=postgresql://…`` go through the same connection, with the URL as a keyword.
 """
@@ -17,18 +17,18 @@ import gc
 
 from streamlit.connections import BaseConnection
 
-from geo.io.dataset import LiveDataset
+from geo.sources.dataset import LiveDataset
 
 
 class EventsConnection(BaseConnection[LiveDataset]):
-    """A live data set of a PostGIS database (``geo.io.dataset.LiveDataset``)."""
+    """A live data set of a PostGIS database (``geo.sources.dataset.LiveDataset``)."""
 
     def _connect(self, **kwargs) -> LiveDataset:
         url = kwargs.pop("url", None) or self._secrets.get("url")
         if not url:
             raise ValueError("no database URL: set url under [connections.events] in .streamlit/secrets.toml")
         check_every = float(kwargs.pop("check_every", None) or self._secrets.get("check_every", 3))
-        # the dashboard asks the database for each view (geo.io.pushdown): it never holds the events
+        # the dashboard asks the database for each view (geo.db.pushdown): it never holds the events
         return LiveDataset(str(url), check_every=check_every, settle=_settled, pushdown=True, **kwargs)
 
     @property

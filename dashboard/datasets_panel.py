@@ -10,9 +10,9 @@ import dataclasses
 import streamlit as st
 
 import geo
-import geo.crosswalk
-import geo.readable
-from geo.io.dataset import Dataset
+import geo.matching.crosswalk
+import geo.a11y.readable
+from geo.sources.dataset import Dataset
 from geo.i18n import N_, _, category, format_decimal, format_number
 from geo.styles import md_escape as md
 
@@ -73,7 +73,7 @@ def records_panel(event) -> None:
     table = geo.records_table(records)
     table["type"] = table["type"].map(category)  # ACLED's and UCDP's categories in the page's language
     # human headers in the page's language, empty cells empty (the values are the data sets' own)
-    st.dataframe(geo.readable.readable_table(table, geo.readable.RECORD_TITLES),
+    st.dataframe(geo.a11y.readable.readable_table(table, geo.a11y.readable.RECORD_TITLES),
                  hide_index=True, width="stretch")
 
 
@@ -82,7 +82,7 @@ def with_aliases(view: geo.View, data: Dataset) -> geo.View:
     its other spellings (the alias table: "Government of Mali" = "Military Forces of Mali (2021-)")."""
     if len(data.datasets) < 2 or not view.filter.actors:
         return view
-    every = geo.crosswalk.same_actor(view.filter.actors, list(data.actor_counts.index))
+    every = geo.matching.crosswalk.same_actor(view.filter.actors, list(data.actor_counts.index))
     if set(every) == set(view.filter.actors):
         return view
     extra = sorted(set(every) - set(view.filter.actors))

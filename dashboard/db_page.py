@@ -1,7 +1,7 @@
 """The dashboard's page on a PostGIS database: the figures, the map, the chart and the table asked of
-the database for the view's filter (``geo.io.pushdown``), never its events all at once.
+the database for the view's filter (``geo.db.pushdown``), never its events all at once.
 
-The events come as rows only when few enough to draw as markers (``geo.io.pushdown.ROW_LIMIT``, the
+The events come as rows only when few enough to draw as markers (``geo.db.pushdown.ROW_LIMIT``, the
 map's own threshold); past that the map draws cells counted in the database, the figures and the
 chart are sums in the database, and the table shows a page of the newest events.
 """
@@ -16,7 +16,7 @@ import geo
 import geo.static.snapshots
 from dashboard.map_panel import DOWNLOADS, app_url, selected_event, share, show_map, take_map_view
 from geo.i18n import _, format_date, format_number
-from geo.io.pushdown import DatabaseDataset, Selection
+from geo.db.pushdown import DatabaseDataset, Selection
 from geo.styles import md_escape as md
 from geo.webmap.aggregate import OUTER_LEVELS, view_bounds
 from geo.webmap.heatmap import HEAT_CELL_PX, MAX_HEAT_POINTS
@@ -56,7 +56,7 @@ def figures(sel: Selection, total: int):
             box.metric(_("Places"), "—", help=_(
                 "Not counted: {count} events, more than {limit}, of a filter the database counts only event by "
                 "event. Narrow the filter to count them.").format(
-                count=format_number(sel.count), limit=format_number(geo.io.pushdown.PLACES_LIMIT)))
+                count=format_number(sel.count), limit=format_number(geo.db.pushdown.PLACES_LIMIT)))
         else:
             box.metric(_("Places"), format_number(n))
     return places
@@ -123,7 +123,7 @@ def downloads(view: geo.View, sel: Selection, data: DatabaseDataset) -> None:
 
     def make(fmt: str):
         def build():
-            events = sel.rows if sel.rows is not None else geo.io.pushdown.db_rows(sel.source, sel.filter)
+            events = sel.rows if sel.rows is not None else geo.db.pushdown.db_rows(sel.source, sel.filter)
             return geo.static.snapshots.render(view, fmt, events, data.claims_of(events["event_id"]), data.layers,
                                                base_url=app_url(), attribution=data.attribution, title=data.title)
         return build

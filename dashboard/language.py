@@ -7,7 +7,7 @@ import json
 
 import streamlit as st
 
-from geo.i18n import (DEFAULT_LANGUAGE, LANGUAGES, current_language, negotiate_language, normalize_language,
+from geo.i18n import (_, DEFAULT_LANGUAGE, LANGUAGES, current_language, negotiate_language, normalize_language,
                       set_language, use_language)
 
 
@@ -59,3 +59,8 @@ def speaking(fn):
             return fn(value)
 
     return said
+
+
+def label_of(labels: dict):
+    """A widget's format_func: the option's label in the language in use."""
+    return speaking(lambda key: _(labels[key]) if key in labels else str(key))

@@ -13,10 +13,10 @@ from streamlit_folium import st_folium
 
 import geo
 import geo.fatalities
-import geo.readable
+import geo.a11y.readable
 import geo.webmap.maps
 import geo.static.snapshots
-from geo.io.dataset import Dataset
+from geo.sources.dataset import Dataset
 from geo.i18n import N_, _, category, format_date, format_number, set_language
 from geo.styles import md_escape as md
 
@@ -141,7 +141,7 @@ def selected_event(events: pd.DataFrame, claims: pd.DataFrame, event_id: str | N
             st.markdown(_("Claimed killed: {low} to {high} by {count} claimant(s); {verdict}.").format(
                 low=format_number(int(rng["low"])), high=format_number(int(rng["high"])),
                 count=int(rng["claimants"]), verdict=verdict))
-        st.dataframe(geo.readable.readable_table(own, geo.readable.CLAIM_TITLES), hide_index=True,
+        st.dataframe(geo.a11y.readable.readable_table(own, geo.a11y.readable.CLAIM_TITLES), hide_index=True,
                      width="stretch")
     if st.button(_("Close event details")):
         st.session_state.selected = None

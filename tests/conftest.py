@@ -53,7 +53,7 @@ def small_claims():
 def pg_server():
     """A PostgreSQL server started for the test session (initdb + pg_ctl in a temporary folder,
     a free local port; as the postgres user when run as root), stopped at the end."""
-    from geo.io.pgserver import TempPostgres, missing_binaries
+    from geo.db.pgserver import TempPostgres, missing_binaries
 
     reason = missing_binaries()
     if reason:

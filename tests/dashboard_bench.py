@@ -2,7 +2,7 @@
 
     python tests/dashboard_bench.py --events 1000000 --out dashboard_bench.md
 
-Writes synthetic events (``geo.bench.synthetic_events``, the benchmark's generator) to a CSV
+Writes synthetic events (``geo.bench.synthetic.synthetic_events``, the benchmark's generator) to a CSV
 file, starts ``streamlit run dashboard/app.py`` on it twice (the first start imports the CSV and
 caches it as GeoParquet; the second reads the cache), then, as a user would, changes every filter
 in the sidebar, the map options, pans past the cells and zooms in and out. Each step is timed
@@ -110,7 +110,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
-    from geo.bench import machine, synthetic_events
+    from geo.bench.synthetic import machine, synthetic_events
 
     rows: list[tuple[str, float, str]] = []
     tmp = Path(tempfile.mkdtemp(prefix="dashbench-"))

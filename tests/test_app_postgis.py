@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from geo.io.postgis import PostgisSource
+from geo.db.postgis import PostgisSource
 
 APP = str(ROOT / "dashboard" / "app.py")
 
@@ -95,7 +95,7 @@ def test_the_app_opens_the_database_of_secrets_toml(monkeypatch, loaded_url):
 def synthetic_url(pg_url):
     """6,000 synthetic events: past the markers (cells counted in the database) and past a table page."""
     import geo
-    from geo.bench import synthetic_events
+    from geo.bench.synthetic import synthetic_events
 
     src = PostgisSource(pg_url)
     src.init()

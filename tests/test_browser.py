@@ -243,7 +243,7 @@ def test_hiding_a_boundary_layer_redraws_the_base_and_keeps_the_events(page, das
 def test_a_content_group_leaves_the_map_with_its_legend_and_renderers(browser, tmp_path):
     # the dashboard swaps build_map_content groups in a mounted map: a group taken off the map must
     # take its legend, its attribution and its own canvas (markers) or SVG (cells) renderer with it
-    from geo.bench import synthetic_events
+    from geo.bench.synthetic import synthetic_events
 
     layers = geo.load_layers()
     many = synthetic_events(2_000, seed=3)

@@ -212,7 +212,7 @@ def test_the_map_and_the_chart_have_text_alternatives(page, dashboard):  # noqa:
 def test_cells_of_large_data_are_reached_and_opened_by_keyboard(browser, tmp_path):  # noqa: F811
     """Past MAX_MARKERS the map draws cells: each is a named button; Enter zooms in to it, as a click does."""
     import geo
-    from geo.bench import synthetic_events
+    from geo.bench.synthetic import synthetic_events
 
     many = synthetic_events(2_000, seed=3)
     m = geo.build_map(many, geo.load_layers(), max_markers=1_000, center=(16.0, -3.0), zoom=5)

@@ -11,7 +11,7 @@ from conftest import FIXTURES
 from test_browser import CHROMIUM, CHROMIUM_ARGS, open_popups, start_dashboard, stop_dashboard, sync_api  # noqa: F401
 
 import geo
-from geo.io.dataset import Dataset
+from geo.sources.dataset import Dataset
 
 pytestmark = pytest.mark.browser
 

@@ -12,8 +12,8 @@ import pytest
 from test_browser import CHROMIUM_ARGS, CHROMIUM, start_dashboard, stop_dashboard, sync_api  # noqa: F401
 
 import geo
-from geo.bench import synthetic_events
-from geo.io.postgis import PostgisSource
+from geo.bench.synthetic import synthetic_events
+from geo.db.postgis import PostgisSource
 
 pytestmark = pytest.mark.browser
 FRAME = 'iframe[title*="st_folium"]'

@@ -16,7 +16,7 @@ from geopandas.testing import assert_geodataframe_equal
 from PIL import Image
 
 import geo
-from geo.io.dataset import Dataset
+from geo.sources.dataset import Dataset
 from conftest import FIXTURES, ROOT
 from geo.__main__ import COMMANDS, main
 

@@ -8,7 +8,7 @@ import re
 import pytest
 
 import geo
-from geo.colours import (
+from geo.a11y.colours import (
     BASEMAP_BACKGROUNDS,
     MAP_TEXTS,
     MIN_CVD_DELTA_E,
@@ -73,7 +73,7 @@ def test_the_old_palette_fails_the_check():
 
 def test_every_basemap_has_documented_backgrounds():
     assert set(BASEMAP_BACKGROUNDS) == set(BASEMAPS)
-    doc = geo.colours.__doc__
+    doc = geo.a11y.colours.__doc__
     for basemap, colours in BASEMAP_BACKGROUNDS.items():
         assert f"``{basemap}``" in doc
         for colour in colours.values():

@@ -16,7 +16,7 @@ import psycopg
 import pytest
 
 from conftest import ROOT
-from geo.io.postgis import PostgisSource
+from geo.db.postgis import PostgisSource
 from test_browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_dashboard, stop_dashboard, sync_api
 
 pytestmark = pytest.mark.browser

@@ -1,4 +1,4 @@
-"""Place names for the map and the snapshots (geo.labels), offline."""
+"""Place names for the map and the snapshots (geo.places.labels), offline."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 
 import geo
 from conftest import FIXTURES
-from geo.labels import clean_place_name, place_labels
+from geo.places.labels import clean_place_name, place_labels
 
 
 @pytest.fixture(scope="module")

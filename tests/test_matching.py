@@ -1,5 +1,5 @@
-"""Matching records of several data sets (geo.matching), the alias table and crosswalk
-(geo.crosswalk), and what the data sets say about each matched event (geo.agreement)."""
+"""Matching records of several data sets (geo.matching.pairs), the alias table and crosswalk
+(geo.matching.crosswalk), and what the data sets say about each matched event (geo.matching.groups)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 import geo
 from conftest import FIXTURES
 from geo import matching
-from geo.agreement import collapse_groups, coverage_mask, group_figures, group_spread, match_groups
-from geo.crosswalk import fold, load_aliases, load_crosswalk
-from geo.matching import MatchError, match_events
+from geo.matching.groups import collapse_groups, coverage_mask, group_figures, group_spread, match_groups
+from geo.matching.crosswalk import fold, load_aliases, load_crosswalk
+from geo.matching.pairs import MatchError, match_events
 
 ARMY, GOV = "Military Forces of Mali (2021-)", "Government of Mali"
 CSP = "CSP-DPA: Permanent Strategic Framework for Peace, Security and Development"
@@ -281,7 +281,7 @@ def test_alias_table_file_errors(tmp_path):
 
 
 def test_an_actor_filter_finds_each_data_sets_spelling():
-    from geo.crosswalk import same_actor
+    from geo.matching.crosswalk import same_actor
 
     names = [ARMY, GOV, "JNIM", "JNIM: Group for Support of Islam and Muslims", "CSP", CSP, "Wagner Group",
              "Civilians (Mali)", "Armed Group 1", "ARMED GROUP 1"]

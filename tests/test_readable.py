@@ -1,4 +1,4 @@
-"""Tables and charts in words (geo.readable) and the conservative figure's explanation (geo.fatalities)."""
+"""Tables and charts in words (geo.a11y.readable) and the conservative figure's explanation (geo.fatalities)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 import geo
 from geo.fatalities import fatality_note
-from geo.readable import (CLAIM_TITLES, EVENT_TITLES, date_span, exact_span, is_empty, period_ticks,
+from geo.a11y.readable import (CLAIM_TITLES, EVENT_TITLES, date_span, exact_span, is_empty, period_ticks,
                           readable_table, timeline_for_chart)
 
 BAD = {"None", "nan", "NaN", "<NA>", "NaT"}

@@ -17,7 +17,7 @@ N_EVENTS = 100_000
 
 @pytest.fixture(scope="module")
 def big_dashboard(tmp_path_factory):
-    from geo.bench import synthetic_events
+    from geo.bench.synthetic import synthetic_events
 
     path = tmp_path_factory.mktemp("scale") / "events_100k.csv"
     synthetic_events(N_EVENTS, seed=5).drop(columns="geometry").to_csv(path, index=False, date_format="%Y-%m-%d")
@@ -116,7 +116,7 @@ def test_a_large_file_draws_cells_and_keeps_the_view_across_a_filter_change(brow
 def test_cells_drawn_for_long_texts_follow_the_zoom_too(browser, tmp_path):
     # 600 events with 5 kB notes are past the markers' byte budget, not past MAX_MARKERS: drawn as
     # cells all the same, which must be counted again at a new zoom like any other cells
-    from geo.bench import synthetic_events
+    from geo.bench.synthetic import synthetic_events
 
     path = tmp_path / "wordy.csv"
     events = synthetic_events(600, seed=4).drop(columns="geometry").assign(notes="A long note. " * 400)

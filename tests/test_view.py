@@ -21,11 +21,10 @@ from geo.view import (
     ViewError,
     Vocabulary,
     dataset_fingerprint,
-    parse_link,
-    view_from_query,
     view_to_link,
     view_to_query,
 )
+from geo.link import parse_link, view_from_query
 
 TIN = "MLI-2024-07-25-TIN"
 

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
-from ..labels import GEONAMES_ATTRIBUTION
+from ..places.labels import GEONAMES_ATTRIBUTION
 from ..i18n import N_, _, format_number, ngettext, retranslate, speaks_view_language
 from ..layers import NATURAL_EARTH_ATTRIBUTION, data_title
 from ..styles import figure_label

@@ -19,12 +19,12 @@ import geopandas as gpd
 import pandas as pd
 
 from .captions import DEFAULT_TITLE, EVENTS_ATTRIBUTION, SOFTWARE, SnapshotText, clean_text, snapshot_text, utc
-from ..describe import disputed_count, map_description
+from ..a11y.describe import disputed_count, map_description
 from ..io.exports import EXPORT_FORMATS, export_claims, export_events
-from ..agreement import GROUP_COLUMNS, match_groups, matched_events, matches_within
+from ..matching.groups import GROUP_COLUMNS, match_groups, matched_events, matches_within
 from ..filters import filter_events
 from ..layers import data_title, load_layers
-from ..matching import empty_match_table
+from ..matching.pairs import empty_match_table
 from ..webmap.maps import build_map
 from .staticmap import IMAGE_FORMATS, VIEWPORT, MapFrame, mercator, snapshot_frame, snapshot_png, view_extent
 from ..styles import esc, safe_link

@@ -27,9 +27,9 @@ import numpy as np
 import pandas as pd
 
 from ..analysis import by_region, claim_ranges, event_figures
-from ..describe import disputed_count, map_description
+from ..a11y.describe import disputed_count, map_description
 from .captions import SOFTWARE, SnapshotText, clean_text, snapshot_text, utc
-from ..labels import place_labels
+from ..places.labels import place_labels
 from ..layers import LAYER_ORDER, LAYERS
 from ..webmap.overlays import CHOROPLETH_COLORS, MAX_RINGS, UNCERTAINTY_M, border_zone
 from ..i18n import _, format_number, speaks_view_language

@@ -1,7 +1,7 @@
 """The interactive map for keyboard and screen-reader users.
 
 - The map's container is a named region (``role="region"``, "Map of conflict events") described by
-  a visually hidden text of what it shows (``geo.describe.map_description``): a screen reader
+  a visually hidden text of what it shows (``geo.a11y.describe.map_description``): a screen reader
   entering the map hears how many events, the filters, the types and the top places. The text is
   a layer of the content group, so it changes with the events it describes.
 - Leaflet's keyboard handling stays on (the container takes the focus; arrows pan, +/- zoom).
@@ -73,7 +73,7 @@ parent.addLayer(new Description());
 
 
 class MapDescription(ScriptElement):
-    """The map's name and its text alternative (``text``: plain text, see ``geo.describe``), added to
+    """The map's name and its text alternative (``text``: plain text, see ``geo.a11y.describe``), added to
     the parent (a map or a FeatureGroup) as a layer: the container becomes a named region described
     by the text, which the next content group replaces."""
 

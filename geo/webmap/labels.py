@@ -1,6 +1,6 @@
 """Place names on the interactive map, drawn by the browser for the zoom and the view.
 
-The candidates come from ``geo.labels.place_labels`` (countries, regions, towns, the events'
+The candidates come from ``geo.places.labels.place_labels`` (countries, regions, towns, the events'
 places), most important first. At each zoom and pan the browser places them in that order and
 skips any whose box would overlap one already placed, so names never cover each other and the
 busiest places keep theirs. Names are set as text (never as HTML) and carry a white halo to read

@@ -18,16 +18,16 @@ from .boundaries import BoundaryLayer
 from .inview import ViewKeeper
 from .labels import PlaceLabels
 from .overlays import border_layer, dataset_rings_layer, region_layer, uncertainty_layer
-from ..agreement import DATASETS_DISAGREE
+from ..matching.groups import DATASETS_DISAGREE
 from ..analysis import claim_ranges, event_figures
 from .popups import popup_html, tooltip_text
-from ..labels import GEONAMES_ATTRIBUTION, place_labels
+from ..places.labels import GEONAMES_ATTRIBUTION, place_labels
 from ..layers import LAYER_ORDER, NATURAL_EARTH_ATTRIBUTION
 from .markers import MAX_MARKER_BYTES, EventMarkers
 from .legend import MapLegend, figure_label, legend_html
 from ..i18n import _, format_number, retranslate
 from .access import MapDescription
-from ..describe import disputed_count, map_description
+from ..a11y.describe import disputed_count, map_description
 from ..styles import BASEMAPS, COLOR_MODES, DRAW_MODES, actor_side, esc, event_color, marker_radius
 from ..view import DEFAULT_CENTER, DEFAULT_ZOOM
 
@@ -191,10 +191,10 @@ def build_map(
         their number in 8 px cells at ``zoom`` (``geo.webmap.heatmap``), drawn by Leaflet.heat (inlined
         like Leaflet); the ``selected`` event is drawn over it as a marker.
     labels
-        Place names (``geo.labels.place_labels``); by default those of ``layers`` and ``events``
+        Place names (``geo.places.labels.place_labels``); by default those of ``layers`` and ``events``
         (countries, regions, the towns around the events and the events' own places).
     description
-        The map's text alternative, read by screen readers (``geo.describe.map_description``: the
+        The map's text alternative, read by screen readers (``geo.a11y.describe.map_description``: the
         counts, the filters, the types, the top places); by default made from ``events``.
     """
     if labels is None:
@@ -233,7 +233,7 @@ def build_base_map(
     home_extent: tuple[float, float, float, float] | None = None,
 ) -> folium.Map:
     """The map without its events: the basemap, the boundary ``layers`` and the place names (``labels``,
-    from ``geo.labels.place_labels``; by default the countries' and regions' names), see ``build_map``.
+    from ``geo.places.labels.place_labels``; by default the countries' and regions' names), see ``build_map``.
 
     With ``build_map_content`` it makes a map whose events can be replaced while it stays open:
     the dashboard mounts this map once and swaps the content group in it when a filter, the zoom

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from ..agreement import figure_text
+from ..matching.groups import figure_text
 from ..analysis import claim_ranges
 from ..events import claims_for, split_list
 from ..fatalities import fatality_note

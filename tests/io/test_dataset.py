@@ -11,7 +11,7 @@ from geopandas.testing import assert_geodataframe_equal
 
 from conftest import FIXTURES
 from geo.io import cache
-from geo.io.dataset import EMBEDDED_ATTRIBUTION, Dataset
+from geo.sources.dataset import EMBEDDED_ATTRIBUTION, Dataset
 
 
 @pytest.fixture()
@@ -47,7 +47,7 @@ def test_an_import_is_cached_and_read_back_identically(tmp_path, cache_folder, l
 
 
 def test_a_cached_import_is_not_counted_or_hashed_again(tmp_path, cache_folder, layers, monkeypatch):
-    import geo.io.dataset
+    import geo.sources.dataset
     import geo.vocabulary
 
     src = tmp_path / "acled.csv"
@@ -58,7 +58,7 @@ def test_a_cached_import_is_not_counted_or_hashed_again(tmp_path, cache_folder, 
         raise AssertionError("computed again")
 
     # the actor counts and the fingerprint (1.5 s at 1M events) come with the cached data set
-    monkeypatch.setattr(geo.io.dataset, "actor_counts", fail)
+    monkeypatch.setattr(geo.sources.dataset, "actor_counts", fail)
     monkeypatch.setattr(geo.vocabulary, "dataset_fingerprint", fail)
     second = Dataset.from_source(src, layers=layers)
     assert second.vocabulary == first.vocabulary

@@ -10,11 +10,11 @@ import psycopg
 import pytest
 
 import geo
-from geo.bench import synthetic_events
+from geo.bench.synthetic import synthetic_events
 from geo.errors import DatabaseError
 from geo.io import postgis
-from geo.io.dataset import Dataset
-from geo.io.postgis import PostgisSource
+from geo.sources.dataset import Dataset
+from geo.db.postgis import PostgisSource
 
 from conftest import FIXTURES, ROOT
 

@@ -1,4 +1,4 @@
-"""What the dashboard asks of a PostGIS database (geo.io.pushdown, geo.io.summary), on a real server:
+"""What the dashboard asks of a PostGIS database (geo.db.pushdown, geo.db.summary), on a real server:
 each answer, from the summary tables or from the events, equals what the same events give in memory,
 before and after rows are inserted, updated and deleted by someone else."""
 
@@ -12,9 +12,9 @@ import psycopg
 import pytest
 
 import geo
-from geo.bench import synthetic_events
+from geo.bench.synthetic import synthetic_events
 from geo.io import pushdown, summary
-from geo.io.postgis import PostgisSource
+from geo.db.postgis import PostgisSource
 from geo.webmap.aggregate import lod_cells, view_bounds
 
 FILTERS = [

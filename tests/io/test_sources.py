@@ -1,4 +1,4 @@
-"""Several data sets loaded at once (geo.io.sources, Dataset.from_sources / combine), what the map
+"""Several data sets loaded at once (geo.sources.combine, Dataset.from_sources / combine), what the map
 draws of them, and what the exports and snapshots carry."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import pytest
 
 import geo
 from conftest import FIXTURES
-from geo.io.dataset import Dataset
-from geo.io.sources import parse_source_spec, split_sources, unique_names
+from geo.sources.dataset import Dataset
+from geo.sources.combine import parse_source_spec, split_sources, unique_names
 from geo.static.snapshots import render
 from geo.webmap.maps import events_geojson
 from geo.webmap.popups import popup_html
@@ -98,7 +98,7 @@ def test_the_map_draws_a_matched_event_once_with_every_record_in_its_popup(three
     # their figures differ more than DATASETS_DISAGREE times: drawn as a dispute
     # their figures differ more than DATASETS_DISAGREE times: drawn as a dispute (and only then). The
     # curated battle counts 31 (each side's own dead), ACLED 47: within the factor, not a dispute
-    from geo.agreement import DATASETS_DISAGREE
+    from geo.matching.groups import DATASETS_DISAGREE
 
     by_id = {f["properties"]["event_id"]: f for f in fc["features"]}
     spread = drawn.set_index("event_id")["spread"]

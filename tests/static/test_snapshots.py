@@ -361,7 +361,7 @@ def test_snapshots_name_the_places(events, claims, layers):
     assert "GeoNames" in svg
     from matplotlib.figure import Figure
 
-    from geo.labels import place_labels
+    from geo.places.labels import place_labels
     from geo.static.staticmap import _draw_labels, snapshot_frame
 
     # the names drawn at this zoom: the data's places, and fewer than the candidates (none overlaps another)

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 import geo
 from geo import filters as filters_mod
 from geo.webmap.aggregate import CELL_PX, CellLayer, aggregate_events, lod_cells, to_pixels, view_bounds
-from geo.bench import synthetic_events
+from geo.bench.synthetic import synthetic_events
 from geo.webmap.maps import MAX_MARKERS
 from geo.webmap.markers import EventMarkers, script_json
 
@@ -372,7 +372,7 @@ def test_cells_are_grouped_alike_by_the_dense_table_and_by_sorting():
 
 
 def test_a_content_group_says_whether_it_follows_the_zoom(small_events, layers):
-    from geo.bench import synthetic_events
+    from geo.bench.synthetic import synthetic_events
 
     assert geo.build_map_content(small_events, layers).by_zoom is False  # markers
     assert geo.build_map_content(small_events, layers, draw="heat").by_zoom is True

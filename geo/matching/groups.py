@@ -1,8 +1,8 @@
 """What several data sets say about the same event: match groups, each data set's figures, and the
 spread between them.
 
-Given events from several data sets in one frame (a ``dataset`` column, as ``geo.io.dataset``
-loads them) and their match table (``geo.matching.match_events``):
+Given events from several data sets in one frame (a ``dataset`` column, as ``geo.sources.dataset``
+loads them) and their match table (``geo.matching.pairs.match_events``):
 
 - ``match_groups`` puts records linked by matches into one group (connected components: ACLED's
   three daily rows and UCDP's two dyads of one battle are one group);
@@ -18,8 +18,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .i18n import _, format_number
-from .events import text_values
+from ..i18n import _, format_number
+from ..events import text_values
 
 GROUP_COLUMNS = ["match_group", "datasets_held", "held_by"]
 #: The column that carries each data set's records (a list of dicts) on a collapsed row.

@@ -319,7 +319,7 @@ class PostgisSource:
         """
         from ..analysis import enrich
         from ..events import load_claims
-        from .readers import read_events
+        from ..io.readers import read_events
 
         events, report = read_events(source, name=name)
         events = enrich(events, layers)
@@ -671,7 +671,7 @@ def cells_from_counts(parts: pd.DataFrame, zoom: float, *, cell_px: float = 48.0
 def read_database(url: str, flt: EventFilter | None = None):
     """``read_events`` for a database: (the events ``flt`` keeps, enriched, in the canonical schema;
     an ``ImportReport`` of format "postgis" with the claims of those events and the data's attribution)."""
-    from .readers import REJECTED_COLUMNS, ImportReport
+    from ..io.readers import REJECTED_COLUMNS, ImportReport
 
     src = PostgisSource(url)
     events = src.events(flt)

@@ -18,8 +18,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from .analysis import FREQUENCIES
-from .i18n import N_, _, format_date
+from ..analysis import FREQUENCIES
+from ..i18n import N_, _, format_date
 
 #: The events table's columns, as a reader names them (ACLED's field names are a codebook's).
 EVENT_TITLES = {

@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .errors import DataError
-from .events import DATA_DIR
-from .extent import extent_of, places_of
-from .i18n import N_
+from ..errors import DataError
+from ..events import DATA_DIR
+from ..extent import extent_of, places_of
+from ..i18n import N_
 
 GEONAMES_ATTRIBUTION = N_("Place names: GeoNames (CC BY 4.0, geonames.org).")
 TOWNS_FILE = "towns.parquet"

@@ -12,17 +12,18 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from . import cache
+from ..io import cache
+from .combine import combined_frames, load_sources, unique_names
 from ..analysis import enrich
 from ..errors import DatabaseError
 from ..filters import actor_counts
 from ..events import CLAIM_COLUMNS, DATA_DIR, compact_events, load_claims, load_events
 from ..extent import extent_of
-from ..labels import place_labels
+from ..places.labels import place_labels
 from ..layers import load_layers, locate, title_of, title_places
-from .postgis import PostgisSource, is_database_url
-from ..matching import empty_match_table, match_events
-from .readers import ImportReport, read_events
+from ..db.postgis import PostgisSource, is_database_url
+from ..matching.pairs import empty_match_table, match_events
+from ..io.readers import ImportReport, read_events
 from ..view import Vocabulary
 from ..i18n import N_
 
@@ -59,7 +60,7 @@ class Dataset:
 
     @cached_property
     def labels(self) -> pd.DataFrame:
-        """The place names of its maps (``geo.labels.place_labels``): countries, regions, the towns around
+        """The place names of its maps (``geo.places.labels.place_labels``): countries, regions, the towns around
         the events and the events' own places. Made once per data set, on first use."""
         return place_labels(self.layers if self.layers is not None else load_layers(), self.events,
                             extent=self.vocabulary.extent)
@@ -89,8 +90,7 @@ class Dataset:
     @classmethod
     def combine(cls, parts: list[tuple[str, Dataset]]) -> Dataset:
         """One data set of several (``[(name, Dataset), ...]``): every record keeps its data set's
-        name in ``dataset``; the attribution names each. See ``geo.io.sources``."""
-        from .sources import combined_frames, unique_names
+        name in ``dataset``; the attribution names each. See ``geo.sources.combine``."""
         if len(parts) == 1:
             return parts[0][1]
         if not parts:
@@ -116,9 +116,8 @@ class Dataset:
 
     @classmethod
     def from_sources(cls, sources, **kw) -> Dataset:
-        """Several sources as one data set (``geo.io.sources.load_sources``): ACLED, UCDP GED, curated..."""
-        from .sources import load_sources
-        return load_sources(sources, **kw)
+        """Several sources as one data set (``geo.sources.combine.load_sources``): ACLED, UCDP GED, curated..."""
+        return load_sources(cls, sources, **kw)
 
     @classmethod
     def embedded(cls, layers: dict | None = None) -> Dataset:
@@ -191,7 +190,7 @@ class Dataset:
 
     @classmethod
     def from_postgis(cls, source: str | PostgisSource, *, layers: dict | None = None) -> Dataset:
-        """Every event and claim of a PostGIS database (``postgresql://…``; see ``geo.io.postgis``).
+        """Every event and claim of a PostGIS database (``postgresql://…``; see ``geo.db.postgis``).
 
         Events written by others without ``region``/``border_km`` are enriched here. The data
         set's ``version`` is the database's change counter when read: compare it with
@@ -249,7 +248,7 @@ class LiveDataset:
         self.layers = layers
         self.check_every = float(check_every)
         self.settle = settle or (lambda data: data)
-        #: ask the database for each view (``geo.io.pushdown.DatabaseDataset``) rather than hold its events
+        #: ask the database for each view (``geo.db.pushdown.DatabaseDataset``) rather than hold its events
         self.pushdown = pushdown
         self.problem: str | None = None
         self._lock = threading.Lock()
@@ -258,7 +257,7 @@ class LiveDataset:
 
     def _read(self, previous):
         if self.pushdown:
-            from .pushdown import DatabaseDataset
+            from ..db.pushdown import DatabaseDataset
 
             return DatabaseDataset.read(self.source, previous=previous, layers=self.layers)
         return Dataset.from_postgis(self.source, layers=self.layers)

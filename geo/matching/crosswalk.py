@@ -27,8 +27,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import DataError
-from .events import DATA_DIR, text_values
+from ..errors import DataError
+from ..events import DATA_DIR, text_values
 
 ALIASES_PATH = DATA_DIR / "actor_aliases.csv"
 CROSSWALK_PATH = DATA_DIR / "event_type_crosswalk.csv"

@@ -13,7 +13,7 @@ with each record's own precision:
 - **Space**: two records are near when their points are at most ``km`` apart, plus each record's
   uncertainty from its ``geo_precision`` (2: 25 km, a town's surroundings or UCDP's "within
   25 km"; 3: 100 km, a region: ``PLACE_SLACK_KM``). Distances are great-circle.
-- **Actors**: both records name their actors through the alias table (``geo.crosswalk``); two
+- **Actors**: both records name their actors through the alias table (``geo.matching.crosswalk``); two
   records that both name an actor must have one in common. Civilians and unidentified groups are
   no evidence either way: a record naming only them is compared on time, place and type.
 - **Type**: the event types must be compatible through the ACLED <-> UCDP crosswalk.
@@ -23,7 +23,7 @@ data set (highest score); the union of these choices is the match table, so one 
 several of another data set's: UCDP's rows per dyad, ACLED's rows per day (one-to-many). Records
 linked through matches form one **match group** (``match_groups``).
 
-Candidates come from an index, never from all pairs (``geo.matchindex``: cells on the sphere by
+Candidates come from an index, never from all pairs (``geo.matching.index``: cells on the sphere by
 day, looked up with binary searches); each candidate is then checked exactly.
 """
 
@@ -35,9 +35,9 @@ import numpy as np
 import pandas as pd
 
 from .crosswalk import AliasTable, Crosswalk, describe_mask, fold, load_aliases, load_crosswalk, type_masks
-from .errors import MatchError
-from .matchindex import candidates as _candidates
-from .events import ASSOC_ACTOR_COLUMNS, split_list, text_values
+from ..errors import MatchError
+from .index import candidates as _candidates
+from ..events import ASSOC_ACTOR_COLUMNS, split_list, text_values
 
 #: The default windows: how far apart in days (beyond each record's own precision) and in km.
 DEFAULT_DAYS = 1
@@ -327,7 +327,7 @@ def match_events(*datasets: pd.DataFrame, days: int = DEFAULT_DAYS, km: float = 
     days, km
         The windows, beyond each record's own precision (see the module's notes).
     aliases, crosswalk
-        The actor alias table and the event-type crosswalk (``geo.crosswalk``); the shipped ones
+        The actor alias table and the event-type crosswalk (``geo.matching.crosswalk``); the shipped ones
         by default.
 
     Returns

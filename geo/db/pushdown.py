@@ -1,7 +1,7 @@
 """What a view of a PostGIS database shows, asked of the database: its counts, cells, timeline, places,
 table rows and vocabulary, never its millions of rows.
 
-Each answer comes from the summary tables (``geo.io.summary``) when the filter can be read there, and
+Each answer comes from the summary tables (``geo.db.summary``) when the filter can be read there, and
 from ``events`` (one parameterised query served by its indexes) otherwise; both mean exactly what
 ``geo.filter_events`` followed by ``summarize``, ``timeline``, ``aggregate_events``/``lod_cells`` or
 ``by_region`` mean on the same events in memory.
@@ -472,7 +472,7 @@ class DatabaseDataset:
 
     @cached_property
     def labels(self) -> pd.DataFrame:
-        from ..labels import place_labels
+        from ..places.labels import place_labels
 
         pseudo = self.places.rename(columns={"lon": "longitude", "lat": "latitude"})  # one row a place
         return place_labels(self.layers, pseudo, extent=self.vocabulary.extent, places=self.places)

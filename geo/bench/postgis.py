@@ -1,6 +1,6 @@
-"""The PostGIS benchmark: ``python -m geo.bench --source postgis`` (or ``python -m geo.bench_postgis``).
+"""The PostGIS benchmark: ``python -m geo.bench --source postgis`` (or ``python -m geo.bench.postgis``).
 
-In one run: loads ``--events`` (default 10,000,000) synthetic events (``geo.bench.synthetic_events``,
+In one run: loads ``--events`` (default 10,000,000) synthetic events (``geo.bench.synthetic.synthetic_events``,
 made and enriched a million at a time) into PostGIS with COPY, then times each typical filter
 answered by the database and drawn (the count; up to ``MAX_MARKERS`` events fetched and drawn as
 markers, past that cells counted in the database: the padded view at the zoom, the rest three
@@ -8,7 +8,7 @@ zooms out, as the dashboard draws them), in a fresh process whose peak memory is
 same filters and maps on the GeoParquet path (``--file-events``, default 1,000,000, in memory, as
 the dashboard holds a file today).
 
-Without ``--db`` it starts its own server (``geo.io.pgserver.TempPostgres``, Debian's
+Without ``--db`` it starts its own server (``geo.db.pgserver.TempPostgres``, Debian's
 postgresql-15 + postgis) and stops it at the end; with ``--db URL`` the database must be empty
 (``--keep`` reuses events already loaded).
 """
@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .bench import TYPICAL_FILTERS, machine, synthetic_events
+from .synthetic import TYPICAL_FILTERS, machine, synthetic_events
 
 #: The map view the filters are drawn at (the dashboard's default: northern Mali, zoom 6).
 VIEW_CENTER, VIEW_ZOOM = (17.5, -2.0), 6
@@ -33,7 +33,7 @@ REPEAT = 3
 
 
 def _chunks(total: int, chunk: int, layers, log):
-    from . import compact_events, enrich
+    from .. import compact_events, enrich
 
     done = 0
     part = 0
@@ -50,8 +50,8 @@ def _chunks(total: int, chunk: int, layers, log):
 
 
 def load(url: str, events: int, *, chunk: int = 1_000_000, log=print) -> dict:
-    from . import load_layers
-    from .io.postgis import PostgisSource
+    from .. import load_layers
+    from ..db.postgis import PostgisSource
 
     src = PostgisSource(url)
     src.init()
@@ -59,7 +59,7 @@ def load(url: str, events: int, *, chunk: int = 1_000_000, log=print) -> dict:
     written = src.bulk_load(_chunks(events, chunk, load_layers(), log), attribution="Synthetic events", log=log)
     seconds = time.perf_counter() - t
     size = src.run(lambda conn: conn.execute("SELECT pg_total_relation_size('events')").fetchone()[0])
-    from .io.summary import TABLES
+    from ..db.summary import TABLES
 
     sums = src.run(lambda conn: conn.execute(
         "SELECT sum(pg_total_relation_size(t::regclass)) FROM unnest(%s::text[]) t", (list(TABLES),)).fetchone()[0])
@@ -68,13 +68,13 @@ def load(url: str, events: int, *, chunk: int = 1_000_000, log=print) -> dict:
 
 def draw_from_database(src, flt, layers, *, center=VIEW_CENTER, zoom=VIEW_ZOOM):
     """(events matched, how drawn, the map's HTML): what the dashboard on the database draws for ``flt``
-    (``geo.io.pushdown``: the count, then the rows as markers or the cells, from the summary tables when
+    (``geo.db.pushdown``: the count, then the rows as markers or the cells, from the summary tables when
     they hold the filter)."""
     import folium
 
-    from .io.pushdown import Selection
-    from .webmap.aggregate import CellLayer, view_bounds
-    from .webmap.maps import MAX_MARKERS, build_base_map, build_map
+    from ..db.pushdown import Selection
+    from ..webmap.aggregate import CellLayer, view_bounds
+    from ..webmap.maps import MAX_MARKERS, build_base_map, build_map
 
     t = time.perf_counter()
     sel = Selection(src, flt)
@@ -95,10 +95,10 @@ def draw_from_database(src, flt, layers, *, center=VIEW_CENTER, zoom=VIEW_ZOOM):
 
 def query(url: str) -> dict:
     """The typical filters against the database, each answered and drawn (median of REPEAT); peak RSS."""
-    from . import load_layers
-    from .filters import EventFilter
-    from .io.postgis import PostgisSource
-    from .io.pushdown import Selection
+    from .. import load_layers
+    from ..filters import EventFilter
+    from ..db.postgis import PostgisSource
+    from ..db.pushdown import Selection
 
     layers = load_layers()
     src = PostgisSource(url)
@@ -132,9 +132,9 @@ def peak_rss_mb() -> float:
 
 def file_path(events: int, log=print) -> dict:
     """The same filters on the GeoParquet path: the data set in memory (as the dashboard holds a file)."""
-    from . import build_map, compact_events, enrich, filter_events, load_layers
-    from .filters import EventFilter
-    from .io.cache import read_events_parquet
+    from .. import build_map, compact_events, enrich, filter_events, load_layers
+    from ..filters import EventFilter
+    from ..io.cache import read_events_parquet
 
     layers = load_layers()
     with tempfile.TemporaryDirectory() as tmp:
@@ -179,7 +179,7 @@ def table(loaded: dict, db: dict, files: dict) -> str:
               f"{loaded['db_bytes'] / 1e9:.1f} GB with its indexes (summaries: {loaded.get('summary_bytes', 0) / 1e6:.0f} MB). GeoParquet: {files['events']:,} events read in {files['load_parquet_s']:.2f} s.",
               f"Memory of the process answering and drawing the database's filters (peak RSS, a fresh process): "
               f"{db['rss_mb']:.0f} MB.",
-              "Each figure is the median of 3 runs. Answered + drawn, as the dashboard does it (geo.io.pushdown): "
+              "Each figure is the median of 3 runs. Answered + drawn, as the dashboard does it (geo.db.pushdown): "
               "the count, then the events (markers, up to 3,000) or the cells counted in the database (the padded "
               "view at zoom 6 and the rest at zoom 3), from the summary tables when they hold the filter, the "
               "Folium map built and rendered to HTML."]
@@ -203,13 +203,13 @@ def main(argv=None) -> int:
     server = None
     url = args.db
     if not url:
-        from .io.pgserver import TempPostgres
+        from ..db.pgserver import TempPostgres
 
         server = TempPostgres().start()
         url = server.url
     try:
         if args.keep:
-            from .io.postgis import PostgisSource
+            from ..db.postgis import PostgisSource
 
             loaded = {"events": PostgisSource(url).count(), "load_s": float("nan"), "db_bytes": 0}
         else:
@@ -217,7 +217,7 @@ def main(argv=None) -> int:
             loaded = load(url, args.events, log=log)
             log(f"   loaded in {loaded['load_s']:.0f} s")
         log("-- filters on the database (a fresh process)")
-        child = subprocess.run([sys.executable, "-m", "geo.bench_postgis", "--query-only", url],
+        child = subprocess.run([sys.executable, "-m", "geo.bench.postgis", "--query-only", url],
                                capture_output=True, text=True, check=True)
         db = json.loads(child.stdout.strip().splitlines()[-1])
         log(f"-- the GeoParquet path at {args.file_events:,} events")

@@ -15,9 +15,9 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from .analysis import claim_ranges
-from .i18n import _, category, format_date, format_number, ngettext
-from .styles import actor_side, event_type_family, side_label
+from ..analysis import claim_ranges
+from ..i18n import _, category, format_date, format_number, ngettext
+from ..styles import actor_side, event_type_family, side_label
 
 #: How many places, types or sides the description names (the rest are counted).
 TOP_PLACES = 5

@@ -111,15 +111,14 @@ def combined_frames(parts: list[tuple[str, object]]):
 EMBEDDED_SPECS = ("embedded", "curated")
 
 
-def load_sources(sources, *, names=None, claims_path=None, layers=None, use_cache: bool = True):
+def load_sources(dataset_cls, sources, *, names=None, claims_path=None, layers=None, use_cache: bool = True):
     """One ``Dataset`` of one or several sources (paths, ``NAME=PATH``, file objects, or
     "embedded"/"curated" for the shipped set), each named by ``names``, its ``NAME=``, its
     format ("ACLED", "UCDP GED") or its file name. One source gives that data set unchanged.
 
-    ``claims_path`` (a native claims CSV) goes with the first file source.
+    ``claims_path`` (a native claims CSV) goes with the first file source. ``dataset_cls`` is
+    ``geo.sources.dataset.Dataset`` (given, so that this module never imports it back).
     """
-    from .dataset import Dataset
-
     sources = list(sources)
     parts = []
     for k, source in enumerate(sources):
@@ -128,15 +127,15 @@ def load_sources(sources, *, names=None, claims_path=None, layers=None, use_cach
             given, path = parse_source_spec(str(source))
             name = name or given
             if path.strip().lower() in EMBEDDED_SPECS:
-                data = Dataset.embedded(layers)
+                data = dataset_cls.embedded(layers)
                 parts.append((name or "curated", data))
                 continue
-            data = Dataset.from_source(path, claims_path=claims_path if k == 0 else None, layers=layers,
+            data = dataset_cls.from_source(path, claims_path=claims_path if k == 0 else None, layers=layers,
                                        use_cache=use_cache)
         else:
-            data = Dataset.from_source(source, name=getattr(source, "name", None), layers=layers,
+            data = dataset_cls.from_source(source, name=getattr(source, "name", None), layers=layers,
                                        use_cache=use_cache)
         parts.append((name or default_name(data, f"data set {k + 1}"), data))
     if not parts:
-        return Dataset.embedded(layers)
-    return Dataset.combine(parts)
+        return dataset_cls.embedded(layers)
+    return dataset_cls.combine(parts)

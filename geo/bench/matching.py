@@ -1,4 +1,4 @@
-"""A benchmark of matching data sets: ``python -m geo.bench --matching`` (or ``python -m geo.bench_matching``).
+"""A benchmark of matching data sets: ``python -m geo.bench --matching`` (or ``python -m geo.bench.matching``).
 
 Builds pairs of synthetic data sets with known true matches, as ACLED and UCDP GED record the
 same conflict (a fixed seed: the same data every run):
@@ -34,8 +34,8 @@ import time
 import numpy as np
 import pandas as pd
 
-from .agreement import match_groups
-from .matching import DEFAULT_DAYS, DEFAULT_KM, EARTH_KM, match_events
+from ..matching.groups import match_groups
+from ..matching.pairs import DEFAULT_DAYS, DEFAULT_KM, EARTH_KM, match_events
 
 WINDOWS = ((0, 2.0), (0, 5.0), (DEFAULT_DAYS, DEFAULT_KM), (2, 25.0), (5, 50.0))
 PLACES = 40_000

@@ -1,4 +1,4 @@
-"""The index of ``geo.matching``: the pairs of records of two data sets that may be near enough in
+"""The index of ``geo.matching.pairs``: the pairs of records of two data sets that may be near enough in
 space and time, found without comparing all pairs.
 
 Records are put on a grid of cells on the sphere: 3-D cells (of the points' Earth-centred
@@ -30,7 +30,7 @@ _CORNERS = np.array([(i, j, k) for i in (0, 1) for j in (0, 1) for k in (0, 1)],
 
 
 def candidates(a, b, days: int, km: float) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs (i in a, j in b) of two ``geo.matching`` record sets that may be near enough (within
+    """Pairs (i in a, j in b) of two ``geo.matching.pairs`` record sets that may be near enough (within
     ``km`` plus both places' slack, ``days`` plus both dates' slack and b's span), through cells of
     (space, day) keys. A superset of the pairs within the windows; the caller checks each exactly.
 

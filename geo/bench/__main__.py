@@ -1,0 +1,32 @@
+"""``python -m geo.bench``: the map benchmark; ``--source postgis``: the database benchmark;
+``--matching``: matching across data sets."""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--source" in argv:  # python -m geo.bench --source postgis [...]: the database benchmark
+        i = argv.index("--source")
+        source = argv[i + 1] if i + 1 < len(argv) else ""
+        if source not in ("postgis", "file"):
+            raise SystemExit("--source must be 'postgis' or 'file'")
+        del argv[i:i + 2]
+        if source == "postgis":
+            from .postgis import main as postgis_main
+
+            return postgis_main(argv)
+    if "--matching" in argv:  # the matching benchmark: geo/bench/matching.py
+        from .matching import main as matching_main
+
+        matching_main([a for a in argv if a != "--matching"])
+        return 0
+    from .maps import main as maps_main
+
+    return maps_main(argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
