@@ -36,7 +36,7 @@ from dashboard.layout import layout_style  # noqa: E402
 from dashboard.map_panel import map_section  # noqa: E402
 from dashboard import db_page  # noqa: E402
 from geo.db.pushdown import DatabaseDataset  # noqa: E402
-from geo.db.postgis import is_database_url  # noqa: E402
+from geo.db.urls import is_database_url  # noqa: E402
 from geo.i18n import _  # noqa: E402,E501
 from geo.layers import title_of  # noqa: E402
 from geo.errors import localized_error  # noqa: E402

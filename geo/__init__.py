@@ -34,7 +34,8 @@ from .events import (
 from .io.exports import EXPORT_FORMATS, export_claims, export_events
 from .filters import EventFilter, actor_counts, distinct_values, filter_events
 from .io.formats import ACLED_ATTRIBUTION, NATIVE_ATTRIBUTION, UCDP_ATTRIBUTION
-from .db.postgis import PostgisSource, is_database_url, read_database
+from .db.postgis import PostgisSource, read_database
+from .db.urls import is_database_url
 from .io.readers import ImportReport
 from .io.readers import read_events as _read_file
 from .layers import LAYERS, NATURAL_EARTH_ATTRIBUTION, load_layers

@@ -163,7 +163,7 @@ def _link_keys(link: str) -> set[str]:
 
 
 def _database_url(args: argparse.Namespace) -> str:
-    from .db.postgis import is_database_url
+    from .db.urls import is_database_url
 
     url = args.db or os.environ.get("GEO_DATABASE_URL") or ""
     if not url and is_database_url(os.environ.get("GEO_EVENTS", "")):

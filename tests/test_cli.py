@@ -183,7 +183,7 @@ def test_snapshot_of_data_from_elsewhere_opens_on_it_and_names_it(tmp_path):
     says where it is, not northern Mali."""
     from PIL import Image
 
-    from geo.static.staticmap import mercator, view_extent
+    from geo.static.frame import mercator, view_extent
 
     source = FIXTURES / "acled" / "acled_afghanistan.csv"
     out = tmp_path / "afghanistan.png"

@@ -536,7 +536,8 @@ def test_database_errors_say_themselves_in_french_without_the_password():
     import psycopg
 
     from geo.errors import DatabaseError, localized_error
-    from geo.db.postgis import PostgisSource, _message
+    from geo.db.postgis import PostgisSource
+    from geo.db.urls import _message
 
     url = "postgresql://analyst:s3cret@db.example.org/conflict"
     refused = DatabaseError(_message(psycopg.OperationalError("FATAL: password authentication failed"), url))

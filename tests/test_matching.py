@@ -9,7 +9,7 @@ import pytest
 
 import geo
 from conftest import FIXTURES
-from geo import matching
+from geo.matching import pairs as matching
 from geo.matching.groups import collapse_groups, coverage_mask, group_figures, group_spread, match_groups
 from geo.matching.crosswalk import fold, load_aliases, load_crosswalk
 from geo.matching.pairs import MatchError, match_events

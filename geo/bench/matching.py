@@ -58,6 +58,36 @@ def _actors(rng: np.random.Generator, n: int = 300) -> tuple[np.ndarray, np.ndar
     return np.array(acled, dtype=object), np.array(ged, dtype=object)
 
 
+def _ged_like(rng, truth, third, side_a, side_b, kind, deaths, length, day, place, plat, plon, ged_names):
+    """The UCDP-like data set: 80 % of the true events, one row per dyad, multi-day events as spans."""
+    keep = rng.random(len(truth)) < 0.8
+    base = truth[keep]
+    dyad_two = base[third[base] >= 0]
+    ev = np.concatenate([base, dyad_two])
+    other = np.concatenate([side_b[base], third[dyad_two]])
+    m = len(ev)
+    date_prec = rng.choice([1, 2, 3], size=m, p=[0.88, 0.08, 0.04])
+    shift = np.where(date_prec == 1, np.where(rng.random(m) < 0.1, rng.choice([-1, 1], m), 0),
+                     np.where(date_prec == 2, rng.integers(-4, 5, m), rng.integers(-15, 16, m)))
+    where_prec = rng.choice([1, 2, 3], size=m, p=[0.7, 0.25, 0.05])
+    lat, lon = _jitter(rng, plat[place[ev]], plon[place[ev]],
+                       np.select([where_prec == 1, where_prec == 2], [2.0, 20.0], 80.0))
+    start = _START + (day[ev] + shift)
+    violence = np.array(["State-based conflict", "One-sided violence", "State-based conflict"], dtype=object)
+    civilians = kind[ev] == 1
+    ged = pd.DataFrame({
+        "event_id": [f"UCDP-{k}" for k in range(m)], "event_date": start,
+        "date_end": start + (length[ev] - 1), "time_precision": date_prec,
+        "event_type": np.where(civilians, "Violence against civilians", "Battles"),
+        "sub_event_type": violence[kind[ev]], "actor1": ged_names[side_a[ev]], "assoc_actor_1": "",
+        "actor2": np.where(civilians, "Civilians", ged_names[other]), "assoc_actor_2": "",
+        "latitude": lat, "longitude": lon, "geo_precision": where_prec,
+        "fatalities": deaths[ev], "fatalities_low": (deaths[ev] * 0.8).astype(int),
+        "fatalities_high": (deaths[ev] * 1.5).astype(int) + 1, "truth": ev,
+    })
+    return ged
+
+
 def synthetic_pair(n: int, seed: int = 0, area: float = 1.0) -> tuple[pd.DataFrame, pd.DataFrame]:
     """An ACLED-like and a UCDP-like data set of about ``n`` records each, with a ``truth`` column
     (the true event each record comes from; not used by matching).
@@ -115,32 +145,7 @@ def synthetic_pair(n: int, seed: int = 0, area: float = 1.0) -> tuple[pd.DataFra
         "fatalities": np.maximum(deaths[ev] // length[ev] + rng.integers(-1, 2, m), 0), "truth": ev,
     })
 
-    # UCDP-like: 80 % of events, one row per dyad, multi-day events as spans
-    keep = rng.random(t) < 0.8
-    base = truth[keep]
-    dyad_two = base[third[base] >= 0]
-    ev = np.concatenate([base, dyad_two])
-    other = np.concatenate([side_b[base], third[dyad_two]])
-    m = len(ev)
-    date_prec = rng.choice([1, 2, 3], size=m, p=[0.88, 0.08, 0.04])
-    shift = np.where(date_prec == 1, np.where(rng.random(m) < 0.1, rng.choice([-1, 1], m), 0),
-                     np.where(date_prec == 2, rng.integers(-4, 5, m), rng.integers(-15, 16, m)))
-    where_prec = rng.choice([1, 2, 3], size=m, p=[0.7, 0.25, 0.05])
-    lat, lon = _jitter(rng, plat[place[ev]], plon[place[ev]],
-                       np.select([where_prec == 1, where_prec == 2], [2.0, 20.0], 80.0))
-    start = _START + (day[ev] + shift)
-    violence = np.array(["State-based conflict", "One-sided violence", "State-based conflict"], dtype=object)
-    civilians = kind[ev] == 1
-    ged = pd.DataFrame({
-        "event_id": [f"UCDP-{k}" for k in range(m)], "event_date": start,
-        "date_end": start + (length[ev] - 1), "time_precision": date_prec,
-        "event_type": np.where(civilians, "Violence against civilians", "Battles"),
-        "sub_event_type": violence[kind[ev]], "actor1": ged_names[side_a[ev]], "assoc_actor_1": "",
-        "actor2": np.where(civilians, "Civilians", ged_names[other]), "assoc_actor_2": "",
-        "latitude": lat, "longitude": lon, "geo_precision": where_prec,
-        "fatalities": deaths[ev], "fatalities_low": (deaths[ev] * 0.8).astype(int),
-        "fatalities_high": (deaths[ev] * 1.5).astype(int) + 1, "truth": ev,
-    })
+    ged = _ged_like(rng, truth, third, side_a, side_b, kind, deaths, length, day, place, plat, plon, ged_names)
     return acled.assign(dataset="ACLED"), ged.assign(dataset="UCDP GED")
 
 

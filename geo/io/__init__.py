@@ -1,5 +1,5 @@
-"""Data in and out: the ACLED, UCDP and native readers, their formats, the GeoParquet cache,
-the exports, and the data set the dashboard and the command line load.
+"""Files in and out: the ACLED, UCDP and native readers, their formats, dates and variants, the
+GeoParquet cache and the exports.
 
-Uses the core (``geo.events``, ``geo.layers``, ``geo.analysis``…); never the maps.
+Uses the core (``geo.events``, ``geo.layers``, ``geo.analysis``…); never the maps or the database.
 """

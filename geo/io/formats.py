@@ -261,6 +261,14 @@ def map_ucdp(raw: pd.DataFrame, *, day_first: bool | None = None) -> Mapped:
         _date_end(table, mapped, "date_start", "date_end")
         mapped.extra_schema += (DATE_END,)
         fields["date_end"] = "date_end"
+    _ucdp_checks(table, mapped, violence, date_prec, where_prec)
+    return mapped
+
+
+
+def _ucdp_checks(table: pd.DataFrame, mapped: Mapped, violence: pd.Series, date_prec: pd.Series,
+                 where_prec: pd.Series) -> None:
+    """UCDP's codes each one of its codebook's, and its estimates in order."""
     for name, codes, allowed in (("type_of_violence", violence, UCDP_EVENT_TYPES),
                                  ("date_prec", date_prec, UCDP_DATE_PREC),
                                  ("where_prec", where_prec, UCDP_WHERE_PREC)):
@@ -277,7 +285,6 @@ def map_ucdp(raw: pd.DataFrame, *, day_first: bool | None = None) -> Mapped:
                                              + table["fatalities_low"] + ", best " + table["fatalities"]
                                              + ", high " + table["fatalities_high"]
                                              + " (UCDP's low <= best <= high does not hold)"))
-    return mapped
 
 
 def ucdp_claims(events: pd.DataFrame) -> pd.DataFrame:

@@ -21,7 +21,8 @@ from ..events import CLAIM_COLUMNS, DATA_DIR, compact_events, load_claims, load_
 from ..extent import extent_of
 from ..places.labels import place_labels
 from ..layers import load_layers, locate, title_of, title_places
-from ..db.postgis import PostgisSource, is_database_url
+from ..db.postgis import PostgisSource
+from ..db.urls import is_database_url
 from ..matching.pairs import empty_match_table, match_events
 from ..io.readers import ImportReport, read_events
 from ..view import Vocabulary

@@ -26,7 +26,8 @@ from ..filters import filter_events
 from ..layers import data_title, load_layers
 from ..matching.pairs import empty_match_table
 from ..webmap.maps import build_map
-from .staticmap import IMAGE_FORMATS, VIEWPORT, MapFrame, mercator, snapshot_frame, snapshot_png, view_extent
+from .frame import VIEWPORT, MapFrame, mercator, view_extent
+from .staticmap import IMAGE_FORMATS, snapshot_frame, snapshot_png
 from ..styles import esc, safe_link
 from ..i18n import _, speaks_view_language
 from ..view import View, cover_spec

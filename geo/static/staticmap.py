@@ -20,7 +20,6 @@ import io
 import math
 import textwrap
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
@@ -32,63 +31,14 @@ from .captions import SOFTWARE, SnapshotText, clean_text, snapshot_text, utc
 from ..places.labels import place_labels
 from ..layers import LAYER_ORDER, LAYERS
 from ..webmap.overlays import CHOROPLETH_COLORS, MAX_RINGS, UNCERTAINTY_M, border_zone
-from ..i18n import _, format_number, speaks_view_language
-from ..styles import actor_side, esc, event_color, figure_label, legend_items, marker_radius
+from ..i18n import _, speaks_view_language
+from ..styles import actor_side, esc, event_color, marker_radius
 from ..view import View
+from .frame import BACKGROUND, MARKER_FILL_OPACITY, MapFrame, VIEWPORT, mercator, view_extent
+from .furniture import _legend, _scale_bar
 
-#: The dashboard's map in CSS pixels (st_folium height 620 in the wide layout): the area a snapshot shows.
-VIEWPORT = (1000, 620)
-#: Leaflet's look: the map background (sea / no data), marker fill opacity.
-BACKGROUND = "#d7e3ec"
-MARKER_FILL_OPACITY = 0.8
-EARTH_RADIUS = 6378137.0  # EPSG:3857's sphere
 IMAGE_FORMATS = ("png", "svg", "pdf")
 _PAD, _TITLE_PX, _LINE_PX, _SMALL_PX = 12, 20, 12, 10  # CSS px
-
-
-def mercator(lat, lon):
-    """EPSG:3857 metres of WGS84 degrees (arrays or scalars); latitude clamped to ±85.06°."""
-    lat = np.clip(np.asarray(lat, dtype=float), -85.0511, 85.0511)
-    x = EARTH_RADIUS * np.radians(np.asarray(lon, dtype=float))
-    y = EARTH_RADIUS * np.log(np.tan(np.pi / 4 + np.radians(lat) / 2))
-    return x, y
-
-
-@dataclass(frozen=True)
-class MapFrame:
-    """Where the map lies in a static snapshot and what it covers.
-
-    Pixels count from the image's top-left corner; the map spans the whole width,
-    from ``top`` to ``top + map_height`` px. ``extent`` is (xmin, xmax, ymin, ymax)
-    in EPSG:3857 metres; ``scale`` is image pixels per CSS pixel of the web map.
-    """
-
-    width: int
-    height: int
-    dpi: float
-    top: int
-    map_height: int
-    extent: tuple[float, float, float, float]
-    scale: float
-
-    def pixel(self, lat, lon) -> tuple[float, float]:
-        """The image pixel (x, y) where a WGS84 point is drawn."""
-        x, y = mercator(lat, lon)
-        xmin, xmax, ymin, ymax = self.extent
-        return (float((x - xmin) / (xmax - xmin) * self.width),
-                float(self.top + (ymax - y) / (ymax - ymin) * self.map_height))
-
-    def points(self, css_px: float) -> float:
-        """Typographic points of a length in CSS pixels (fonts, line widths, markers)."""
-        return css_px * self.scale * 72.0 / self.dpi
-
-
-def view_extent(view: View, size: tuple[float, float] = VIEWPORT) -> tuple[float, float, float, float]:
-    """The EPSG:3857 box (xmin, xmax, ymin, ymax) a Leaflet map of ``size`` CSS px shows for the view."""
-    res = 2 * math.pi * EARTH_RADIUS / (256 * 2 ** view.zoom)  # metres per CSS pixel
-    cx, cy = (float(v) for v in mercator(*view.center))
-    w, h = size
-    return (cx - w / 2 * res, cx + w / 2 * res, cy - h / 2 * res, cy + h / 2 * res)
 
 
 def _wrap(lines: list[str], font_px: float, limit: int) -> list[str]:
@@ -320,83 +270,6 @@ def _box_blur(grid: np.ndarray, r: int) -> np.ndarray:
         n = grid.shape[axis]
         grid = (np.take(c, np.arange(k, k + n), axis=axis) - np.take(c, np.arange(n), axis=axis)) / k
     return grid
-
-
-def _legend(ax, view: View, present: set[str], disputed: int, frame: MapFrame) -> None:
-    """The web map's legend: a dot per category present, then circles of the size key."""
-    from matplotlib.colors import to_rgba
-    from matplotlib.offsetbox import AnchoredOffsetbox, DrawingArea, HPacker, TextArea, VPacker
-    from matplotlib.patches import Circle, Rectangle
-    pt, font = frame.points, frame.points(12)
-    text = lambda s, **kw: TextArea(s, textprops=dict(fontsize=font, parse_math=False, **kw))  # noqa: E731
-
-    def dot(radius: float, color, edge: str, width: float, style="solid") -> DrawingArea:
-        box = DrawingArea(2 * pt(radius) + pt(3), 2 * pt(radius) + pt(3))
-        box.add_artist(Circle((pt(radius) + pt(1.5), pt(radius) + pt(1.5)), pt(radius), facecolor=color,
-                              edgecolor=edge, linewidth=pt(width), linestyle=style))
-        return box
-
-    if view.draw == "heat":
-        from matplotlib.patches import Rectangle
-
-        from ..webmap.heatmap import HEAT_GRADIENT
-
-        strip = DrawingArea(pt(160), pt(10))
-        colors = [c for _, c in sorted(HEAT_GRADIENT.items())]
-        for i, color in enumerate(colors):
-            strip.add_artist(Rectangle((i * pt(160) / len(colors), 0), pt(160) / len(colors), pt(10),
-                                       facecolor=color, edgecolor="none"))
-        rows = [text(_("Heatmap of events"), fontweight="bold"), strip, text(_("few → many"), color="#555555")]
-        box = AnchoredOffsetbox(loc="lower right", child=VPacker(children=rows, align="left", pad=0, sep=pt(4)),
-                                pad=0.5, borderpad=0.6, frameon=True)
-        box.patch.set(facecolor=(1, 1, 1, 0.92), edgecolor="#999999", linewidth=pt(1))
-        box.set_zorder(20)
-        ax.add_artist(box)
-        return
-    head = _("Event type") if view.color_by == "event_type" else _("Initiator's side")
-    rows = [text(head, fontweight="bold")]
-    for label, color in legend_items(view.color_by, present):
-        rows.append(HPacker(children=[dot(5.5, color, "#333333", 1), text(label)], align="center", pad=0,
-                            sep=pt(5)))
-    if disputed:
-        rows.append(HPacker(children=[dot(5.5, "#ffffff", "#000000", 2, (0, (2, 1.5))),
-                                      text(_("claims disagree ({count})").format(count=format_number(disputed)))],
-                            align="center", pad=0, sep=pt(5)))
-    rows.append(text(_("Circle area ∝ {what}").format(what=figure_label(view.figure)) + ":", color="#555555"))
-    sizes = []
-    for f in (0, 10, 50, 100):
-        sizes += [dot(marker_radius(f), to_rgba("#9a9a9a", MARKER_FILL_OPACITY), "#ffffff", 1),
-                  text(format_number(f))]
-    rows.append(HPacker(children=sizes, align="center", pad=0, sep=pt(4)))
-    box = AnchoredOffsetbox(loc="lower right", child=VPacker(children=rows, align="left", pad=0, sep=pt(4)),
-                            pad=0.5, borderpad=0.6, frameon=True)
-    box.patch.set(facecolor=(1, 1, 1, 0.92), edgecolor="#999999", linewidth=pt(1))
-    box.set_zorder(20)
-    ax.add_artist(box)
-
-
-def _nice(value: float) -> float:
-    exp = 10 ** math.floor(math.log10(value))
-    return max(m * exp for m in (1, 2, 5, 10) if m * exp <= value)
-
-
-def _scale_bar(ax, frame: MapFrame) -> None:
-    """A scale bar in km, true at its own latitude (Mercator's scale changes with latitude)."""
-    from matplotlib.patches import Rectangle
-    xmin, xmax, ymin, ymax = frame.extent
-    per_css = (xmax - xmin) / VIEWPORT[0]
-    x0, y0 = xmin + 14 * per_css, ymin + 18 * per_css
-    lat = math.degrees(math.atan(math.sinh(y0 / EARTH_RADIUS)))
-    km = _nice(130 * per_css * math.cos(math.radians(lat)) / 1000)
-    length = km * 1000 / math.cos(math.radians(lat))
-    ax.add_patch(Rectangle((x0 - 6 * per_css, y0 - 8 * per_css), length + 12 * per_css, 30 * per_css,
-                           facecolor=(1, 1, 1, 0.85), edgecolor="#777777", linewidth=frame.points(1), zorder=20))
-    tick = 6 * per_css
-    ax.plot([x0, x0, x0 + length, x0 + length], [y0 + tick, y0, y0, y0 + tick], color="#222222",
-            linewidth=frame.points(2), zorder=21, solid_joinstyle="miter")
-    label = f"{km:,.0f} km" if km >= 1 else f"{km * 1000:,.0f} m"
-    ax.text(x0 + length / 2, y0 + 4 * per_css, label, ha="center", va="bottom", fontsize=frame.points(11),
-            zorder=21, parse_math=False)
 
 
 def _figure(events, layers, view, claims, text: SnapshotText, width_px: int, dpi: float):

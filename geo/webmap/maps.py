@@ -139,63 +139,39 @@ def build_map(
 
     Parameters
     ----------
-    events
-        Canonical events (see ``load_events``); drawn as circles coloured by
-        ``color_by`` ("event_type" or "side") and sized by fatalities. Events with
-        claims get a dark outline.
-    layers
-        The boundary layers from ``load_layers``; each is a toggle in the layer control.
-    claims
-        The claims table; each event's popup shows its claims side by side.
-    center, zoom
-        The view; northern Mali by default.
+    events, layers
+        Canonical events (``load_events``), drawn as circles coloured by ``color_by`` ("event_type" or
+        "side") and sized by ``figure``; the boundary layers (``load_layers``).
+    claims, center, zoom
+        The claims table (each popup shows its event's claims side by side); the view (the data's own).
     basemap
         "none" (offline, Natural Earth only), "osm" or "carto-light" (need the internet).
     visible_layers
-        The boundary layers shown at first; all by default. The others stay in the
-        layer control, unticked.
-    selected
-        An event_id whose popup opens when the map loads.
-    attribution
-        The event data's attribution line, shown with Natural Earth's.
+        The boundary layers shown at first (all by default); the others stay in the layer control.
+    selected, attribution
+        An event_id whose popup opens when the map loads; the data's attribution line.
     prefer_canvas
-        Draw markers on a canvas; by default when there are more than 1,000 events.
+        Draw markers on a canvas; by default past 1,000 events.
     figure
-        What circle sizes show: "conservative" fatalities (default), "highest" claim,
-        or "claimant:NAME" (that claimant's figures).
-    shade_regions
-        Add a choropleth of Mali's regions by number of events.
-    border_km
-        Draw the zone within this many km of the Algeria border.
-    uncertainty
-        Draw dashed rings around events whose location is approximate.
-    layer_control
-        Add Leaflet's layer control (on by default). The dashboard leaves it out: its
-        sidebar switches the layers, so that the share link knows which are shown.
-    offline
-        Load Leaflet from the installed package instead of a CDN (default).
-    max_markers
-        The level of detail: up to this many events, one marker each (canvas-drawn past
-        1,000) with its popup; past it, the events are counted on the server into cells of
-        about 48 px at ``zoom`` (``geo.webmap.aggregate``), drawn as circles sized by their count with
-        the count and fatalities in a tooltip; a click zooms in. Only cells in and around the
-        view are fine (beyond it they are coarser) and their number is capped, so the page
-        stays under ~1 MB whatever the number of events. In that mode the uncertainty rings
-        are left out and the ``selected`` event is drawn as a marker over the cells.
-    max_marker_bytes
-        The markers' share of the page (``geo.webmap.markers.MAX_MARKER_BYTES``, 2.4 MB): events whose
-        popups would take more (long notes, many claims) are drawn as cells too, so the page
-        stays under ~3 MB whatever the events say.
+        What circle sizes show: "conservative" fatalities (default), "highest" claim, or "claimant:NAME".
+    shade_regions, border_km, uncertainty
+        A choropleth of the regions by events; the zone within ``border_km`` of the border; dashed
+        rings around events whose location is approximate.
+    layer_control, offline
+        Leaflet's layer control (the dashboard's sidebar switches the layers instead); Leaflet from the
+        installed package, not a CDN (default).
+    max_markers, max_marker_bytes
+        The level of detail: up to ``max_markers`` events (and ``max_marker_bytes`` of popups, 2.4 MB),
+        one marker each with its popup; past it, cells of about 48 px counted on the server
+        (``geo.webmap.aggregate``), fine in and around the view, coarser beyond, so the page stays
+        under ~1 MB whatever the number of events; the ``selected`` event is drawn over them.
     draw
-        "auto" (the level of detail above) or "heat": a heatmap of the events, weighted by
-        their number in 8 px cells at ``zoom`` (``geo.webmap.heatmap``), drawn by Leaflet.heat (inlined
-        like Leaflet); the ``selected`` event is drawn over it as a marker.
+        "auto" (the level of detail above) or "heat": a heatmap weighted by the events' number in
+        8 px cells (``geo.webmap.heatmap``), the ``selected`` event drawn over it.
     labels
-        Place names (``geo.places.labels.place_labels``); by default those of ``layers`` and ``events``
-        (countries, regions, the towns around the events and the events' own places).
+        Place names (``geo.places.labels.place_labels``); by default those of ``layers`` and ``events``.
     description
-        The map's text alternative, read by screen readers (``geo.a11y.describe.map_description``: the
-        counts, the filters, the types, the top places); by default made from ``events``.
+        The map's text alternative for screen readers (``geo.a11y.describe.map_description``).
     """
     if labels is None:
         labels = place_labels(layers, events)

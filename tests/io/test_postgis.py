@@ -12,7 +12,7 @@ import pytest
 import geo
 from geo.bench.synthetic import synthetic_events
 from geo.errors import DatabaseError
-from geo.io import postgis
+from geo.db import postgis, sql
 from geo.sources.dataset import Dataset
 from geo.db.postgis import PostgisSource
 
@@ -117,7 +117,7 @@ def test_filters_are_parameters_never_sql_text(loaded):
     src, mem = loaded
     hostile = "x'); DROP TABLE events; --"
     flt = geo.EventFilter(actors=[hostile], event_types=[hostile], regions=[hostile])
-    where, params = postgis.filter_sql(flt)
+    where, params = sql.filter_sql(flt)
     assert hostile not in where and params["actors"] == [hostile]
     assert len(src.events(flt)) == 0 and src.count() == len(mem)
 
@@ -128,11 +128,11 @@ def test_filters_use_the_indexes(loaded):
         conn.execute("SET enable_seqscan = off")  # a small table: ask whether an index *can* serve each
         for flt, index in [(geo.EventFilter(actors=["JNIM"]), "events_actors"),
                            (geo.EventFilter(start="2024-01-01", end="2024-01-31"), "events_date")]:
-            where, params = postgis.filter_sql(flt)
+            where, params = sql.filter_sql(flt)
             plan = "\n".join(r[0] for r in conn.execute(f"EXPLAIN SELECT event_id FROM events WHERE {where}",
                                                           params).fetchall())
             assert index in plan, plan
-        where, params = postgis.filter_sql(None, bounds=(-1, 14, 1, 16))
+        where, params = sql.filter_sql(None, bounds=(-1, 14, 1, 16))
         plan = "\n".join(r[0] for r in conn.execute(f"EXPLAIN SELECT 1 FROM events WHERE {where}", params))
         assert "events_geom" in plan, plan
 

@@ -13,7 +13,7 @@ import pytest
 
 import geo
 from geo.bench.synthetic import synthetic_events
-from geo.io import pushdown, summary
+from geo.db import cells, pushdown, summary
 from geo.db.postgis import PostgisSource
 from geo.webmap.aggregate import lod_cells, view_bounds
 
@@ -53,11 +53,11 @@ def memory(src: PostgisSource):
 
 
 def served(src, flt, table):
-    return pushdown._summary(src, flt, table) is not None
+    return cells._summary(src, flt, table) is not None
 
 
 def test_the_summaries_are_used_for_the_broad_filters(db):
-    assert pushdown.summaries_ready(db)
+    assert cells.summaries_ready(db)
     assert served(db, geo.EventFilter(), "sum_cells") and served(db, geo.EventFilter(min_fatalities=5), "sum_cells")
     assert served(db, geo.EventFilter(actors=["JNIM"]), "sum_actor_cells")
     assert not served(db, geo.EventFilter(max_border_km=10), "sum_cells")
@@ -86,7 +86,7 @@ def check_figures(src, mem, flt):
 
 def check_cells(src, mem, flt, zoom, center, by="event_type"):
     shown = geo.filter_events(mem, flt)
-    inner, outer, bounds = pushdown.db_lod_cells(src, flt, zoom, view_bounds(center, zoom), by=by)
+    inner, outer, bounds = cells.db_lod_cells(src, flt, zoom, view_bounds(center, zoom), by=by)
     want = lod_cells(shown, zoom, center, by=by, bounds=bounds)
     for g, w in zip((inner, outer), want):
         assert len(g) == len(w)
@@ -184,10 +184,10 @@ def test_an_older_database_gets_its_summaries_at_init(pg_url):
         for trig in summary.TRIGGERS:
             conn.execute(f"DROP TRIGGER {trig} ON events")
     src.load(geo.events.DATA_DIR / "events.csv")
-    assert not pushdown.summaries_ready(PostgisSource(pg_url))
+    assert not cells.summaries_ready(PostgisSource(pg_url))
     src.init()
     fresh = PostgisSource(pg_url)
-    assert pushdown.summaries_ready(fresh)
+    assert cells.summaries_ready(fresh)
     check_figures(fresh, memory(fresh), geo.EventFilter(min_fatalities=1))
 
 
