@@ -161,6 +161,8 @@ def map_section(shown, layers, claims, view: geo.View, data: Dataset, voc: geo.V
     ss = st.session_state
     set_language(view.lang)  # a fragment's own run may come in a thread of its own
     take_map_view(ss.get("map"))
+    if ss.get("selected") and "_datasets" in shown:  # a link's event= may name any record of a matched event
+        ss.selected = geo.matching.groups.drawn_event_id(shown, ss.selected) or ss.selected
     view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.get("selected"))
     # several data sets: the matched events (and the coverage filter) are the content's key too
     description = map_text(shown, claims, view, len(data.events))
