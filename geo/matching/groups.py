@@ -4,8 +4,8 @@ spread between them.
 Given events from several data sets in one frame (a ``dataset`` column, as ``geo.sources.dataset``
 loads them) and their match table (``geo.matching.pairs.match_events``):
 
-- ``match_groups`` puts records linked by matches into one group (connected components: ACLED's
-  three daily rows and UCDP's two dyads of one battle are one group);
+- ``match_groups`` puts records linked by matches into one group (connected components of the
+  matches whose ``link`` is "same": at most one record of each data set);
 - ``group_figures`` gives, per group and data set, the records' fatalities summed (ACLED's figure,
   UCDP's low / best / high), and per group the spread: the highest data set's best figure over the
   lowest's (a lowest of 0 counts as 1), so "disagree by more than 3x" is ``spread > 3``;

@@ -16,12 +16,17 @@ with each record's own precision:
 - **Actors**: both records name their actors through the alias table (``geo.matching.crosswalk``); two
   records that both name an actor must have one in common. Civilians and unidentified groups are
   no evidence either way: a record naming only them is compared on time, place and type.
-- **Type**: the event types must be compatible through the ACLED <-> UCDP crosswalk.
+- **Type**: the event types must be compatible: through the ACLED <-> UCDP crosswalk for a UCDP
+  record (a strike on civilians only is one-sided violence), by family for two records of ACLED's
+  taxonomy (``geo.matching.crosswalk.types_compatible``: a battle and an air/drone strike are two events).
 
 Every pair passing all four is a candidate. Each record keeps its best candidate in every other
-data set (highest score); the union of these choices is the match table, so one record may match
-several of another data set's: UCDP's rows per dyad, ACLED's rows per day (one-to-many). Records
-linked through matches form one **match group** (``match_groups``).
+data set (highest score); the union of these choices is the match table, so one record may be the
+best candidate of several of another data set's (UCDP's rows per dyad, ACLED's rows per day).
+The matches are then taken best first (``_link``): each joins its records' groups ("same") unless a
+group would hold two records of one data set or two records whose types are two events; the others
+stay "possible" (the ``link`` column). Records linked by "same" matches form one **match group**
+(``geo.matching.groups.match_groups``): never two records of one data set.
 
 Candidates come from an index, never from all pairs (``geo.matching.index``: cells on the sphere by
 day, looked up with binary searches); each candidate is then checked exactly.
@@ -34,7 +39,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from .crosswalk import (AliasTable, Crosswalk, describe_mask, fold, load_aliases, load_crosswalk, type_families,
+from .crosswalk import (TYPE_BITS, AliasTable, Crosswalk, describe_mask, fold, load_aliases, load_crosswalk, type_families,
                         type_masks, types_compatible)
 from ..errors import MatchError
 from .index import candidates as _candidates
@@ -83,10 +88,21 @@ class _Records:
             raise MatchError(f"data set {name!r}, row {i + 1} (event {self.ids[i]!r}): no latitude/longitude")
         self.xyz = np.column_stack([np.cos(self.lat) * np.cos(self.lon), np.cos(self.lat) * np.sin(self.lon),
                                     np.sin(self.lat)]) * EARTH_KM
-        self.types = type_masks(frame, crosswalk)
+        self.types = _on_civilians(frame, type_masks(frame, crosswalk))
         self.event_type = text_values(frame["event_type"]) if "event_type" in frame else np.full(n, "", object)
         self.family, self.ucdp = type_families(frame)
         self.actors = _actor_ids(frame, self.start, aliases, vocab)
+
+
+def _on_civilians(frame: pd.DataFrame, masks: np.ndarray) -> np.ndarray:
+    """A record whose other side is only civilians ("Civilians (Mali)") is one-sided violence where
+    its type can be (an air/drone strike on gold miners is not a battle's state-based violence)."""
+    if "actor2" not in frame:
+        return masks
+    codes, uniques = pd.factorize(text_values(frame["actor2"]))
+    civilians = np.array([fold(u).startswith("civilians") for u in uniques] + [False], dtype=bool)[codes]
+    one_sided = TYPE_BITS[3]
+    return np.where(civilians & ((masks & one_sided) != 0), one_sided, masks).astype(masks.dtype)
 
 
 def _ids(frame: pd.DataFrame, name: str) -> np.ndarray:
