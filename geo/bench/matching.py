@@ -329,7 +329,7 @@ def _three(quality_size: int) -> list[str]:
              "| strikes merged with the battle before them | seconds |",
              "|---:|---:|---:|---:|---:|---:|---:|---:|",
              f"| {sum(len(x) for x in sets):,} | {s['matches']:,} | {s['linked']:,} | {s['precision']:.3f} "
-             f"| {s['recall']:.3f} | {s['same_set_in_group']} | {merged} of {strikes} | {took:.2f} |"]
+             f"| {s['recall']:.3f} | {s['same_set_in_group']} | {merged:,} of {strikes:,} | {took:.2f} |"]
     print(lines[-1], flush=True)
     return lines
 
