@@ -241,15 +241,42 @@ def _spread(values: np.ndarray, codes: np.ndarray, missing) -> np.ndarray:
 
 
 def region_of(events: pd.DataFrame, layers: dict | None = None) -> pd.Series:
-    """The admin-1 region each event lies in, by spatial join ("" outside Mali)."""
-    admin1 = (layers or _layers())["admin1"][["name", "geometry"]]
+    """The admin-1 region each event lies in, by spatial join ("" outside the regions drawn). Where the
+    file names the event's ``country``, the region is one of that country's: a point that falls across a
+    simplified border keeps its country, and takes the nearest of its country's regions."""
+    admin1 = (layers or _layers())["admin1"]
+    admin1 = admin1[["name", "geometry"]].assign(
+        _iso3=_country_codes(admin1["country"]) if "country" in admin1 else "")
     distinct, codes = _distinct_points(events)
     pts = gpd.GeoDataFrame(geometry=distinct.reset_index(drop=True), crs="EPSG:4326")
-    joined = gpd.sjoin(pts, admin1, how="left", predicate="within")
+    own = np.full(len(pts), "", dtype=object)
+    if "country" in events and len(pts):
+        iso = _country_codes(events["country"])
+        valid = codes >= 0
+        own[codes[valid]] = iso[valid]
+    joined = gpd.sjoin(pts, admin1, how="inner", predicate="within")
+    theirs = own[joined.index.to_numpy()]
+    joined = joined[(theirs == "") | (joined["_iso3"].to_numpy() == theirs)]
     # a point on a shared edge matches twice: keep the first
-    joined = joined[~joined.index.duplicated(keep="first")].sort_index()
-    names = joined["name"].fillna("").to_numpy(dtype=object)
+    joined = joined[~joined.index.duplicated(keep="first")]
+    names = np.full(len(pts), "", dtype=object)
+    names[joined.index.to_numpy()] = joined["name"].to_numpy(dtype=object)
+    lost = np.flatnonzero((names == "") & (own != ""))
+    for iso3 in set(own[lost]):  # across a simplified border: the nearest region of its own country
+        mine = admin1[(admin1["_iso3"] == iso3) & (admin1["name"] != "")]
+        these = lost[own[lost] == iso3]
+        if len(mine) and len(these):
+            near = shapely.STRtree(mine.geometry.values).query_nearest(pts.geometry.values[these], all_matches=False)
+            names[these[near[0]]] = mine["name"].to_numpy(dtype=object)[near[1]]
     return pd.Series(_spread(names, codes, ""), index=events.index, name="region", dtype=object)
+
+
+def _country_codes(countries: pd.Series) -> np.ndarray:
+    """Each row's ISO3 code from a country name column (``geo.layers.country_code``), "" when unknown."""
+    from .layers import country_code
+
+    codes, uniques = pd.factorize(countries.astype(object).where(countries.notna(), "").astype(str))
+    return np.array([country_code(u) for u in uniques] + [""], dtype=object)[codes]
 
 
 @lru_cache(maxsize=1)
