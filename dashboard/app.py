@@ -87,7 +87,7 @@ def main() -> None:
                 if data.report is None else _("Armed-conflict events over the regions of the countries they are in."))
                + " " + _("Click an event for who fought, what each side claimed and who reported it."))
     time_player(span)
-    view = sidebar(span, data.actor_counts, voc)
+    view = sidebar(span, data.actor_counts, voc, data.layers)
     view = with_aliases(dataclasses.replace(view, cover=coverage_controls(data)), data)
     link_warnings(warning_box, view)
     if db:

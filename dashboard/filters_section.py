@@ -86,7 +86,7 @@ SEEDED_WIDGETS = ("actors", "dates", "event_types", "regions", "min_fatalities",
                   "coverage_factor")
 
 
-def sidebar(span: tuple, counts: pd.Series, voc: geo.Vocabulary) -> geo.View:
+def sidebar(span: tuple, counts: pd.Series, voc: geo.Vocabulary, layers: dict | None = None) -> geo.View:
     """The widgets, and the View they make together with the map's state."""
     for key, value in st.session_state.get("link_seed", {}).items():
         if key not in st.session_state:
@@ -109,7 +109,13 @@ def sidebar(span: tuple, counts: pd.Series, voc: geo.Vocabulary) -> geo.View:
     regions = sb.multiselect(_("Regions"), sorted(voc.regions - {""}, key=str.casefold), key="regions",
                              help=_("The region each event's source reports (ACLED's admin1)."))
     min_fat = sb.number_input(_("Minimum fatalities"), min_value=0, step=1, key="min_fatalities")
-    near = sb.checkbox(_("Only near the Algeria border"), key="border_on")
+    borders = geo.analysis.border_names(layers) if layers is not None else []
+    if borders:  # outside Mali: the land borders of the data's countries (geo.analysis.measured_borders)
+        near = sb.checkbox(_("Only near a border"), key="border_on",
+                           help=_("Events within the distance below of the nearest of these borders: {names}.").format(
+                               names=md(", ".join(borders))))
+    else:
+        near = sb.checkbox(_("Only near the Algeria border"), key="border_on")
     border_km = sb.slider(_("Within km of the border"), 1, 1500, step=1, key="border_km", disabled=not near)
     sb.header(_("Map"))
     color_by = sb.radio(_("Colour events by"), list(COLOR_LABELS), format_func=label_of(COLOR_LABELS),
@@ -125,8 +131,12 @@ def sidebar(span: tuple, counts: pd.Series, voc: geo.Vocabulary) -> geo.View:
                     help=_("Circles: one per event, or per area when there are more than {count} (click one to "
                            "zoom in). Heatmap: where events are dense.").format(count=format_number(geo.MAX_MARKERS)))
     shade = sb.checkbox(_("Shade regions by number of events"), key="shade_regions")
-    shown_layers = sb.multiselect(_("Boundary layers"), list(LAYER_ORDER), key="layers_shown",
-                                  default=None if "layers_shown" in st.session_state else list(LAYER_ORDER),
+    # only the layers this data has (the Tuareg region and the Mali–Algeria border: data in Mali)
+    available = [k for k in LAYER_ORDER if layers is None or k not in layers or len(layers[k])]
+    if "layers_shown" in st.session_state:
+        st.session_state.layers_shown = [k for k in st.session_state.layers_shown if k in available]
+    shown_layers = sb.multiselect(_("Boundary layers"), available, key="layers_shown",
+                                  default=None if "layers_shown" in st.session_state else available,
                                   format_func=speaking(lambda k: _(LAYERS[k].title)))
     basemap = sb.selectbox(_("Basemap"), list(BASEMAPS), format_func=label_of(BASEMAP_LABELS), key="basemap",
                            help=_("Tile basemaps need the internet; the boundary layers always draw."))
@@ -135,7 +145,7 @@ def sidebar(span: tuple, counts: pd.Series, voc: geo.Vocabulary) -> geo.View:
     ss = st.session_state
     return geo.View(
         filter=flt, center=ss.map_center, zoom=ss.map_zoom,
-        hidden_layers=[k for k in LAYER_ORDER if k not in shown_layers],
+        hidden_layers=[k for k in available if k not in shown_layers],
         basemap=basemap, color_by=color_by, selected=ss.selected, dataset=None, figure=figure,
         shade_regions=shade, draw=draw, home=voc.home, lang=ss.lang,
     )

@@ -286,19 +286,53 @@ def _layers():
     return load_layers()
 
 
-@lru_cache(maxsize=4)
-def _border_projected(wkb: bytes):
-    line = gpd.GeoSeries.from_wkb([wkb], crs="EPSG:4326").to_crs(MALI_EQUIDISTANT).iloc[0]
+def measured_borders(layers: dict | None = None) -> gpd.GeoDataFrame:
+    """The border lines ``border_km`` measures to: the land borders of the data's countries
+    (``layers["borders"]``, ``geo.layers.border_lines``), else the Mali–Algeria border (data in Mali)."""
+    layers = layers or _layers()
+    borders = layers.get("borders")
+    return borders if borders is not None and len(borders) else layers["algeria_border"]
+
+
+def border_names(layers: dict | None = None) -> list[str]:
+    """The names of the borders ``border_km`` measures to outside Mali ("Afghanistan–Pakistan", ...),
+    longest first; [] for the Mali–Algeria border (data in Mali)."""
+    lines = measured_borders(layers)
+    if "pair" not in lines or lines.empty:
+        return []
+    return [str(n) for n in lines.sort_values("length_km", ascending=False, kind="stable")["name"]]
+
+
+def border_crs(lines: gpd.GeoDataFrame) -> str:
+    """An equidistant conic projection for distances to ``lines``: ``MALI_EQUIDISTANT`` for the Mali–Algeria
+    border, else one fitted to the lines' extent (standard parallels at a sixth of its height from each
+    edge: within about 1 % of geodesic distances over a country and its neighbours)."""
+    if "pair" not in lines or lines.empty:  # the Mali–Algeria border
+        return MALI_EQUIDISTANT
+    west, south, east, north = lines.total_bounds
+    south, north = max(south - 2, -85.0), min(north + 2, 85.0)
+    lat1, lat2 = south + (north - south) / 6, north - (north - south) / 6
+    return (f"+proj=eqdc +lat_0={(south + north) / 2:.3f} +lon_0={(west + east) / 2:.3f} +lat_1={lat1:.3f} "
+            f"+lat_2={lat2:.3f} +datum=WGS84 +units=m +no_defs")
+
+
+@lru_cache(maxsize=8)
+def _border_projected(wkb: bytes, crs: str = MALI_EQUIDISTANT):
+    line = gpd.GeoSeries.from_wkb([wkb], crs="EPSG:4326").to_crs(crs).iloc[0]
     shapely.prepare(line)
     return line
 
 
 def border_distance_km(events: pd.DataFrame, layers: dict | None = None) -> pd.Series:
-    """Distance from each event to the Mali–Algeria border, in km (within 0.5 % of geodesic)."""
-    border = (layers or _layers())["algeria_border"].geometry.iloc[0]
-    line = _border_projected(shapely.to_wkb(border))
+    """Distance from each event to the nearest border of ``measured_borders``, in km: the land borders
+    of the data's own countries (the Mali–Algeria border for data in Mali, within 0.5 % of geodesic)."""
+    lines = measured_borders(layers)
+    if lines.empty:
+        return pd.Series(np.nan, index=events.index, name="border_km")
+    crs = border_crs(lines)
+    line = _border_projected(shapely.to_wkb(lines.geometry.union_all()), crs)
     distinct, codes = _distinct_points(events)
-    pts = distinct.to_crs(MALI_EQUIDISTANT)
+    pts = distinct.to_crs(crs)
     km = shapely.distance(pts.values._data if hasattr(pts.values, "_data") else np.asarray(pts.values), line) / 1000
     return pd.Series(_spread(np.round(km, 3), codes, np.nan), index=events.index, name="border_km")
 
@@ -318,16 +352,18 @@ ENRICHED_COLUMNS = ("region", "border_km", "in_tuareg_region")
 
 
 def enrich(events: gpd.GeoDataFrame, layers: dict | None = None) -> gpd.GeoDataFrame:
-    """A copy of ``events`` with ``region`` (admin-1 by spatial join), ``border_km``
-    (distance to the Mali–Algeria border) and ``in_tuareg_region`` added.
+    """A copy of ``events`` with ``region`` (admin-1 by spatial join, in the file's own country),
+    ``border_km`` (distance to the nearest land border of the data's countries; to the Mali–Algeria
+    border for data in Mali: ``measured_borders``) and, for data in Mali, ``in_tuareg_region`` added.
 
     Never overwrites what a file brought: a column of the same name whose values differ from ours
     is kept as ``source_region`` (``source_border_km``, ...); one equal to ours (this app's own
     export, read back) is simply ours.
     """
     layers = layers or _layers()
-    ours = {"region": region_of(events, layers), "border_km": border_distance_km(events, layers),
-            "in_tuareg_region": in_tuareg_region(events, layers)}
+    ours = {"region": region_of(events, layers), "border_km": border_distance_km(events, layers)}
+    if len(layers["tuareg_region"]):  # Mali's own column only where the data is in Mali
+        ours["in_tuareg_region"] = in_tuareg_region(events, layers)
     out = events.copy()
     for name, values in ours.items():
         if name in out.columns and f"source_{name}" not in out.columns and not _same(out[name], values):

@@ -100,8 +100,10 @@ class EventFilter:
         """True when the filter keeps every event."""
         return self == EventFilter()
 
-    def describe(self) -> list[str]:
-        """The filter in plain words, one line per restriction (for captions and snapshots)."""
+    def describe(self, borders: list[str] | None = None) -> list[str]:
+        """The filter in plain words, one line per restriction (for captions and snapshots). ``borders``:
+        the borders the border distance is measured to outside Mali (``geo.analysis.border_names``);
+        none: the Algeria border."""
         lines = []
         if self.actors:
             lines.append(_("Actors: {names}").format(names=", ".join(self.actors)))
@@ -113,7 +115,10 @@ class EventFilter:
             lines.append(_("Regions: {names}").format(names=", ".join(self.regions)))
         if self.min_fatalities:
             lines.append(_("At least {count} fatalities").format(count=format_number(self.min_fatalities)))
-        if self.max_border_km is not None:
+        if self.max_border_km is not None and borders:  # outside Mali: the data's own borders
+            lines.append(_("Within {km} km of the borders {names}").format(km=format_decimal(self.max_border_km, 3),
+                                                                         names=", ".join(borders)))
+        elif self.max_border_km is not None:
             lines.append(_("Within {km} km of the Algeria border").format(km=format_decimal(self.max_border_km, 3)))
         return lines or [_("All events")]
 

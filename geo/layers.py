@@ -19,6 +19,7 @@ from functools import lru_cache
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import shapely
 
 from .errors import DataError
@@ -73,9 +74,18 @@ LAYERS: dict[str, LayerInfo] = {
         N_("The Mali–Algeria land border (Natural Earth 1:10m admin-0 boundary lines), about 1,270 km."),
         {"color": "#c0392b", "weight": 3, "opacity": 0.9},
     ),
+    "borders": LayerInfo(
+        "borders",
+        N_("International borders"),
+        N_("The land borders of the data's countries (Natural Earth 1:10m admin-0), to which each event's "
+           "border distance is measured."),
+        {"color": "#c0392b", "weight": 2, "opacity": 0.9},
+        show=False,
+    ),
 }
 
-#: Drawing order, bottom to top.
+#: Drawing order, bottom to top. ("borders", the lines border distances are measured to outside Mali,
+#: is not drawn: it is the border zone's outline.)
 LAYER_ORDER = ("countries", "tuareg_region", "admin1", "algeria_border")
 
 
@@ -297,7 +307,7 @@ def _named_regions(iso3: str, name: str, places: pd.DataFrame, pieces: gpd.GeoDa
         joined = pd.concat([joined, outside.iloc[near[0]].assign(piece=pieces["piece"].to_numpy()[near[1]])])
     votes = joined.groupby(["piece", "admin1"])["n"].sum().reset_index()
     votes = votes.sort_values(["n", "admin1"], ascending=[False, True], kind="stable").drop_duplicates("piece")
-    pieces["name"] = pieces["piece"].map(votes.set_index("piece")["admin1"]).fillna("")
+    pieces["name"] = pieces["piece"].map(votes.set_index("piece")["admin1"]).astype(object).fillna("")
     named = pieces[pieces["name"] != ""].dissolve(by="name", as_index=False, sort=True)
     unnamed = pieces[pieces["name"] == ""]
     out = pd.concat([named[["name", "geometry"]], unnamed[["name", "geometry"]]], ignore_index=True)
@@ -309,15 +319,55 @@ def _named_regions(iso3: str, name: str, places: pd.DataFrame, pieces: gpd.GeoDa
     return out
 
 
+#: The share of a data set's events in Mali from which its layers are Mali's own (the Tuareg region, the
+#: Mali–Algeria border) and, when all are in Mali, its border distance is to the Algeria border.
+MALI_SHARE = 0.5
+
+
+@lru_cache(maxsize=16)
+def border_lines(iso3s: tuple[str, ...]) -> gpd.GeoDataFrame:
+    """The international land borders of these countries (Natural Earth 1:10m admin-0): one line per
+    pair of neighbours, named "Afghanistan–Pakistan" (the data's country first), with ``pair``
+    ("AFG PAK") and ``length_km`` (geodesic, along Natural Earth's 1:10m line). Shared: never change it (``load_layers`` hands out copies)."""
+    world = _world("detail").set_index("iso3")
+    rows = []
+    for iso3 in iso3s:
+        if iso3 not in world.index:
+            continue
+        mine = world.geometry[iso3]
+        near = world.index[_world_tree().query(mine.buffer(0.01), predicate="intersects")]
+        for other in sorted(set(near) - {iso3}):
+            line = shapely.line_merge(shapely.intersection(mine.boundary, world.geometry[other].buffer(1e-6)))
+            key = tuple(sorted((iso3, other)))
+            if line.is_empty or line.length < 1e-3 or any(r["_key"] == key for r in rows):
+                continue
+            rows.append({"_key": key, "name": f"{world.at[iso3, 'name']}–{world.at[other, 'name']}",
+                         "pair": f"{iso3} {other}", "geometry": line})
+    if not rows:
+        return gpd.GeoDataFrame({"name": pd.Series(dtype=object), "pair": pd.Series(dtype=object),
+                                 "length_km": pd.Series(dtype=float)}, geometry=gpd.GeoSeries([], crs="EPSG:4326"))
+    out = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326").drop(columns="_key")
+    geod = pyproj.Geod(ellps="WGS84")
+    out["length_km"] = [round(geod.geometry_length(g) / 1000) for g in out.geometry]
+    return out
+
+
+def _mali_share(places: pd.DataFrame) -> float:
+    total = places["n"].sum()
+    return float(places.loc[places["iso3"] == "MLI", "n"].sum() / total) if total else 0.0
+
+
 def load_layers(events: pd.DataFrame | None = None, *, places: pd.DataFrame | None = None
                 ) -> dict[str, gpd.GeoDataFrame]:
-    """The four boundary layers, keyed ``countries``, ``admin1``, ``algeria_border``
-    and ``tuareg_region``, each in EPSG:4326.
+    """The boundary layers, keyed ``countries``, ``admin1``, ``algeria_border`` and ``tuareg_region``
+    (and ``borders`` for data outside Mali), each in EPSG:4326.
 
     Without ``events``: northern Mali's (Mali's nine regions; Mali's neighbours in detail, the rest of
     the world simplified). With ``events``: the layers for that data, from anywhere (see the module's
-    docstring); Mali's own layers when the data is in Mali. ``places``: ``locate(events)`` when the
-    caller has it already.
+    docstring); the Tuareg region and the Mali–Algeria border only when at least ``MALI_SHARE`` of the
+    events are in Mali (empty otherwise: not drawn on an Afghanistan, Africa or world map); ``borders``
+    (``border_lines``: the land borders of the data's countries, which ``geo.enrich``'s ``border_km``
+    measures to) when the data is not all in Mali. ``places``: ``locate(events)`` when the caller has it.
 
     Each frame's ``attrs`` holds its ``title``, ``description`` and ``attribution``.
     The frames are fresh copies: the caller may change them.
@@ -343,6 +393,11 @@ def load_layers(events: pd.DataFrame | None = None, *, places: pd.DataFrame | No
         regions = {c: _named_regions(c, names[c], places[places["iso3"] == c], pieces) for c in others}
         if "MLI" not in in_data:
             layers["admin1"] = layers["admin1"].iloc[0:0]
+        if _mali_share(places) < MALI_SHARE:  # Mali's own layers only where the data is in Mali
+            layers["tuareg_region"] = layers["tuareg_region"].iloc[0:0]
+            layers["algeria_border"] = layers["algeria_border"].iloc[0:0]
+        if in_data - {"MLI"}:  # border distances to the data's own countries' borders
+            layers["borders"] = border_lines(tuple(sorted(in_data))).copy()
     layers["countries"] = _countries_layer(focus)
     if regions:
         parts = [layers["admin1"]] + [r for r in regions.values() if len(r)]

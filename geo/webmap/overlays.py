@@ -13,7 +13,7 @@ import pandas as pd
 from folium.template import Template
 from folium.utilities import JsCode
 
-from ..analysis import MALI_EQUIDISTANT, by_region
+from ..analysis import border_crs, border_names, by_region, measured_borders
 from .scripting import ScriptElement, script_json
 from ..i18n import _, format_decimal, format_number
 from ..styles import esc
@@ -78,17 +78,26 @@ def region_layer(events: pd.DataFrame | None, layers: Mapping[str, gpd.GeoDataFr
 
 
 def border_zone(layers: Mapping[str, gpd.GeoDataFrame], km: float) -> gpd.GeoDataFrame:
-    """The area within ``km`` of the Mali–Algeria border, as a polygon in EPSG:4326."""
-    border = layers["algeria_border"].to_crs(MALI_EQUIDISTANT)
-    zone = border.buffer(km * 1000, quad_segs=16).to_crs("EPSG:4326")
+    """The area within ``km`` of the border ``border_km`` measures to (``geo.analysis.measured_borders``:
+    the Mali–Algeria border for data in Mali, else the land borders of the data's countries), in EPSG:4326."""
+    lines = measured_borders(layers)
+    if lines.empty:
+        return gpd.GeoDataFrame({"km": []}, geometry=gpd.GeoSeries([], crs="EPSG:4326"))
+    crs = border_crs(lines)
+    zone = gpd.GeoSeries([lines.to_crs(crs).union_all()], crs=crs).buffer(km * 1000, quad_segs=16).to_crs("EPSG:4326")
     return gpd.GeoDataFrame({"km": [km]}, geometry=zone.to_numpy(), crs="EPSG:4326")
 
 
 def border_layer(layers: Mapping[str, gpd.GeoDataFrame], km: float) -> folium.FeatureGroup:
     zone = border_zone(layers, km)
-    zone["_tip"] = esc(_("Within {km} km of the Mali–Algeria border").format(km=format_decimal(km, 3)))
-    group = folium.FeatureGroup(name=_("Within {km} km of the Algeria border").format(km=format_decimal(km, 3)),
-                                show=True)
+    names = border_names(layers)
+    if names:  # the borders of the data's countries (outside Mali)
+        tip = name = _("Within {km} km of the borders {names}").format(km=format_decimal(km, 3), names=", ".join(names))
+    else:
+        tip = _("Within {km} km of the Mali–Algeria border").format(km=format_decimal(km, 3))
+        name = _("Within {km} km of the Algeria border").format(km=format_decimal(km, 3))
+    zone["_tip"] = esc(tip)
+    group = folium.FeatureGroup(name=name, show=True)
     folium.GeoJson(
         zone[["_tip", "geometry"]].to_json(),
         name="border zone",
