@@ -116,3 +116,17 @@ def test_the_dashboard_on_afghanistan_offers_its_own_border_and_no_mali_control(
     assert "hide" not in at.query_params
     captions = " ".join(c.value for c in at.caption)
     assert "Within 10 km of the borders Afghanistan–Pakistan" in captions
+
+
+def test_an_afghanistan_export_carries_its_own_border_distance_and_no_mali_column():
+    import io
+
+    from geo.sources.dataset import Dataset
+    from geo.static.snapshots import render
+
+    data = Dataset.from_source(AFGHANISTAN, use_cache=False)
+    text = render(geo.View(), "csv", data.events, data.claims, layers=data.layers)
+    table = pd.read_csv(io.StringIO(text), comment="#")
+    assert "in_tuareg_region" not in table.columns
+    km = table.set_index("location")["border_km"]
+    assert km["Torkham border crossing"] < 5 and km["Kabul"] > 50  # to Afghanistan's borders, not Algeria's
