@@ -123,9 +123,14 @@ def selected_event(events: pd.DataFrame, claims: pd.DataFrame, event_id: str | N
         return
     ev = match.iloc[0]
     st.header(f"{md(ev['location'])}, {format_date(ev['event_date'])}: {md(category(ev['event_type']))}")
-    st.markdown(_("**{side_a}** vs **{side_b}** · conservative fatalities: **{count}** · sources: {sources}").format(
-        side_a=md(ev["actor1"]), side_b=md(ev["actor2"] or "—"), count=format_number(int(ev["fatalities"])),
-        sources=md(ev["source"])))
+    headline = geo.matching.groups.headline_figure(ev)  # several data sets: whose figure, the others' range
+    if headline:
+        st.markdown(_("**{side_a}** vs **{side_b}** · fatalities: **{figure}** · sources: {sources}").format(
+            side_a=md(ev["actor1"]), side_b=md(ev["actor2"] or "—"), figure=md(headline), sources=md(ev["source"])))
+    else:
+        st.markdown(_("**{side_a}** vs **{side_b}** · conservative fatalities: **{count}** · sources: {sources}").format(
+            side_a=md(ev["actor1"]), side_b=md(ev["actor2"] or "—"), count=format_number(int(ev["fatalities"])),
+            sources=md(ev["source"])))
     note = geo.fatalities.fatality_note(event_id, ev["fatalities"], claims)
     if note:
         st.caption(md(note))
