@@ -240,10 +240,11 @@ def _spread(values: np.ndarray, codes: np.ndarray, missing) -> np.ndarray:
     return table[codes]  # code -1 reads the last slot
 
 
-def region_of(events: pd.DataFrame, layers: dict | None = None) -> pd.Series:
+def region_of(events: pd.DataFrame, layers: dict | None = None, *, nearest: bool = True) -> pd.Series:
     """The admin-1 region each event lies in, by spatial join ("" outside the regions drawn). Where the
     file names the event's ``country``, the region is one of that country's: a point that falls across a
-    simplified border keeps its country, and takes the nearest of its country's regions."""
+    simplified border keeps its country, and takes the nearest of its country's regions (``nearest``;
+    False: only a region it lies in, to check where a point is)."""
     admin1 = (layers or _layers())["admin1"]
     admin1 = admin1[["name", "geometry"]].assign(
         _iso3=_country_codes(admin1["country"]) if "country" in admin1 else "")
@@ -261,7 +262,7 @@ def region_of(events: pd.DataFrame, layers: dict | None = None) -> pd.Series:
     joined = joined[~joined.index.duplicated(keep="first")]
     names = np.full(len(pts), "", dtype=object)
     names[joined.index.to_numpy()] = joined["name"].to_numpy(dtype=object)
-    lost = np.flatnonzero((names == "") & (own != ""))
+    lost = np.flatnonzero((names == "") & (own != "")) if nearest else np.zeros(0, dtype=np.int64)
     for iso3 in set(own[lost]):  # across a simplified border: the nearest region of its own country
         mine = admin1[(admin1["_iso3"] == iso3) & (admin1["name"] != "")]
         these = lost[own[lost] == iso3]

@@ -130,3 +130,11 @@ def test_an_afghanistan_export_carries_its_own_border_distance_and_no_mali_colum
     assert "in_tuareg_region" not in table.columns
     km = table.set_index("location")["border_km"]
     assert km["Torkham border crossing"] < 5 and km["Kabul"] > 50  # to Afghanistan's borders, not Algeria's
+
+
+def test_an_afghanistan_map_draws_no_mali_layer(afghanistan):
+    _, layers = afghanistan
+    html = geo.build_base_map(layers).get_root().render()
+    assert "Azawad" not in html and "Mali–Algeria border" not in html
+    mali = geo.build_base_map(load_layers()).get_root().render()
+    assert "Azawad" in mali and "Mali–Algeria border" in mali

@@ -83,7 +83,7 @@ def place_problems(events: pd.DataFrame, event_places: pd.DataFrame, places: pd.
     # the points are read from latitude/longitude (a GeoDataFrame's geometry may not follow an edit)
     ev = pd.DataFrame(events.drop(columns="geometry", errors="ignore")).set_index("event_id")
     border = geo.border_distance_km(ev, layers)
-    region = region_of(ev, layers)
+    region = region_of(ev, layers, nearest=False)  # where the point itself lies
     missing = sorted(set(ev.index) - set(event_places["event_id"]))
     problems += [f"{eid}: no description of its place in event_places.csv" for eid in missing]
     unknown = sorted(set(event_places["event_id"]) - set(ev.index))

@@ -237,7 +237,7 @@ def build_base_map(
                          control=False).add_to(m)
     shown = set(LAYER_ORDER if visible_layers is None else visible_layers)
     for key in LAYER_ORDER:
-        if key in layers:
+        if key in layers and len(layers[key]):  # Mali's own layers are empty for data elsewhere: not drawn
             # the countries layer is the land itself when there is no tile basemap
             BoundaryLayer(key, layers[key], show=key in shown).add_to(m)
     PlaceLabels(place_labels(layers) if labels is None else labels).add_to(m)
