@@ -18,6 +18,8 @@ import json
 import math
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..errors import ImportFormatError
 from ..i18n import N_
@@ -53,16 +55,18 @@ def _cell(value) -> str:
     if isinstance(value, float):
         if not math.isfinite(value):
             return ""
-        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
+        return repr(value)  # the shortest text that reads back the same, as JSON wrote it
     return json.dumps(value, ensure_ascii=False)[:10_000]  # a nested value: its text, bounded
 
 
 def records_table(records: list) -> pd.DataFrame:
-    """API records (a list of JSON objects) as a table of strings: one column per key met (in the
-    order first met), "" where a record lacks it; a record that is not an object is a row of "".
+    """API records (a list of JSON objects) as a table of strings, as the CSV reader gives a file's: one
+    column per key met (in the order first met), "" where a record lacks it or holds null; a record that
+    is not an object is a row of "".
 
-    One pass per column over plain lists (no type inference: UCDP's ``gwnob`` stays "625", never
-    "625.0").
+    Built column by column in Arrow (no type inference: UCDP's ``gwnob`` stays "625", never "625.0"); a
+    column of strings only (ACLED's API, or JSON parsed with ``parse_int=str, parse_float=str``) is
+    converted in C, any other value through ``_cell``.
     """
     rows = [r if isinstance(r, dict) else {} for r in records]
     names: dict[str, None] = {}
@@ -71,11 +75,35 @@ def records_table(records: list) -> pd.DataFrame:
     if any(len(r) != len(names) or r.keys() - names.keys() for r in rows):  # ragged records: every key
         for r in rows:
             names.update(dict.fromkeys(map(str, r)))
+    fast = _strings_only(rows, names)
+    if fast is not None:
+        return fast
     columns = {}
     for name in names:
         values = [r.get(name) for r in rows]
-        columns[name] = [v if type(v) is str else _cell(v) for v in values]
-    return pd.DataFrame(columns, index=pd.RangeIndex(len(rows)), dtype=object)
+        try:
+            array = pa.array(values, type=pa.string())
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            array = pa.array([v if type(v) is str else _cell(v) for v in values], type=pa.string())
+        columns[name] = pc.fill_null(array, "")
+    if not columns:
+        return pd.DataFrame(index=pd.RangeIndex(len(rows)))
+    return pa.table(columns).to_pandas()
+
+
+def _strings_only(rows: list[dict], names: dict) -> pd.DataFrame | None:
+    """The table in one call into Arrow when every value is a string or null; else None."""
+    try:
+        table = pa.Table.from_pylist(rows, schema=pa.schema([(n, pa.string()) for n in names]))
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    return pa.table({n: pc.fill_null(table.column(n), "") for n in names}).to_pandas() if names else None
+
+
+def parse_page(body: bytes):
+    """An API page's JSON with its numbers kept as their text (``parse_int=str, parse_float=str``): what a CSV
+    export would hold, and the fast path of ``records_table``. ``ValueError`` when it is not JSON."""
+    return json.loads(body, parse_int=str, parse_float=str, parse_constant=lambda _name: "")
 
 
 def api_records(doc, kind: str, label: str) -> list:
