@@ -4,6 +4,8 @@
     python -m geo snapshot LINK -o FILE --data ACLED=acled.csv --data "UCDP GED=ged.csv" [--matches m.csv]
     python -m geo db init [--db postgresql://user:password@host/db]
     python -m geo db load FILE [--claims claims.csv] [--db postgresql://…]
+    python -m geo sync acled --out DIR [--country NAME]… [--since YYYY-MM-DD]   (or --db URL; see geo.sync.cli)
+    python -m geo sync ucdp --version V --out DIR
 
 ``db`` commands take the database from ``--db``, else from GEO_DATABASE_URL, else from GEO_EVENTS
 when it is a ``postgresql://`` URL. ``db init`` creates the schema (``geo.db.postgis``); ``db load``
@@ -209,8 +211,12 @@ def _run_db(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+from .sync import cli as _sync_cli  # noqa: E402 (light: its heavy imports are in run)
+
 COMMANDS: dict[str, Command] = {
     "db": Command(N_("a PostGIS database of events: create its schema, load files into it"), _configure_db, _run_db),
+    "sync": Command(N_("keep ACLED or UCDP in sync from their APIs, into a local store (--out DIR) or a database"),
+                    _sync_cli.configure, _sync_cli.run),
     "snapshot": Command(N_("write a map image, a standalone HTML map or the events of a share link's view"),
                         _configure_snapshot, _run_snapshot),
 }

@@ -51,6 +51,9 @@ class SyncResult:
     def lines(self) -> list[str]:
         """The report, in the language in use."""
         name = SOURCE_NAMES.get(self.source, self.source)
+        if self.note and not self.pages:
+            return [self.note, _("{events} events in {target}").format(events=format_number(self.events),
+                                                                         target=self.target)]
         out = [_("{source}: {added} new, {revised} revised, {deleted} deleted; {events} events in {target}").format(
             source=name, added=format_number(self.added), revised=format_number(self.revised),
             deleted=format_number(self.deleted), events=format_number(self.events), target=self.target)]
