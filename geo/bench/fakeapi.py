@@ -169,7 +169,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _record(self, body: str = "") -> tuple[str, dict]:
         parts = urlsplit(self.path)
         params = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
-        self.server_api.requests.append({"method": self.command, "path": parts.path, "params": params,
+        self.server_api.requests.append({"method": self.command, "path": parts.path, "params": params, "at": time.monotonic(),
                                          "headers": dict(self.headers.items()), "body": body})
         return parts.path, params
 
