@@ -54,7 +54,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..errors import DataError, SyncError
-from ..events import CLAIM_COLUMNS, CRS
+from ..events import CLAIM_COLUMNS, CRS, EVENT_SCHEMA
 from ..i18n import N_
 from ..io.formats import ACLED_ATTRIBUTION, UCDP_ATTRIBUTION, ucdp_claims
 from ..io.monadic import empty_folds
@@ -260,15 +260,20 @@ def _diff(before: pa.Table | None, after: pa.Table | None) -> pd.DataFrame:
 
 
 def frame_of(table: pa.Table) -> gpd.GeoDataFrame:
-    """A stored table as ``read_events`` gives events: text as plain ``str`` objects ("" when missing), points
+    """A stored table as ``read_events`` gives events: text "" when missing (the canonical columns as objects), points
     from longitude and latitude, sorted by date and id."""
     frame = table.to_pandas()
     for name, typ in zip(table.column_names, table.schema.types):
         if pa.types.is_string(typ) or pa.types.is_large_string(typ) or pa.types.is_null(typ):
-            frame[name] = frame[name].astype(object).where(frame[name].notna(), "")
+            values = frame[name].fillna("") if frame[name].hasnans else frame[name]
+            # the canonical text columns are plain objects, the source's own columns pandas' str (as read_events)
+            frame[name] = values.astype(object) if name in _TEXT else values.astype("str")
     geometry = gpd.points_from_xy(frame["longitude"], frame["latitude"], crs=CRS)
     events = gpd.GeoDataFrame(frame, geometry=geometry, crs=CRS)
     return events.sort_values(["event_date", "event_id"], ignore_index=True)
+
+
+_TEXT = {c.name for c in EVENT_SCHEMA if c.kind == "text"}
 
 
 def arrow_of(events: pd.DataFrame, hashes: np.ndarray, schema: pa.Schema | None = None) -> pa.Table:
