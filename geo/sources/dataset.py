@@ -186,6 +186,8 @@ class Dataset:
         label = (N_("{format} store '{name}'") if store is not None else N_("{format} file '{name}'")).format(
             format=report.format.upper(), name=Path(report.source_name).name)
         data = cls._of(events, claims, label, report.attribution, report, layers=layers, **known)
+        if store is not None:  # the store's version read (a later sync writes a newer one)
+            data.__dict__["store_version"] = store.latest().id if store.latest() else None
         if key and hit is None:
             meta = {k: getattr(report, k) for k in ("format", "source_name", "encoding", "rows_read",
                                                     "accepted", "warnings", "attribution")}
