@@ -75,9 +75,6 @@ def records_table(records: list) -> pd.DataFrame:
     if any(len(r) != len(names) or r.keys() - names.keys() for r in rows):  # ragged records: every key
         for r in rows:
             names.update(dict.fromkeys(map(str, r)))
-    fast = _strings_only(rows, names)
-    if fast is not None:
-        return fast
     columns = {}
     for name in names:
         values = [r.get(name) for r in rows]
@@ -89,15 +86,6 @@ def records_table(records: list) -> pd.DataFrame:
     if not columns:
         return pd.DataFrame(index=pd.RangeIndex(len(rows)))
     return pa.table(columns).to_pandas()
-
-
-def _strings_only(rows: list[dict], names: dict) -> pd.DataFrame | None:
-    """The table in one call into Arrow when every value is a string or null; else None."""
-    try:
-        table = pa.Table.from_pylist(rows, schema=pa.schema([(n, pa.string()) for n in names]))
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return None
-    return pa.table({n: pc.fill_null(table.column(n), "") for n in names}).to_pandas() if names else None
 
 
 def parse_page(body: bytes):
