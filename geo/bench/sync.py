@@ -3,7 +3,7 @@
 sync process's peak memory (its maximum resident set size, from ``wait4``), then a second sync of a new
 version (the same events: every page read and compared, nothing written but the manifest's version).
 
-    python -m geo.bench --sync [--events 400000] [--out sync.md] [--readme README.md]
+    python -m geo.bench --sync [--events 400000] [--asof 1000000] [--out sync.md] [--readme README.md]
 
 ``--readme`` writes the table into the README between ``<!-- sync-bench -->`` and ``<!-- /sync-bench -->``.
 Targets: at most 120 s and 800 MB.
@@ -74,6 +74,56 @@ def run(events: int, page_size: int = 1000) -> str:
     return "\n".join(lines)
 
 
+def asof_cost(events: int = 1_000_000, deltas: int = 5, revised: float = 0.02) -> str:
+    """What an as-of view of a store costs at ``events`` events: the store written by ``StoreSink`` directly (no
+    HTTP), then ``deltas`` ACLED-like syncs each revising ``revised`` of the events, adding half as many and
+    deleting a tenth as many; ``store.events()`` timed (best of 2) as of each version."""
+    import numpy as np
+
+    from ..sync.store import open_store, row_hashes
+    from ..sync.writer import StoreSink
+    from .synthetic import synthetic_events
+
+    base = synthetic_events(events, seed=3)
+    rng = np.random.default_rng(3)
+    with tempfile.TemporaryDirectory() as folder:
+        sink = StoreSink(folder, "acled", "delta")
+        for start in range(0, events, 200_000):
+            part = base.iloc[start:start + 200_000]
+            sink.add(part, row_hashes(part))
+        sink.commit({"timestamp": 1}, {})
+        extra = synthetic_events(int(events * revised / 2 * deltas) + 1, seed=4)
+        extra["event_id"] = "NEW-" + extra["event_id"].astype(str)
+        for k in range(deltas):
+            sink = StoreSink(folder, "acled", "delta")
+            pick = base.iloc[rng.choice(events, int(events * revised), replace=False)].copy()
+            pick["fatalities"] = pick["fatalities"] + 1 + k
+            new = extra.iloc[k * len(extra) // deltas:(k + 1) * len(extra) // deltas]
+            for part in (pick, new):
+                sink.add(part, row_hashes(part))
+            sink.delete(base["event_id"].iloc[rng.choice(events, int(events * revised / 10), replace=False)])
+            sink.commit({"timestamp": 2 + k}, {})
+        store = open_store(folder)
+        lines = ["| as of | files read | events | seconds (best of 2) | × the first version's |", "|---|---:|---:|---:|---:|"]
+        first = None
+        for v in store.versions():
+            times = []
+            for _ in range(2):
+                t0 = time.perf_counter()
+                frame, _claims = store.events(asof=v.id)
+                times.append(time.perf_counter() - t0)
+            first = first or min(times)
+            files = len([f for x in store._chain(v) for f in x.files])
+            lines.append(f"| version {v.id}{' (full)' if v.full else ''} | {files} | {len(frame):,} | {min(times):.2f} "
+                         f"| {min(times) / first:.2f} |")
+            print(lines[-1], flush=True)
+        size = sum(p.stat().st_size for p in Path(folder).rglob("*.parquet")) / 2**20
+    lines += ["", f"{deltas} syncs each revising {revised:.0%} of {events:,} events (plus {revised / 2:.0%} new, "
+              f"{revised / 10:.1%} deleted); a full file is written when the deltas since the last reach half of it. "
+              f"Store: {size:,.0f} MB."]
+    return "\n".join(lines)
+
+
 def write_readme(path: Path, text: str) -> None:
     readme = path.read_text(encoding="utf-8")
     if START not in readme or END not in readme:
@@ -88,8 +138,11 @@ def main(argv=None) -> int:
     parser.add_argument("--page-size", type=int, default=1000)
     parser.add_argument("--out", help="also write the table to this Markdown file")
     parser.add_argument("--readme", help="write the table into this README between the sync-bench markers")
+    parser.add_argument("--asof", type=int, metavar="EVENTS", help="also time as-of views of a store of EVENTS events")
     args = parser.parse_args(argv)
     text = run(args.events, args.page_size)
+    if args.asof:
+        text += "\n\n**As of an earlier version** (the local store, read by `store.events(asof=…)`):\n\n" + asof_cost(args.asof)
     print(text)
     if args.out:
         Path(args.out).write_text(text + "\n", encoding="utf-8")
