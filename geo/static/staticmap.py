@@ -192,11 +192,13 @@ def _draw_labels(ax, labels: pd.DataFrame, view: View, frame: MapFrame) -> list[
     return drawn
 
 
-def _draw_events(ax, events, view, claims, frame: MapFrame) -> tuple[set[str], int]:
-    """The markers, largest first, styled as geo.webmap.maps.events_geojson styles them; the selected one ringed."""
+def _draw_events(ax, events, view, claims, frame: MapFrame, ranges=None) -> tuple[set[str], int]:
+    """The markers, largest first, styled as geo.webmap.maps.events_geojson styles them; the selected one ringed.
+    An animation gives each event's ``_size`` and the claims' ``ranges`` (``claim_ranges``) once for all frames."""
     from matplotlib.colors import to_rgba
     pt = frame.points
-    events = events.assign(_size=event_figures(events, claims, view.figure))
+    if "_size" not in events:
+        events = events.assign(_size=event_figures(events, claims, view.figure))
     events = events.sort_values(["_size", "event_date"], ascending=[False, True], kind="stable")
     if view.color_by == "side":
         present = {actor_side(a) for a in events["actor1"].astype(str)}
@@ -204,8 +206,9 @@ def _draw_events(ax, events, view, claims, frame: MapFrame) -> tuple[set[str], i
         present = set(events["event_type"].astype(str))
     claimed = np.zeros(len(events), dtype=bool)
     disputed = np.zeros(len(events), dtype=bool)
-    if claims is not None and len(claims):
+    if ranges is None and claims is not None and len(claims):
         ranges = claim_ranges(claims)
+    if ranges is not None:
         claimed = events["event_id"].isin(ranges.index).to_numpy()
         disputed = events["event_id"].isin(ranges.index[ranges["disputed"]]).to_numpy()
     if len(events):
@@ -305,13 +308,13 @@ def fit_extent(ax, frame: MapFrame) -> None:
     ax.set_ylabel("")
 
 
-def draw_marks(ax, events, view: View, claims, frame: MapFrame) -> tuple[set[str], int]:
+def draw_marks(ax, events, view: View, claims, frame: MapFrame, ranges=None) -> tuple[set[str], int]:
     """The events as the view draws them (a heatmap, or rings and markers): the legend's categories and
     the number of disputed events drawn."""
     _draw_rings(ax, events, frame)
     if view.draw == "heat":
         return _draw_heat(ax, events, view, frame), 0
-    return _draw_events(ax, events, view, claims, frame)
+    return _draw_events(ax, events, view, claims, frame, ranges)
 
 
 def _figure(events, layers, view, claims, text: SnapshotText, width_px: int, dpi: float):
