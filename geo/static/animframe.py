@@ -28,7 +28,8 @@ from ..places.labels import place_labels
 from ..view import View
 from .animplan import AnimationPlan, frame_counts, frame_events
 from .captions import SnapshotText
-from .frame import MapFrame, VIEWPORT, view_extent
+from ..styles import actor_side, legend_items
+from .frame import MARKER_FILL_OPACITY, MapFrame, VIEWPORT, view_extent
 from .furniture import _legend, _scale_bar
 from .staticmap import _PAD, _draw_labels, _draw_layers, _draw_shading, draw_marks, fit_extent, map_figure
 
@@ -151,6 +152,32 @@ class FrameRenderer:
         FigureCanvasAgg(self.fig)
         self._dynamic: list = []
 
+    def _present(self) -> set[str]:
+        """The legend's categories: those of the whole range (the legend stays the same in every frame)."""
+        if self.view.draw == "heat":
+            return {"heat"}
+        if self.view.color_by == "side":
+            return {actor_side(a) for a in self.plan.events["actor1"].astype(str)}
+        return set(self.plan.events["event_type"].astype(str))
+
+    def key_colours(self) -> list[tuple[int, int, int]]:
+        """The colours a GIF's palette must hold exactly: each category's, as a marker draws it over the
+        map's commonest colours, and the strip's."""
+        from matplotlib.colors import to_rgb
+        flat = self.base.reshape(-1, 3)[:: 97]
+        values, counts = np.unique(flat, axis=0, return_counts=True)
+        grounds = values[np.argsort(counts)[::-1][:3]].astype(float)
+        out = [(178, 24, 43), (244, 198, 198), (0, 0, 0), (255, 255, 255)]
+        colours = [] if self.view.draw == "heat" else [c for _label, c in legend_items(self.view.color_by,
+                                                                                          self._present())]
+        for colour in colours:
+            rgb = np.array(to_rgb(colour)) * 255
+            out.append(tuple(int(round(v)) for v in rgb))
+            for ground in grounds:
+                blend = MARKER_FILL_OPACITY * rgb + (1 - MARKER_FILL_OPACITY) * ground
+                out.append(tuple(int(round(v)) for v in blend))
+        return out
+
     def _put(self, fig, y_css: float, line: str, size: float, *, x_css: float = _PAD, ha="left", **kw):
         f = self.frame
         return fig.text(x_css * f.scale / f.width, 1 - y_css * f.scale / f.height, line, fontsize=f.points(size),
@@ -163,14 +190,7 @@ class FrameRenderer:
         _transparent(fig, ax)
         _draw_labels(ax, place_labels(layers, plan.events), self.view, frame)
         fit_extent(ax, frame)
-        if self.view.draw == "heat":
-            present = {"heat"}
-        elif self.view.color_by == "side":
-            from ..styles import actor_side
-            present = {actor_side(a) for a in plan.events["actor1"].astype(str)}
-        else:
-            present = set(plan.events["event_type"].astype(str))
-        _legend(ax, self.view, present, disputed_count(plan.events, self.claims), frame)
+        _legend(ax, self.view, self._present(), disputed_count(plan.events, self.claims), frame)
         _scale_bar(ax, frame)
         self._put(fig, _PAD, text.title, _TITLE_PX, fontweight="bold")
         for k, line in enumerate(lay.header):
@@ -228,8 +248,9 @@ class FrameRenderer:
         floor = max(counts.max(), 1) * 0.02
         if plan.mode == "cumulative" and i:
             self.strip_ax.bar(np.arange(i), np.maximum(counts[:i], floor), width=0.8, color="#8a8a8a")
-        self.strip_ax.bar([i], [max(counts[i], floor)], width=0.8, color="#b2182b")
-        self.strip_ax.plot([i], [0], marker="^", markersize=f.points(9), color="#b2182b", clip_on=False)
+        # where the frame is, whatever its count: a pale band the strip's height, its own bar dark red
+        self.strip_ax.axvspan(i - 0.5, i + 0.5, color="#f4c6c6", zorder=0)
+        self.strip_ax.bar([i], [max(counts[i], floor)], width=0.8, color="#b2182b", zorder=1)
         after = set(ax.get_children()) | set(self.fig.texts) | set(self.strip_ax.get_children())
         self._dynamic = list(after - before)
         rgba = _rgba(self.fig)
