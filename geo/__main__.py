@@ -3,7 +3,7 @@
     python -m geo snapshot LINK -o FILE [--width 1600] [--dpi 150] [--data events.csv|postgresql://…] [--claims claims.csv]
     python -m geo snapshot LINK -o FILE --data ACLED=acled.csv --data "UCDP GED=ged.csv" [--matches m.csv]
     python -m geo animate LINK -o out.mp4|out.webm|out.gif [--step week|month|year] [--mode window|cumulative]
-        [--fps 2] [--size 1920x1080] [--data …]
+        [--fps 2] [--size 1920x1080] [--poster frame.png] [--data …]
     python -m geo db init [--db postgresql://user:password@host/db]
     python -m geo db load FILE [--claims claims.csv] [--db postgresql://…]
 
@@ -108,6 +108,8 @@ def _configure_animate(p: argparse.ArgumentParser) -> None:
     p.add_argument("--fps", type=float, default=2.0, help=_("frames (periods) a second (default 2)"))
     p.add_argument("--size", metavar="WxH", help=_("frame size in pixels (default 1920x1080 for a video, "
                                                   "800 wide for a GIF); a width alone keeps a snapshot's shape"))
+    p.add_argument("--poster", metavar="PNG", help=_("also write the frame of the period with the most events as "
+                                                     "a PNG (a video's poster image)"))
     _data_options(p)
 
 
@@ -129,7 +131,7 @@ def _run_animate(args: argparse.Namespace) -> int:
     try:
         result = animate(data.events, data.layers, view, args.output, claims=data.claims, matches=matches,
                          step=args.step, mode=args.mode, fps=args.fps, size=size, title=title,
-                         attribution=attribution)
+                         attribution=attribution, poster=args.poster)
     except GeoError as exc:
         print(f"error: {_one_line(localized_error(exc))}", file=sys.stderr)
         return EXIT_FAILED

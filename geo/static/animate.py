@@ -119,17 +119,21 @@ def animate(events: pd.DataFrame, layers: Mapping, view: View, output, *, claims
             matches: pd.DataFrame | None = None, step: str = "week", mode: str = "window",
             fps: float = DEFAULT_FPS, size: tuple[int, int | None] | None = None, title=None, attribution=None,
             generated=None, base_url: str = "", alt_text: bool = True, max_frames: int = MAX_FRAMES,
-            progress: Callable[[int, int], None] | None = None) -> Animation:
+            poster=None, progress: Callable[[int, int], None] | None = None) -> Animation:
     """Write the view's date range, period by period, to ``output`` (.mp4, .webm or .gif).
 
     ``events`` are all the events (the view's filter is applied; the link's ``from``/``to`` is the range
     played, else its events' first and last day); ``step`` week, month or year; ``mode`` window or
     cumulative; ``size`` (width, height) px (height None: the snapshot's shape). ``progress(done, total)``
-    is called after each frame. Writes ``output`` with ``.txt`` as its suffix beside it (``alt_text``).
+    is called after each frame. Writes ``output`` with ``.txt`` as its suffix beside it (``alt_text``), and
+    with ``poster`` (a .png path) the frame of the period with the most events as a picture (a video's poster).
     Raises ``AnimationError`` (a ``ValueError``) with a plain message for what cannot be made.
     """
     fmt = animation_format(output)
     path = checked_output(output)
+    if poster is not None and Path(poster).suffix.lower() != ".png":
+        raise AnimationError(N_("The poster {path} must be a .png file.").format(path=repr(str(poster))))
+    poster = None if poster is None else checked_output(poster)
     size = checked_size(size, fmt)
     if not FPS_RANGE[0] <= float(fps) <= FPS_RANGE[1]:
         raise AnimationError(N_("The frame rate {fps} is outside {low}–{high} frames a second.").format(
@@ -142,7 +146,10 @@ def animate(events: pd.DataFrame, layers: Mapping, view: View, output, *, claims
     description = describe(plan, text, fps)
     metadata = {"title": text.title, "description": description, "comment": description,
                 "copyright": " ".join(text.attribution), "date": pd.Timestamp(plan.last).strftime("%Y-%m-%d")}
-    written = _write(renderer, plan, path, fmt, fps, metadata, progress)
+    busiest = int(np.argmax([p.events for p in plan.periods]))
+    written = _write(renderer, plan, path, fmt, fps, metadata, progress, keep=busiest if poster else None)
+    if poster is not None:
+        _save_poster(poster, written["kept"], text, plan.periods[busiest].label, description)
     alt = text_alternative(plan, text, fps)
     alt_path = None
     if alt_text:
@@ -156,8 +163,23 @@ def animate(events: pd.DataFrame, layers: Mapping, view: View, output, *, claims
                      len(plan.periods))
 
 
+def _save_poster(path: Path, rgb: np.ndarray, text: SnapshotText, label: str, description: str) -> None:
+    from PIL import Image
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    for key, value in (("Title", f"{text.title} — {label}"), ("Description", description), ("Link", text.query),
+                       ("Attribution", " ".join(text.attribution))):
+        info.add_text(key, clean_text(value))
+    try:
+        Image.fromarray(rgb, "RGB").save(path, format="PNG", pnginfo=info, compress_level=6)
+    except OSError as exc:
+        raise AnimationError(N_("Cannot write {path}: {reason}").format(path=repr(str(path)),
+                                                                        reason=exc.strerror or exc)) from None
+
+
 def _write(renderer: FrameRenderer, plan: AnimationPlan, path: Path, fmt: str, fps: float, metadata: dict,
-           progress) -> dict:
+           progress, keep: int | None = None) -> dict:
     n = len(plan.periods)
     hold = max(1, round(HOLD_SECONDS * fps))
     cache = _sample_frames(renderer, plan) if fmt == "gif" else {}
@@ -171,10 +193,11 @@ def _write(renderer: FrameRenderer, plan: AnimationPlan, path: Path, fmt: str, f
     except OSError as exc:
         raise AnimationError(N_("Cannot write {path}: {reason}").format(path=repr(str(path)),
                                                                         reason=exc.strerror or exc)) from None
-    labels, seconds = [], 0.0
+    labels, seconds, kept = [], 0.0, None
     try:
         for i in range(n):
             rgb, label = cache.pop(i) if i in cache else (renderer.render(i), renderer.drawn_labels[-1])
+            kept = rgb if i == keep else kept
             extra = hold if i in (0, n - 1) else 0
             if fmt == "gif":
                 ms = round(1000 * (1 + extra) / fps)
@@ -195,7 +218,7 @@ def _write(renderer: FrameRenderer, plan: AnimationPlan, path: Path, fmt: str, f
     except BaseException:
         writer.abort()
         raise
-    return {"frames": writer.frames, "seconds": seconds, "labels": labels}
+    return {"frames": writer.frames, "seconds": seconds, "labels": labels, "kept": kept}
 
 
 def animation_bytes(events: pd.DataFrame, layers: Mapping, view: View, fmt: str, **kw) -> tuple[bytes, str]:

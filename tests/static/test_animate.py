@@ -127,7 +127,8 @@ def test_disputed_events_keep_their_dashed_outline(july_weeks, layers, claims):
 def test_mp4_frame_count_duration_metadata_and_text_alternative(events, claims, layers, tmp_path):
     out = tmp_path / "mali.mp4"
     view = view_of(YEAR)
-    result = animate(events, layers, view, out, claims=claims, step="month", fps=4, size=SMALL, generated=WHEN)
+    result = animate(events, layers, view, out, claims=claims, step="month", fps=4, size=SMALL, generated=WHEN,
+                     poster=tmp_path / "poster.png")
     hold = round(HOLD_SECONDS * 4)
     assert result.frames == 12 + 2 * hold
     assert imageio_ffmpeg.count_frames_and_secs(str(out)) == (12 + 2 * hold, pytest.approx((12 + 2 * hold) / 4))
@@ -144,6 +145,9 @@ def test_mp4_frame_count_duration_metadata_and_text_alternative(events, claims, 
     assert [line.split(":")[0] for line in lines] == ["- " + m for m in expected]
     assert "Tinzaouaten" in next(line for line in lines if line.startswith("- July 2024"))
     assert not [p for p in tmp_path.iterdir() if ".part" in p.name]
+    with Image.open(tmp_path / "poster.png") as poster:  # the busiest period: July, Tinzaouaten
+        assert poster.size == SMALL and poster.info["Title"] == "Conflict events — northern Mali — July 2024"
+        assert "Link" in poster.info and "Natural Earth" in poster.info["Attribution"]
 
 
 def test_gif_frames_durations_one_palette_and_comment(events, claims, layers, tmp_path):
@@ -241,3 +245,22 @@ def test_the_command_writes_a_gif_in_french(tmp_path, capsys):
 
 def test_size_parsing():
     assert parse_size("1920x1080") == (1920, 1080) and parse_size("800") == (800, None) and parse_size(None) is None
+
+
+def test_the_benchmark_writes_its_table_between_the_readme_markers(tmp_path):
+    from geo.bench.animation import END, START, write_out
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# Title\n\n{START}\nold table\n{END}\n\nmore\n", encoding="utf-8")
+    write_out(readme, "| new | table |\n")
+    assert readme.read_text(encoding="utf-8") == f"# Title\n\n{START}\n| new | table |\n{END}\n\nmore\n"
+    other = tmp_path / "table.md"
+    write_out(other, "| new |\n")
+    assert other.read_text(encoding="utf-8") == "| new |\n"
+
+
+def test_the_readme_table_was_written_by_a_run():
+    from geo.bench.animation import END, START
+    from conftest import ROOT
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = text[text.index(START):text.index(END)]
+    assert "MP4 (H.264) 1920x1080 | 58 (52 + held)" in table and "GIF 800 px wide" in table
