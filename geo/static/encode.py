@@ -130,6 +130,7 @@ class GifWriter:
             part = frame.crop(box)
         for chunk in GifImagePlugin.getdata(part, offset=box[:2], duration=duration_ms, disposal=1):
             self._file.write(chunk)
+        self._file.flush()  # on disk as drawn: nothing of the animation waits in memory
         self._previous = np.asarray(frame)
         self.frames += 1
 

@@ -264,3 +264,34 @@ def test_the_readme_table_was_written_by_a_run():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     table = text[text.index(START):text.index(END)]
     assert "MP4 (H.264) 1920x1080 | 58 (52 + held)" in table and "GIF 800 px wide" in table
+
+
+@pytest.mark.parametrize("link, mode", [("draw=heat", "window"), ("color=side", "cumulative")])
+def test_heatmaps_and_sides_animate_too(events, claims, layers, tmp_path, link, mode):
+    view = view_of(f"{YEAR}&{link}")
+    result = animate(events, layers, view, tmp_path / "a.gif", claims=claims, step="month", mode=mode, size=(320, None))
+    with Image.open(tmp_path / "a.gif") as im:
+        assert im.n_frames == result.frames == 12
+
+
+def test_matched_data_sets_animate_each_event_once(tmp_path, capsys):
+    from conftest import FIXTURES
+    out = tmp_path / "m.gif"
+    assert main(["animate", "", "-o", str(out), "--step", "month", "--size", "320",
+                 "--data", f"ACLED={FIXTURES / 'acled' / 'acled_mali.csv'}",
+                 "--data", f"UCDP GED={FIXTURES / 'ucdp' / 'ged_mali.csv'}"]) == 0
+    alt = (tmp_path / "m.txt").read_text(encoding="utf-8")
+    assert "ACLED" in alt and "UCDP" in alt  # both data sets credited
+
+
+def test_frames_are_written_as_they_are_drawn(events, claims, layers, tmp_path):
+    """Memory stays bounded: the GIF grows on disk frame by frame, not at the end."""
+    sizes = []
+
+    def progress(done, total):
+        parts = [p for p in tmp_path.iterdir() if ".part" in p.name]
+        sizes.append(parts[0].stat().st_size if parts else 0)
+
+    animate(events, layers, view_of(YEAR), tmp_path / "a.gif", claims=claims, step="month", size=(320, None),
+            progress=progress)
+    assert sizes[0] > 0 and all(b >= a for a, b in zip(sizes, sizes[1:])) and sizes[-1] > sizes[0]
