@@ -31,7 +31,8 @@ from .captions import SnapshotText
 from ..styles import actor_side, legend_items
 from .frame import MARKER_FILL_OPACITY, MapFrame, VIEWPORT, view_extent
 from .furniture import _legend, _scale_bar
-from .staticmap import _PAD, _draw_labels, _draw_layers, _draw_shading, draw_marks, fit_extent, map_figure
+from .staticmap import (_PAD, _draw_labels, _draw_layers, _draw_shading, draw_marks, fit_extent, heat_grid, heat_scale,
+                        map_figure)
 
 _TITLE_PX, _LINE_PX, _PERIOD_PX, _MODE_PX, _SMALL_PX, _STRIP_PX = 20, 12, 28, 11, 10, 38  # CSS px
 DPI = 100.0
@@ -136,6 +137,9 @@ class FrameRenderer:
         self.layout = lay = frame_layout(text, view, line, size)
         frame = lay.frame
         self.frame = frame
+        # a heatmap's full heat is the same in every frame (the hottest frame's), so a quiet week looks quiet
+        self.heat = (max(heat_scale(heat_grid(frame_events(plan, i), frame)) for i in range(len(plan.periods)))
+                     if view.draw == "heat" else None)
         self.drawn_labels: list[str] = []
         base_fig, base_ax = map_figure(frame)
         _draw_layers(base_ax, layers, view, frame)
@@ -239,7 +243,7 @@ class FrameRenderer:
         plan, f, ax = self.plan, self.frame, self.ax
         self._clear()
         before = set(ax.get_children()) | set(self.fig.texts) | set(self.strip_ax.get_children())
-        draw_marks(ax, frame_events(plan, i), self.view, self.claims, f, self.ranges)
+        draw_marks(ax, frame_events(plan, i), self.view, self.claims, f, self.ranges, self.heat)
         fit_extent(ax, f)
         label = self._put(self.fig, self.layout.period_y, plan.periods[i].label, _PERIOD_PX, fontweight="bold")
         self._put(self.fig, self.layout.period_y + (_PERIOD_PX - 14) * 0.75, frame_counts(plan, i), 14,

@@ -243,12 +243,9 @@ def _draw_events(ax, events, view, claims, frame: MapFrame, ranges=None) -> tupl
     return present, int(disputed.sum())
 
 
-def _draw_heat(ax, events, view: View, frame: MapFrame) -> set[str]:
-    """The web map's heatmap: events counted on a grid of ~HEAT_CELL_PX px, blurred, coloured by
-    HEAT_GRADIENT (full heat at the 98th percentile of the non-empty cells). Returns {"heat"}."""
-    from matplotlib.colors import LinearSegmentedColormap, to_rgba
-
-    from ..webmap.heatmap import HEAT_CELL_PX, HEAT_GRADIENT
+def heat_grid(events, frame: MapFrame) -> np.ndarray:
+    """The events counted on a grid of ~HEAT_CELL_PX px over the frame's map, blurred as Leaflet.heat blurs."""
+    from ..webmap.heatmap import HEAT_CELL_PX
 
     xmin, xmax, ymin, ymax = frame.extent
     map_w_px = frame.width / frame.scale
@@ -262,8 +259,26 @@ def _draw_heat(ax, events, view: View, frame: MapFrame) -> set[str]:
         grid = np.zeros((ny, nx))
     for _pass in range(3):  # three box blurs: close to a Gaussian, as Leaflet.heat's blur
         grid = _box_blur(grid, 2)
+    return grid
+
+
+def heat_scale(grid: np.ndarray) -> float:
+    """Full heat: the 98th percentile of the grid's non-empty cells (1 for an empty grid)."""
     positive = grid[grid > 1e-9]
-    scale = float(np.percentile(positive, 98)) if len(positive) else 1.0
+    return float(np.percentile(positive, 98)) if len(positive) else 1.0
+
+
+def _draw_heat(ax, events, view: View, frame: MapFrame, scale: float | None = None) -> set[str]:
+    """The web map's heatmap: events counted on a grid of ~HEAT_CELL_PX px, blurred, coloured by
+    HEAT_GRADIENT (full heat at ``scale``: by default the 98th percentile of the non-empty cells; an
+    animation gives one for all its frames). Returns {"heat"}."""
+    from matplotlib.colors import LinearSegmentedColormap, to_rgba
+
+    from ..webmap.heatmap import HEAT_GRADIENT
+
+    xmin, xmax, ymin, ymax = frame.extent
+    grid = heat_grid(events, frame)
+    scale = heat_scale(grid) if scale is None else scale
     stops = sorted(HEAT_GRADIENT.items())
     cmap = LinearSegmentedColormap.from_list("heat", [(0.0, to_rgba(stops[0][1], 0.0))] + [
         (at, to_rgba(color, 0.35 + 0.55 * at)) for at, color in stops])
@@ -310,12 +325,13 @@ def fit_extent(ax, frame: MapFrame) -> None:
     ax.set_ylabel("")
 
 
-def draw_marks(ax, events, view: View, claims, frame: MapFrame, ranges=None) -> tuple[set[str], int]:
-    """The events as the view draws them (a heatmap, or rings and markers): the legend's categories and
-    the number of disputed events drawn."""
+def draw_marks(ax, events, view: View, claims, frame: MapFrame, ranges=None,
+               heat: float | None = None) -> tuple[set[str], int]:
+    """The events as the view draws them (a heatmap, full at ``heat``, or rings and markers): the legend's
+    categories and the number of disputed events drawn."""
     _draw_rings(ax, events, frame)
     if view.draw == "heat":
-        return _draw_heat(ax, events, view, frame), 0
+        return _draw_heat(ax, events, view, frame, heat), 0
     return _draw_events(ax, events, view, claims, frame, ranges)
 
 

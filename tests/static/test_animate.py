@@ -295,3 +295,17 @@ def test_frames_are_written_as_they_are_drawn(events, claims, layers, tmp_path):
     animate(events, layers, view_of(YEAR), tmp_path / "a.gif", claims=claims, step="month", size=(320, None),
             progress=progress)
     assert sizes[0] > 0 and all(b >= a for a, b in zip(sizes, sizes[1:])) and sizes[-1] > sizes[0]
+
+
+def test_a_heatmap_is_as_hot_in_every_frame_as_its_events(events, claims, layers):
+    """One full heat for all frames (the hottest frame's): a month of one event is not drawn as hot as July."""
+    from geo.static.staticmap import heat_grid, heat_scale
+    view = view_of(f"{YEAR}&draw=heat")
+    plan = plan_animation(events, view, step="month", claims=claims)
+    r = renderer(plan, layers, claims, view)
+    own = [heat_scale(heat_grid(frame_events(plan, i), r.frame)) for i in range(12)]
+    assert r.heat == max(own)
+    quiet = next(i for i, p in enumerate(plan.periods) if p.events == 1)
+    grid = heat_grid(frame_events(plan, quiet), r.frame)
+    assert grid.max() / r.heat < grid.max() / own[quiet]  # dimmer than it would be on its own
+    r.render(quiet)
