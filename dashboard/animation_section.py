@@ -37,7 +37,7 @@ def animation_downloads(box, view: geo.View, data, span: tuple, title: str) -> N
                      "view:"))
         left, right = st.columns(2)
         asked = ("mp4" if left.button(_("Download as video"), key="animate_mp4") else
-                 "gif" if right.button(_("… as GIF"), key="animate_gif") else None)
+                 "gif" if right.button(_("Download as GIF"), key="animate_gif") else None)
         if asked:
             bar = st.progress(0.0, text=_("Drawing the frames…"))
 
