@@ -225,7 +225,7 @@ class Dataset:
                                                ("region", "border_km", "in_tuareg_region")]], layers)
             events = events.copy()
             for col in ("region", "border_km", "in_tuareg_region"):
-                events.loc[missing, col] = done[col]
+                events.loc[missing, col] = done[col] if col in done else False  # Mali's column: data in Mali
         events["in_tuareg_region"] = events["in_tuareg_region"].astype(bool)
         events = compact_events(events)
         claims = src.claims()
