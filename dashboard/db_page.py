@@ -14,7 +14,7 @@ import streamlit as st
 
 import geo
 import geo.static.snapshots
-from dashboard.map_panel import DOWNLOADS, app_url, selected_event, share, show_map, take_map_view
+from dashboard.map_panel import DOWNLOADS, app_url, selected_event, share, show_map, map_key, take_map_view
 from geo.i18n import _, format_date, format_number
 from geo.db.pushdown import DatabaseDataset, Selection
 from geo.styles import md_escape as md
@@ -91,7 +91,7 @@ def map_section(sel: Selection, data: DatabaseDataset, view: geo.View) -> None:
 
 def _map_section(sel: Selection, data: DatabaseDataset, view: geo.View) -> None:
     ss = st.session_state
-    take_map_view(ss.get("map"))
+    take_map_view(ss.get(map_key()))
     view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.get("selected"))
     rows = sel.rows if view.draw != "heat" else None
     claims = sel.claims_of(rows["event_id"]) if rows is not None else None

@@ -12,6 +12,7 @@ import streamlit as st
 
 import geo
 import geo.a11y.readable
+import geo.link
 from geo.styles import md_escape as md
 from geo.layers import LAYER_ORDER, LAYERS
 from geo.styles import BASEMAPS, figure_label
@@ -36,6 +37,8 @@ def seed_from_link(span: tuple, voc: geo.Vocabulary) -> None:
     if "link_read" in st.session_state:
         return
     params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+    if st.session_state.pop("link_carry", False):  # new data in this session: the link is the app's own
+        params = geo.link.carried_over(params)
     # the warnings are kept in English and said in the page's language when shown (it may change)
     view, warnings = geo.view_from_query(params, vocabulary=voc, lang="en")
     first, last = span

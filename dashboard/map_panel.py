@@ -24,6 +24,14 @@ from dashboard.accessibility import event_picker, map_as_text, map_text
 from dashboard.datasets_panel import records_panel
 
 
+def map_key() -> str:
+    """The map's widget key: a new one for each data set of the session (``data_gen``, counted by
+    dashboard.data_section.uploaded_data), so that new data mounts a new map rather than taking the centre
+    and zoom the map mounted on the other data reports."""
+    gen = st.session_state.get("data_gen", 0)
+    return f"map_{gen}" if gen else "map"
+
+
 def take_map_view(out) -> bool:
     """Take the centre and zoom the map reports (st_folium's value) into the session; True if it moved.
 
@@ -100,7 +108,7 @@ def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from
     # st_folium renames the elements of the map and group it is given: copies each run (the base
     # ~10 ms; the group shares its data with the memo, see geo.webmap.scripting.ScriptElement)
     fmap, group = copy.deepcopy(ss.map_base[1]), copy.deepcopy(memo[1])
-    out = st_folium(fmap, key="map", height=620, use_container_width=True, center=list(view.center),
+    out = st_folium(fmap, key=map_key(), height=620, use_container_width=True, center=list(view.center),
                     zoom=view.zoom, feature_group_to_add=group,
                     returned_objects=["center", "zoom", "last_object_clicked_popup"])
     # the view it reports was taken at the start of this run (map_section), before the cells were built
@@ -150,7 +158,7 @@ def selected_event(events: pd.DataFrame, claims: pd.DataFrame, event_id: str | N
 
 
 @st.fragment
-def map_section(shown, layers, claims, view: geo.View, data: Dataset, voc: geo.Vocabulary) -> None:
+def map_section(shown, layers, claims, view: geo.View, data: Dataset, voc: geo.Vocabulary, after_map=None) -> None:
     """The map and what follows its view: the event clicked, the share link and the downloads.
 
     A fragment: a pan, a zoom or a click on the map reruns this part of the page only, not the
@@ -160,7 +168,7 @@ def map_section(shown, layers, claims, view: geo.View, data: Dataset, voc: geo.V
     """
     ss = st.session_state
     set_language(view.lang)  # a fragment's own run may come in a thread of its own
-    take_map_view(ss.get("map"))
+    take_map_view(ss.get(map_key()))
     view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.get("selected"))
     # several data sets: the matched events (and the coverage filter) are the content's key too
     description = map_text(shown, claims, view, len(data.events))
@@ -168,6 +176,8 @@ def map_section(shown, layers, claims, view: geo.View, data: Dataset, voc: geo.V
     at_home = voc.home is not None and (view.center, view.zoom) == tuple(voc.home)
     show_map(shown, layers, claims, view, data.attribution_of(shown), shown if "_datasets" in shown else data.events,
              data.labels, description, home_extent=voc.extent if at_home else None)
+    if after_map is not None:  # what a phone shows right under the map (the import report's line)
+        after_map()
     # the map may have moved or an event been clicked: the link follows
     view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.selected,
                                dataset=voc.fingerprint)

@@ -488,8 +488,11 @@ def test_upload_an_acled_file_for_this_session_only(browser, page, dashboard, ev
         page.wait_for_timeout(250)
     assert frame.locator("path.event-marker").count() == 5
     app_text = page.locator('[data-testid="stApp"]').inner_text()
-    assert "Import report: 5 of 10 rows used, 5 rejected" in app_text
-    assert "latitude 95.2 out of range" in app_text
+    assert "Import report of acled_mali.csv: 5 of 10 rows used, 5 rejected" in app_text
+    page.locator(".st-key-import_report_top").get_by_role("button", name="Read the report").click()
+    page.locator('[data-testid="stPopoverBody"]').wait_for(timeout=20_000)
+    assert "latitude 95.2 out of range" in page.locator('[data-testid="stPopoverBody"]').inner_text()
+    page.keyboard.press("Escape")
     page.get_by_text("About the data").click()
     assert "acleddata.com" in page.locator('[data-testid="stApp"]').inner_text()
     # another session still sees the embedded data
