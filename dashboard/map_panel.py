@@ -14,10 +14,12 @@ from streamlit_folium import st_folium
 import geo
 import geo.fatalities
 import geo.a11y.readable
+import geo.a11y.panel as panel
+import geo.events
 import geo.webmap.maps
 import geo.static.snapshots
 from geo.sources.dataset import Dataset
-from geo.i18n import N_, _, category, format_date, format_number, set_language
+from geo.i18n import N_, _, format_number, set_language
 from geo.styles import md_escape as md
 
 from dashboard.accessibility import event_picker, map_as_text, map_text
@@ -124,33 +126,37 @@ def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from
 
 
 def selected_event(events: pd.DataFrame, claims: pd.DataFrame, event_id: str | None) -> None:
+    """The event's details under the map: everything its popup holds (geo.a11y.panel), as lines that
+    wrap on a phone; the claims' table, for a wide screen, folded under them."""
     if event_id is None:
         return
     match = events[events["event_id"] == event_id]
     if match.empty:
         return
     ev = match.iloc[0]
-    st.header(f"{md(ev['location'])}, {format_date(ev['event_date'])}: {md(category(ev['event_type']))}")
-    st.markdown(_("**{side_a}** vs **{side_b}** · conservative fatalities: **{count}** · sources: {sources}").format(
-        side_a=md(ev["actor1"]), side_b=md(ev["actor2"] or "—"), count=format_number(int(ev["fatalities"])),
-        sources=md(ev["source"])))
+    st.header(panel.event_headline(ev))
+    st.markdown(panel.actors_markdown(ev) + "  \n" + _("Conservative fatalities: **{count}**").format(
+        count=format_number(int(ev["fatalities"]))))
     note = geo.fatalities.fatality_note(event_id, ev["fatalities"], claims)
     if note:
         st.caption(md(note))
     records_panel(ev)
-    own = claims[claims["event_id"] == event_id]
+    own = geo.events.claims_for(claims, event_id)
     st.subheader(_("Claims"), anchor=False)  # the panel reads in order: the event (h2), then its claims (h3)
     if own.empty:
         st.caption(_("No competing claims recorded for this event."))
     else:
-        rng = geo.claim_ranges(own).iloc[0]
-        if rng["claimants"]:
-            verdict = _("**disputed**: the claims disagree") if rng["disputed"] else _("the claims agree")
-            st.markdown(_("Claimed killed: {low} to {high} by {count} claimant(s); {verdict}.").format(
-                low=format_number(int(rng["low"])), high=format_number(int(rng["high"])),
-                count=int(rng["claimants"]), verdict=verdict))
-        st.dataframe(geo.a11y.readable.readable_table(own, geo.a11y.readable.CLAIM_TITLES), hide_index=True,
-                     width="stretch")
+        said = panel.claims_range_markdown(own)
+        if said:
+            st.markdown(said)
+        for item in panel.claim_items(own):
+            st.markdown(item)
+        with st.expander(_("The claims as a table"), icon=":material/table:"):
+            st.dataframe(geo.a11y.readable.readable_table(own, geo.a11y.readable.CLAIM_TITLES), hide_index=True,
+                         width="stretch")
+    if str(ev.get("notes") or "").strip():
+        st.markdown(_("**Notes**: {notes}").format(notes=md(ev["notes"])))
+    st.markdown(panel.sources_markdown(ev))
     if st.button(_("Close event details")):
         st.session_state.selected = None
         st.session_state.last_popup = None  # so that clicking the same event again opens it

@@ -62,7 +62,7 @@ MAP_CSS = """
 def legend_html(mode: str, present: set[str], count: int, figure: str, disputed: int,
                 cells: int | None = None, heat: float | None = None) -> str:
     """The legend's HTML: categories present, what sizes show, how many events (and cells)."""
-    n_events = _("{count} event(s)").format(count=format_number(count))
+    n_events = ngettext("{count} event", "{count} events", count).format(count=format_number(count))
     if heat is not None:
         stops = ", ".join(f"{color} {int(at * 100)}%" for at, color in sorted(HEAT_GRADIENT.items()))
         return (

@@ -11,7 +11,7 @@ from ..matching.groups import figure_text
 from ..analysis import claim_ranges
 from ..events import claims_for, split_list
 from ..fatalities import fatality_note
-from ..i18n import _, category, format_date, format_number
+from ..i18n import _, category, format_date, format_number, ngettext
 from ..styles import esc, precision_text, safe_link
 
 
@@ -107,7 +107,8 @@ def _range_html(rng) -> str:
     else:
         verdict = esc(_("no two claimants disagree on the same side's dead"))
     n = int(rng["claimants"])
-    said = _("Claimed killed: {span} ({count} claimant(s))").format(span=span, count=n)
+    said = ngettext("Claimed killed: {span} ({count} claimant)", "Claimed killed: {span} ({count} claimants)",
+                    n).format(span=span, count=n)
     return f"<div class='range'>{esc(said)}; {verdict}</div>"
 
 
@@ -174,7 +175,7 @@ def popup_html(event: Mapping, claims: pd.DataFrame | None = None,
         f"<tr><td>{_side_html(event['actor1'], event.get('assoc_actor_1'))}</td>"
         f"<td>{_side_html(event.get('actor2'), event.get('assoc_actor_2'))}</td></tr></table>"
         + "<div>" + _("<h3>Fatalities</h3> (conservative): {count}").format(count=format_number(fatalities))
-        + (" <span class='muted'>· " + esc(_("{count} claim(s) below").format(count=len(own_claims))) + "</span>"
+        + (" <span class='muted'>· " + esc(ngettext("{count} claim below", "{count} claims below", len(own_claims)).format(count=len(own_claims))) + "</span>"
            if len(own_claims) else "")
         + "</div>"
         + _note_html(fatality_note(event["event_id"], fatalities, own_claims))
