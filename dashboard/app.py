@@ -30,7 +30,7 @@ import geo  # noqa: E402
 import geo.a11y.readable  # noqa: E402
 from geo.styles import md_escape as md  # noqa: E402
 
-from dashboard.accessibility import page_style  # noqa: E402
+from dashboard.accessibility import page_style, skip_links  # noqa: E402
 from dashboard.datasets_panel import coverage_controls, matched, with_aliases  # noqa: E402
 from dashboard.layout import layout_style  # noqa: E402
 from dashboard.map_panel import map_section  # noqa: E402
@@ -57,6 +57,7 @@ def main() -> None:
     page_style()
     layout_style()
     title = st.empty()
+    skip_links()  # the first two tab stops: to the filters, to the map
     language_picker()
     try:
         # one database: followed live; files (or several sources) are read once

@@ -17,6 +17,7 @@ from geo.styles import md_escape as md
 from geo.layers import LAYER_ORDER, LAYERS
 from geo.styles import BASEMAPS, figure_label
 
+from dashboard.accessibility import filters_anchor
 from dashboard.datasets_panel import seed_cover
 from geo.i18n import N_, _, category, format_number, retranslate
 from dashboard.language import label_of, speaking
@@ -95,6 +96,7 @@ def sidebar(span: tuple, counts: pd.Series, voc: geo.Vocabulary) -> geo.View:
         if key not in st.session_state:
             st.session_state[key] = value
     sb = st.sidebar
+    filters_anchor(sb)  # where "Skip to the filters" goes (a sidebar's heading has no id)
     sb.header(_("Filters"))
     actors = sb.multiselect(
         _("Actors"), options=list(counts.index), key="actors", format_func=lambda a: f"{a} ({counts[a]})",

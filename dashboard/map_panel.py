@@ -22,7 +22,7 @@ from geo.sources.dataset import Dataset
 from geo.i18n import N_, _, format_number, set_language
 from geo.styles import md_escape as md
 
-from dashboard.accessibility import event_picker, map_as_text, map_text
+from dashboard.accessibility import event_picker, map_as_text, map_heading, map_text
 from dashboard.datasets_panel import records_panel
 
 
@@ -180,6 +180,7 @@ def map_section(shown, layers, claims, view: geo.View, data: Dataset, voc: geo.V
     description = map_text(shown, claims, view, len(data.events))
     # opened on the data's own view: a phone's smaller frame fits the data's extent (geo.webmap.inview)
     at_home = voc.home is not None and (view.center, view.zoom) == tuple(voc.home)
+    map_heading()  # where "Skip to the map" goes
     show_map(shown, layers, claims, view, data.attribution_of(shown), shown if "_datasets" in shown else data.events,
              data.labels, description, home_extent=voc.extent if at_home else None)
     if after_map is not None:  # what a phone shows right under the map (the import report's line)
