@@ -12,6 +12,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import geo
+import geo.extent
 import geo.fatalities
 import geo.a11y.readable
 import geo.a11y.panel as panel
@@ -34,6 +35,15 @@ def map_key() -> str:
     return f"map_{gen}" if gen else "map"
 
 
+def frame_px(out) -> float:
+    """The width in CSS pixels of the map's frame, from the bounds it reports (inf when unknown)."""
+    try:
+        b, zoom = out["bounds"], int(out["zoom"])
+        return (float(b["_northEast"]["lng"]) - float(b["_southWest"]["lng"])) / 360 * 256 * 2**zoom
+    except (KeyError, TypeError, ValueError):
+        return float("inf")
+
+
 def take_map_view(out) -> bool:
     """Take the centre and zoom the map reports (st_folium's value) into the session; True if it moved.
 
@@ -49,6 +59,10 @@ def take_map_view(out) -> bool:
         return False  # a view the browser reports but a link cannot hold (e.g. zoomed past 18): keep the last one
     if geo.view.same_place(moved, geo.View(center=ss.map_center, zoom=ss.map_zoom)):
         return False
+    home = ss.get("map_home")
+    if home is not None and (ss.map_center, ss.map_zoom) == tuple(home) and frame_px(out) < geo.extent.HOME_FIT_PX[0] \
+            and geo.extent.fits_home(moved.center, moved.zoom, home):
+        return False  # the data's own view as a phone's frame fits it: not a move, no zoom in the link
     ss.map_center, ss.map_zoom = moved.center, moved.zoom
     return True
 
@@ -112,7 +126,7 @@ def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from
     fmap, group = copy.deepcopy(ss.map_base[1]), copy.deepcopy(memo[1])
     out = st_folium(fmap, key=map_key(), height=620, use_container_width=True, center=list(view.center),
                     zoom=view.zoom, feature_group_to_add=group,
-                    returned_objects=["center", "zoom", "last_object_clicked_popup"])
+                    returned_objects=["center", "zoom", "bounds", "last_object_clicked_popup"])
     # the view it reports was taken at the start of this run (map_section), before the cells were built
     if not out:
         return
@@ -174,6 +188,7 @@ def map_section(shown, layers, claims, view: geo.View, data: Dataset, voc: geo.V
     """
     ss = st.session_state
     set_language(view.lang)  # a fragment's own run may come in a thread of its own
+    ss.map_home = voc.home
     take_map_view(ss.get(map_key()))
     view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.get("selected"))
     # several data sets: the matched events (and the coverage filter) are the content's key too

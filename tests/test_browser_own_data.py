@@ -192,3 +192,38 @@ def test_a_report_that_needs_the_reader_is_one_line_below_the_map_on_a_phone(bro
     finally:
         context.close()
         stop_dashboard(proc)
+
+
+@pytest.mark.parametrize("viewport, phone", [({"width": 390, "height": 844}, True),
+                                             ({"width": 1024, "height": 768}, False)], ids=["phone", "tablet"])
+def test_opening_a_page_writes_no_zoom_and_cuts_no_figure(browser, dashboard, viewport, phone):  # noqa: F811
+    """A phone fits the data in its frame (a zoom out): the link still holds no centre or zoom until the
+    reader moves the map; and the headline figures ("Date span") are whole, never cut with an ellipsis."""
+    context = browser.new_context(viewport=viewport, is_mobile=phone, has_touch=phone,
+                                  device_scale_factor=2 if phone else 1, locale="fr-FR")
+    try:
+        page = context.new_page()
+        page.goto(dashboard + "/?from=2024-08-01&to=2024-11-30&lang=fr")
+        page.wait_for_selector('iframe[title*="st_folium"]', timeout=60_000)
+        settle(page, quiet=3)
+        lat, lon, zoom = leaflet_view(page)
+        assert "z=" not in page.url and "lat=" not in page.url, page.url
+        cut = page.evaluate("""() => [...document.querySelectorAll('.st-key-headline [data-testid=stMetricValue]')]
+            .flatMap(v => [v, ...v.querySelectorAll('*')])
+            .filter(e => e.scrollWidth > e.clientWidth + 1 || getComputedStyle(e).textOverflow === 'ellipsis')
+            .map(e => e.textContent)""")
+        assert cut == [], cut
+        span = page.locator(".st-key-headline [data-testid=stMetric]").nth(2).inner_text()
+        assert "août – octobre 2024" in span, span  # the events shown: August to October
+        if phone:  # the reader zooms in past the data's own view: now the link holds the view
+            home_zoom = 6  # the shipped data's home view, fitted on the phone a zoom out
+            assert zoom < home_zoom
+            for _ in range(home_zoom + 1 - zoom):
+                map_frame(page).locator(".leaflet-control-zoom-in").tap()
+                page.wait_for_timeout(800)
+            deadline = time.time() + 20
+            while "z=" not in page.url and time.time() < deadline:
+                page.wait_for_timeout(250)
+            assert f"z={home_zoom + 1}" in page.url
+    finally:
+        context.close()

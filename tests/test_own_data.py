@@ -70,3 +70,14 @@ def test_the_reports_line_says_rejected_rows_and_ambiguous_dates_in_plural_forms
     assert summary_line(one).endswith("; the order of day and month of 1 date is ambiguous")
     with use_language("fr"):
         assert "lignes utilisées" in summary_line(rejected)
+
+
+def test_a_phones_fit_of_the_home_view_is_still_the_home_view():
+    from geo.extent import fits_home
+
+    home = ((18.0773, -1.1456), 6)
+    assert fits_home((18.0773, -1.1456), 5, home)  # fitted a zoom out on a phone: the same centre
+    assert fits_home((18.078, -1.146), 4, home)  # within a pixel or two
+    assert not fits_home((18.0773, -1.1456), 7, home)  # zoomed in: the reader's
+    assert not fits_home((16.2, -1.1456), 5, home)  # panned
+    assert not fits_home((18.0773, -1.1456), 5, None)
