@@ -81,3 +81,18 @@ def test_a_phones_fit_of_the_home_view_is_still_the_home_view():
     assert not fits_home((18.0773, -1.1456), 7, home)  # zoomed in: the reader's
     assert not fits_home((16.2, -1.1456), 5, home)  # panned
     assert not fits_home((18.0773, -1.1456), 5, None)
+
+
+def test_the_snapshot_command_says_where_it_wrote(tmp_path, capsys, events):
+    from geo.__main__ import main
+
+    out = tmp_path / "wagner.csv"
+    assert main(["snapshot", "?actor=Wagner+Group", "-o", str(out)]) == 0
+    said = capsys.readouterr().out.strip()
+    n = len(geo.filter_events(events, geo.EventFilter(actors=["Wagner Group"])))
+    kb = round(out.stat().st_size / 1024)
+    assert said == f"Wrote {out.resolve()} ({kb} KB, {n} events).", said
+    assert main(["--lang", "fr", "snapshot", "?actor=Wagner+Group&event=MLI-2024-07-25-TIN&from=2024-07-25&to=2024-07-25",
+                 "-o", str(tmp_path / "one.csv")]) == 0
+    said = capsys.readouterr().out.strip()
+    assert said.startswith(f"Écrit : {(tmp_path / 'one.csv').resolve()}") and "1 événement)" in said, said
