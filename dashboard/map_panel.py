@@ -17,6 +17,7 @@ import geo.fatalities
 import geo.a11y.readable
 import geo.a11y.panel as panel
 import geo.events
+import geo.matching.groups
 import geo.webmap.maps
 import geo.static.snapshots
 from geo.sources.dataset import Dataset
@@ -149,8 +150,10 @@ def selected_event(events: pd.DataFrame, claims: pd.DataFrame, event_id: str | N
         return
     ev = match.iloc[0]
     st.header(panel.event_headline(ev))
-    st.markdown(panel.actors_markdown(ev) + "  \n" + _("Conservative fatalities: **{count}**").format(
-        count=format_number(int(ev["fatalities"]))))
+    headline = geo.matching.groups.headline_figure(ev)  # several data sets: whose figure, and the others' range
+    st.markdown(panel.actors_markdown(ev) + "  \n" + (
+        _("Fatalities: **{figure}**").format(figure=md(headline)) if headline else
+        _("Conservative fatalities: **{count}**").format(count=format_number(int(ev["fatalities"])))))
     note = geo.fatalities.fatality_note(event_id, ev["fatalities"], claims)
     if note:
         st.caption(md(note))
@@ -190,6 +193,8 @@ def map_section(shown, layers, claims, view: geo.View, data: Dataset, voc: geo.V
     set_language(view.lang)  # a fragment's own run may come in a thread of its own
     ss.map_home = voc.home
     take_map_view(ss.get(map_key()))
+    if ss.get("selected") and "_datasets" in shown:  # a link's event= may name any record of a matched event
+        ss.selected = geo.matching.groups.drawn_event_id(shown, ss.selected) or ss.selected
     view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.get("selected"))
     # several data sets: the matched events (and the coverage filter) are the content's key too
     description = map_text(shown, claims, view, len(data.events))

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 import geo
+import geo.a11y.chart
 import geo.a11y.readable
 from geo.sources.dataset import Dataset
 from geo.styles import md_escape as md
@@ -18,7 +19,7 @@ from dashboard.accessibility import chart_data, chart_description
 from dashboard.filters_section import FREQ_LABELS
 from dashboard.language import label_of
 from dashboard.layout import HEADLINE_KEY
-from geo.i18n import N_, _, category, current_language, d3_locale, format_number, retranslate
+from geo.i18n import N_, _, category, format_number, retranslate
 
 
 def figures(shown: pd.DataFrame, total: int) -> None:
@@ -36,52 +37,43 @@ def figures(shown: pd.DataFrame, total: int) -> None:
 
 
 MEASURE_LABELS = {"events": N_("Events"), "fatalities": N_("Fatalities")}
+#: The chart's periods: "auto" follows the span (geo.a11y.chart.chart_freq), or the reader's choice.
+CHART_FREQ_LABELS = {**FREQ_LABELS, "Y": N_("Year")}
+
+
+def _span(shown, make) -> tuple:
+    """The first and last day of the events charted (a database's selection: from its months)."""
+    if make is None:
+        return shown["event_date"].min(), shown["event_date"].max()
+    months = make("M")
+    if months.empty:
+        return None, None
+    return months["period"].min(), pd.Timestamp(months["period"].max()) + pd.offsets.MonthEnd(0)
 
 
 def timeline_chart(shown, make=None) -> None:
     """The chart of events over time; ``make(freq)`` gives its data when ``shown`` is not a frame
-    (a database's selection), else ``geo.timeline`` of ``shown``."""
-    import altair as alt
-
+    (a database's selection), else ``geo.timeline`` of ``shown``. Its period follows the span unless
+    the reader chooses one; the specification is ``geo.a11y.chart.timeline_spec`` (stacked from 0)."""
     st.header(_("Over time"))
-    c1, c2 = st.columns(2)
-    freq = c1.radio(_("Period"), list(FREQ_LABELS), format_func=label_of(FREQ_LABELS), key="tl_freq",
-                    horizontal=True)
-    measure = c2.radio(_("Count"), ["events", "fatalities"], key="tl_measure", horizontal=True,
-                       format_func=label_of(MEASURE_LABELS))
     if shown is None or (make is None and shown.empty):
         st.caption(_("No events to chart."))
         return
+    auto = geo.a11y.chart.chart_freq(*_span(shown, make))
+    c1, c2 = st.columns(2)
+    labels = {"auto": _("Automatic ({period})").format(period=_(CHART_FREQ_LABELS[auto]).lower()),
+              **{f: _(text) for f, text in CHART_FREQ_LABELS.items()}}  # said now, in the page's language
+    choice = c1.radio(_("Period"), list(labels), key="tl_freq", horizontal=True, format_func=labels.get)
+    freq = auto if choice == "auto" else choice
+    measure = c2.radio(_("Count"), ["events", "fatalities"], key="tl_measure", horizontal=True,
+                       format_func=label_of(MEASURE_LABELS))
     data = geo.a11y.readable.timeline_for_chart(make(freq) if make else geo.timeline(shown, freq=freq, by="event_type"),
-                                           freq)
-    types = sorted(data["event_type"].unique())
-    colors = [geo.event_type_color(t) for t in types]
-    ticks, fmt = geo.a11y.readable.period_ticks(data["period"].min(), data["period"].max(), freq)
-    values = [alt.DateTime(year=t.year, month=t.month, date=t.day) for t in ticks]
-    what = _("Events") if measure == "events" else _("Fatalities (conservative)")
-    # the types' names in the language in use (the data keep theirs); the colours follow the data's names
-    data = data.assign(event_type=data["event_type"].map(category))
-    names = [category(t) for t in types]
-    chart = (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            # each bar spans its whole week or month; the ticks name the month and the year
-            x=alt.X("period:T", title=None, axis=alt.Axis(values=values, format=fmt, labelAngle=0)),
-            x2="period_end:T",
-            y=alt.Y(f"{measure}:Q", title=what),
-            color=alt.Color("event_type:N", title=_("Event type"), scale=alt.Scale(domain=names, range=colors),
-                            legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0, columns=2)),
-            tooltip=[alt.Tooltip("label:N", title=_("Period")), alt.Tooltip("event_type:N", title=_("Event type")),
-                     alt.Tooltip("events:Q", title=_("Events")),
-                     alt.Tooltip("fatalities:Q", title=_("Fatalities (conservative)"))],
-        )
-        .properties(height=220, description=chart_description(data, measure, _(FREQ_LABELS[freq])))
-    )
-    if current_language() != "en":  # the axis' months and the numbers as the language writes them
-        chart = chart.configure(locale=d3_locale())
-    st.altair_chart(chart, width="stretch")
-    chart_data(data, measure, _(FREQ_LABELS[freq]))
+                                                freq)
+    period = _(CHART_FREQ_LABELS[freq])
+    data, spec = geo.a11y.chart.timeline_spec(data, freq, measure,
+                                              description=chart_description(data, measure, period))
+    st.vega_lite_chart(data, spec, width="stretch")
+    chart_data(data, measure, period)
 
 
 TABLE_ROWS = 5_000

@@ -98,20 +98,26 @@ def tinzaouaten():
     return acled, ged, curated
 
 
-def test_one_to_many_daily_rows_and_dyads():
+def test_daily_rows_and_dyads_each_fit_but_one_record_per_data_set_is_linked():
     acled, ged, curated = tinzaouaten()
     m = match_events(acled, ged)
-    # ACLED's three days each match UCDP's span of the CSP dyad (one-to-many); UCDP's JNIM dyad
-    # shares the army with ACLED's event and matches its best (first) day: UCDP split one battle in two
+    # ACLED's three days each fit UCDP's span of the CSP dyad; UCDP's JNIM dyad shares the army with
+    # ACLED's first day: all are in the table, but only the best fit of each record is a link
     assert pairs(m) == [("A25", "U1"), ("A25", "U2"), ("A26", "U1"), ("A27", "U1")]
     assert m.set_index("event_id_b").loc["U2", "actors"] == "Government of Mali"
+    links = dict(zip(pairs(m), m.sort_values(["event_id_a", "event_id_b"])["link"]))
+    # the same first day wins the span (the other days fit as well: they start later)
+    assert links == {("A25", "U1"): "same", ("A25", "U2"): "possible", ("A26", "U1"): "possible",
+                     ("A27", "U1"): "possible"}
     m3 = match_events(acled, ged, curated)
-    # the curated record names JNIM too: both of UCDP's dyads are that one event
     assert ("U1", "MLI-2024-07-25-TIN") in pairs(m3) and ("U2", "MLI-2024-07-25-TIN") in pairs(m3)
     events = pd.concat([acled, ged, curated], ignore_index=True)
-    groups = match_groups(events, m3)
-    assert groups["match_group"].nunique() == 1 and (groups["datasets_held"] == 3).all()
-    assert groups["held_by"].iloc[0] == "ACLED; UCDP GED; curated"
+    groups = match_groups(events, m3).assign(event_id=events["event_id"])
+    together = groups.groupby("match_group")["event_id"].agg(sorted).tolist()
+    assert sorted(together) == [["A25", "MLI-2024-07-25-TIN", "U1"], ["A26"], ["A27"], ["U2"]]
+    assert groups.set_index("event_id").loc["A25", "held_by"] == "ACLED; UCDP GED; curated"
+    # never two records of one data set in a group, whatever a third data set's record links
+    assert not groups.assign(dataset=events["dataset"]).duplicated(["match_group", "dataset"]).any()
 
 
 def test_dataset_figures_spread_and_collapse():
@@ -120,22 +126,23 @@ def test_dataset_figures_spread_and_collapse():
     claims = pd.DataFrame({"event_id": ["MLI-2024-07-25-TIN"] * 3, "claimant": ["CSP-DPA", "CSP-DPA", "Mali army"],
                            "side": ["Wagner", "FAMa", "FAMa"], "killed": pd.array([84, 47, 2], dtype="Int64")})
     groups = match_groups(events, match_events(events))
-    figures = group_figures(events, groups).set_index("dataset")
-    assert figures.loc["ACLED", ["records", "best"]].tolist() == [3, 47]
-    assert figures.loc["UCDP GED", ["records", "low", "best", "high"]].tolist() == [2, 45, 57, 140]
-    assert figures.loc["curated", "best"] == 11
-    assert group_spread(group_figures(events, groups)).iloc[0] == pytest.approx(57 / 11)
+    figures = group_figures(events, groups)
+    battle = figures[figures["match_group"] == groups["match_group"].iloc[0]].set_index("dataset")
+    assert battle.loc["ACLED", ["records", "best"]].tolist() == [1, 20]
+    assert battle.loc["UCDP GED", ["records", "low", "best", "high"]].tolist() == [1, 40, 47, 120]
+    assert battle.loc["curated", "best"] == 11
+    assert group_spread(figures).loc[groups["match_group"].iloc[0]] == pytest.approx(47 / 11)
     collapsed = collapse_groups(events, groups, claims, order=["curated", "ACLED", "UCDP GED"])
-    assert len(collapsed) == 1
-    row = collapsed.iloc[0]
-    assert row["event_id"] == "MLI-2024-07-25-TIN" and row["datasets_held"] == 3
+    assert len(collapsed) == 4  # the battle, ACLED's two later days and UCDP's JNIM dyad
+    row = collapsed[collapsed["datasets_held"] == 3].iloc[0]
+    assert row["event_id"] == "MLI-2024-07-25-TIN"
     records = row["_datasets"]
-    assert [r["dataset"] for r in records] == ["curated", "ACLED", "ACLED", "ACLED", "UCDP GED", "UCDP GED"]
+    assert [r["dataset"] for r in records] == ["curated", "ACLED", "UCDP GED"]
     assert records[0]["claims"] == [("CSP-DPA", 131), ("Mali army", 2)]
-    assert records[4]["fatalities_low"] == 40 and records[4]["fatalities_high"] == 120
-    assert coverage_mask(collapsed, min_spread=5).tolist() == [True]
-    assert coverage_mask(collapsed, min_spread=6).tolist() == [False]
-    assert coverage_mask(collapsed, only_one=True).tolist() == [False]
+    assert records[2]["fatalities_low"] == 40 and records[2]["fatalities_high"] == 120
+    assert coverage_mask(collapsed, min_spread=4).tolist() == (collapsed["datasets_held"] == 3).tolist()
+    assert not coverage_mask(collapsed, min_spread=5).any()
+    assert coverage_mask(collapsed, only_one=True).tolist() == (collapsed["datasets_held"] == 1).tolist()
     assert "match_group" not in events.columns  # the caller's frame is left alone
 
 

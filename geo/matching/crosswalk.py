@@ -12,8 +12,11 @@ Names are compared folded: case, accents, punctuation and spacing ignored; ACLED
 trailing "(Mali)" or "(2021-)" is dropped when the full name is not in the table.
 
 ``data/event_type_crosswalk.csv`` says which UCDP GED types of violence (1 state-based,
-2 non-state, 3 one-sided) each ACLED event type and sub-event type can be. Two records' types are
-compatible when those sets meet, or when both use ACLED's types and give the same one.
+2 non-state, 3 one-sided) each ACLED event type and sub-event type can be. A UCDP record's type
+is compatible with a record of ACLED's taxonomy when those sets meet. Two records that both use
+ACLED's taxonomy (ACLED's, a curated set's, in its current or pre-2019 names) are compatible only
+when their types are of one family (``geo.styles.event_type_family``) or of two families that one
+event may be coded as (``ACLED_COMPATIBLE``): a battle and an air/drone strike are two events.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..events import DATA_DIR, text_values
+from ..styles import EVENT_TYPE_FAMILIES, event_type_family
 
 ALIASES_PATH = DATA_DIR / "actor_aliases.csv"
 CROSSWALK_PATH = DATA_DIR / "event_type_crosswalk.csv"
@@ -193,6 +197,44 @@ def type_masks(events: pd.DataFrame, crosswalk: Crosswalk) -> np.ndarray:
     table = np.array([crosswalk.mask(ut[p // (len(us) + 1)], us[p % (len(us) + 1)]) for p in pairs.tolist()],
                      dtype=np.int8)
     return table[codes.ravel()] if len(codes) else np.zeros(0, dtype=np.int8)
+
+
+#: Families of ACLED's types that two data sets may give the same event: a strike on civilians is
+#: "Explosions/Remote violence" in one and "Violence against civilians" in another; a riot and a
+#: protest are told apart differently. Any other two families are two events (a battle and an
+#: air/drone strike, a battle and a strategic development).
+ACLED_COMPATIBLE = (frozenset({"Explosions/Remote violence", "Violence against civilians"}),
+                    frozenset({"Riots", "Protests"}))
+_FAMILIES = list(EVENT_TYPE_FAMILIES)
+#: FAMILY_COMPATIBLE[f, g]: whether records of ACLED families f and g (indices in ``_FAMILIES``) may be one event.
+FAMILY_COMPATIBLE = np.array([[f == g or frozenset({f, g}) in ACLED_COMPATIBLE for g in _FAMILIES]
+                              for f in _FAMILIES], dtype=bool)
+
+
+def type_families(events: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each record's ACLED family (an index of ``EVENT_TYPE_FAMILIES``, -1 when unknown) and whether it
+    is a UCDP record (its sub-event type one of UCDP's types of violence: compared by the crosswalk)."""
+    n = len(events)
+    types = text_values(events["event_type"]) if "event_type" in events else np.full(n, "", object)
+    subs = text_values(events["sub_event_type"]) if "sub_event_type" in events else np.full(n, "", object)
+    codes, uniques = pd.factorize(types)
+    table = np.array([_FAMILIES.index(f) if (f := event_type_family(u)) in _FAMILIES else -1 for u in uniques]
+                     + [-1], dtype=np.int64)
+    ucdp = pd.Series(subs, dtype=object).isin(list(UCDP_TYPES)).to_numpy()
+    return table[codes], ucdp
+
+
+def types_compatible(mask_a, mask_b, type_a, type_b, family_a, family_b, ucdp_a, ucdp_b) -> np.ndarray:
+    """Whether pairs of records may be one event by their types (arrays, element-wise): two records of
+    ACLED's taxonomy by family (``FAMILY_COMPATIBLE``); else through the crosswalk's masks, or the
+    same type's text."""
+    family_a, family_b = np.asarray(family_a), np.asarray(family_b)
+    acled_both = ~np.asarray(ucdp_a) & ~np.asarray(ucdp_b) & (family_a >= 0) & (family_b >= 0)
+    by_family = FAMILY_COMPATIBLE[np.maximum(family_a, 0), np.maximum(family_b, 0)]
+    type_a = np.asarray(type_a, dtype=object)
+    by_mask = ((np.asarray(mask_a) & np.asarray(mask_b)) != 0) | ((type_a == np.asarray(type_b, dtype=object))
+                                                                  & (type_a != ""))
+    return np.where(acled_both, by_family, by_mask)
 
 
 def describe_mask(mask: int) -> str:

@@ -4,8 +4,8 @@ spread between them.
 Given events from several data sets in one frame (a ``dataset`` column, as ``geo.sources.dataset``
 loads them) and their match table (``geo.matching.pairs.match_events``):
 
-- ``match_groups`` puts records linked by matches into one group (connected components: ACLED's
-  three daily rows and UCDP's two dyads of one battle are one group);
+- ``match_groups`` puts records linked by matches into one group (connected components of the
+  matches whose ``link`` is "same": at most one record of each data set);
 - ``group_figures`` gives, per group and data set, the records' fatalities summed (ACLED's figure,
   UCDP's low / best / high), and per group the spread: the highest data set's best figure over the
   lowest's (a lowest of 0 counts as 1), so "disagree by more than 3x" is ``spread > 3``;
@@ -24,6 +24,9 @@ from ..events import text_values
 GROUP_COLUMNS = ["match_group", "datasets_held", "held_by"]
 #: The column that carries each data set's records (a list of dicts) on a collapsed row.
 RECORDS_COLUMN = "_datasets"
+#: The column that carries a drawn row's "possible" links (``geo.matching.pairs``): records of other
+#: events that fit one of its records too, shown beside it and never merged (a list of dicts).
+POSSIBLE_COLUMN = "_possible"
 _SEP = "\x1f"
 
 
@@ -34,8 +37,12 @@ def _keys(datasets, ids) -> pd.Index:
 def match_groups(events: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFrame:
     """Each event's match group (the position of the group's first record), how many data sets
     hold the group, and which ("ACLED; UCDP GED"), aligned with ``events``' index. An event
-    without a match is a group of its own, held by one data set."""
+    without a match is a group of its own, held by one data set. Matches whose ``link`` is
+    "possible" (``geo.matching.pairs``: the group already holds a record of that data set, or one of
+    a type that is another event) do not join groups."""
     n = len(events)
+    if "link" in matches:
+        matches = matches[matches["link"].astype(str) != "possible"]
     datasets = text_values(events["dataset"]) if "dataset" in events else np.full(n, "", object)
     keys = _keys(datasets, text_values(events["event_id"]))
     labels = np.arange(n)
@@ -195,9 +202,78 @@ def matched_events(events: pd.DataFrame, matches: pd.DataFrame, claims: pd.DataF
     ``events`` (filtered out) are ignored."""
     if "dataset" in events and order is None and isinstance(events["dataset"].dtype, pd.CategoricalDtype):
         order = [str(c) for c in events["dataset"].cat.categories]
-    collapsed = collapse_groups(events, match_groups(events, matches), claims, order)
+    groups = match_groups(events, matches)
+    collapsed = collapse_groups(events, groups, claims, order)
+    collapsed[POSSIBLE_COLUMN] = _possible_links(events, groups, matches, collapsed)
     keep = coverage_mask(collapsed, only_one=only_one, min_spread=min_spread)
     return collapsed if keep.all() else collapsed[keep].reset_index(drop=True)
+
+
+def _possible_links(events: pd.DataFrame, groups: pd.DataFrame, matches: pd.DataFrame,
+                    collapsed: pd.DataFrame) -> pd.Series:
+    """Per drawn row, its records' "possible" links to records of other groups among ``events``:
+    ``[{"dataset", "event_id", "km", "days", "reasons"}]`` (None where there are none)."""
+    out = pd.Series([None] * len(collapsed), index=collapsed.index, dtype=object)
+    if "link" not in matches or matches.empty or "dataset" not in events:
+        return out
+    possible = matches[matches["link"].astype(str) == "possible"]
+    if possible.empty:
+        return out
+    keys = _keys(text_values(events["dataset"]), text_values(events["event_id"]))
+    group = groups["match_group"].to_numpy()
+    u = keys.get_indexer(_keys(possible["dataset_a"].to_numpy(), possible["event_id_a"].to_numpy()))
+    v = keys.get_indexer(_keys(possible["dataset_b"].to_numpy(), possible["event_id_b"].to_numpy()))
+    row_of = pd.Series(collapsed.index, index=collapsed["match_group"].to_numpy())
+    found: dict[int, list[dict]] = {}
+    for k, (x, y) in enumerate(zip(u.tolist(), v.tolist())):
+        if x < 0 or y < 0 or group[x] == group[y]:
+            continue
+        m = possible.iloc[k]
+        for here, there in ((x, y), (y, x)):
+            if group[here] in row_of.index:
+                found.setdefault(int(row_of[group[here]]), []).append({
+                    "dataset": str(events["dataset"].iloc[there]), "event_id": str(events["event_id"].iloc[there]),
+                    "km": float(m["km"]), "days": int(m["days"]), "reasons": str(m["reasons"])})
+    for idx, links in found.items():
+        out[idx] = links
+    return out
+
+
+def drawn_event_id(drawn: pd.DataFrame, event_id: str | None) -> str | None:
+    """The id of the drawn row (``matched_events``) whose group holds the record ``event_id``: a link's
+    ``event=`` names any record of a matched event (the curated set's, UCDP's...) and opens its group.
+    ``event_id`` itself when it is drawn; None when no drawn row holds it."""
+    if event_id is None or drawn is None or "event_id" not in drawn:
+        return None
+    ids = text_values(drawn["event_id"])
+    if (ids == str(event_id)).any():
+        return str(event_id)
+    if RECORDS_COLUMN not in drawn:
+        return None
+    for drawn_id, records in zip(ids, drawn[RECORDS_COLUMN]):
+        if records and any(str(r["event_id"]) == str(event_id) for r in records):
+            return str(drawn_id)
+    return None
+
+
+def headline_figure(event) -> str | None:
+    """The headline fatalities of a matched event, saying whose figure it is and the others' range:
+    "14 (ACLED); the other data sets: 31 to 47". None for an event one data set holds (its figure is
+    that data set's own, conservative where the data set says so)."""
+    records = event.get(RECORDS_COLUMN) if hasattr(event, "get") else None
+    if not records:
+        return None
+    own = str(event.get("dataset", "") or "")
+    by_set: dict[str, int] = {}
+    for r in records:
+        by_set[r["dataset"]] = by_set.get(r["dataset"], 0) + int(r["fatalities"])
+    others = [n for d, n in by_set.items() if d != own]
+    text = _("{count} ({dataset})").format(count=format_number(int(event["fatalities"])), dataset=own)
+    if not others:
+        return text
+    lo, hi = min(others), max(others)
+    span = format_number(lo) if lo == hi else _("{low} to {high}").format(low=format_number(lo), high=format_number(hi))
+    return _("{figure}; the other data sets: {span}").format(figure=text, span=span)
 
 
 def matches_within(events: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFrame:

@@ -16,12 +16,17 @@ with each record's own precision:
 - **Actors**: both records name their actors through the alias table (``geo.matching.crosswalk``); two
   records that both name an actor must have one in common. Civilians and unidentified groups are
   no evidence either way: a record naming only them is compared on time, place and type.
-- **Type**: the event types must be compatible through the ACLED <-> UCDP crosswalk.
+- **Type**: the event types must be compatible: through the ACLED <-> UCDP crosswalk for a UCDP
+  record (a strike on civilians only is one-sided violence), by family for two records of ACLED's
+  taxonomy (``geo.matching.crosswalk.types_compatible``: a battle and an air/drone strike are two events).
 
 Every pair passing all four is a candidate. Each record keeps its best candidate in every other
-data set (highest score); the union of these choices is the match table, so one record may match
-several of another data set's: UCDP's rows per dyad, ACLED's rows per day (one-to-many). Records
-linked through matches form one **match group** (``match_groups``).
+data set (highest score); the union of these choices is the match table, so one record may be the
+best candidate of several of another data set's (UCDP's rows per dyad, ACLED's rows per day).
+The matches are then taken best first (``_link``): each joins its records' groups ("same") unless a
+group would hold two records of one data set or two records whose types are two events; the others
+stay "possible" (the ``link`` column). Records linked by "same" matches form one **match group**
+(``geo.matching.groups.match_groups``): never two records of one data set.
 
 Candidates come from an index, never from all pairs (``geo.matching.index``: cells on the sphere by
 day, looked up with binary searches); each candidate is then checked exactly.
@@ -34,7 +39,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from .crosswalk import AliasTable, Crosswalk, describe_mask, fold, load_aliases, load_crosswalk, type_masks
+from .crosswalk import (TYPE_BITS, AliasTable, Crosswalk, describe_mask, fold, load_aliases, load_crosswalk, type_families,
+                        type_masks, types_compatible)
 from ..errors import MatchError
 from .index import candidates as _candidates
 from ..events import ASSOC_ACTOR_COLUMNS, split_list, text_values
@@ -46,7 +52,10 @@ DEFAULT_KM = 10.0
 TIME_SLACK_DAYS = {1: 0, 2: 7, 3: 31}
 PLACE_SLACK_KM = {1: 0.0, 2: 25.0, 3: 100.0}
 MATCH_COLUMNS = ["dataset_a", "event_id_a", "dataset_b", "event_id_b", "km", "days", "actors", "types",
-                 "score", "reasons"]
+                 "score", "reasons", "link"]
+#: A match's ``link``: its two records are one event ("same": in one match group), or the second
+#: best fit of a record whose data set the group already holds ("possible": shown, not merged).
+SAME, POSSIBLE = "same", "possible"
 EARTH_KM = 6371.0088
 _EPOCH = np.datetime64("1970-01-01", "D")
 
@@ -79,9 +88,21 @@ class _Records:
             raise MatchError(f"data set {name!r}, row {i + 1} (event {self.ids[i]!r}): no latitude/longitude")
         self.xyz = np.column_stack([np.cos(self.lat) * np.cos(self.lon), np.cos(self.lat) * np.sin(self.lon),
                                     np.sin(self.lat)]) * EARTH_KM
-        self.types = type_masks(frame, crosswalk)
+        self.types = _on_civilians(frame, type_masks(frame, crosswalk))
         self.event_type = text_values(frame["event_type"]) if "event_type" in frame else np.full(n, "", object)
+        self.family, self.ucdp = type_families(frame)
         self.actors = _actor_ids(frame, self.start, aliases, vocab)
+
+
+def _on_civilians(frame: pd.DataFrame, masks: np.ndarray) -> np.ndarray:
+    """A record whose other side is only civilians ("Civilians (Mali)") is one-sided violence where
+    its type can be (an air/drone strike on gold miners is not a battle's state-based violence)."""
+    if "actor2" not in frame:
+        return masks
+    codes, uniques = pd.factorize(text_values(frame["actor2"]))
+    civilians = np.array([fold(u).startswith("civilians") for u in uniques] + [False], dtype=bool)[codes]
+    one_sided = TYPE_BITS[3]
+    return np.where(civilians & ((masks & one_sided) != 0), one_sided, masks).astype(masks.dtype)
 
 
 def _ids(frame: pd.DataFrame, name: str) -> np.ndarray:
@@ -220,8 +241,8 @@ def _pair_table(a: _Records, b: _Records, days: int, km: float, vocab: _Vocab,
     allowed_km = km + a.slack_km[i] + b.slack_km[j]
     keep = dist <= allowed_km
     i, j, gap, allowed_days, dist, allowed_km = (x[keep] for x in (i, j, gap, allowed_days, dist, allowed_km))
-    same_type = a.event_type[i] == b.event_type[j]
-    keep = ((a.types[i] & b.types[j]) != 0) | (same_type & (a.event_type[i] != ""))
+    keep = types_compatible(a.types[i], b.types[j], a.event_type[i], b.event_type[j], a.family[i], b.family[j],
+                            a.ucdp[i], b.ucdp[j])
     i, j, gap, allowed_days, dist, allowed_km = (x[keep] for x in (i, j, gap, allowed_days, dist, allowed_km))
     names = np.array(list(vocab), dtype=object)  # canonical names, by id
     generic = np.array([n in aliases.generic for n in names] + [False], dtype=bool)  # index -1 -> False
@@ -232,14 +253,17 @@ def _pair_table(a: _Records, b: _Records, days: int, km: float, vocab: _Vocab,
     space = 1 - dist / np.maximum(allowed_km, 1e-9)
     time = 1 - gap / (allowed_days + 1)
     score = 0.35 * space + 0.3 * time + 0.35 * actor_score
-    return pd.DataFrame({"i": i, "j": j, "km": dist, "days": gap, "score": score})
+    # ties (ACLED's daily rows all within UCDP's span) go to the record that starts on the same day
+    lag = np.abs(a.start[i] - b.start[j])
+    return pd.DataFrame({"i": i, "j": j, "km": dist, "days": gap, "score": score, "lag": lag})
 
 
 def _best(pairs: pd.DataFrame) -> pd.DataFrame:
-    """Each record's best candidate on either side, unioned: one-to-many where a data set splits."""
+    """Each record's best candidate on either side, unioned: a record may be the best candidate of
+    several (ACLED's daily rows of UCDP's span); ``_link`` then keeps one link per data set and group."""
     if pairs.empty:
         return pairs
-    ordered = pairs.sort_values(["score", "km", "days"], ascending=[False, True, True], kind="stable")
+    ordered = pairs.sort_values(["score", "km", "lag", "days"], ascending=[False, True, True, True], kind="stable")
     best_a = ~ordered["i"].duplicated()
     best_b = ~ordered["j"].duplicated()
     return ordered[best_a.to_numpy() | best_b.to_numpy()].sort_values(["i", "j"], kind="stable")
@@ -359,10 +383,56 @@ def match_events(*datasets: pd.DataFrame, days: int = DEFAULT_DAYS, km: float = 
                 continue
             chosen = _best(_pair_table(a, b, int(days), float(km), vocab, aliases))
             if len(chosen):
-                tables.append(_reasons(a, b, chosen, vocab_names))
+                tables.append(_reasons(a, b, chosen, vocab_names).assign(
+                    _a=x, _i=chosen["i"].to_numpy(), _b=y, _j=chosen["j"].to_numpy(), _lag=chosen["lag"].to_numpy()))
     if not tables:
         return empty_match_table()
-    return pd.concat(tables, ignore_index=True)[MATCH_COLUMNS]
+    table = pd.concat(tables, ignore_index=True)
+    table["link"] = _link(records, table)
+    return table[MATCH_COLUMNS]
+
+
+def _link(records: list[_Records], table: pd.DataFrame) -> np.ndarray:
+    """Each match's ``link``: the matches are taken best first (score, then nearer, then starting on
+    nearer days) and join their two records' groups unless the groups would then hold two records of
+    one data set, or two records whose types are two events (``types_compatible``: a battle and an
+    air/drone strike); such a match stays "possible". So two records of one data set are never one
+    event, whatever a third data set's record links, and each record is linked to its best fit."""
+    offsets = np.concatenate([[0], np.cumsum([len(r.ids) for r in records])]).astype(np.int64)
+    u = (offsets[table["_a"].to_numpy()] + table["_i"].to_numpy()).tolist()
+    v = (offsets[table["_b"].to_numpy()] + table["_j"].to_numpy()).tolist()
+    dataset = np.repeat(np.arange(len(records)), [len(r.ids) for r in records])
+    mask, etype, family, ucdp = (np.concatenate([getattr(r, f) for r in records])
+                                 for f in ("types", "event_type", "family", "ucdp"))
+    order = np.lexsort((table["_lag"].to_numpy(), table["km"].to_numpy(), -table["score"].to_numpy()))
+    parent: dict[int, int] = {}
+    members: dict[int, list[int]] = {}
+
+    def find(n: int) -> int:
+        root = n
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while parent.get(n, n) != root:  # path compression
+            parent[n], n = root, parent[n]
+        return root
+
+    link = np.full(len(table), POSSIBLE, dtype=object)
+    for e in order.tolist():
+        x, y = find(u[e]), find(v[e])
+        if x != y:
+            mx, my = members.get(x, [x]), members.get(y, [y])
+            if len(mx) + len(my) > 2:
+                if set(dataset[mx].tolist()) & set(dataset[my].tolist()):
+                    continue
+                p, q = np.repeat(mx, len(my)), np.tile(my, len(mx))
+                if not types_compatible(mask[p], mask[q], etype[p], etype[q], family[p], family[q],
+                                        ucdp[p], ucdp[q]).all():
+                    continue
+            parent[y] = x
+            members[x] = mx + my
+            members.pop(y, None)
+        link[e] = SAME
+    return link
 
 
 def empty_match_table() -> pd.DataFrame:

@@ -108,11 +108,14 @@ class Dataset:
 
     def attribution_of(self, events: pd.DataFrame) -> str:
         """The attribution of the data sets ``events`` (some of this data set's) come from: each
-        one shown is named; all of them when none is."""
+        one shown is named (a matched event drawn once, ``geo.matched_events``, by every data set
+        in its ``held_by``); all of them when none is."""
         per_set = self.__dict__.get("attributions")
         if not per_set or "dataset" not in events or events.empty:
             return self.attribution
         present = set(pd.unique(events["dataset"].astype(object)))
+        if "held_by" in events:  # a matched event drawn once names every data set holding it
+            present |= {n for held in pd.unique(events["held_by"].astype(object)) for n in str(held).split("; ")}
         return " | ".join(a for n, a in per_set.items() if n in present) or self.attribution
 
     @classmethod

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from ..matching.groups import figure_text
+from ..matching.groups import figure_text, headline_figure
 from ..analysis import claim_ranges
 from ..events import claims_for, split_list
 from ..fatalities import fatality_note
@@ -146,6 +146,19 @@ def datasets_html(records) -> str:
             "<table class='ds-table'><tr>" + "".join(cols) + "</tr></table></div>")
 
 
+def possible_html(links) -> str:
+    """Records of other events that fit this one's records as well ("possible" links): named, not merged."""
+    if not links:
+        return ""
+    items = "".join(f"<li>{esc(link['dataset'])}: {esc(link['event_id'])} <span class='muted'>("
+                    + esc(ngettext("{km} km, {days} day apart", "{km} km, {days} days apart", link["days"]).format(
+                        km=format_number(round(link["km"], 1)), days=link["days"])) + ")</span></li>"
+                    for link in links)
+    return ("<div class='possible'><h3>" + esc(_("Possibly the same event")) + "</h3><p class='muted'>"
+            + esc(_("These records fit it too, but their data set's own record of it is already linked; "
+                    "they are drawn as events of their own.")) + f"</p><ul>{items}</ul></div>")
+
+
 def popup_html(event: Mapping, claims: pd.DataFrame | None = None,
                same_place: list[Mapping] | None = None, *, claim_range=None,
                same_place_total: int | None = None) -> str:
@@ -166,6 +179,7 @@ def popup_html(event: Mapping, claims: pd.DataFrame | None = None,
         sources += " · " + " ".join(safe_link(u) for u in urls)
     own_claims = claims_for(claims, event["event_id"]) if claims is not None and len(claims) else _NO_CLAIMS
     fatalities = int(event["fatalities"])
+    headline = headline_figure(event)  # several data sets: whose figure, and the others' range
     return (
         "<div class='ev-popup'>"
         f"<h2 class='ev-title'>{title}</h2>"
@@ -174,12 +188,15 @@ def popup_html(event: Mapping, claims: pd.DataFrame | None = None,
         "<table class='sides'><tr><th>" + esc(_("Side A")) + "</th><th>" + esc(_("Side B")) + "</th></tr>"
         f"<tr><td>{_side_html(event['actor1'], event.get('assoc_actor_1'))}</td>"
         f"<td>{_side_html(event.get('actor2'), event.get('assoc_actor_2'))}</td></tr></table>"
-        + "<div>" + _("<h3>Fatalities</h3> (conservative): {count}").format(count=format_number(fatalities))
-        + (" <span class='muted'>· " + esc(ngettext("{count} claim below", "{count} claims below", len(own_claims)).format(count=len(own_claims))) + "</span>"
+        + "<div>" + (_("<h3>Fatalities</h3>: {figure}").format(figure=esc(headline)) if headline else
+                     _("<h3>Fatalities</h3> (conservative): {count}").format(count=format_number(fatalities)))
+        + (" <span class='muted'>· " + esc(ngettext("{count} claim below", "{count} claims below", len(own_claims))
+                                          .format(count=len(own_claims))) + "</span>"
            if len(own_claims) else "")
         + "</div>"
         + _note_html(fatality_note(event["event_id"], fatalities, own_claims))
         + datasets_html(event.get("_datasets"))
+        + possible_html(event.get("_possible"))
         + _range_html(claim_range if claim_range is not None else _own_range(own_claims))
         + claims_html(own_claims)
         + (f"<div class='notes'>{esc(event['notes'])}</div>" if str(event.get("notes") or "").strip() else "")
