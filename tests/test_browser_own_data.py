@@ -227,3 +227,37 @@ def test_opening_a_page_writes_no_zoom_and_cuts_no_figure(browser, dashboard, vi
             assert f"z={home_zoom + 1}" in page.url
     finally:
         context.close()
+
+
+MULTI = FIXTURES / "multi"  # the Tinzaouaten case, written by issue 24 part A (branch i24a)
+
+
+@pytest.fixture(scope="module")
+def three_sets():
+    proc, url = start_dashboard({"GEO_EVENTS": f"ACLED={MULTI / 'acled_mali_july2024.csv'},"
+                                               f"UCDP GED={MULTI / 'ucdp_ged_mali_july2024.csv'},curated"})
+    yield url
+    stop_dashboard(proc)
+
+
+def test_three_data_sets_keep_the_battle_and_the_strike_apart(page, three_sets):
+    """ACLED + UCDP GED + the curated set: the battle of 25 July and the drone strike of 30 July stay two
+    events; ?event= with the curated battle's id opens the battle's group; its headline figure names its
+    data set (never another's figure called "conservative"); the attribution names all three."""
+    page.goto(three_sets + "/?event=MLI-2024-07-25-TIN")
+    heading = page.get_by_role("heading", name="Tinzaouatene, 25 July 2024: Battles")
+    heading.wait_for(timeout=90_000)
+    settle(page, quiet=2)
+    text = app_text(page)
+    assert "Fatalities: 14 (ACLED); the other data sets: 31 to 40" in text
+    assert "Conservative fatalities: 14" not in text
+    frame = map_frame(page)
+    popup = frame.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=30_000)
+    assert "14 (ACLED); the other data sets: 31 to 40" in popup.inner_text()
+    battles = frame.locator('path.event-marker[aria-label^="25 Jul 2024 · Tinzaouatene · Battles"]')
+    strikes = frame.locator('path.event-marker[aria-label^="30 Jul 2024 · Tinzaouatene · Explosions/Remote violence"]')
+    assert battles.count() == 1 and strikes.count() == 1
+    attribution = frame.locator(".leaflet-control-attribution").inner_text()
+    assert "ACLED" in attribution and "UCDP" in attribution and "conflict-map project" in attribution
+    assert not page.errors, page.errors
