@@ -45,9 +45,10 @@ FILTERS_ANCHOR, MAP_ANCHOR = "filters", "the-map"
 def skip_links() -> None:
     """The page's first two tab stops, shown when focused: "Skip to the filters" and "Skip to the map"
     (drawn first in the sidebar, which comes before the page's main part)."""
-    st.sidebar.html(f'<nav class="geo-skip" aria-label="{esc(_("Skip links"))}">'
-                    f'<a href="#{FILTERS_ANCHOR}">{esc(_("Skip to the filters"))}</a>'
-                    f'<a href="#{MAP_ANCHOR}">{esc(_("Skip to the map"))}</a></nav>')
+    nav, filters, to_map = _("Skip links"), _("Skip to the filters"), _("Skip to the map")
+    st.sidebar.html(f'<nav class="geo-skip" aria-label="{esc(nav)}">'
+                    f'<a href="#{FILTERS_ANCHOR}">{esc(filters)}</a>'
+                    f'<a href="#{MAP_ANCHOR}">{esc(to_map)}</a></nav>')
 
 
 def filters_anchor(where) -> None:
@@ -57,7 +58,8 @@ def filters_anchor(where) -> None:
 
 def map_heading() -> None:
     """The map's heading, for screen readers and as the target of "Skip to the map" (not shown)."""
-    st.html(f'<h2 id="{MAP_ANCHOR}" class="geo-sr-only" tabindex="-1">{esc(_("Map"))}</h2>')
+    title = _("Map")
+    st.html(f'<h2 id="{MAP_ANCHOR}" class="geo-sr-only" tabindex="-1">{esc(title)}</h2>')
 
 
 def page_style() -> None:

@@ -95,4 +95,4 @@ def test_the_snapshot_command_says_where_it_wrote(tmp_path, capsys, events):
     assert main(["--lang", "fr", "snapshot", "?actor=Wagner+Group&event=MLI-2024-07-25-TIN&from=2024-07-25&to=2024-07-25",
                  "-o", str(tmp_path / "one.csv")]) == 0
     said = capsys.readouterr().out.strip()
-    assert said.startswith(f"Écrit : {(tmp_path / 'one.csv').resolve()}") and "1 événement)" in said, said
+    assert said.startswith(f"Écrit\u00a0: {(tmp_path / 'one.csv').resolve()}") and "1 événement)" in said, said

@@ -50,7 +50,8 @@ def actors_markdown(event: Mapping) -> str:
     a = side_markdown(event.get("actor1"), event.get("assoc_actor_1"))
     if not _text(event.get("actor2")) and not _text(event.get("assoc_actor_2")):
         return a
-    return f"{a} {_('vs')} {side_markdown(event.get('actor2'), event.get('assoc_actor_2'))}"
+    vs = _("vs")
+    return f"{a} {vs} {side_markdown(event.get('actor2'), event.get('assoc_actor_2'))}"
 
 
 def sources_markdown(event: Mapping) -> str:
@@ -96,8 +97,8 @@ def claim_items(own: pd.DataFrame) -> list[str]:
         for u in group.get("source_url", pd.Series(dtype=object)).fillna(""):
             urls += [x for x in split_list(u) if x not in urls]
         where = md(_text(source)) + (" · " + " · ".join(md_link(u) for u in urls) if urls else "")
-        what = "; ".join(f"{md(_text(r['side']) or _('side not given'))}: {_losses(r)}"
-                         for _i, r in group.iterrows())
+        unknown = _("side not given")
+        what = "; ".join(f"{md(_text(r['side']) or unknown)}: {_losses(r)}" for _i, r in group.iterrows())
         said = " ".join(f"“{md(t)}”" for t in dict.fromkeys(_text(s) for s in group.get("statement", [])) if t)
         items.append(f"**{md(_text(claimant))}**, {md(date)}, {where}  \n{what}" + (f"  \n{said}" if said else ""))
     return items
