@@ -263,3 +263,32 @@ def test_three_data_sets_keep_the_battle_and_the_strike_apart(page, three_sets):
     attribution = frame.locator(".leaflet-control-attribution").inner_text()
     assert "ACLED" in attribution and "UCDP" in attribution and "conflict-map project" in attribution
     assert not page.errors, page.errors
+
+
+LEGEND_OVERLAPS = """() => {
+    const legend = document.querySelector('.map-legend');
+    if (!legend) return ['no legend'];
+    const r = legend.getBoundingClientRect(), hits = [];
+    document.querySelectorAll('path.event-marker, .leaflet-popup').forEach(e => {
+        const b = e.getBoundingClientRect();
+        if (b.width && b.right > r.left && b.left < r.right && b.bottom > r.top && b.top < r.bottom)
+            hits.push(e.getAttribute('aria-label') || e.className.baseVal || e.className); });
+    return hits; }"""
+
+
+@pytest.mark.parametrize("query", ["", "?lang=fr", "?event=MLI-2024-07-25-TIN"], ids=["default", "french", "popup"])
+def test_the_legend_never_hides_an_event_or_the_open_popup(page, dashboard, query):  # noqa: F811
+    """At 1400x900 the legend (open: it moves to a free corner of the map, else folds) covers no event's circle
+    and no open popup, in English and in French."""
+    page.goto(dashboard + "/" + query)
+    page.wait_for_selector('iframe[title*="st_folium"]', timeout=60_000)
+    wait_markers(page, 45 if "event" not in query else 45)
+    settle(page, quiet=2)
+    frame = map_frame(page)
+    if "event" in query:
+        frame.locator(".leaflet-popup-content").wait_for(timeout=30_000)
+        page.wait_for_timeout(1000)
+    assert frame.evaluate(LEGEND_OVERLAPS) == []
+    if "event" not in query:  # on a wide map with room for it, the legend stays open
+        assert frame.evaluate("() => document.querySelector('.map-legend details').open")
+    assert not page.errors, page.errors
