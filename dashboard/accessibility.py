@@ -29,6 +29,8 @@ PAGE_CSS = f"""
 .geo-skip a {{ position: absolute; left: -10000px; top: 0.5rem; z-index: 1000000; padding: 0.4rem 0.8rem;
   background: #ffffff; color: #0b3d91; border-radius: 0.3rem; font-weight: 600; }}
 .geo-skip a:focus {{ left: 0.5rem; }}
+/* the skip links' targets take no room in the page's flow (no gap above the map) */
+[data-testid="stElementContainer"]:has(.geo-anchor) {{ position: absolute; }}
 .geo-sr-only {{ position: absolute !important; width: 1px; height: 1px; padding: 0; margin: -1px;
   overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }}
 </style>
@@ -53,13 +55,13 @@ def skip_links() -> None:
 
 def filters_anchor(where) -> None:
     """The target of "Skip to the filters", just before the filters' heading (not shown)."""
-    where.html(f'<span id="{FILTERS_ANCHOR}" class="geo-sr-only" tabindex="-1"></span>')
+    where.html(f'<span id="{FILTERS_ANCHOR}" class="geo-sr-only geo-anchor" tabindex="-1"></span>')
 
 
 def map_heading() -> None:
     """The map's heading, for screen readers and as the target of "Skip to the map" (not shown)."""
     title = _("Map")
-    st.html(f'<h2 id="{MAP_ANCHOR}" class="geo-sr-only" tabindex="-1">{esc(title)}</h2>')
+    st.html(f'<h2 id="{MAP_ANCHOR}" class="geo-sr-only geo-anchor" tabindex="-1">{esc(title)}</h2>')
 
 
 def page_style() -> None:
