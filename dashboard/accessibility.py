@@ -10,7 +10,7 @@ import streamlit as st
 import geo
 from geo.a11y.describe import chart_table, disputed_count, map_description, top_places
 from geo.i18n import _, category, pgettext, current_language, format_date, format_number
-from geo.styles import md_escape as md
+from geo.styles import esc, md_escape as md
 from geo.webmap.access import FOCUS_COLOR
 
 #: Streamlit's captions (its text at 60 % opacity) and disabled labels are light grey (3.9:1 and 2.3:1):
@@ -24,6 +24,13 @@ PAGE_CSS = f"""
 [data-testid="stSidebar"] [aria-disabled="true"] ~ * p {{ color: #5f6068; }}
 [data-testid="stWidgetLabel"] p {{ color: inherit; }}
 :focus-visible {{ outline: 3px solid {FOCUS_COLOR} !important; outline-offset: 2px; }}
+/* Streamlit's own "Skip to main content" gives way to the page's skip links (skip_links) */
+[data-testid="stSkipToContent"] {{ display: none !important; }}
+.geo-skip a {{ position: absolute; left: -10000px; top: 0.5rem; z-index: 1000000; padding: 0.4rem 0.8rem;
+  background: #ffffff; color: #0b3d91; border-radius: 0.3rem; font-weight: 600; }}
+.geo-skip a:focus {{ left: 0.5rem; }}
+/* the skip links' targets take no room in the page's flow (no gap above the map) */
+[data-testid="stElementContainer"]:has(.geo-anchor) {{ position: absolute; }}
 .geo-sr-only {{ position: absolute !important; width: 1px; height: 1px; padding: 0; margin: -1px;
   overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }}
 </style>
@@ -31,6 +38,30 @@ PAGE_CSS = f"""
 
 #: The list of the map's events holds at most this many (the newest); the filters narrow it.
 MAX_LISTED = geo.MAX_MARKERS
+
+
+#: The ids the skip links go to: the sidebar's "Filters" heading and the heading just before the map.
+FILTERS_ANCHOR, MAP_ANCHOR = "filters", "the-map"
+
+
+def skip_links() -> None:
+    """The page's first two tab stops, shown when focused: "Skip to the filters" and "Skip to the map"
+    (drawn first in the sidebar, which comes before the page's main part)."""
+    nav, filters, to_map = _("Skip links"), _("Skip to the filters"), _("Skip to the map")
+    st.sidebar.html(f'<nav class="geo-skip" aria-label="{esc(nav)}">'
+                    f'<a href="#{FILTERS_ANCHOR}">{esc(filters)}</a>'
+                    f'<a href="#{MAP_ANCHOR}">{esc(to_map)}</a></nav>')
+
+
+def filters_anchor(where) -> None:
+    """The target of "Skip to the filters", just before the filters' heading (not shown)."""
+    where.html(f'<span id="{FILTERS_ANCHOR}" class="geo-sr-only geo-anchor" tabindex="-1"></span>')
+
+
+def map_heading() -> None:
+    """The map's heading, for screen readers and as the target of "Skip to the map" (not shown)."""
+    title = _("Map")
+    st.html(f'<h2 id="{MAP_ANCHOR}" class="geo-sr-only geo-anchor" tabindex="-1">{esc(title)}</h2>')
 
 
 def page_style() -> None:

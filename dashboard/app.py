@@ -30,7 +30,7 @@ import geo  # noqa: E402
 import geo.a11y.readable  # noqa: E402
 from geo.styles import md_escape as md  # noqa: E402
 
-from dashboard.accessibility import page_style  # noqa: E402
+from dashboard.accessibility import page_style, skip_links  # noqa: E402
 from dashboard.animation_section import animation_downloads  # noqa: E402
 from dashboard.datasets_panel import coverage_controls, matched, with_aliases  # noqa: E402
 from dashboard.layout import layout_style  # noqa: E402
@@ -59,6 +59,7 @@ def main() -> None:
     page_style()
     layout_style()
     title = st.empty()
+    skip_links()  # the first two tab stops: to the filters, to the map
     language_picker()
     try:
         # one database: followed live; files (or several sources) are read once
@@ -106,7 +107,7 @@ def main() -> None:
     if shown.empty:
         st.info(_("No events match these filters ({filters}). Widen the dates or remove an actor, type or region.")
                 .format(filters=md("; ".join(view.filter.describe()))))
-    map_section(shown, layers, claims, view, data, voc)
+    map_section(shown, layers, claims, view, data, voc, after_map=lambda: import_report(data, "below"))
     timeline_chart(shown)
     events_table(per_filter("table", same, lambda: table_rows(shown, claims)))
     about(data)

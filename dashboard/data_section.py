@@ -21,8 +21,8 @@ from geo.styles import md_escape as md
 from dashboard.connection import EventsConnection, secrets_section, secrets_url
 from geo.db.pushdown import DatabaseDataset
 from geo.sources.dataset import LiveDataset
-from geo.i18n import _, format_number
-from geo.io.report import localized_rejected
+from geo.i18n import _
+from geo.io.report import for_reader, localized_rejected, summary_line
 from geo.errors import localized_error
 
 
@@ -93,6 +93,12 @@ def uploaded_data(default: Dataset) -> Dataset:
     up = ups[0] if ups else None
     if key != ss.get("upload_key"):
         ss.upload_key, ss.upload_data = key, None
+        if "link_read" in ss:
+            # the page already ran on other data: the address bar holds the view the app wrote for it,
+            # which must not win over the new data's own view (geo.link.carried_over), and the map
+            # mounts afresh (a map mounted on the other data reports the other data's centre and zoom)
+            ss.link_carry = True
+            ss.data_gen = ss.get("data_gen", 0) + 1
         for k in VIEW_KEYS:  # new data: the widgets start again from the link
             ss.pop(k, None)
         if up is not None:
@@ -109,25 +115,44 @@ def uploaded_data(default: Dataset) -> Dataset:
     return ss.get("upload_data") or default
 
 
-def import_report(data: Dataset) -> None:
+#: Where the import report's line is drawn: above the map on a wide screen, below it on a phone
+#: (dashboard.layout hides the other one).
+REPORT_PLACES = ("top", "below")
+
+
+def import_report(data: Dataset, where: str = "top") -> None:
+    """Each file's import report as one line with a button that opens the whole report (a dialog): a
+    warning when it needs the reader (rejected rows, dates whose order is ambiguous), else a quiet
+    caption. The file is named by its own name, never by its path on the server."""
     # several data sets: one report each (geo.sources.dataset.Dataset.combine keeps them by name)
     reports = data.__dict__.get("reports") or {"": data.report}
-    for k, (name, report) in enumerate(reports.items()):
-        if report is None:
-            continue
-        n_bad = len(report.rejected)
-        head = (_("Import report of {name}").format(name=md(name)) if name else _("Import report")) + ": " + _(
-            "{used} of {read} rows used").format(used=format_number(report.accepted), read=format_number(report.rows_read))
-        with st.expander(head + (_(", {count} rejected").format(count=format_number(n_bad)) if n_bad else ""),
-                         expanded=report.needs_review, icon=":material/upload_file:"):
-            st.text(str(report))
-            if n_bad:
-                rejected = localized_rejected(report.rejected)  # the reasons in the page's language
-                st.dataframe(geo.a11y.readable.readable_table(rejected, geo.a11y.readable.REJECTED_TITLES),
-                             hide_index=True, width="stretch")
-                st.download_button(_("Rejected rows (CSV)"), rejected.to_csv(index=False),
-                                   file_name="rejected-rows.csv", mime="text/csv",
-                                   key="download_rejected" + (f"_{k}" if k else ""), on_click="ignore")
+    shown = [(name, report) for name, report in reports.items() if report is not None]
+    if not shown:
+        return
+    with st.container(key=f"import_report_{where}"):
+        for k, (name, report) in enumerate(shown):
+            line = md(summary_line(report, name if len(shown) > 1 else None))
+            row = st.container(horizontal=True, vertical_alignment="center", gap="small")
+            if report.needs_review:
+                row.warning(line, icon=":material/upload_file:", width="stretch")
+            else:
+                row.caption(":material/upload_file: " + line, width="stretch")
+            with row.popover(_("Read the report"), icon=":material/description:", key=f"report_{where}_{k}"):
+                report_body(report, f"{where}_{k}")
+
+
+def report_body(report, key: str) -> None:
+    """The whole report: its text (the file named by its own name, never the server's path), the rejected
+    rows and their download."""
+    report = for_reader(report)
+    st.text(str(report))
+    if report.rejected_count:
+        rejected = localized_rejected(report.rejected)  # the reasons in the page's language
+        st.dataframe(geo.a11y.readable.readable_table(rejected, geo.a11y.readable.REJECTED_TITLES),
+                     hide_index=True, width="stretch")
+        st.download_button(_("Rejected rows (CSV)"), rejected.to_csv(index=False),
+                           file_name="rejected-rows.csv", mime="text/csv",
+                           key=f"download_rejected_{key}", on_click="ignore")
 
 
 @st.cache_resource(show_spinner=False)

@@ -14,7 +14,8 @@ import streamlit as st
 
 import geo
 import geo.static.snapshots
-from dashboard.map_panel import DOWNLOADS, app_url, selected_event, share, show_map, take_map_view
+from dashboard.accessibility import map_heading
+from dashboard.map_panel import DOWNLOADS, app_url, selected_event, share, show_map, map_key, take_map_view
 from geo.i18n import _, format_date, format_number
 from geo.db.pushdown import DatabaseDataset, Selection
 from geo.styles import md_escape as md
@@ -91,10 +92,11 @@ def map_section(sel: Selection, data: DatabaseDataset, view: geo.View) -> None:
 
 def _map_section(sel: Selection, data: DatabaseDataset, view: geo.View) -> None:
     ss = st.session_state
-    take_map_view(ss.get("map"))
+    take_map_view(ss.get(map_key()))
     view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.get("selected"))
     rows = sel.rows if view.draw != "heat" else None
     claims = sel.claims_of(rows["event_id"]) if rows is not None else None
+    map_heading()  # where "Skip to the map" goes
     if rows is not None:
         show_map(rows, data.layers, claims, view, data.attribution, rows, data.labels)
     else:

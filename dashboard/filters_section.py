@@ -12,10 +12,12 @@ import streamlit as st
 
 import geo
 import geo.a11y.readable
+import geo.link
 from geo.styles import md_escape as md
 from geo.layers import LAYER_ORDER, LAYERS
 from geo.styles import BASEMAPS, figure_label
 
+from dashboard.accessibility import filters_anchor
 from dashboard.datasets_panel import seed_cover
 from geo.i18n import N_, _, category, format_number, retranslate
 from dashboard.language import label_of, speaking
@@ -36,6 +38,8 @@ def seed_from_link(span: tuple, voc: geo.Vocabulary) -> None:
     if "link_read" in st.session_state:
         return
     params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+    if st.session_state.pop("link_carry", False):  # new data in this session: the link is the app's own
+        params = geo.link.carried_over(params)
     # the warnings are kept in English and said in the page's language when shown (it may change)
     view, warnings = geo.view_from_query(params, vocabulary=voc, lang="en")
     first, last = span
@@ -92,6 +96,7 @@ def sidebar(span: tuple, counts: pd.Series, voc: geo.Vocabulary, layers: dict | 
         if key not in st.session_state:
             st.session_state[key] = value
     sb = st.sidebar
+    filters_anchor(sb)  # where "Skip to the filters" goes (a sidebar's heading has no id)
     sb.header(_("Filters"))
     actors = sb.multiselect(
         _("Actors"), options=list(counts.index), key="actors", format_func=lambda a: f"{a} ({counts[a]})",

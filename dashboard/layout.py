@@ -21,7 +21,14 @@ CSS = f"""
 <style>
 /* less room above the title (Streamlit's is 6rem): at 1400x900 the map's scale bar is on the first screen */
 [data-testid="stMainBlockContainer"] {{ padding-top: 3rem; }}
+/* a headline figure is never cut ("August – Novembe…"): it wraps within its column */
+.st-key-{HEADLINE_KEY} [data-testid="stMetricValue"], .st-key-{HEADLINE_KEY} [data-testid="stMetricValue"] * {{
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }}
+/* the import report's line: above the map on a wide screen, below it on a phone (dashboard.data_section) */
+.st-key-import_report_below {{ display: none; }}
 @media (max-width: {PHONE_PX - 0.02}px) {{
+  .st-key-import_report_top {{ display: none; }}
+  .st-key-import_report_below {{ display: flex; }}
   [data-testid="stMainBlockContainer"] {{ padding-top: 3.25rem; padding-bottom: 2rem; }}
   [data-testid="stMain"] h1 {{ font-size: 1.45rem; line-height: 1.2; padding: 0.25rem 0 0.1rem; }}
   [data-testid="stMain"] [data-testid="stCaptionContainer"] {{ font-size: 0.78rem; }}

@@ -12,16 +12,37 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import geo
+import geo.extent
 import geo.fatalities
 import geo.a11y.readable
+import geo.a11y.panel as panel
+import geo.events
+import geo.matching.groups
 import geo.webmap.maps
 import geo.static.snapshots
 from geo.sources.dataset import Dataset
-from geo.i18n import N_, _, category, format_date, format_number, set_language
+from geo.i18n import N_, _, format_number, set_language
 from geo.styles import md_escape as md
 
-from dashboard.accessibility import event_picker, map_as_text, map_text
+from dashboard.accessibility import event_picker, map_as_text, map_heading, map_text
 from dashboard.datasets_panel import records_panel
+
+
+def map_key() -> str:
+    """The map's widget key: a new one for each data set of the session (``data_gen``, counted by
+    dashboard.data_section.uploaded_data), so that new data mounts a new map rather than taking the centre
+    and zoom the map mounted on the other data reports."""
+    gen = st.session_state.get("data_gen", 0)
+    return f"map_{gen}" if gen else "map"
+
+
+def frame_px(out) -> float:
+    """The width in CSS pixels of the map's frame, from the bounds it reports (inf when unknown)."""
+    try:
+        b, zoom = out["bounds"], int(out["zoom"])
+        return (float(b["_northEast"]["lng"]) - float(b["_southWest"]["lng"])) / 360 * 256 * 2**zoom
+    except (KeyError, TypeError, ValueError):
+        return float("inf")
 
 
 def take_map_view(out) -> bool:
@@ -39,6 +60,10 @@ def take_map_view(out) -> bool:
         return False  # a view the browser reports but a link cannot hold (e.g. zoomed past 18): keep the last one
     if geo.view.same_place(moved, geo.View(center=ss.map_center, zoom=ss.map_zoom)):
         return False
+    home = ss.get("map_home")
+    if home is not None and (ss.map_center, ss.map_zoom) == tuple(home) and frame_px(out) < geo.extent.HOME_FIT_PX[0] \
+            and geo.extent.fits_home(moved.center, moved.zoom, home):
+        return False  # the data's own view as a phone's frame fits it: not a move, no zoom in the link
     ss.map_center, ss.map_zoom = moved.center, moved.zoom
     return True
 
@@ -100,9 +125,9 @@ def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from
     # st_folium renames the elements of the map and group it is given: copies each run (the base
     # ~10 ms; the group shares its data with the memo, see geo.webmap.scripting.ScriptElement)
     fmap, group = copy.deepcopy(ss.map_base[1]), copy.deepcopy(memo[1])
-    out = st_folium(fmap, key="map", height=620, use_container_width=True, center=list(view.center),
+    out = st_folium(fmap, key=map_key(), height=620, use_container_width=True, center=list(view.center),
                     zoom=view.zoom, feature_group_to_add=group,
-                    returned_objects=["center", "zoom", "last_object_clicked_popup"])
+                    returned_objects=["center", "zoom", "bounds", "last_object_clicked_popup"])
     # the view it reports was taken at the start of this run (map_section), before the cells were built
     if not out:
         return
@@ -116,38 +141,39 @@ def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from
 
 
 def selected_event(events: pd.DataFrame, claims: pd.DataFrame, event_id: str | None) -> None:
+    """The event's details under the map: everything its popup holds (geo.a11y.panel), as lines that
+    wrap on a phone; the claims' table, for a wide screen, folded under them."""
     if event_id is None:
         return
     match = events[events["event_id"] == event_id]
     if match.empty:
         return
     ev = match.iloc[0]
-    st.header(f"{md(ev['location'])}, {format_date(ev['event_date'])}: {md(category(ev['event_type']))}")
-    headline = geo.matching.groups.headline_figure(ev)  # several data sets: whose figure, the others' range
-    if headline:
-        st.markdown(_("**{side_a}** vs **{side_b}** · fatalities: **{figure}** · sources: {sources}").format(
-            side_a=md(ev["actor1"]), side_b=md(ev["actor2"] or "—"), figure=md(headline), sources=md(ev["source"])))
-    else:
-        st.markdown(_("**{side_a}** vs **{side_b}** · conservative fatalities: **{count}** · sources: {sources}").format(
-            side_a=md(ev["actor1"]), side_b=md(ev["actor2"] or "—"), count=format_number(int(ev["fatalities"])),
-            sources=md(ev["source"])))
+    st.header(panel.event_headline(ev))
+    headline = geo.matching.groups.headline_figure(ev)  # several data sets: whose figure, and the others' range
+    st.markdown(panel.actors_markdown(ev) + "  \n" + (
+        _("Fatalities: **{figure}**").format(figure=md(headline)) if headline else
+        _("Conservative fatalities: **{count}**").format(count=format_number(int(ev["fatalities"])))))
     note = geo.fatalities.fatality_note(event_id, ev["fatalities"], claims)
     if note:
         st.caption(md(note))
     records_panel(ev)
-    own = claims[claims["event_id"] == event_id]
+    own = geo.events.claims_for(claims, event_id)
     st.subheader(_("Claims"), anchor=False)  # the panel reads in order: the event (h2), then its claims (h3)
     if own.empty:
         st.caption(_("No competing claims recorded for this event."))
     else:
-        rng = geo.claim_ranges(own).iloc[0]
-        if rng["claimants"]:
-            verdict = _("**disputed**: the claims disagree") if rng["disputed"] else _("the claims agree")
-            st.markdown(_("Claimed killed: {low} to {high} by {count} claimant(s); {verdict}.").format(
-                low=format_number(int(rng["low"])), high=format_number(int(rng["high"])),
-                count=int(rng["claimants"]), verdict=verdict))
-        st.dataframe(geo.a11y.readable.readable_table(own, geo.a11y.readable.CLAIM_TITLES), hide_index=True,
-                     width="stretch")
+        said = panel.claims_range_markdown(own)
+        if said:
+            st.markdown(said)
+        for item in panel.claim_items(own):
+            st.markdown(item)
+        with st.expander(_("The claims as a table"), icon=":material/table:"):
+            st.dataframe(geo.a11y.readable.readable_table(own, geo.a11y.readable.CLAIM_TITLES), hide_index=True,
+                         width="stretch")
+    if str(ev.get("notes") or "").strip():
+        st.markdown(_("**Notes**: {notes}").format(notes=md(ev["notes"])))
+    st.markdown(panel.sources_markdown(ev))
     if st.button(_("Close event details")):
         st.session_state.selected = None
         st.session_state.last_popup = None  # so that clicking the same event again opens it
@@ -155,7 +181,7 @@ def selected_event(events: pd.DataFrame, claims: pd.DataFrame, event_id: str | N
 
 
 @st.fragment
-def map_section(shown, layers, claims, view: geo.View, data: Dataset, voc: geo.Vocabulary) -> None:
+def map_section(shown, layers, claims, view: geo.View, data: Dataset, voc: geo.Vocabulary, after_map=None) -> None:
     """The map and what follows its view: the event clicked, the share link and the downloads.
 
     A fragment: a pan, a zoom or a click on the map reruns this part of the page only, not the
@@ -165,7 +191,8 @@ def map_section(shown, layers, claims, view: geo.View, data: Dataset, voc: geo.V
     """
     ss = st.session_state
     set_language(view.lang)  # a fragment's own run may come in a thread of its own
-    take_map_view(ss.get("map"))
+    ss.map_home = voc.home
+    take_map_view(ss.get(map_key()))
     if ss.get("selected") and "_datasets" in shown:  # a link's event= may name any record of a matched event
         ss.selected = geo.matching.groups.drawn_event_id(shown, ss.selected) or ss.selected
     view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.get("selected"))
@@ -173,12 +200,15 @@ def map_section(shown, layers, claims, view: geo.View, data: Dataset, voc: geo.V
     description = map_text(shown, claims, view, len(data.events))
     # opened on the data's own view: a phone's smaller frame fits the data's extent (geo.webmap.inview)
     at_home = voc.home is not None and (view.center, view.zoom) == tuple(voc.home)
+    map_heading()  # where "Skip to the map" goes
     show_map(shown, layers, claims, view, data.attribution_of(shown), shown if "_datasets" in shown else data.events,
              data.labels, description, home_extent=voc.extent if at_home else None)
+    if after_map is not None:  # what a phone shows right under the map (the import report's line)
+        after_map()
     # the map may have moved or an event been clicked: the link follows
     view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.selected,
                                dataset=voc.fingerprint)
-    st.caption(_("Filters: {filters}").format(filters=md("; ".join(view.filter.describe(geo.analysis.border_names(layers))))))
+    st.caption(_("Filters: {filters}").format(filters=md("; ".join(view.filter.describe()))))
     map_as_text(shown, description)
     event_picker(shown, shown if "_datasets" in shown else data.events)
     selected_event(shown if "_datasets" in shown else data.events, claims, view.selected)

@@ -184,7 +184,19 @@ def _run_snapshot(args: argparse.Namespace) -> int:
         print("error: " + _("cannot write {path}: {reason}").format(
             path=repr(str(out)), reason=_one_line(exc.strerror or exc)), file=sys.stderr)
         return EXIT_FAILED
+    _say_written(out, len(data), view, events)
     return EXIT_OK
+
+
+def _say_written(out: Path, size: int, view, events) -> None:
+    """Where the snapshot went: its full path, its size and the events of its view (on stdout)."""
+    from .filters import filter_events
+    from .i18n import ngettext
+
+    count = len(filter_events(events, view.filter))
+    kb = format_number(max(1, round(size / 1024)))
+    print(ngettext("Wrote {path} ({size} KB, {count} event).", "Wrote {path} ({size} KB, {count} events).",
+                   count).format(path=out.resolve(), size=kb, count=format_number(count)))
 
 
 def _load_view(args: argparse.Namespace):

@@ -127,4 +127,22 @@ def shows_data(center: tuple[float, float], zoom: int, extent: tuple[float, floa
             and y - half_h <= _mercator_y(north) and y + half_h >= _mercator_y(south))
 
 
-__all__ = ["HOME_FIT_PX", "data_extent", "extent_of", "home_view", "places_of", "shows_data"]
+def fits_home(center: tuple[float, float], zoom: int, home: tuple[tuple[float, float], int] | None, *,
+              pixels: float = 3.0) -> bool:
+    """Whether a map at ``center`` and ``zoom`` is the data's own view (``home``) as a smaller frame fits it.
+
+    A phone's frame cannot show the home view's extent at its zoom, so the map fits the extent (a zoom
+    or two out, the same centre: ``geo.webmap.inview``) and reports that view back. It is still the
+    data's own view, which a share link leaves out: the reader did not move the map. True when the zoom
+    is the home's or less and the centres are within ``pixels`` screen pixels at that zoom.
+    """
+    if home is None:
+        return False
+    (lat0, lon0), z0 = home
+    if zoom > z0:
+        return False
+    pixel_deg = 360.0 / (TILE_PX * 2**zoom)
+    return abs(center[0] - lat0) <= pixels * pixel_deg and abs(center[1] - lon0) <= pixels * pixel_deg
+
+
+__all__ = ["HOME_FIT_PX", "data_extent", "extent_of", "fits_home", "home_view", "places_of", "shows_data"]

@@ -37,6 +37,28 @@ def parse_link(link: str) -> dict[str, list[str]]:
     return params
 
 
+#: The parts of a link that still mean the same on other data: the language and the look. The filter
+#: (names and dates of the old data), the map's place, the open event and the data's fingerprint do not.
+CARRIED_KEYS = ("lang", "basemap", "color", "draw", "shade", "hide")
+
+
+def carried_over(params: Mapping[str, str | Iterable[str]]) -> dict[str, list[str]]:
+    """What of the page's current link (``params``, as ``st.query_params`` gives it) a new data set keeps.
+
+    After an upload or a switch of data set, the address bar still holds the view the app itself wrote
+    for the other data: its centre and zoom, its filters, its open event and its fingerprint. Those must
+    not win over the new data's own view, nor make the page warn of "a link made on other data" that the
+    user never opened; the language and the look (basemap, colours, drawing, shading, hidden layers)
+    carry over. A figure carries over unless it names a claimant (of the other data).
+    """
+    kept: dict[str, list[str]] = {}
+    for key, raw in params.items():
+        values = [str(v) for v in (raw if isinstance(raw, (list, tuple)) else [raw])]
+        if key in CARRIED_KEYS or (key == "fig" and values and not values[0].startswith("claimant:")):
+            kept[key] = values
+    return kept
+
+
 @dataclass
 class _Reader:
     """The link's cleaned values by key, and the warnings said while reading them."""

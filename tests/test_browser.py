@@ -213,7 +213,7 @@ def test_actor_filter_redraws_the_map(page, dashboard, events):
     assert map_frame(page).evaluate("() => window.__mounted_before_filter === true")
     # the old events' legend and attribution went with them; no renderer was left behind
     assert frame.locator(".map-legend").count() == 1
-    assert f"{len(wagner):,} event(s)" in frame.locator(".map-legend").inner_text()
+    assert f"{len(wagner):,} events" in frame.locator(".map-legend").inner_text()
     assert frame.locator(".leaflet-control-attribution").inner_text().count("Natural Earth") == 1
     assert frame.locator(".leaflet-overlay-pane svg").count() == 1
     assert frame.locator(".leaflet-overlay-pane canvas").count() == 0
@@ -270,7 +270,7 @@ def test_a_content_group_leaves_the_map_with_its_legend_and_renderers(browser, t
         remove = "name => { const g = window[name]; g._map.removeLayer(g); }"
         pg.evaluate(remove, markers.get_name())
         assert pg.evaluate(count) == [1, 0, 2, 1]
-        assert "1,500 event(s)" not in pg.locator(".map-legend").inner_text()
+        assert "1,500 events" not in pg.locator(".map-legend").inner_text()
         pg.evaluate(remove, cells.get_name())
         assert pg.evaluate(count) == [0, 0, 1, 0]
         assert pg.locator("path.event-cell").count() == 0
@@ -488,8 +488,11 @@ def test_upload_an_acled_file_for_this_session_only(browser, page, dashboard, ev
         page.wait_for_timeout(250)
     assert frame.locator("path.event-marker").count() == 5
     app_text = page.locator('[data-testid="stApp"]').inner_text()
-    assert "Import report: 5 of 10 rows used, 5 rejected" in app_text
-    assert "latitude 95.2 out of range" in app_text
+    assert "Import report of acled_mali.csv: 5 of 10 rows used, 5 rejected" in app_text
+    page.locator(".st-key-import_report_top").get_by_role("button", name="Read the report").click()
+    page.locator('[data-testid="stPopoverBody"]').wait_for(timeout=20_000)
+    assert "latitude 95.2 out of range" in page.locator('[data-testid="stPopoverBody"]').inner_text()
+    page.keyboard.press("Escape")
     page.get_by_text("About the data").click()
     assert "acleddata.com" in page.locator('[data-testid="stApp"]').inner_text()
     # another session still sees the embedded data

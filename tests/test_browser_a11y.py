@@ -203,10 +203,11 @@ def test_the_map_and_the_chart_have_text_alternatives(page, dashboard):  # noqa:
     assert "Places with the most events" in page.locator('[data-testid="stExpander"]', has_text="The map as text") \
         .inner_text()
     # the chart in words, under it
-    assert page.get_by_text("Bar chart of events per week by event type, April 2023 to December 2024").count() == 1
+    # 20 months: the chart counts per month (the period follows the span, geo.a11y.chart.chart_freq)
+    assert page.get_by_text("Bar chart of events per month by event type, April 2023 to December 2024").count() == 1
     page.get_by_text("Chart data (table)").click()
     table = page.locator('[data-testid="stExpander"]', has_text="Chart data (table)").locator("table")
-    assert table.locator("th", has_text="Battles").count() >= 1 and table.locator("tbody tr").count() > 50
+    assert table.locator("th", has_text="Battles").count() >= 1 and table.locator("tbody tr").count() >= 15
 
 
 def test_cells_of_large_data_are_reached_and_opened_by_keyboard(browser, tmp_path):  # noqa: F811

@@ -370,7 +370,7 @@ def test_the_french_legend_and_map(events, claims, layers):
         m = geo.build_map(events, layers, claims=claims)
     page = m.get_root().render()
     assert "Type d\\u0026#x27;événement" in page  # the legend's heading (escaped, then as JSON)
-    assert "Explosions/Violence à distance" in page and "événement(s)" in page
+    assert "Explosions/Violence à distance" in page and "45 événements" in page
     assert "Réalisé avec Natural Earth" in page
 
 

@@ -75,7 +75,7 @@ def test_a_large_file_draws_cells_and_keeps_the_view_across_a_filter_change(brow
     frame, cells = _cells(page)
     assert frame.locator("path.event-marker").count() == 0  # aggregated: no marker per event
     legend = frame.locator(".map-legend").inner_text()
-    assert f"{N_EVENTS:,} event(s) in" in legend and "circles" in legend
+    assert f"{N_EVENTS:,} events in" in legend and "circles" in legend
     # zoom and filters redraw the cells in the mounted map (no remount: the mark stays)
     next(f for f in page.frames if "streamlit_folium" in f.url).evaluate("() => { window.__mounted = true; }")
     # a cell tells its count on hover
@@ -127,12 +127,12 @@ def test_cells_drawn_for_long_texts_follow_the_zoom_too(browser, tmp_path):
         page.goto(url)
         frame, _ = _cells(page)
         legend = frame.locator(".map-legend").inner_text()
-        assert "600 event(s) in" in legend
+        assert "600 events in" in legend
         z = leaflet_view(page)[2] + 1
         frame.locator(".leaflet-control-zoom-in").click()
         _wait(page, lambda: f"z={z}" in page.url, 30)
         zoomed = _new_legend(page, legend)
-        assert zoomed != legend and "600 event(s) in" in zoomed
+        assert zoomed != legend and "600 events in" in zoomed
     finally:
         page.context.close()
         stop_dashboard(proc)

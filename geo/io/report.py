@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
 from ..events import CLAIM_COLUMNS, EMPTY
-from ..i18n import N_, _, format_number, retranslate
+from ..i18n import N_, _, format_number, ngettext, retranslate
 from .formats import FORMAT_LABELS, NATIVE_ATTRIBUTION
 from .monadic import empty_folds
 
@@ -158,3 +159,45 @@ def rejected_table(found: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
     return pd.DataFrame({"row": rows + 1, "event_id": ids.to_numpy(dtype=object)[rows],
                          "field": grouped["field"].to_numpy(dtype=object),
                          "reason": grouped["reason"].to_numpy(dtype=object)})
+
+
+def file_name(source_name) -> str:
+    """A file's own name, without the folders of a path on the server (``/srv/data/ged.csv`` -> ``ged.csv``;
+    Windows' backslashes too): what a report may show every visitor."""
+    return re.split(r"[\\/]", str(source_name or ""))[-1]
+
+
+def for_reader(report: ImportReport) -> ImportReport:
+    """The report as a visitor may read it: the file named by its own name, never its path on the
+    server (a new report; the caller's is left as it is)."""
+    return replace(report, source_name=file_name(report.source_name))
+
+
+def ambiguous_dates(report: ImportReport) -> bool:
+    """Whether the file's dates could be read two ways and nothing in it decided."""
+    return any(": AMBIGUOUS:" in w for w in report.warnings)
+
+
+def summary_line(report: ImportReport, name: str | None = None) -> str:
+    """The report in one line, in the language in use: whose it is (``name``, else the file's own name),
+    the rows used of the rows read, the rows rejected and whether the dates were ambiguous."""
+    name = name or file_name(report.source_name)
+    head = _("Import report of {name}").format(name=name) if name else _("Import report")
+    text = head + ": " + _("{used} of {read} rows used").format(used=format_number(report.accepted),
+                                                             read=format_number(report.rows_read))
+    if report.rejected_count:
+        text += _(", {count} rejected").format(count=format_number(report.rejected_count))
+    if ambiguous_dates(report):
+        text += "; " + ngettext("the order of day and month of {count} date is ambiguous",
+                                "the order of day and month of {count} dates is ambiguous",
+                                _ambiguous_count(report)).format(count=format_number(_ambiguous_count(report)))
+    return text
+
+
+def _ambiguous_count(report: ImportReport) -> int:
+    for w in report.warnings:
+        if ": AMBIGUOUS:" in w:
+            found = re.search(r"AMBIGUOUS: ([\d,]+) row", w)
+            if found:
+                return int(found.group(1).replace(",", ""))
+    return 0

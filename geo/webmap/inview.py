@@ -70,6 +70,8 @@ if (!window.geoKeeper) {
     k.fitHome = function () {
       if (!k.home) { return false; }
       var size = map.getSize();
+      // a frame not laid out yet (0 px while it mounts): fitBounds would compute a NaN zoom and centre
+      if (!(size.x > 4 * PAD + 16 && size.y > 4 * PAD + 16)) { return false; }
       var sw = map.latLngToContainerPoint(k.home.getSouthWest()), ne = map.latLngToContainerPoint(k.home.getNorthEast());
       if (sw.x >= PAD && ne.x <= size.x - PAD && ne.y >= PAD && sw.y <= size.y - PAD) { return false; }
       var before = [map.getCenter(), map.getZoom()];

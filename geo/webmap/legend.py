@@ -62,7 +62,7 @@ MAP_CSS = """
 def legend_html(mode: str, present: set[str], count: int, figure: str, disputed: int,
                 cells: int | None = None, heat: float | None = None) -> str:
     """The legend's HTML: categories present, what sizes show, how many events (and cells)."""
-    n_events = _("{count} event(s)").format(count=format_number(count))
+    n_events = ngettext("{count} event", "{count} events", count).format(count=format_number(count))
     if heat is not None:
         stops = ", ".join(f"{color} {int(at * 100)}%" for at, color in sorted(HEAT_GRADIENT.items()))
         return (
@@ -94,6 +94,38 @@ def legend_html(mode: str, present: set[str], count: int, figure: str, disputed:
 
 
 _LEGEND_JS = """
+// the legend never hides an event or an open popup: after every move, resize or popup it goes to the
+// first corner of the map where it covers none (bottom right, top right, bottom left, top left), and
+// folds where none is free; a legend the reader opens stays open until the map moves again
+var keepClear = function (map, div) {
+  var busy = false, userOpen = false, details = div.firstChild;
+  // the reader opens it (a click, or Enter or Space on its summary: a click too)
+  details.firstChild.addEventListener('click', function () { if (!details.open) { userOpen = true; } });
+  map.on('movestart zoomstart', function () { userOpen = false; });
+  var covers = function () {
+    var r = div.getBoundingClientRect();
+    var els = map.getContainer().querySelectorAll('path.event-marker, .leaflet-popup');
+    for (var i = 0; i < els.length; i++) {
+      var b = els[i].getBoundingClientRect();
+      if (b.width && b.right > r.left && b.left < r.right && b.bottom > r.top && b.top < r.bottom) { return true; }
+    }
+    return false;
+  };
+  var corner = function (pos) {
+    var c = map._controlCorners[pos];
+    if (div.parentNode !== c) { if (pos.indexOf('bottom') === 0) { c.insertBefore(div, c.firstChild); } else { c.appendChild(div); } }
+  };
+  return function () {
+    if (busy || userOpen || !details.open || !map._controlCorners) { return; }
+    busy = true;
+    try {
+      var corners = ['bottomright', 'topright', 'bottomleft', 'topleft'];
+      for (var i = 0; i < corners.length; i++) { corner(corners[i]); if (!covers()) { return; } }
+      corner(corners[0]);
+      details.open = false;
+    } finally { busy = false; }
+  };
+};
 var Legend = L.Layer.extend({
   onAdd: function (map) {
     if (!document.getElementById('geo-map-css')) {
@@ -110,11 +142,15 @@ var Legend = L.Layer.extend({
       return div;
     };
     control.addTo(map);
+    this._keepClear = keepClear(map, control.getContainer());
+    map.on('moveend zoomend resize popupopen popupclose', this._keepClear);
+    setTimeout(this._keepClear, 0);
     if (map.attributionControl) {
       args.attribution.forEach(function (a) { map.attributionControl.addAttribution(a); });
     }
   },
   onRemove: function (map) {
+    map.off('moveend zoomend resize popupopen popupclose', this._keepClear);
     this._control.remove();
     if (map.attributionControl) {
       args.attribution.forEach(function (a) { map.attributionControl.removeAttribution(a); });

@@ -15,7 +15,7 @@ from folium.utilities import JsCode
 
 from ..analysis import border_crs, border_names, by_region, measured_borders
 from .scripting import ScriptElement, script_json
-from ..i18n import _, format_decimal, format_number
+from ..i18n import _, format_decimal, format_number, ngettext
 from ..styles import esc
 
 #: Sequential colours (light to dark) for the regional choropleth.
@@ -60,7 +60,7 @@ def region_layer(events: pd.DataFrame | None, layers: Mapping[str, gpd.GeoDataFr
     regions["_fill"] = regions[measure].map(color)
     regions["_tip"] = [
         f"<b>{esc(r['name'])}</b><br>" + esc(
-            _("{count} event(s)").format(count=format_number(int(r["events"]))) + " · "
+            ngettext("{count} event", "{count} events", int(r["events"])).format(count=format_number(int(r["events"]))) + " · "
             + _("{count} fatalities").format(count=format_number(int(r["fatalities"]))))
         for _row, r in regions.iterrows()
     ]

@@ -107,7 +107,8 @@ def _range_html(rng) -> str:
     else:
         verdict = esc(_("no two claimants disagree on the same side's dead"))
     n = int(rng["claimants"])
-    said = _("Claimed killed: {span} ({count} claimant(s))").format(span=span, count=n)
+    said = ngettext("Claimed killed: {span} ({count} claimant)", "Claimed killed: {span} ({count} claimants)",
+                    n).format(span=span, count=n)
     return f"<div class='range'>{esc(said)}; {verdict}</div>"
 
 
@@ -189,7 +190,8 @@ def popup_html(event: Mapping, claims: pd.DataFrame | None = None,
         f"<td>{_side_html(event.get('actor2'), event.get('assoc_actor_2'))}</td></tr></table>"
         + "<div>" + (_("<h3>Fatalities</h3>: {figure}").format(figure=esc(headline)) if headline else
                      _("<h3>Fatalities</h3> (conservative): {count}").format(count=format_number(fatalities)))
-        + (" <span class='muted'>· " + esc(_("{count} claim(s) below").format(count=len(own_claims))) + "</span>"
+        + (" <span class='muted'>· " + esc(ngettext("{count} claim below", "{count} claims below", len(own_claims))
+                                          .format(count=len(own_claims))) + "</span>"
            if len(own_claims) else "")
         + "</div>"
         + _note_html(fatality_note(event["event_id"], fatalities, own_claims))

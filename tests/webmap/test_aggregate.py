@@ -136,7 +136,7 @@ def test_policy_switches_exactly_at_the_threshold(many, layers, threshold):
     assert inner["events"].sum() + outer["events"].sum() == threshold + 1
     page = over.get_root().render()
     assert "event-cell" in page and "fitBounds" in page
-    assert f"{threshold + 1:,} event(s) in {len(inner) + len(outer):,} circles" in page
+    assert f"{threshold + 1:,} events in {len(inner) + len(outer):,} circles" in page
 
 
 def test_marker_pages_are_bounded_by_their_bytes(many, layers):

@@ -139,7 +139,7 @@ def test_legend_lists_only_present_types(events, layers):
     page = geo.build_map(battles, layers).get_root().render()
     legend = re.search(r'"html": "(.*?)", "attribution"', page).group(1)
     assert "Battles" in legend and "Riots" not in legend
-    assert f"{len(battles):,} event(s)" in legend
+    assert f"{len(battles):,} events" in legend
 
 
 def test_empty_events_give_an_empty_map(events, layers):
@@ -221,7 +221,7 @@ def test_the_dashboard_map_is_a_base_and_one_content_group(events, claims, layer
     drawn = next(c for p in parts for c in p._children.values() if isinstance(c, EventMarkers))
     whole = _events_layer(geo.build_map(events, layers, claims=claims))
     assert drawn.data == whole.data  # the same markers as build_map's
-    assert isinstance(parts[-2], MapLegend) and f"{len(events):,} event(s)" in parts[-2].html
+    assert isinstance(parts[-2], MapLegend) and f"{len(events):,} events" in parts[-2].html
 
 
 def test_a_copy_of_a_content_group_shares_its_data_not_its_elements(events, layers):
