@@ -45,7 +45,7 @@ from ..errors import DatabaseError
 from ..events import CLAIM_SCHEMA, EVENT_SCHEMA
 from ..filters import EventFilter
 from ..i18n import N_
-from . import summary
+from . import history, summary
 from .sql import ENRICHED, _PARSE, _copy, _copy_out, _frame, _hashed, _with_rejected, cells_from_counts, filter_sql
 from .urls import _message, is_database_url, safe_url
 
@@ -199,6 +199,7 @@ class PostgisSource:
                 if not summary.is_current(conn):  # a database made before the summaries: count them once
                     conn.execute("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE")
                     summary.refresh(conn)
+                history.install(conn)  # every later change is a version (geo.db.history)
         self.run(go)
 
     def load(self, source, *, name: str | None = None, claims_path=None, layers: dict | None = None):
@@ -218,6 +219,7 @@ class PostgisSource:
 
         def go(conn):
             with conn.transaction():
+                history.begin_version(conn, "db load: " + str(report.source_name).replace("\\", "/").rsplit("/", 1)[-1])
                 conn.execute("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE")
                 empty = conn.execute("SELECT NOT EXISTS (SELECT 1 FROM events)").fetchone()[0]
                 if empty:
@@ -262,6 +264,7 @@ class PostgisSource:
         def go(conn):
             total = 0
             with conn.transaction():
+                history.begin_version(conn, "bulk load")
                 conn.execute("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE")
                 for name_ in INDEXES:
                     conn.execute(f"DROP INDEX IF EXISTS {name_}")
