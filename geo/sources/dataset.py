@@ -23,6 +23,8 @@ from ..places.labels import place_labels
 from ..layers import load_layers, locate, title_of, title_places
 from ..db.postgis import PostgisSource
 from ..db.urls import is_database_url
+from ..versions.store import is_store
+from .versioned import store_dataset
 from ..matching.pairs import empty_match_table, match_events
 from ..io.readers import ImportReport, read_events
 from ..view import Vocabulary
@@ -58,6 +60,10 @@ class Dataset:
 
     #: the database's change counter when the data set was read (``from_postgis``); None for files
     version: int | None = None
+    #: versioned data (a local store): every state of every event (``geo.versions.history.History``), and the
+    #: version these events are (``geo.sources.versioned``); None for data without versions
+    history: object | None = field(default=None, compare=False, repr=False)
+    shown_version: int | None = None
 
     @cached_property
     def labels(self) -> pd.DataFrame:
@@ -155,6 +161,8 @@ class Dataset:
         """
         if is_database_url(source):
             return cls.from_postgis(source, layers=layers)
+        if is_store(source):  # a local store: every version kept (geo.versions.store)
+            return store_dataset(cls, source, layers=layers)
         is_path = isinstance(source, (str, Path))
         # the claims file and the boundary layers (which enrich uses) are part of what is cached
         depends = [claims_path] if claims_path else []
