@@ -16,7 +16,7 @@ this machine (``geo.bench.history``, the README's table), the two cost about the
 trigger table is plain SQL any owner can create, counts each version's changes, and is answered by
 version id with ordinary indexes.
 
-What writes a version says so with ``SET LOCAL geo.source = '…'`` (``begin_version``); a change made by
+What writes a version says so with ``SET LOCAL geo_versions.source = '…'`` (``begin_version``); a change made by
 hand is "by hand". A statement that changes nothing makes no version.
 """
 
@@ -44,8 +44,6 @@ def _history_columns() -> str:
 
 def schema_sql() -> str:
     """The versions table, the history table and their triggers (idempotent; after ``events`` exists)."""
-    cols = _history_columns()
-    old_cols = ", ".join(f"o.{c}" for c in DATA_COLUMNS + ["version_id"])
     return f"""
 CREATE TABLE IF NOT EXISTS versions (
   id bigserial PRIMARY KEY,
@@ -59,14 +57,14 @@ CREATE TABLE IF NOT EXISTS versions (
 CREATE OR REPLACE FUNCTION geo_version() RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE v bigint; tx bigint := txid_current();
 BEGIN
-  IF current_setting('geo.version_tx', true) = tx::text THEN
-    RETURN current_setting('geo.version_id')::bigint;
+  IF current_setting('geo_versions.tx', true) = tx::text THEN
+    RETURN current_setting('geo_versions.id')::bigint;
   END IF;
   INSERT INTO versions (source, txid)
-    VALUES (coalesce(nullif(current_setting('geo.source', true), ''), '{BY_HAND}'), tx)
+    VALUES (coalesce(nullif(current_setting('geo_versions.source', true), ''), '{BY_HAND}'), tx)
     ON CONFLICT (txid) DO UPDATE SET txid = excluded.txid RETURNING id INTO v;
-  PERFORM set_config('geo.version_tx', tx::text, true);
-  PERFORM set_config('geo.version_id', v::text, true);
+  PERFORM set_config('geo_versions.tx', tx::text, true);
+  PERFORM set_config('geo_versions.id', v::text, true);
   RETURN v;
 END $$;
 ALTER TABLE events ADD COLUMN IF NOT EXISTS version_id bigint;
@@ -76,6 +74,15 @@ CREATE INDEX IF NOT EXISTS events_version ON events (version_id);
 CREATE INDEX IF NOT EXISTS events_history_valid ON events_history (valid_to, version_id);
 CREATE INDEX IF NOT EXISTS events_history_id ON events_history (event_id, version_id);
 CREATE INDEX IF NOT EXISTS events_history_actors ON events_history USING gin (actors);
+""" + _triggers_sql()
+
+
+def _triggers_sql() -> str:
+    """The triggers: each row written gets its version; each statement counts its changes and keeps the
+    previous states."""
+    cols = _history_columns()
+    old_cols = ", ".join(f"o.{c}" for c in DATA_COLUMNS + ["version_id"])
+    return f"""
 CREATE OR REPLACE FUNCTION geo_history_stamp() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'UPDATE' AND {_same_row('NEW', 'OLD')} THEN
@@ -157,7 +164,7 @@ def install(conn) -> None:
 
 def begin_version(conn, source: str) -> None:
     """Name the version the caller's transaction writes (e.g. "db load: acled.csv", "sync ACLED")."""
-    conn.execute("SELECT set_config('geo.source', %s, true)", (str(source)[:200],))
+    conn.execute("SELECT set_config('geo_versions.source', %s, true)", (str(source)[:200],))
 
 
 def versions(conn) -> pd.DataFrame:

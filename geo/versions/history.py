@@ -91,6 +91,7 @@ class History:
         out = pd.concat([current, deleted], ignore_index=True)
         created = dict(zip(self.versions["id"], self.versions["created"]))
         out["changed_on"] = pd.to_datetime(out["change_version"].map(created), utc=True)
+        out["change_source"] = out["change_version"].map(dict(zip(self.versions["id"], self.versions["source"])))
         return out.drop(columns=["_vfrom", "_vto"])
 
     def revisions(self, event_id: str) -> list[dict]:
