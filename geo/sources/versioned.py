@@ -89,9 +89,8 @@ def link_asof(data, chosen_latest: bool):
         return None
     if chosen_latest:
         return LATEST
-    created = history.created(data.shown_version).to_pydatetime()
-    # to the second, rounded up: the link's moment is at or after the version, before any later one
-    return (created + dt.timedelta(microseconds=999_999)).replace(microsecond=0) if created.microsecond else created
+    # to the second (a store gives each version a second of its own: the link names exactly this one)
+    return history.created(data.shown_version).floor("s").to_pydatetime()
 
 
 def newer_data(shown_data, shown_events: pd.DataFrame) -> dict | None:

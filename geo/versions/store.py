@@ -156,6 +156,9 @@ class Store:
         os.replace(tmp, self.root / rel)
         created = pd.Timestamp(now or dt.datetime.now(dt.timezone.utc))
         created = created.tz_localize("UTC") if created.tzinfo is None else created.tz_convert("UTC")
+        if manifest["versions"]:  # each version in a second of its own: a link's time (to the second) names one
+            last = pd.Timestamp(manifest["versions"][-1]["created"]).tz_convert("UTC").floor("s")
+            created = max(created, last + pd.Timedelta(seconds=1))
         entry = {"id": vid, "created": created.isoformat(), "source": str(source), "added": int(fresh.sum()),
                  "revised": int(changed.sum()), "deleted": len(gone), "file": rel}
         manifest["versions"].append(entry)

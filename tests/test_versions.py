@@ -1,0 +1,238 @@
+"""Every version kept: the local store, the events as of a version, what changed, as-of links (issue 28)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+import geo
+from geo.link import view_from_query
+from geo.sources.dataset import Dataset
+from geo.sources.versioned import as_of, changed_events, link_asof, newer_data, open_view
+from geo.versions.history import CHANGE_COLUMNS
+from geo.versions.store import StoreError, is_store, open_store
+from geo.view import LATEST, View, view_to_query
+from conftest import ROOT
+
+T0 = dt.datetime(2026, 12, 1, 9, 12, 0, tzinfo=dt.timezone.utc)
+DAY = dt.timedelta(days=1)
+
+
+def _store(tmp_path, events):
+    store = open_store(tmp_path / "store")
+    store.write(events, source="ACLED", now=T0, attribution="Events: ACLED (test)")
+    return store
+
+
+def _sync(store, events, revise: str, delete: str, *, now=T0 + DAY):
+    """A sync: one event revised (more dead, moved), one deleted, one added."""
+    row = events[events["event_id"] == revise].copy()
+    row["fatalities"] += 7
+    row["latitude"] += 0.01
+    new = events.iloc[:1].copy()
+    new["event_id"] = "NEW-1"
+    return store.write(pd.concat([row, new]), source="ACLED", deleted=[delete], now=now)
+
+
+# --- the store and the history --------------------------------------------------------------------------------
+
+
+def test_store_keeps_every_version(tmp_path, events):
+    store = _store(tmp_path, events)
+    a, b = events["event_id"].iloc[3], events["event_id"].iloc[5]
+    entry = _sync(store, events, a, b)
+    assert (entry["added"], entry["revised"], entry["deleted"]) == (1, 1, 1)
+    assert is_store(store.root) and not is_store(tmp_path)
+    v = store.versions()
+    assert list(v["id"]) == [1, 2] and list(v["source"]) == ["ACLED", "ACLED"]
+    assert v["created"].iloc[0] == pd.Timestamp(T0)
+    old, new = store.events(asof=T0), store.events()
+    assert set(old["event_id"]) == set(events["event_id"])
+    assert set(new["event_id"]) == set(events["event_id"]) - {b} | {"NEW-1"}
+    assert int(old.set_index("event_id").loc[a, "fatalities"]) == int(events.set_index("event_id").loc[a, "fatalities"])
+    assert int(new.set_index("event_id").loc[a, "fatalities"]) == int(old.set_index("event_id").loc[a, "fatalities"]) + 7
+    # the same rows written again are no version
+    assert store.write(new, source="ACLED") == {}
+    assert len(store.versions()) == 2
+    with pytest.raises(StoreError):
+        store.events(asof=T0 - DAY)
+
+
+def test_each_version_has_its_own_second(tmp_path, events):
+    store = _store(tmp_path, events)
+    row = events.iloc[:1].assign(fatalities=99)
+    store.write(row, source="by hand", now=T0)  # the same second as the first
+    created = store.versions()["created"]
+    assert created.iloc[1] - created.iloc[0] >= pd.Timedelta(seconds=1)
+
+
+def test_a_write_stopped_before_the_switch_leaves_the_store_as_it_was(tmp_path, events):
+    store = _store(tmp_path, events)
+    before = (store.root / "manifest.json").read_bytes()
+    # a version's file written, the manifest not yet switched (the process killed in between)
+    (store.root / "versions" / "000002.parquet").write_bytes(b"half a file")
+    (store.root / "manifest.json.tmp").write_text("{ half")
+    again = open_store(store.root)
+    assert (store.root / "manifest.json").read_bytes() == before
+    assert len(again.versions()) == 1 and len(again.events()) == len(events)
+    # the next write completes: a version 2 of its own, nothing lost
+    _sync(again, events, events["event_id"].iloc[0], events["event_id"].iloc[1])
+    assert len(open_store(store.root).events()) == len(events)
+
+
+def test_a_broken_manifest_is_a_plain_error(tmp_path):
+    (tmp_path / "manifest.json").write_text(json.dumps({"format": "other"}))
+    with pytest.raises(StoreError, match="manifest.json"):
+        open_store(tmp_path).versions()
+
+
+def test_changes_revisions_and_changed_since(tmp_path, events):
+    store = _store(tmp_path, events)
+    a, b = events["event_id"].iloc[3], events["event_id"].iloc[5]
+    _sync(store, events, a, b)
+    h = store.history()
+    changes = store.changes()
+    assert list(changes.columns) == CHANGE_COLUMNS
+    since = h.changes(1)  # one row per change: the added, the deleted, each revised field
+    assert sorted(since["change"]) == ["added", "deleted", "revised", "revised"]
+    assert set(since.loc[since["change"] == "revised", "field"]) == {"fatalities", "latitude"}
+    fat = since[since["field"] == "fatalities"].iloc[0]
+    assert int(fat["after"]) == int(fat["before"]) + 7 and fat["event_id"] == a
+    revs = h.revisions(a)
+    assert [r["change"] for r in revs] == ["added", "revised"]
+    assert {f for f, _, _ in revs[1]["fields"]} == {"fatalities", "latitude"}
+    assert [r["change"] for r in h.revisions(b)] == ["added", "deleted"]
+    marked = h.changed_since(1).set_index("event_id")
+    assert marked.loc[a, "change"] == "revised" and marked.loc[b, "change"] == "deleted"
+    assert marked.loc["NEW-1", "change"] == "added"
+    assert marked.loc[b, "changed_on"] == pd.Timestamp(T0 + DAY) and marked.loc[b, "change_source"] == "ACLED"
+
+
+# --- the link ---------------------------------------------------------------------------------------------------
+
+VOC = geo.Vocabulary(versions=(T0, T0 + DAY))
+
+
+@pytest.mark.parametrize("query, asof, warned", [
+    ("asof=2026-12-01T09:12:00Z", T0, None),
+    ("asof=2026-12-01T09:12:00", T0, None),
+    ("asof=2026-12-01T09:12", T0, None),
+    ("asof=latest", LATEST, None),
+    ("asof=2020-01-01T00:00:00Z", T0, "before its first version"),
+    ("asof=2999-01-01T00:00:00Z", T0 + DAY, "in the future"),
+    ("asof=yesterday", None, "not a UTC time"),
+    ("asof=2026-13-45T09:00:00Z", None, "not a UTC time"),
+    ("asof=2026-12-01T09:12:00%2B05:00", None, "not a UTC time"),
+])
+def test_asof_in_the_link(query, asof, warned):
+    view, warnings = view_from_query(query, vocabulary=VOC)
+    assert view.asof == asof
+    if warned:
+        assert len(warnings) == 1 and warned in warnings[0]
+    else:
+        assert warnings == []
+
+
+def test_asof_and_changed_round_trip():
+    view = View(asof=T0, changed=dt.date(2026, 11, 30))
+    q = view_to_query(view)
+    assert q == {"changed": "2026-11-30", "asof": "2026-12-01T09:12:00Z"}
+    assert view_from_query(q, vocabulary=VOC)[0] == view
+    assert view_to_query(View(asof=LATEST)) == {"asof": "latest"}
+    assert View(asof=T0.replace(microsecond=500)).asof == T0  # to the second
+
+
+def test_asof_and_changed_on_data_without_versions_are_said():
+    view, warnings = view_from_query("asof=2026-12-01T09:12:00Z&changed=2026-11-01", vocabulary=geo.Vocabulary())
+    assert view.asof is None and view.changed is None and len(warnings) == 2
+    view, warnings = view_from_query("changed=last-week", vocabulary=VOC)
+    assert view.changed is None and "not a date" in warnings[0]
+
+
+# --- the link made, a sync applied, the link opened --------------------------------------------------------------
+
+
+def test_a_link_shows_what_the_sharer_saw_after_a_sync(tmp_path, events):
+    store = _store(tmp_path, events)
+    data = Dataset.from_source(store.root)
+    view, _, shown_data = open_view("actor=JNIM", data)
+    view = View(filter=view.filter, asof=link_asof(shown_data, False), dataset=shown_data.vocabulary.fingerprint)
+    link = geo.view_to_link(view)
+    shown = geo.filter_events(shown_data.events, view.filter)
+    figures = geo.summarize(shown)
+    revised, deleted = shown["event_id"].iloc[0], shown["event_id"].iloc[1]
+    _sync(store, events, revised, deleted)
+
+    later = Dataset.from_source(store.root)
+    opened, warnings, opened_data = open_view(link, later)
+    assert warnings == []  # the fingerprint is the sharer's: no "other data" warning
+    again = geo.filter_events(opened_data.events, opened.filter)
+    assert sorted(again["event_id"]) == sorted(shown["event_id"])
+    assert geo.summarize(again) == figures
+    assert opened_data.vocabulary.fingerprint == view.dataset
+    notice = newer_data(opened_data, again)
+    assert notice["changed"] == 2 and notice["version"] == 2
+    current = geo.filter_events(later.events, opened.filter)
+    assert geo.summarize(current)["fatalities"] == figures["fatalities"] + 7 - int(
+        shown.set_index("event_id").loc[deleted, "fatalities"])
+    assert newer_data(later, current) is None
+    # "always the latest": the link carries asof=latest and opens on the newest data
+    assert "asof=latest" in geo.view_to_link(View(asof=link_asof(later, True)))
+    assert open_view("asof=latest", later)[2] is later
+    assert as_of(later, 1) is as_of(later, 1)  # made once per version
+    marked = changed_events(later, (T0 + DAY).date())
+    assert set(marked["change"]) == {"added", "revised", "deleted"}
+
+
+APP = str(ROOT / "dashboard" / "app.py")
+
+
+def _app(monkeypatch, root, query: dict) -> AppTest:
+    monkeypatch.setenv("GEO_EVENTS", str(root))
+    monkeypatch.delenv("GEO_CLAIMS", raising=False)
+    at = AppTest.from_file(APP, default_timeout=90)
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _metrics(at) -> dict:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_dashboard_link_sync_notice_and_current_data(tmp_path, monkeypatch, events):
+    """Done when: a link made, a sync that revises one shown event and deletes another, the link opened: the
+    same events and figures, the notice of newer data, and "Show current data" gives the new figures."""
+    store = _store(tmp_path, events)
+    st.cache_resource.clear()
+    at = _app(monkeypatch, store.root, {"actor": "JNIM"})
+    link = {k: at.query_params[k] for k in at.query_params}
+    assert link["asof"] == "2026-12-01T09:12:00Z"  # added by default on versioned data
+    before = _metrics(at)
+    ids = sorted(at.dataframe[0].value["Event ID"])
+    shown = events[events["event_id"].isin(ids)].sort_values("event_date")
+    revised, deleted = shown["event_id"].iloc[0], shown["event_id"].iloc[1]
+    _sync(store, events, revised, deleted)
+
+    st.cache_resource.clear()  # a new server process: it reads the store again
+    at = _app(monkeypatch, store.root, link)
+    assert _metrics(at) == before
+    assert sorted(at.dataframe[0].value["Event ID"]) == ids
+    notes = [i.value for i in at.info if "Newer data exists" in i.value]
+    assert len(notes) == 1 and f"2 of the {len(ids)} events shown have changed" in notes[0]
+    assert at.query_params["asof"] == "2026-12-01T09:12:00Z"
+
+    at.button(key="show_current").click().run()
+    after = _metrics(at)
+    assert after["Events shown"] == str(len(ids) - 1)
+    fat = int(shown["fatalities"].sum()) + 7 - int(shown.set_index("event_id").loc[deleted, "fatalities"])
+    assert after["Fatalities (conservative)"] == f"{fat:,}"
+    assert not [i for i in at.info if "Newer data exists" in i.value]
+    assert at.query_params["asof"] == "2026-12-02T09:12:00Z"  # the link now names the newest version
