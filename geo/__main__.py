@@ -4,6 +4,7 @@
     python -m geo snapshot LINK -o FILE --data ACLED=acled.csv --data "UCDP GED=ged.csv" [--matches m.csv]
     python -m geo db init [--db postgresql://user:password@host/db]
     python -m geo db load FILE [--claims claims.csv] [--db postgresql://…]
+    python -m geo versions --data DIR|postgresql://…
 
 ``db`` commands take the database from ``--db``, else from GEO_DATABASE_URL, else from GEO_EVENTS
 when it is a ``postgresql://`` URL. ``db init`` creates the schema (``geo.db.postgis``); ``db load``
@@ -38,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import localized_error
-from .i18n import LANGUAGES, N_, _, format_number, normalize_language, use_language
+from .i18n import LANGUAGES, N_, _, format_number, ngettext, normalize_language, use_language
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -89,8 +90,8 @@ def _configure_snapshot(p: argparse.ArgumentParser) -> None:
 
 def _run_snapshot(args: argparse.Namespace) -> int:
     # imported here so that `python -m geo --help` and usage errors are fast
-    from . import view_from_query
     from .sources.dataset import Dataset
+    from .sources.versioned import link_asof, open_view
     from .errors import GeoError
     from .layers import title_of
     from .static.snapshots import SUFFIXES, render
@@ -124,9 +125,12 @@ def _run_snapshot(args: argparse.Namespace) -> int:
                               "lists them)").format(count=format_number(len(data.report.rejected)),
                                                     total=format_number(data.report.rows_read), file=repr(where)),
               file=sys.stderr)
+    # versioned data (a local store): the link's asof picks the version; the snapshot names the one it shows
+    view, warnings, data = open_view(args.link, data)
+    if data.history is not None:
+        view = dataclasses.replace(view, asof=link_asof(data, False))
     events, claims = data.events, data.claims
     attribution = args.attribution or data.attribution
-    view, warnings = view_from_query(args.link, vocabulary=data.vocabulary)
     for warning in warnings:
         print(f"warning: {_one_line(warning)}", file=sys.stderr)
     if args.lang and "lang" not in _link_keys(args.link):  # a link's own language wins
@@ -209,10 +213,44 @@ def _run_db(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _configure_versions(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data", required=True, metavar="DIR|URL",
+                   help=_("a local store (a folder kept by geo sync) or a PostGIS database (postgresql://…)"))
+
+
+def _run_versions(args: argparse.Namespace) -> int:
+    from .errors import GeoError
+    from .db.urls import is_database_url
+
+    try:
+        if is_database_url(args.data):
+            from .db.history import versions as db_versions
+            from .db.postgis import PostgisSource
+
+            table = PostgisSource(args.data).run(db_versions)
+        else:
+            from .versions.store import StoreError, is_store, open_store
+
+            if not is_store(args.data):
+                raise StoreError(_("{path} is not a local store (no manifest.json)").format(path=repr(args.data)))
+            table = open_store(args.data).versions()
+    except (GeoError, OSError) as exc:
+        print(f"error: {_one_line(localized_error(exc))}", file=sys.stderr)
+        return EXIT_FAILED
+    print("\t".join([_("version"), _("created (UTC)"), _("source"), _("added"), _("revised"), _("deleted")]))
+    for row in table.to_dict("records"):
+        print("\t".join([str(row["id"]), row["created"].strftime("%Y-%m-%dT%H:%M:%SZ"), _one_line(row["source"]),
+                         format_number(row["added"]), format_number(row["revised"]), format_number(row["deleted"])]))
+    print(ngettext("{count} version", "{count} versions", len(table)).format(count=format_number(len(table))))
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Command] = {
     "db": Command(N_("a PostGIS database of events: create its schema, load files into it"), _configure_db, _run_db),
     "snapshot": Command(N_("write a map image, a standalone HTML map or the events of a share link's view"),
                         _configure_snapshot, _run_snapshot),
+    "versions": Command(N_("list the versions of a local store or a database: when, which source, how many events "
+                           "added, revised and deleted"), _configure_versions, _run_versions),
 }
 
 
