@@ -22,7 +22,7 @@ from geo.styles import md_escape as md
 
 from dashboard.accessibility import event_picker, map_as_text, map_text
 from dashboard.datasets_panel import records_panel
-from dashboard.versions_panel import changes_caption, changes_download, revision_history
+from dashboard.versions_panel import changes_caption, changes_download, pinned, revision_history
 
 
 def take_map_view(out) -> bool:
@@ -181,7 +181,7 @@ def map_section(shown, layers, claims, view: geo.View, data: Dataset, voc: geo.V
         changes_caption(shown, view)
     changes_download(data, view)
     share(view)
-    downloads(view, data.events, claims, layers, app_url(), data.attribution,
+    downloads(pinned(view, data), data.events, claims, layers, app_url(), data.attribution,
               geo.layers.title_of(data.title_names) if data.title_names else data.title,
               matches=data.matches if len(data.datasets) > 1 else None)
 

@@ -148,3 +148,11 @@ def revision_history(data, event_id: str | None) -> None:
             fields = "; ".join(f"`{md(f)}`: {md(a) or '∅'} → {md(b) or '∅'}" for f, a, b in e["fields"])
             lines.append(f"- **{head}**" + (f" — {fields}" if fields else ""))
         st.markdown("\n".join(lines), help=None)
+
+
+def pinned(view: geo.View, data) -> geo.View:
+    """The view as a snapshot or an export names it: the version it was made from, even when the link shares
+    "always the latest"."""
+    if getattr(data, "history", None) is None:
+        return view
+    return dataclasses.replace(view, asof=versioned.link_asof(data, False))

@@ -236,3 +236,35 @@ def test_dashboard_link_sync_notice_and_current_data(tmp_path, monkeypatch, even
     assert after["Fatalities (conservative)"] == f"{fat:,}"
     assert not [i for i in at.info if "Newer data exists" in i.value]
     assert at.query_params["asof"] == "2026-12-02T09:12:00Z"  # the link now names the newest version
+
+
+# --- the command line --------------------------------------------------------------------------------------------
+
+
+def _cli(*args):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "geo", *map(str, args)], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_cli_versions_and_snapshot_as_of(tmp_path, events):
+    store = _store(tmp_path, events)
+    jnim = geo.filter_events(events, geo.EventFilter(actors=["JNIM"]))
+    _sync(store, events, jnim["event_id"].iloc[0], jnim["event_id"].iloc[1])
+    done = _cli("versions", "--data", store.root)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1:] == [f"1\t2026-12-01T09:12:00Z\tACLED\t{len(events)}\t0\t0",
+                                            "2\t2026-12-02T09:12:00Z\tACLED\t1\t1\t1", "2 versions"]
+    old, new = tmp_path / "old.csv", tmp_path / "new.geojson"
+    done = _cli("snapshot", "asof=2026-12-01T09:12:00Z&actor=JNIM", "--data", store.root, "-o", old)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    got = pd.read_csv(old)
+    assert sorted(got["event_id"]) == sorted(jnim["event_id"]) and got["fatalities"].sum() == jnim["fatalities"].sum()
+    done = _cli("snapshot", "actor=JNIM", "--data", store.root, "-o", new)
+    assert done.returncode == 0, done.stderr
+    text = new.read_text()
+    assert "data as of 2026-12-02T09:12:00Z" in text and jnim["event_id"].iloc[1] not in text
+    done = _cli("snapshot", "asof=1999-01-01T00:00:00Z", "--data", store.root, "-o", tmp_path / "first.csv")
+    assert done.returncode == 0 and "before its first version" in done.stderr
+    assert _cli("versions", "--data", tmp_path).returncode == 1
