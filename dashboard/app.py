@@ -42,6 +42,7 @@ from geo.layers import title_of  # noqa: E402
 from geo.errors import localized_error  # noqa: E402
 from dashboard.language import init_language, language_picker  # noqa: E402
 from dashboard.data_section import data_path, date_span, import_report, live_data, load_data, uploaded_data, watch_database  # noqa: E402,E501
+from dashboard.live_section import live_section  # noqa: E402
 from dashboard.filters_section import link_warnings, seed_from_link, sidebar, time_player  # noqa: E402
 from dashboard.results_section import TABLE_ROWS, about, events_table, figures, per_filter, table_rows, timeline_chart  # noqa: E402,E501
 
@@ -77,6 +78,7 @@ def main() -> None:
         data.events, data.claims, data.vocabulary, data.layers)
     title.title(md(title_of(data.title_names) if data.title_names else data.title))
     import_report(data)
+    live_section(data)  # data synced from ACLED's or UCDP's API: as of when, what changed, "Update now"
     if (data.total == 0) if db else events.empty:
         st.warning(_("The data holds no events that could be used."))
         st.stop()

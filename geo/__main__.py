@@ -5,6 +5,8 @@
     python -m geo db init [--db postgresql://user:password@host/db]
     python -m geo db load FILE [--claims claims.csv] [--db postgresql://…]
     python -m geo versions --data DIR|postgresql://…
+    python -m geo sync acled --out DIR [--country NAME]… [--since YYYY-MM-DD]   (or --db URL; see geo.sync.cli)
+    python -m geo sync ucdp --version V --out DIR
 
 ``db`` commands take the database from ``--db``, else from GEO_DATABASE_URL, else from GEO_EVENTS
 when it is a ``postgresql://`` URL. ``db init`` creates the schema (``geo.db.postgis``); ``db load``
@@ -229,11 +231,10 @@ def _run_versions(args: argparse.Namespace) -> int:
 
             table = PostgisSource(args.data).run(db_versions)
         else:
-            from .versions.store import StoreError, is_store, open_store
+            from .sources.versioned import store_versions
+            from .sync.store import open_store
 
-            if not is_store(args.data):
-                raise StoreError(_("{path} is not a local store (no manifest.json)").format(path=repr(args.data)))
-            table = open_store(args.data).versions()
+            table = store_versions(open_store(args.data))
     except (GeoError, OSError) as exc:
         print(f"error: {_one_line(localized_error(exc))}", file=sys.stderr)
         return EXIT_FAILED
@@ -244,9 +245,12 @@ def _run_versions(args: argparse.Namespace) -> int:
     print(ngettext("{count} version", "{count} versions", len(table)).format(count=format_number(len(table))))
     return EXIT_OK
 
+from .sync import cli as _sync_cli  # noqa: E402 (light: its heavy imports are in run)
 
 COMMANDS: dict[str, Command] = {
     "db": Command(N_("a PostGIS database of events: create its schema, load files into it"), _configure_db, _run_db),
+    "sync": Command(N_("keep ACLED or UCDP in sync from their APIs, into a local store (--out DIR) or a database"),
+                    _sync_cli.configure, _sync_cli.run),
     "snapshot": Command(N_("write a map image, a standalone HTML map or the events of a share link's view"),
                         _configure_snapshot, _run_snapshot),
     "versions": Command(N_("list the versions of a local store or a database: when, which source, how many events "

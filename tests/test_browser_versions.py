@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import geo
-from geo.versions.store import open_store
+from test_versions import write
 from test_browser import CHROMIUM, CHROMIUM_ARGS, start_dashboard, stop_dashboard, sync_api  # noqa: F401
 
 pytestmark = pytest.mark.browser
@@ -23,12 +23,10 @@ def store(tmp_path_factory):
     """The embedded events as a first version, then a sync: one revised (more dead), one deleted, one added."""
     events = geo.load_events()
     root = tmp_path_factory.mktemp("versions") / "store"
-    store = open_store(root)
-    store.write(events, source="ACLED", now=T0)
+    write(root, events, at=T0)
     revised = events.iloc[[10]].assign(fatalities=events["fatalities"].iloc[10] + 7)
     added = events.iloc[[20]].assign(event_id="NEW-1", location="Newplace")
-    store.write(pd.concat([revised, added]), source="ACLED", deleted=[events["event_id"].iloc[30]],
-                now=T0 + dt.timedelta(days=2))
+    write(root, pd.concat([revised, added]), at=T0 + dt.timedelta(days=2), deleted=[events["event_id"].iloc[30]])
     proc, url = start_dashboard({"GEO_EVENTS": str(root)})
     yield url, events
     stop_dashboard(proc)

@@ -30,7 +30,8 @@ ALLOWED = {
     "io": {"core", "io"},
     "db": {"core", "io", "places", "db"},
     "versions": {"core", "io", "versions"},
-    "sources": {"core", "io", "db", "matching", "places", "versions", "sources"},
+    "sources": {"core", "io", "db", "matching", "places", "sync", "versions", "sources"},
+    "sync": {"core", "io", "db", "sync"},
     "webmap": {"core", "a11y", "places", "matching", "webmap"},
     "static": {"core", "a11y", "places", "matching", "io", "webmap", "static"},
 }

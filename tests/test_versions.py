@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import pandas as pd
 import pytest
@@ -14,8 +13,11 @@ import geo
 from geo.link import view_from_query
 from geo.sources.dataset import Dataset
 from geo.sources.versioned import as_of, changed_events, link_asof, newer_data, open_view
-from geo.versions.history import CHANGE_COLUMNS
-from geo.versions.store import StoreError, is_store, open_store
+from geo.sources.versioned import store_states, store_versions
+from geo.sync import writer
+from geo.sync.store import open_store, row_hashes
+from geo.sync.writer import StoreSink
+from geo.versions.history import CHANGE_COLUMNS, History
 from geo.view import LATEST, View, view_to_query
 from conftest import ROOT
 
@@ -23,80 +25,56 @@ T0 = dt.datetime(2026, 12, 1, 9, 12, 0, tzinfo=dt.timezone.utc)
 DAY = dt.timedelta(days=1)
 
 
+def write(root, events, *, at, deleted=(), mode="delta"):
+    """A sync's write into the store (``geo.sync.writer.StoreSink``), made at the moment ``at``."""
+    writer.utc_now = lambda: at
+    try:
+        sink = StoreSink(root, "acled", mode)
+        sink.add(events, row_hashes(events))
+        sink.delete(deleted)
+        return sink.commit({}, {})
+    finally:
+        writer.utc_now = UTC_NOW
+
+
+UTC_NOW = writer.utc_now
+
+
 def _store(tmp_path, events):
-    store = open_store(tmp_path / "store")
-    store.write(events, source="ACLED", now=T0, attribution="Events: ACLED (test)")
-    return store
+    root = tmp_path / "store"
+    write(root, events, at=T0)
+    return root
 
 
-def _sync(store, events, revise: str, delete: str, *, now=T0 + DAY):
+def _sync(root, events, revise: str, delete: str, *, at=T0 + DAY):
     """A sync: one event revised (more dead, moved), one deleted, one added."""
     row = events[events["event_id"] == revise].copy()
     row["fatalities"] += 7
     row["latitude"] += 0.01
     new = events.iloc[:1].copy()
     new["event_id"] = "NEW-1"
-    return store.write(pd.concat([row, new]), source="ACLED", deleted=[delete], now=now)
+    return write(root, pd.concat([row, new]), at=at, deleted=[delete])
 
 
-# --- the store and the history --------------------------------------------------------------------------------
+# --- the store's versions and their history ---------------------------------------------------------------------
 
 
-def test_store_keeps_every_version(tmp_path, events):
-    store = _store(tmp_path, events)
+def test_every_version_read_and_its_history(tmp_path, events):
+    root = _store(tmp_path, events)
     a, b = events["event_id"].iloc[3], events["event_id"].iloc[5]
-    entry = _sync(store, events, a, b)
-    assert (entry["added"], entry["revised"], entry["deleted"]) == (1, 1, 1)
-    assert is_store(store.root) and not is_store(tmp_path)
-    v = store.versions()
+    counts = _sync(root, events, a, b)
+    assert (counts.added, counts.revised, counts.deleted) == (1, 1, 1)
+    store = open_store(root)
+    v = store_versions(store)
     assert list(v["id"]) == [1, 2] and list(v["source"]) == ["ACLED", "ACLED"]
     assert v["created"].iloc[0] == pd.Timestamp(T0)
-    old, new = store.events(asof=T0), store.events()
+    h = History(v, load=lambda: store_states(store))
+    old, new = h.events(1), h.events(2)
     assert set(old["event_id"]) == set(events["event_id"])
     assert set(new["event_id"]) == set(events["event_id"]) - {b} | {"NEW-1"}
-    assert int(old.set_index("event_id").loc[a, "fatalities"]) == int(events.set_index("event_id").loc[a, "fatalities"])
     assert int(new.set_index("event_id").loc[a, "fatalities"]) == int(old.set_index("event_id").loc[a, "fatalities"]) + 7
-    # the same rows written again are no version
-    assert store.write(new, source="ACLED") == {}
-    assert len(store.versions()) == 2
-    with pytest.raises(StoreError):
-        store.events(asof=T0 - DAY)
-
-
-def test_each_version_has_its_own_second(tmp_path, events):
-    store = _store(tmp_path, events)
-    row = events.iloc[:1].assign(fatalities=99)
-    store.write(row, source="by hand", now=T0)  # the same second as the first
-    created = store.versions()["created"]
-    assert created.iloc[1] - created.iloc[0] >= pd.Timedelta(seconds=1)
-
-
-def test_a_write_stopped_before_the_switch_leaves_the_store_as_it_was(tmp_path, events):
-    store = _store(tmp_path, events)
-    before = (store.root / "manifest.json").read_bytes()
-    # a version's file written, the manifest not yet switched (the process killed in between)
-    (store.root / "versions" / "000002.parquet").write_bytes(b"half a file")
-    (store.root / "manifest.json.tmp").write_text("{ half")
-    again = open_store(store.root)
-    assert (store.root / "manifest.json").read_bytes() == before
-    assert len(again.versions()) == 1 and len(again.events()) == len(events)
-    # the next write completes: a version 2 of its own, nothing lost
-    _sync(again, events, events["event_id"].iloc[0], events["event_id"].iloc[1])
-    assert len(open_store(store.root).events()) == len(events)
-
-
-def test_a_broken_manifest_is_a_plain_error(tmp_path):
-    (tmp_path / "manifest.json").write_text(json.dumps({"format": "other"}))
-    with pytest.raises(StoreError, match="manifest.json"):
-        open_store(tmp_path).versions()
-
-
-def test_changes_revisions_and_changed_since(tmp_path, events):
-    store = _store(tmp_path, events)
-    a, b = events["event_id"].iloc[3], events["event_id"].iloc[5]
-    _sync(store, events, a, b)
-    h = store.history()
-    changes = store.changes()
+    assert h.version_at(T0 + DAY - dt.timedelta(seconds=1)) == 1 and h.version_at(T0 - DAY) is None
+    changes = h.changes()
     assert list(changes.columns) == CHANGE_COLUMNS
     since = h.changes(1)  # one row per change: the added, the deleted, each revised field
     assert sorted(since["change"]) == ["added", "deleted", "revised", "revised"]
@@ -111,6 +89,18 @@ def test_changes_revisions_and_changed_since(tmp_path, events):
     assert marked.loc[a, "change"] == "revised" and marked.loc[b, "change"] == "deleted"
     assert marked.loc["NEW-1", "change"] == "added"
     assert marked.loc[b, "changed_on"] == pd.Timestamp(T0 + DAY) and marked.loc[b, "change_source"] == "ACLED"
+
+
+def test_history_through_a_full_version(tmp_path, events):
+    """A version written as a full file (UCDP's, or a checkpoint): only what differs is a new state."""
+    root = _store(tmp_path, events)
+    changed = events.iloc[1:].copy()
+    changed.loc[changed.index[0], "fatalities"] += 1
+    write(root, changed, at=T0 + DAY, mode="replace")  # the first event is gone, the second revised
+    store = open_store(root)
+    h = History(store_versions(store), load=lambda: store_states(store))
+    assert h.changes(1)["change"].value_counts().to_dict() == {"deleted": 1, "revised": 1}
+    assert len(h.events(2)) == len(events) - 1 and len(h.events(1)) == len(events)
 
 
 # --- the link ---------------------------------------------------------------------------------------------------
@@ -158,17 +148,17 @@ def test_asof_and_changed_on_data_without_versions_are_said():
 
 
 def test_a_link_shows_what_the_sharer_saw_after_a_sync(tmp_path, events):
-    store = _store(tmp_path, events)
-    data = Dataset.from_source(store.root)
+    root = _store(tmp_path, events)
+    data = Dataset.from_source(root, use_cache=False)
     view, _, shown_data = open_view("actor=JNIM", data)
     view = View(filter=view.filter, asof=link_asof(shown_data, False), dataset=shown_data.vocabulary.fingerprint)
     link = geo.view_to_link(view)
     shown = geo.filter_events(shown_data.events, view.filter)
     figures = geo.summarize(shown)
     revised, deleted = shown["event_id"].iloc[0], shown["event_id"].iloc[1]
-    _sync(store, events, revised, deleted)
+    _sync(root, events, revised, deleted)
 
-    later = Dataset.from_source(store.root)
+    later = Dataset.from_source(root, use_cache=False)
     opened, warnings, opened_data = open_view(link, later)
     assert warnings == []  # the fingerprint is the sharer's: no "other data" warning
     again = geo.filter_events(opened_data.events, opened.filter)
@@ -210,19 +200,19 @@ def _metrics(at) -> dict:
 def test_dashboard_link_sync_notice_and_current_data(tmp_path, monkeypatch, events):
     """Done when: a link made, a sync that revises one shown event and deletes another, the link opened: the
     same events and figures, the notice of newer data, and "Show current data" gives the new figures."""
-    store = _store(tmp_path, events)
+    root = _store(tmp_path, events)
     st.cache_resource.clear()
-    at = _app(monkeypatch, store.root, {"actor": "JNIM"})
+    at = _app(monkeypatch, root, {"actor": "JNIM"})
     link = {k: at.query_params[k] for k in at.query_params}
     assert link["asof"] == "2026-12-01T09:12:00Z"  # added by default on versioned data
     before = _metrics(at)
     ids = sorted(at.dataframe[0].value["Event ID"])
     shown = events[events["event_id"].isin(ids)].sort_values("event_date")
     revised, deleted = shown["event_id"].iloc[0], shown["event_id"].iloc[1]
-    _sync(store, events, revised, deleted)
+    _sync(root, events, revised, deleted)
 
     st.cache_resource.clear()  # a new server process: it reads the store again
-    at = _app(monkeypatch, store.root, link)
+    at = _app(monkeypatch, root, link)
     assert _metrics(at) == before
     assert sorted(at.dataframe[0].value["Event ID"]) == ids
     notes = [i.value for i in at.info if "Newer data exists" in i.value]
@@ -249,22 +239,22 @@ def _cli(*args):
 
 
 def test_cli_versions_and_snapshot_as_of(tmp_path, events):
-    store = _store(tmp_path, events)
+    root = _store(tmp_path, events)
     jnim = geo.filter_events(events, geo.EventFilter(actors=["JNIM"]))
-    _sync(store, events, jnim["event_id"].iloc[0], jnim["event_id"].iloc[1])
-    done = _cli("versions", "--data", store.root)
+    _sync(root, events, jnim["event_id"].iloc[0], jnim["event_id"].iloc[1])
+    done = _cli("versions", "--data", root)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[1:] == [f"1\t2026-12-01T09:12:00Z\tACLED\t{len(events)}\t0\t0",
                                             "2\t2026-12-02T09:12:00Z\tACLED\t1\t1\t1", "2 versions"]
     old, new = tmp_path / "old.csv", tmp_path / "new.geojson"
-    done = _cli("snapshot", "asof=2026-12-01T09:12:00Z&actor=JNIM", "--data", store.root, "-o", old)
+    done = _cli("snapshot", "asof=2026-12-01T09:12:00Z&actor=JNIM", "--data", root, "-o", old)
     assert done.returncode == 0 and done.stderr == "", done.stderr
     got = pd.read_csv(old)
     assert sorted(got["event_id"]) == sorted(jnim["event_id"]) and got["fatalities"].sum() == jnim["fatalities"].sum()
-    done = _cli("snapshot", "actor=JNIM", "--data", store.root, "-o", new)
+    done = _cli("snapshot", "actor=JNIM", "--data", root, "-o", new)
     assert done.returncode == 0, done.stderr
     text = new.read_text()
     assert "data as of 2026-12-02T09:12:00Z" in text and jnim["event_id"].iloc[1] not in text
-    done = _cli("snapshot", "asof=1999-01-01T00:00:00Z", "--data", store.root, "-o", tmp_path / "first.csv")
+    done = _cli("snapshot", "asof=1999-01-01T00:00:00Z", "--data", root, "-o", tmp_path / "first.csv")
     assert done.returncode == 0 and "before its first version" in done.stderr
     assert _cli("versions", "--data", tmp_path).returncode == 1

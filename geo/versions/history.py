@@ -10,7 +10,6 @@ states holding at it: ``_vfrom <= v < _vto``. ``versions`` has one row per versi
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -31,13 +30,22 @@ def utc(when) -> pd.Timestamp:
     return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
 
 
-@dataclass(frozen=True)
 class History:
-    """Every state of every event (``states``: the events' columns, ``_vfrom``, ``_vto``) and the versions."""
+    """Every state of every event (``states``: the events' columns, ``_vfrom``, ``_vto``) and the versions.
 
-    states: pd.DataFrame
-    versions: pd.DataFrame
-    _cache: dict = field(default_factory=dict, compare=False, repr=False)
+    ``states`` may be given as ``load``, a function called on first use (reading every version's rows is paid
+    only by what needs them: what changed, an event's revisions)."""
+
+    def __init__(self, versions: pd.DataFrame, states: pd.DataFrame | None = None, *, load=None):
+        self.versions = versions.reset_index(drop=True)
+        self._states, self._load = states, load
+        self._cache: dict = {}
+
+    @property
+    def states(self) -> pd.DataFrame:
+        if self._states is None:
+            self._states = self._load()
+        return self._states
 
     @property
     def latest(self) -> int | None:
