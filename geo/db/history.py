@@ -60,8 +60,10 @@ BEGIN
   IF current_setting('geo_versions.tx', true) = tx::text THEN
     RETURN current_setting('geo_versions.id')::bigint;
   END IF;
-  INSERT INTO versions (source, txid)
-    VALUES (coalesce(nullif(current_setting('geo_versions.source', true), ''), '{BY_HAND}'), tx)
+  -- each version in a second of its own: a link's time (to the second) names exactly one
+  INSERT INTO versions (source, txid, created)
+    VALUES (coalesce(nullif(current_setting('geo_versions.source', true), ''), '{BY_HAND}'), tx,
+            greatest(clock_timestamp(), (SELECT date_trunc('second', max(created)) + interval '1 second' FROM versions)))
     ON CONFLICT (txid) DO UPDATE SET txid = excluded.txid RETURNING id INTO v;
   PERFORM set_config('geo_versions.tx', tx::text, true);
   PERFORM set_config('geo_versions.id', v::text, true);

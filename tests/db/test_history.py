@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pandas as pd
 import psycopg
 import pytest
 
@@ -55,7 +56,10 @@ def test_every_change_is_a_version(loaded):
                                     (ids[2],)).fetchone()[0]
         flt = EventFilter(event_types=[deleted_type])
         assert _asof(conn, 2, flt)[0] == _asof(conn, 3, flt)[0] + 1
-        assert history.version_at(conn, v["created"].iloc[0].to_pydatetime().replace(microsecond=0)) in (None, 1)
+        # each version in a second of its own: a link to the second names exactly one
+        assert (v["created"].dt.floor("s").diff().dropna() >= pd.Timedelta(seconds=1)).all()
+        for vid, created in zip(v["id"], v["created"]):
+            assert history.version_at(conn, created.floor("s").to_pydatetime()) == vid
 
 
 def test_truncate_keeps_the_events(loaded):
@@ -88,3 +92,28 @@ def test_versions_command_on_a_database(loaded):
     assert lines[1].split("\t")[2:] == ["db load: events_small.csv", "5", "0", "0"]
     assert lines[-1] == "1 version"
     assert loaded.split(":")[2].split("@")[0] not in done.stdout + done.stderr  # never the password
+
+
+def test_a_source_as_of_a_version_answers_for_that_version(loaded):
+    """``PostgisSource.as_of(v)``: the count, the events, the cells and the fingerprint of version v, equal to
+    what the database answered when v was the newest."""
+    from geo.webmap.aggregate import aggregate_events
+
+    src = PostgisSource(loaded)
+    before = (src.count(), src.fingerprint(), src.events())
+    with psycopg.connect(loaded, autocommit=True) as conn:
+        ids = [r[0] for r in conn.execute("SELECT event_id FROM events ORDER BY event_id")]
+        with conn.transaction():
+            history.begin_version(conn, "sync ACLED")
+            conn.execute("UPDATE events SET fatalities = fatalities + 3 WHERE event_id = %s", (ids[0],))
+            conn.execute("DELETE FROM events WHERE event_id = %s", (ids[1],))
+    old = src.as_of(1)
+    assert (old.count(), old.fingerprint()) == before[:2]
+    assert src.count() == before[0] - 1 and src.fingerprint() != before[1]
+    events = old.events()
+    assert list(events["event_id"]) == list(before[2]["event_id"])
+    assert events["fatalities"].sum() == before[2]["fatalities"].sum()
+    cells = old.cells(None, 6)
+    mem = aggregate_events(before[2], 6)
+    assert cells["events"].sum() == mem["events"].sum() == before[0]
+    assert src.as_of(2).count() == before[0] - 1 and src.as_of(None).relation == "events"
