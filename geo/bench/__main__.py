@@ -1,5 +1,5 @@
 """``python -m geo.bench``: the map benchmark; ``--source postgis``: the database benchmark;
-``--matching``: matching across data sets."""
+``--matching``: matching across data sets; ``--versions``: a local store's as-of views."""
 
 from __future__ import annotations
 
@@ -18,6 +18,10 @@ def main(argv=None) -> int:
             from .postgis import main as postgis_main
 
             return postgis_main(argv)
+    if "--versions" in argv:  # the local store's versions at scale: geo/bench/versions.py
+        from .versions import main as versions_main
+
+        return versions_main([a for a in argv if a != "--versions"])
     if "--matching" in argv:  # the matching benchmark: geo/bench/matching.py
         from .matching import main as matching_main
 
