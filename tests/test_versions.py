@@ -101,6 +101,11 @@ def test_history_through_a_full_version(tmp_path, events):
     h = History(store_versions(store), load=lambda: store_states(store))
     assert h.changes(1)["change"].value_counts().to_dict() == {"deleted": 1, "revised": 1}
     assert len(h.events(2)) == len(events) - 1 and len(h.events(1)) == len(events)
+    write(root, events.iloc[:1], at=T0 + 2 * DAY)  # the first event back
+    store = open_store(root)
+    h = History(store_versions(store), load=lambda: store_states(store))
+    assert [r["change"] for r in h.revisions(events["event_id"].iloc[0])] == ["added", "deleted", "added"]
+    assert len(h.events(3)) == len(events)
 
 
 # --- the link ---------------------------------------------------------------------------------------------------

@@ -9,12 +9,13 @@ it, and how many events it ``added``, ``revised`` and ``deleted``). Each row of 
     SELECT … FROM events WHERE version_id <= V
     UNION ALL SELECT … FROM events_history WHERE version_id <= V AND valid_to > V
 
-(``asof_from``). Why triggers and not the ``periods`` extension (SQL:2011 system versioning): measured on
-this machine (``geo.bench.history``, the README's table), the two cost about the same to write, but
-``periods`` keys its history by wall-clock time per row (not by version), needs a superuser to install
-(it is not a trusted extension) and copies every column of ``events`` including the generated ones; the
-trigger table is plain SQL any owner can create, counts each version's changes, and is answered by
-version id with ordinary indexes.
+(``asof_from``; ``PostgisSource.as_of``). Why triggers and not the ``periods`` extension (SQL:2011 system
+versioning, Debian's ``postgresql-15-periods``): measured on this machine (``geo.bench.history``, the README's
+table) the two cost about the same to write and to ask as of a version, and ``periods`` stores a little less
+(fewer indexes on its history); but ``periods`` needs a superuser to install (it is not a trusted extension: a
+team's database owner often cannot), keys its history by wall-clock time per row rather than by version, and
+knows nothing of what each version added, revised or deleted. The trigger table is plain SQL that the owner of
+``events`` creates, counts each version's changes, and answers "as of version V" with ordinary indexes.
 
 What writes a version says so with ``SET LOCAL geo_versions.source = '…'`` (``begin_version``); a change made by
 hand is "by hand". A statement that changes nothing makes no version.

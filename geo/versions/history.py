@@ -109,6 +109,9 @@ class History:
         out, previous = [], None
         for row in mine.to_dict("records"):
             v = int(row["_vfrom"])
+            if previous is not None and int(previous["_vto"]) != v:  # deleted, then added again
+                out.append(self._entry(int(previous["_vto"]), "deleted", []))
+                previous = None
             if previous is None:
                 out.append(self._entry(v, "added", []))
             else:
