@@ -31,6 +31,7 @@ import geo.a11y.readable  # noqa: E402
 from geo.styles import md_escape as md  # noqa: E402
 
 from dashboard.accessibility import page_style  # noqa: E402
+from dashboard.animation_section import animation_downloads  # noqa: E402
 from dashboard.datasets_panel import coverage_controls, matched, with_aliases  # noqa: E402
 from dashboard.layout import layout_style  # noqa: E402
 from dashboard.map_panel import map_section  # noqa: E402
@@ -88,12 +89,14 @@ def main() -> None:
     st.caption((_("Armed-conflict events over Mali's regions, the Algeria border and the Tuareg region.")
                 if data.report is None else _("Armed-conflict events over the regions of the countries they are in."))
                + " " + _("Click an event for who fought, what each side claimed and who reported it."))
-    time_player(span)
+    player = time_player(span)
     view = sidebar(span, data.actor_counts, voc)
     view = with_aliases(dataclasses.replace(view, cover=coverage_controls(data)), data)
     versions_panel.controls(data)
     view = versions_panel.with_version(view, data)
     link_warnings(warning_box, view)
+    if not db:  # the player's range as a video or a GIF (a database's events are never all held here)
+        animation_downloads(player, view, data, span, title_of(data.title_names) if data.title_names else data.title)
     if db:
         db_page.body(data, view, timeline_chart=timeline_chart, table_rows=table_rows, table_size=TABLE_ROWS)
         about(data)

@@ -1,5 +1,7 @@
 """``python -m geo.bench``: the map benchmark; ``--source postgis``: the database benchmark;
-``--matching``: matching across data sets; ``--versions``: a local store's as-of views."""
+``--matching``: matching across data sets; ``--sync``: a UCDP GED synced from a local fake API;
+``--animation``: the animated map (52 weekly frames as an MP4 and a GIF); ``--versions``: a local store's as-of
+views."""
 
 from __future__ import annotations
 
@@ -22,6 +24,14 @@ def main(argv=None) -> int:
         from .versions import main as versions_main
 
         return versions_main([a for a in argv if a != "--versions"])
+    if "--sync" in argv:  # a whole UCDP GED synced from a local fake API: geo/bench/sync.py
+        from .sync import main as sync_main
+
+        return sync_main([a for a in argv if a != "--sync"])
+    if "--animation" in argv:  # the animated map: geo/bench/animation.py
+        from .animation import main as animation_main
+
+        return animation_main([a for a in argv if a != "--animation"])
     if "--matching" in argv:  # the matching benchmark: geo/bench/matching.py
         from .matching import main as matching_main
 

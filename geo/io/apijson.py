@@ -69,18 +69,16 @@ def records_table(records: list) -> pd.DataFrame:
     converted in C, any other value through ``_cell``.
     """
     rows = [r if isinstance(r, dict) else {} for r in records]
-    names: dict[str, None] = {}
-    for r in rows[:1]:
-        names.update(dict.fromkeys(map(str, r)))
-    if any(len(r) != len(names) or r.keys() - names.keys() for r in rows):  # ragged records: every key
-        for r in rows:
-            names.update(dict.fromkeys(map(str, r)))
-    fast = _strings_only(rows, names)
-    if fast is not None:
-        return fast
+    keys = tuple(rows[0]) if rows else ()
+    if keys and all(tuple(r) == keys for r in rows):  # every record with the same keys in the same order
+        names = dict.fromkeys(map(str, keys))
+        values_of = dict(zip(names, zip(*[tuple(r.values()) for r in rows])))
+    else:
+        names = dict.fromkeys(str(k) for r in rows for k in r)
+        values_of = {name: [r.get(name) for r in rows] for name in names}
     columns = {}
     for name in names:
-        values = [r.get(name) for r in rows]
+        values = values_of.pop(name)
         try:
             array = pa.array(values, type=pa.string())
         except (pa.ArrowInvalid, pa.ArrowTypeError):
@@ -89,15 +87,6 @@ def records_table(records: list) -> pd.DataFrame:
     if not columns:
         return pd.DataFrame(index=pd.RangeIndex(len(rows)))
     return pa.table(columns).to_pandas()
-
-
-def _strings_only(rows: list[dict], names: dict) -> pd.DataFrame | None:
-    """The table in one call into Arrow when every value is a string or null; else None."""
-    try:
-        table = pa.Table.from_pylist(rows, schema=pa.schema([(n, pa.string()) for n in names]))
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return None
-    return pa.table({n: pc.fill_null(table.column(n), "") for n in names}).to_pandas() if names else None
 
 
 def parse_page(body: bytes):

@@ -143,6 +143,46 @@ class _Pages:
         self.sink.add(events, row_hashes(events))
 
 
+def prefetch(pages, depth: int = 2):
+    """The items of ``pages`` (an iterator of downloads), fetched by a thread up to ``depth`` ahead: the next
+    page travels while this one is read and written. An error of the download is raised here, in order; a
+    consumer that stops early stops the thread."""
+    import queue
+    import threading
+
+    box: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    done = object()
+
+    def produce():
+        try:
+            for item in pages:
+                while not stop.is_set():
+                    try:
+                        box.put((item, None), timeout=0.2)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            box.put((done, None))
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, who raises it
+            box.put((done, exc))
+
+    thread = threading.Thread(target=produce, name="geo-sync-prefetch", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item, error = box.get()
+            if error is not None:
+                raise error
+            if item is done:
+                return
+            yield item
+    finally:
+        stop.set()
+
+
 def _max_int(records: list, key: str, start: int | None) -> int | None:
     best = start
     for r in records:
@@ -175,7 +215,7 @@ def sync_acled(client, sink, *, countries=(), since: str | None = None, progress
     try:
         stamp = state.get("timestamp")
         newest = stamp
-        for page, records in client.events(countries=countries, since=since, timestamp=stamp):
+        for page, records in prefetch(client.events(countries=countries, since=since, timestamp=stamp)):
             newest = _max_int(records, "timestamp", newest)
             pages.add(records, f"ACLED events, page {page}")
         pages.flush()
@@ -211,7 +251,7 @@ def sync_ucdp(client, sink, version: str, *, progress: Progress | None = None) -
         return result
     pages = _Pages(result, progress, sink)
     try:
-        for page, total, records in client.events(str(version)):
+        for page, total, records in prefetch(client.events(str(version))):
             pages.add(records, f"UCDP GED {version}, page {page}", total)
         pages.flush()
         new_state = {"version": str(version)}

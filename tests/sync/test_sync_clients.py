@@ -158,3 +158,11 @@ def test_settings_from_the_environment_hide_secrets():
     assert Settings.from_env({}, {"UCDP_TOKEN": "from-secrets"}).ucdp_token == "from-secrets"
     with pytest.raises(SyncError, match="not an http"):
         AcledClient("ftp://example.org", "a", "b")
+
+
+def test_tls_certificates_are_verified():
+    import ssl
+
+    with UcdpClient("https://ucdp.example.org", "t") as client:
+        context = client.http._transport._pool._ssl_context
+        assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname

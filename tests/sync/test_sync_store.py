@@ -128,6 +128,11 @@ def test_the_store_opens_like_a_file(api, tmp_path):
     assert len(data.events) == 2500 and data.attribution.startswith("UCDP") and "store" in data.label
     with pytest.raises(DataError, match="not a synced store"):
         open_store(tmp_path / "nothing")
+    from geo.__main__ import main
+
+    out = tmp_path.parent / f"{tmp_path.name}-snapshot.csv"
+    assert main(["snapshot", "", "-o", str(out), "--data", str(tmp_path)]) == 0  # every command opens it
+    assert len(pd.read_csv(out)) == 2500
 
 
 def test_a_store_holds_one_source(api, tmp_path):
