@@ -35,7 +35,7 @@ from dashboard.animation_section import animation_downloads  # noqa: E402
 from dashboard.datasets_panel import coverage_controls, matched, with_aliases  # noqa: E402
 from dashboard.layout import layout_style  # noqa: E402
 from dashboard.map_panel import map_section  # noqa: E402
-from dashboard import db_page  # noqa: E402
+from dashboard import db_page, versions_panel  # noqa: E402
 from geo.db.pushdown import DatabaseDataset  # noqa: E402
 from geo.db.urls import is_database_url  # noqa: E402
 from geo.i18n import _  # noqa: E402,E501
@@ -67,7 +67,7 @@ def main() -> None:
         live = live_data(one) if one and is_database_url(one) else None
         with st.spinner(_("Loading events…")):
             loaded = live.current() if live else load_data(events_path, claims_path)
-        data = uploaded_data(loaded)
+        data = versions_panel.shown_data(uploaded_data(loaded))  # versioned data: as of the link's time
     except geo.GeoError as exc:
         st.error(_("The data could not be loaded. {error}").format(error=md(localized_error(exc))))
         st.stop()
@@ -93,6 +93,8 @@ def main() -> None:
     player = time_player(span)
     view = sidebar(span, data.actor_counts, voc, data.layers)
     view = with_aliases(dataclasses.replace(view, cover=coverage_controls(data)), data)
+    versions_panel.controls(data)
+    view = versions_panel.with_version(view, data)
     link_warnings(warning_box, view)
     if not db:  # the player's range as a video or a GIF (a database's events are never all held here)
         animation_downloads(player, view, data, span, title_of(data.title_names) if data.title_names else data.title)
@@ -103,6 +105,9 @@ def main() -> None:
     # a pan, a zoom or a click reruns the page with the same filter: its events are not taken again
     same = (voc.fingerprint, id(events), view.filter, view.cover)
     shown = per_filter("shown", same, lambda: matched(geo.filter_events(events, view.filter), data, view.cover))
+    changed = versions_panel.changed_shown(data, view)  # "changed since": added, revised and deleted events
+    shown = shown if changed is None else changed
+    versions_panel.notice(data, shown)
     figures(shown, len(events))
     if shown.empty:
         st.info(_("No events match these filters ({filters}). Widen the dates or remove an actor, type or region.")

@@ -26,6 +26,7 @@ from geo.styles import md_escape as md
 
 from dashboard.accessibility import event_picker, map_as_text, map_heading, map_text
 from dashboard.datasets_panel import records_panel
+from dashboard.versions_panel import changes_caption, changes_download, pinned, revision_history
 
 
 def map_key() -> str:
@@ -89,7 +90,7 @@ def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from
         ss.map_base = (base_key, geo.build_base_map(layers, center=view.center, zoom=view.zoom,
                                                     basemap=view.basemap, visible_layers=view.visible_layers,
                                                     labels=labels, home_extent=home_extent))
-    look = (view.filter, view.color_by, view.figure, view.shade_regions, view.draw, view.lang)
+    look = (view.filter, view.color_by, view.figure, view.shade_regions, view.draw, view.lang, view.changed)
     content = look
     # cells or heat follow the zoom: past MAX_MARKERS, as a heatmap, or when the events' texts
     # made the markers too heavy (found when the content was built: remembered for these events)
@@ -211,9 +212,13 @@ def map_section(shown, layers, claims, view: geo.View, data: Dataset, voc: geo.V
     st.caption(_("Filters: {filters}").format(filters=md("; ".join(view.filter.describe()))))
     map_as_text(shown, description)
     event_picker(shown, shown if "_datasets" in shown else data.events)
-    selected_event(shown if "_datasets" in shown else data.events, claims, view.selected)
+    selected_event(shown if "_datasets" in shown or "change" in shown else data.events, claims, view.selected)
+    revision_history(data, view.selected)
+    if view.changed is not None:
+        changes_caption(shown, view)
+    changes_download(data, view)
     share(view)
-    downloads(view, data.events, claims, layers, app_url(), data.attribution,
+    downloads(pinned(view, data), data.events, claims, layers, app_url(), data.attribution,
               geo.layers.title_of(data.title_names) if data.title_names else data.title,
               matches=data.matches if len(data.datasets) > 1 else None)
 

@@ -6,6 +6,7 @@
         [--fps 2] [--size 1920x1080] [--poster frame.png] [--data …]
     python -m geo db init [--db postgresql://user:password@host/db]
     python -m geo db load FILE [--claims claims.csv] [--db postgresql://…]
+    python -m geo versions --data DIR|postgresql://…
     python -m geo sync acled --out DIR [--country NAME]… [--since YYYY-MM-DD]   (or --db URL; see geo.sync.cli)
     python -m geo sync ucdp --version V --out DIR
 
@@ -42,7 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import localized_error
-from .i18n import LANGUAGES, N_, _, format_number, normalize_language, use_language
+from .i18n import LANGUAGES, N_, _, format_number, ngettext, normalize_language, use_language
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -202,8 +203,8 @@ def _say_written(out: Path, size: int, view, events) -> None:
 def _load_view(args: argparse.Namespace):
     """The data set of ``--data`` (or the embedded one) and the link's view, its warnings said on stderr:
     ``(data, view, matches, title, attribution)``, or an exit code."""
-    from . import view_from_query
     from .sources.dataset import Dataset
+    from .sources.versioned import link_asof, open_view
     from .errors import GeoError
     from .layers import title_of
 
@@ -220,7 +221,10 @@ def _load_view(args: argparse.Namespace):
                               "lists them)").format(count=format_number(len(data.report.rejected)),
                                                     total=format_number(data.report.rows_read), file=repr(where)),
               file=sys.stderr)
-    view, warnings = view_from_query(args.link, vocabulary=data.vocabulary)
+    # versioned data (a local store): the link's asof picks the version; the output names the one it shows
+    view, warnings, data = open_view(args.link, data)
+    if data.history is not None:
+        view = dataclasses.replace(view, asof=link_asof(data, False))
     for warning in warnings:
         print(f"warning: {_one_line(warning)}", file=sys.stderr)
     if args.lang and "lang" not in _link_keys(args.link):  # a link's own language wins
@@ -286,6 +290,36 @@ def _run_db(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _configure_versions(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data", required=True, metavar="DIR|URL",
+                   help=_("a local store (a folder kept by geo sync) or a PostGIS database (postgresql://…)"))
+
+
+def _run_versions(args: argparse.Namespace) -> int:
+    from .errors import GeoError
+    from .db.urls import is_database_url
+
+    try:
+        if is_database_url(args.data):
+            from .db.history import versions as db_versions
+            from .db.postgis import PostgisSource
+
+            table = PostgisSource(args.data).run(db_versions)
+        else:
+            from .sources.versioned import store_versions
+            from .sync.store import open_store
+
+            table = store_versions(open_store(args.data))
+    except (GeoError, OSError) as exc:
+        print(f"error: {_one_line(localized_error(exc))}", file=sys.stderr)
+        return EXIT_FAILED
+    print("\t".join([_("version"), _("created (UTC)"), _("source"), _("added"), _("revised"), _("deleted")]))
+    for row in table.to_dict("records"):
+        print("\t".join([str(row["id"]), row["created"].strftime("%Y-%m-%dT%H:%M:%SZ"), _one_line(row["source"]),
+                         format_number(row["added"]), format_number(row["revised"]), format_number(row["deleted"])]))
+    print(ngettext("{count} version", "{count} versions", len(table)).format(count=format_number(len(table))))
+    return EXIT_OK
+
 from .sync import cli as _sync_cli  # noqa: E402 (light: its heavy imports are in run)
 
 COMMANDS: dict[str, Command] = {
@@ -296,6 +330,8 @@ COMMANDS: dict[str, Command] = {
                        _configure_animate, _run_animate),
     "snapshot": Command(N_("write a map image, a standalone HTML map or the events of a share link's view"),
                         _configure_snapshot, _run_snapshot),
+    "versions": Command(N_("list the versions of a local store or a database: when, which source, how many events "
+                           "added, revised and deleted"), _configure_versions, _run_versions),
 }
 
 

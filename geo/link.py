@@ -19,11 +19,12 @@ from .filters import EventFilter
 from .i18n import LANGUAGES, _, current_language, format_number, normalize_language, use_language
 from .layers import LAYER_ORDER
 from .styles import BASEMAPS, COLOR_MODES, DRAW_MODES
-from .view import (_CONTROL, _KEYS, MAX_KEYS, MAX_LIST_ITEMS, MAX_VALUE_CHARS, MAX_WARNINGS, MAX_ZOOM,
-                   MIN_ZOOM, View, ViewError, cover_spec)
+from .view import (_CONTROL, _KEYS, LATEST, MAX_KEYS, MAX_LIST_ITEMS, MAX_VALUE_CHARS, MAX_WARNINGS, MAX_ZOOM,
+                   MIN_ZOOM, View, ViewError, asof_text, cover_spec)
 from .vocabulary import Vocabulary
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]00:?00)?")
 
 
 def parse_link(link: str) -> dict[str, list[str]]:
@@ -164,7 +165,8 @@ def _read_view(params, voc: Vocabulary | None) -> tuple[View, list[str]]:
     home = voc.home if voc is not None else None
     flt = _read_filter(r, voc)
     view = View(filter=flt) if home is None else View(filter=flt, center=home[0], zoom=home[1], home=home)
-    for reader in (_read_place, _read_layers, _read_look, _read_figure, _read_selected, _read_data, _read_language):
+    for reader in (_read_place, _read_layers, _read_look, _read_figure, _read_selected, _read_data, _read_language,
+                   _read_asof, _read_changed):
         view = reader(view, r, voc)
     return view, r.warnings
 
@@ -336,6 +338,62 @@ def _read_language(view: View, r: _Reader, voc: Vocabulary | None) -> View:
             _("Ignored language '{value}': use one of {allowed}.")).format(
         value=_short(lang), code=code, allowed=", ".join(LANGUAGES)))
     return view
+
+
+def _utc_moment(text: str) -> dt.datetime | None:
+    """``2026-12-01T09:12:00Z`` (the seconds, the ``Z`` or ``+00:00`` optional; UTC) as a datetime, else None."""
+    m = _ISO_TIME.fullmatch(text)
+    if not m:
+        return None
+    try:
+        return dt.datetime.fromisoformat(f"{m[1]}T{m[2]}:{m[3]}:{m[4] or '00'}").replace(tzinfo=dt.timezone.utc)
+    except ValueError:
+        return None
+
+
+def _read_asof(view: View, r: _Reader, voc: Vocabulary | None) -> View:
+    """asof: the moment whose data the link shows (UTC, to the second), or ``latest``. On versioned data a moment
+    before the first version shows the first, one in the future the newest; said in plain words."""
+    text = r.one("asof")
+    if text is None:
+        return view
+    if text == LATEST:
+        return replace(view, asof=LATEST)
+    when = _utc_moment(text)
+    if when is None:
+        r.warn(_("Ignored the data's time ('asof') '{value}': not a UTC time like 2026-12-01T09:12:00Z; showing the "
+                 "newest data.").format(value=_short(text)))
+        return view
+    versions = voc.versions if voc is not None else None
+    if voc is not None and not versions:
+        r.warn(_("This data keeps no versions: the link's time {value} was ignored; showing the data as it is.")
+               .format(value=asof_text(when)))
+        return view
+    now = dt.datetime.now(dt.timezone.utc)
+    if when > now.replace(microsecond=0):
+        latest = versions[-1].replace(microsecond=0) if versions else None
+        r.warn(_("The data's time {value} is in the future; showing the newest data.").format(value=asof_text(when)))
+        return replace(view, asof=latest) if latest is not None else view
+    if versions and when < versions[0].replace(microsecond=0):
+        first = versions[0].replace(microsecond=0)
+        r.warn(_("The data's time {value} is before its first version ({first}); showing the first version.")
+               .format(value=asof_text(when), first=asof_text(first)))
+        return replace(view, asof=first)
+    return replace(view, asof=when)
+
+
+def _read_changed(view: View, r: _Reader, voc: Vocabulary | None) -> View:
+    """changed: a date; only the events added, revised or deleted since then are shown."""
+    text = r.one("changed")
+    if text is None:
+        return view
+    day = _date(text, _("Ignored 'changed since' '{value}': not a date like 2024-07-25."), r)
+    if day is None:
+        return view
+    if voc is not None and not voc.versions:
+        r.warn(_("Ignored 'changed since' {value}: this data keeps no versions.").format(value=day))
+        return view
+    return replace(view, changed=day)
 
 
 def _number(text: str | None) -> float | None:

@@ -9,6 +9,7 @@ reads any query string back, however broken, without raising.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -24,6 +25,8 @@ from .vocabulary import Vocabulary, dataset_fingerprint  # noqa: F401  (part of 
 #: Where the map opens: northern Mali with the Algeria border in view.
 DEFAULT_CENTER = (17.5, -2.0)
 DEFAULT_ZOOM = 6
+#: ``View.asof`` of a link that always shows the newest data.
+LATEST = "latest"
 
 
 MIN_ZOOM, MAX_ZOOM = 2, 18
@@ -75,6 +78,12 @@ class View:
     lang
         The language of the interface, the snapshots' captions and the link's warnings: "en" (the
         default, left out of the link) or "fr" (``geo.i18n.LANGUAGES``).
+    asof
+        On versioned data (a local store, a database that keeps its versions): the moment whose data the view
+        shows (a UTC ``datetime`` to the second; the data as it was then), ``"latest"`` (always the newest
+        data, chosen by the sharer), or None (not said: the newest).
+    changed
+        A date: show only the events added, revised or deleted since that day, each marked as such.
     """
 
     filter: EventFilter = field(default_factory=EventFilter)
@@ -93,6 +102,8 @@ class View:
     home: tuple[tuple[float, float], int] | None = field(default=None, compare=False, repr=False)
     cover: str = "all"
     lang: str = DEFAULT_LANGUAGE
+    asof: dt.datetime | str | None = None
+    changed: dt.date | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.filter, EventFilter):
@@ -138,6 +149,14 @@ class View:
             raise ViewError(f"lang {self.lang!r} is not one of {', '.join(LANGUAGES)}")
         if cover_spec(self.cover) is None:
             raise ViewError(f"cover {self.cover!r} is not all, one or disagree:FACTOR (a factor of 1-1000)")
+        if self.asof is not None and self.asof != LATEST:
+            if not isinstance(self.asof, dt.datetime):
+                raise ViewError(f"asof {self.asof!r} is not a datetime, 'latest' or None")
+            when = self.asof.replace(tzinfo=dt.timezone.utc) if self.asof.tzinfo is None else \
+                self.asof.astimezone(dt.timezone.utc)
+            object.__setattr__(self, "asof", when.replace(microsecond=0))
+        if self.changed is not None and (not isinstance(self.changed, dt.date) or isinstance(self.changed, dt.datetime)):
+            raise ViewError(f"changed {self.changed!r} is not a date")
         for name in ("selected", "dataset"):
             value = getattr(self, name)
             if value is None:
@@ -153,13 +172,18 @@ class View:
         return tuple(k for k in LAYER_ORDER if k not in self.hidden_layers)
 
 
+def asof_text(when: dt.datetime) -> str:
+    """A moment as a link writes it: UTC to the second, ``2026-12-01T09:12:00Z``."""
+    return when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 # key in the link -> (what it is, whether it repeats)
 _KEYS = {
     "actor": "actors", "type": "event_types", "region": "regions",  # repeated
     "from": "start", "to": "end", "minf": "min_fatalities", "border": "max_border_km",
     "lat": "lat", "lon": "lon", "z": "zoom", "hide": "hidden_layers", "basemap": "basemap",
     "color": "color_by", "event": "selected", "data": "dataset", "fig": "figure", "shade": "shade_regions",
-    "draw": "draw", "cover": "cover", "lang": "lang",
+    "draw": "draw", "cover": "cover", "lang": "lang", "asof": "asof", "changed": "changed",
 }
 _LISTS = {"actor", "type", "region", "hide"}
 
@@ -259,6 +283,10 @@ def view_to_query(view: View) -> dict[str, str | list[str]]:
         q["data"] = view.dataset
     if view.lang != DEFAULT_LANGUAGE:
         q["lang"] = view.lang
+    if view.changed is not None:
+        q["changed"] = view.changed.isoformat()
+    if view.asof is not None:
+        q["asof"] = view.asof if view.asof == LATEST else asof_text(view.asof)
     return q
 
 

@@ -30,6 +30,8 @@ class Vocabulary:
     #: where the events are (west, south, east, north), and the view that fits them: ((lat, lon), zoom)
     extent: tuple[float, float, float, float] | None = None
     home: tuple[tuple[float, float], int] | None = None
+    #: on versioned data, when each version was made (UTC datetimes, oldest first); None for unversioned data
+    versions: tuple | None = None
 
     @classmethod
     def of(cls, events: pd.DataFrame, claims: pd.DataFrame | None = None, *,

@@ -1,6 +1,7 @@
 """``python -m geo.bench``: the map benchmark; ``--source postgis``: the database benchmark;
 ``--matching``: matching across data sets; ``--sync``: a UCDP GED synced from a local fake API;
-``--animation``: the animated map (52 weekly frames as an MP4 and a GIF)."""
+``--animation``: the animated map (52 weekly frames as an MP4 and a GIF); ``--versions``: a local store's as-of
+views."""
 
 from __future__ import annotations
 
@@ -19,6 +20,10 @@ def main(argv=None) -> int:
             from .postgis import main as postgis_main
 
             return postgis_main(argv)
+    if "--versions" in argv:  # the local store's versions at scale: geo/bench/versions.py
+        from .versions import main as versions_main
+
+        return versions_main([a for a in argv if a != "--versions"])
     if "--sync" in argv:  # a whole UCDP GED synced from a local fake API: geo/bench/sync.py
         from .sync import main as sync_main
 

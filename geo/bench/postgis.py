@@ -93,6 +93,81 @@ def draw_from_database(src, flt, layers, *, center=VIEW_CENTER, zoom=VIEW_ZOOM):
     return n, f"{len(inner) + len(outer)} cells", m.get_root().render(), answered
 
 
+def revise(url: str, events: int, revisions: int, versions: int, *, chunk: int = 1_000_000, log=print) -> dict:
+    """``revisions`` events revised (one more fatality) and a tenth as many deleted, in ``versions``
+    transactions (each a version, ``geo.db.history``); the history's storage against the events'."""
+    import numpy as np
+    import psycopg
+
+    from ..db import history
+
+    rng = np.random.default_rng(28)
+    picked = rng.choice(events, revisions + revisions // 10, replace=False)
+    ids = np.array([f"SYN{i // chunk:03d}-{i % chunk:07d}" for i in picked], dtype=object)
+    revised, deleted = np.array_split(ids[:revisions], versions), np.array_split(ids[revisions:], versions)
+    t = time.perf_counter()
+    with psycopg.connect(url, autocommit=True) as conn:
+        for k in range(versions):
+            with conn.transaction():
+                history.begin_version(conn, f"revisions {k + 1}")
+                conn.execute("UPDATE events SET fatalities = fatalities + 1 WHERE event_id = ANY(%s::text[])",
+                             (list(revised[k]),))
+                conn.execute("DELETE FROM events WHERE event_id = ANY(%s::text[])", (list(deleted[k]),))
+            log(f"   version {k + 2}: {len(revised[k]):,} revised, {len(deleted[k]):,} deleted")
+        conn.execute("VACUUM ANALYZE events_history")
+        size = conn.execute("SELECT pg_total_relation_size('events_history') + pg_total_relation_size('versions'), "
+                            "pg_total_relation_size('events')").fetchone()
+    return {"revisions": revisions, "deleted": len(ids) - revisions, "versions": versions,
+            "revise_s": time.perf_counter() - t, "history_bytes": int(size[0]), "events_bytes": int(size[1])}
+
+
+def draw_as_of(src, flt, layers, *, center=VIEW_CENTER, zoom=VIEW_ZOOM):
+    """(events matched, how drawn, the map's HTML, seconds to answer) of ``flt`` as of an older version
+    (``src``: ``PostgisSource.as_of``): the count, then the rows as markers or the view's cells, counted over
+    that version's events (the summary tables hold the newest only)."""
+    import folium
+
+    from ..webmap.aggregate import CellLayer, view_bounds
+    from ..webmap.maps import MAX_MARKERS, build_base_map, build_map
+
+    t = time.perf_counter()
+    n = src.count(flt)
+    if n <= MAX_MARKERS:
+        rows = src.events(flt)
+        answered = time.perf_counter() - t
+        return n, "markers", build_map(rows, layers, center=center, zoom=zoom).get_root().render(), answered
+    inner, outer = src.lod_cells(flt, zoom, view_bounds(center, zoom), outer_zoom=max(zoom - 3, 0))
+    answered = time.perf_counter() - t
+    m = build_base_map(layers, center=center, zoom=zoom)
+    group = folium.FeatureGroup(name="Events", show=True)
+    CellLayer(inner, outer, "event_type").add_to(group)
+    group.add_to(m)
+    return n, f"{len(inner) + len(outer)} cells", m.get_root().render(), answered
+
+
+def query_as_of(url: str, version: int) -> list[dict]:
+    """The typical filters as of ``version``, each answered and drawn (median of REPEAT)."""
+    from .. import load_layers
+    from ..filters import EventFilter
+    from ..db.postgis import PostgisSource
+
+    layers = load_layers()
+    src = PostgisSource(url).as_of(version)
+    src.count(EventFilter(min_fatalities=10**6))  # connect
+    out = []
+    for spec in ({},) + TYPICAL_FILTERS:
+        flt = EventFilter(**spec)
+        totals, answers = [], []
+        for _ in range(REPEAT):
+            t = time.perf_counter()
+            n, how, html, answered = draw_as_of(src, flt, layers)
+            totals.append(time.perf_counter() - t)
+            answers.append(answered)
+        out.append({"filter": spec, "matched": n, "drawn": how, "answered_s": statistics.median(answers),
+                    "total_s": statistics.median(totals)})
+    return out
+
+
 def query(url: str) -> dict:
     """The typical filters against the database, each answered and drawn (median of REPEAT); peak RSS."""
     from .. import load_layers
@@ -118,6 +193,11 @@ def query(url: str) -> dict:
         out["filters"].append({"filter": spec, "matched": n, "drawn": how, "count_s": statistics.median(times_q),
                                "total_s": statistics.median(times_all), "answered_s": statistics.median(times_db),
                                "page_bytes": len(html.encode())})
+    from ..db import history
+
+    versions = src.run(history.versions)
+    if len(versions) > 1:  # revised since the load: each filter as of the first version too
+        out["asof"] = query_as_of(url, int(versions["id"].iloc[0]))
     out["rss_mb"] = peak_rss_mb()
     return out
 
@@ -183,7 +263,27 @@ def table(loaded: dict, db: dict, files: dict) -> str:
               "the count, then the events (markers, up to 3,000) or the cells counted in the database (the padded "
               "view at zoom 6 and the rest at zoom 3), from the summary tables when they hold the filter, the "
               "Folium map built and rendered to HTML."]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + asof_table(loaded, db)) + "\n"
+
+
+def asof_table(loaded: dict, db: dict) -> list[str]:
+    """The as-of lines: each filter as of the version loaded, after the revisions (``--revisions``)."""
+    if not db.get("asof"):
+        return []
+    r = loaded.get("revised", {})
+    lines = ["", f"**As of an older version** (`asof=`): the same filters as of the version loaded, after "
+             f"{r.get('revisions', 0):,} revisions and {r.get('deleted', 0):,} deletions in {r.get('versions', 0)} "
+             f"versions (kept by `geo.db.history`'s triggers), counted over that version's events:", "",
+             f"| filter | PostGIS as of the first version: matched | answered | answered + drawn | drawn as |",
+             "|---|---:|---:|---:|---|"]
+    for d in db["asof"]:
+        lines.append(f"| {_label(d['filter'])} | {d['matched']:,} | {d['answered_s'] * 1000:.0f} ms | "
+                     f"{d['total_s']:.2f} s | {d['drawn']} |")
+    if r.get("history_bytes"):
+        lines += ["", f"History: {r['history_bytes'] / 1e6:.0f} MB for {r['revisions'] + r['deleted']:,} earlier "
+                  f"states, {100 * r['history_bytes'] / max(r['events_bytes'], 1):.0f} % of the events' table with its "
+                  f"indexes ({r['events_bytes'] / 1e6:.0f} MB); writing the revisions took {r['revise_s']:.0f} s."]
+    return lines
 
 
 def main(argv=None) -> int:
@@ -194,6 +294,9 @@ def main(argv=None) -> int:
     parser.add_argument("--keep", action="store_true", help="the database holds the events already: skip the load")
     parser.add_argument("--out", type=Path, help="also write the Markdown table here")
     parser.add_argument("--skip-file", action="store_true", help="skip the GeoParquet path")
+    parser.add_argument("--revisions", type=int, default=None,
+                        help="events revised after the load, for the as-of line (default: a tenth of --events)")
+    parser.add_argument("--versions", type=int, default=10, help="versions the revisions are written in")
     parser.add_argument("--query-only", help=argparse.SUPPRESS)  # the child process: URL; prints JSON
     args = parser.parse_args(argv)
     if args.query_only:
@@ -216,6 +319,10 @@ def main(argv=None) -> int:
             log(f"-- loading {args.events:,} events into PostGIS")
             loaded = load(url, args.events, log=log)
             log(f"   loaded in {loaded['load_s']:.0f} s")
+            revisions = args.events // 10 if args.revisions is None else args.revisions
+            if revisions:
+                log(f"-- {revisions:,} revisions in {args.versions} versions")
+                loaded["revised"] = revise(url, args.events, revisions, args.versions, log=log)
         log("-- filters on the database (a fresh process)")
         child = subprocess.run([sys.executable, "-m", "geo.bench.postgis", "--query-only", url],
                                capture_output=True, text=True, check=True)

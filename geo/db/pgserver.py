@@ -54,8 +54,11 @@ class TempPostgres:
     """A PostgreSQL server in a temporary folder on a free port; ``url`` reaches database ``geo``
     as role ``geo`` (password authentication over TCP), PostGIS installed."""
 
-    def __init__(self, *, settings: dict[str, str] | None = None, database: str = "geo", user: str = "geo"):
+    def __init__(self, *, settings: dict[str, str] | None = None, database: str = "geo", user: str = "geo",
+                 extensions: tuple[str, ...] = ("postgis",)):
         self.settings = {**FAST_SETTINGS, **(settings or {})}
+        #: created by the superuser in each database (``periods``, SQL:2011 system versioning, needs one)
+        self.extensions = tuple(extensions)
         self.database, self.user = database, user
         self.password = secrets.token_urlsafe(12)
         self.port = 0
@@ -130,8 +133,15 @@ class TempPostgres:
                 sql.Identifier(self.user), sql.Literal(self.password)))
             conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(self.database),
                                                                        sql.Identifier(self.user)))
-        with psycopg.connect(self.admin_url.replace("/postgres?", f"/{self.database}?"), autocommit=True) as conn:
-            conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+        self._extensions(self.database)
+
+    def _extensions(self, database: str) -> None:
+        import psycopg
+        from psycopg import sql
+
+        with psycopg.connect(self.admin_url.replace("/postgres?", f"/{database}?"), autocommit=True) as conn:
+            for name in self.extensions:
+                conn.execute(sql.SQL("CREATE EXTENSION IF NOT EXISTS {} CASCADE").format(sql.Identifier(name)))
 
     def create_database(self, name: str) -> str:
         """A new empty database with PostGIS, owned by the role; its URL."""
@@ -141,8 +151,7 @@ class TempPostgres:
         with psycopg.connect(self.admin_url, autocommit=True) as conn:
             conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(name),
                                                                        sql.Identifier(self.user)))
-        with psycopg.connect(self.admin_url.replace("/postgres?", f"/{name}?"), autocommit=True) as conn:
-            conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+        self._extensions(name)
         return self.url_for(database=name)
 
     def log(self) -> str:

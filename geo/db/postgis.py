@@ -45,7 +45,7 @@ from ..errors import DatabaseError
 from ..events import CLAIM_SCHEMA, EVENT_SCHEMA
 from ..filters import EventFilter
 from ..i18n import N_
-from . import summary
+from . import history, summary
 from .sql import ENRICHED, _PARSE, _copy, _copy_out, _frame, _hashed, _with_rejected, cells_from_counts, filter_sql
 from .urls import _message, is_database_url, safe_url
 
@@ -140,6 +140,8 @@ class PostgisSource:
         self.url = url.strip()
         self.connect_timeout = connect_timeout
         self._local = threading.local()
+        #: what the reading methods read: ``events``, or the events as of a version (``as_of``)
+        self.relation, self.relation_params = "events", {}
 
     def __repr__(self) -> str:
         return f"PostgisSource({safe_url(self.url)!r})"
@@ -199,6 +201,7 @@ class PostgisSource:
                 if not summary.is_current(conn):  # a database made before the summaries: count them once
                     conn.execute("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE")
                     summary.refresh(conn)
+                history.install(conn)  # every later change is a version (geo.db.history)
         self.run(go)
 
     def load(self, source, *, name: str | None = None, claims_path=None, layers: dict | None = None):
@@ -218,6 +221,7 @@ class PostgisSource:
 
         def go(conn):
             with conn.transaction():
+                history.begin_version(conn, "db load: " + str(report.source_name).replace("\\", "/").rsplit("/", 1)[-1])
                 conn.execute("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE")
                 empty = conn.execute("SELECT NOT EXISTS (SELECT 1 FROM events)").fetchone()[0]
                 if empty:
@@ -262,6 +266,7 @@ class PostgisSource:
         def go(conn):
             total = 0
             with conn.transaction():
+                history.begin_version(conn, "bulk load")
                 conn.execute("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE")
                 for name_ in INDEXES:
                     conn.execute(f"DROP INDEX IF EXISTS {name_}")
@@ -297,9 +302,20 @@ class PostgisSource:
         row = self.run(lambda conn: conn.execute("SELECT attribution FROM geo_state").fetchone())
         return row[0] if row else None
 
+    def as_of(self, version: int | None) -> PostgisSource:
+        """The same database read as of ``version`` (``geo.db.history``: its events as that version left them):
+        ``count``, ``events``, ``cell_counts``, ``cells`` and ``lod_cells`` answer for that version."""
+        other = PostgisSource(self.url, connect_timeout=self.connect_timeout)
+        other.relation, other.relation_params = history.asof_from(version)
+        return other
+
+    def _where(self, flt, bounds=None, *, outside: bool = False) -> tuple[str, dict]:
+        where, params = filter_sql(flt, bounds, outside=outside)
+        return where, {**self.relation_params, **params}
+
     def count(self, flt: EventFilter | None = None, bounds=None) -> int:
-        where, params = filter_sql(flt, bounds)
-        return int(self.run(lambda conn: conn.execute(f"SELECT count(*) FROM events WHERE {where}",
+        where, params = self._where(flt, bounds)
+        return int(self.run(lambda conn: conn.execute(f"SELECT count(*) FROM {self.relation} WHERE {where}",
                                                       params).fetchone()[0]))
 
     def fingerprint(self) -> str:
@@ -309,13 +325,13 @@ class PostgisSource:
                 return conn.execute("SELECT n, fp FROM sum_total").fetchone()
             return None
 
-        row = self.run(kept)
+        row = self.run(kept) if self.relation == "events" else None  # the summaries hold the current events
         if row is not None:
             return "00000000" if not row[0] else hashlib.sha256(f"{row[0]}:{row[1]}".encode()).hexdigest()[:8]
         sql = ("SELECT count(*), coalesce(sum(hashtextextended(event_id || '|' || event_date || '|' || "
                "round(latitude::numeric, 4) || '|' || round(longitude::numeric, 4) || '|' || fatalities, 0)"
-               "::numeric), 0) FROM events")
-        n, total = self.run(lambda conn: conn.execute(sql).fetchone())
+               f"::numeric), 0) FROM {self.relation}")
+        n, total = self.run(lambda conn: conn.execute(sql, self.relation_params or None).fetchone())
         if not n:
             return "00000000"
         return hashlib.sha256(f"{n}:{total}".encode()).hexdigest()[:8]
@@ -324,9 +340,9 @@ class PostgisSource:
                enriched: bool = True) -> gpd.GeoDataFrame:
         """The events ``flt`` keeps, in the canonical schema (as ``read_events`` gives them, sorted by
         date and id), with the enriched columns when ``enriched``; one parameterised query."""
-        where, params = filter_sql(flt, bounds)
+        where, params = self._where(flt, bounds)
         cols = EVENT_COLUMNS_SQL if enriched else [c.name for c in EVENT_SCHEMA]
-        sql = f"SELECT {', '.join(cols)} FROM events WHERE {where} ORDER BY event_date, event_id"
+        sql = f"SELECT {', '.join(cols)} FROM {self.relation} WHERE {where} ORDER BY event_date, event_id"
         if limit is not None:
             sql += " LIMIT %(limit)s"
             params["limit"] = int(limit)
@@ -354,7 +370,7 @@ class PostgisSource:
                     by: str | None = "event_type", outside: bool = False) -> pd.DataFrame:
         """Events counted in the database per (cell, category) at ``cell_px`` pixels at ``zoom``
         (Web Mercator world pixels, as ``geo.webmap.aggregate``): columns cx, cy, cat, n, fat, sx, sy."""
-        where, params = filter_sql(flt, bounds, outside=outside)
+        where, params = self._where(flt, bounds, outside=outside)
         cat = {"event_type": "event_type", "side": "actor1", None: "''"}.get(by, None)
         if cat is None:
             raise DatabaseError(f"cells by {by!r}: use 'event_type', 'side' or None")
@@ -365,7 +381,7 @@ class PostgisSource:
                      (0.5 - ln(tan(pi() / 4 + radians(least(greatest(latitude, -85.05112878), 85.05112878)) / 2))
                       / (2 * pi())) * %(world)s AS y,
                      fatalities, {cat} AS cat
-              FROM events WHERE {where})
+              FROM {self.relation} WHERE {where})
             SELECT floor(x / %(size)s)::bigint AS cx, floor(y / %(size)s)::bigint AS cy, coalesce(cat, '') AS cat,
                    count(*) AS n, sum(fatalities)::float8 AS fat, sum(x) AS sx, sum(y) AS sy
             FROM p GROUP BY 1, 2, 3"""
@@ -387,7 +403,7 @@ class PostgisSource:
                   by: str | None = "event_type") -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
         """``geo.webmap.aggregate.lod_cells`` counted in the database, in one pass over the matching events:
         (cells of the events inside ``bounds`` at ``zoom``, cells of the rest at ``outer_zoom``)."""
-        where, params = filter_sql(flt)
+        where, params = self._where(flt)
         cat = {"event_type": "event_type", "side": "actor1", None: "''"}.get(by, None)
         if cat is None:
             raise DatabaseError(f"cells by {by!r}: use 'event_type', 'side' or None")
@@ -401,7 +417,7 @@ class PostgisSource:
                      0.5 - ln(tan(pi() / 4 + radians(least(greatest(latitude, -85.05112878), 85.05112878)) / 2))
                       / (2 * pi()) AS v,
                      fatalities, {cat} AS cat
-              FROM events WHERE {where}),
+              FROM {self.relation} WHERE {where}),
             q AS (SELECT inside, u * CASE WHEN inside THEN %(w_in)s ELSE %(w_out)s END AS x,
                          v * CASE WHEN inside THEN %(w_in)s ELSE %(w_out)s END AS y, fatalities, cat FROM p)
             SELECT inside, floor(x / %(size)s)::bigint AS cx, floor(y / %(size)s)::bigint AS cy,

@@ -23,6 +23,7 @@ from ..places.labels import place_labels
 from ..layers import load_layers, locate, title_of, title_places
 from ..db.postgis import PostgisSource
 from ..db.urls import is_database_url
+from .versioned import with_versions
 from ..matching.pairs import empty_match_table, match_events
 from ..io.readers import ImportReport, read_events
 from ..sync.store import MANIFEST, is_store, open_store
@@ -59,6 +60,10 @@ class Dataset:
 
     #: the database's change counter when the data set was read (``from_postgis``); None for files
     version: int | None = None
+    #: versioned data (a local store): every state of every event (``geo.versions.history.History``), and the
+    #: version these events are (``geo.sources.versioned``); None for data without versions
+    history: object | None = field(default=None, compare=False, repr=False)
+    shown_version: int | None = None
 
     @cached_property
     def labels(self) -> pd.DataFrame:
@@ -191,6 +196,7 @@ class Dataset:
         data = cls._of(events, claims, label, report.attribution, report, layers=layers, **known)
         if store is not None:  # the store's version read (a later sync writes a newer one)
             data.__dict__["store_version"] = store.latest().id if store.latest() else None
+            with_versions(data, store)  # every earlier version kept: as-of links (geo.sources.versioned)
         if key and hit is None:
             meta = {k: getattr(report, k) for k in ("format", "source_name", "encoding", "rows_read",
                                                     "accepted", "warnings", "attribution")}

@@ -45,6 +45,13 @@ def utc(generated) -> dt.datetime:
     return dt.datetime.combine(generated, dt.time(), tzinfo=dt.timezone.utc)
 
 
+def asof_note(view: View) -> str:
+    """" · data as of 2026-12-01T09:12:00Z" for a view of one version of versioned data (``View.asof``), else ""."""
+    if not isinstance(view.asof, dt.datetime):
+        return ""
+    return " · " + _("data as of {time}").format(time=view.asof.strftime("%Y-%m-%dT%H:%M:%SZ"))
+
+
 @dataclass(frozen=True)
 class SnapshotText:
     """What a snapshot says about itself, as plain text."""
@@ -78,7 +85,7 @@ def snapshot_text(events: pd.DataFrame, view: View, *, title=None, attribution=N
         filters=[clean_text(line) for line in view.filter.describe()],
         counts=counts,
         attribution=[_(NATURAL_EARTH_ATTRIBUTION), _(GEONAMES_ATTRIBUTION), clean_text(retranslate(own))],
-        generated=utc(generated).strftime("%Y-%m-%d %H:%M UTC"),
+        generated=utc(generated).strftime("%Y-%m-%d %H:%M UTC") + asof_note(view),
         query=urlencode(view_to_query(view), doseq=True),
         link=view_to_link(view, base_url) if view_to_query(view) else _("(the default view)"),
     )

@@ -12,13 +12,15 @@ download buttons and ``python -m geo snapshot`` both call it.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 
 import geopandas as gpd
 import pandas as pd
 
-from .captions import DEFAULT_TITLE, EVENTS_ATTRIBUTION, SOFTWARE, SnapshotText, clean_text, snapshot_text, utc
+from .captions import (DEFAULT_TITLE, EVENTS_ATTRIBUTION, SOFTWARE, SnapshotText, asof_note, clean_text, snapshot_text,
+                       utc)
 from ..a11y.describe import disputed_count, map_description
 from ..io.exports import EXPORT_FORMATS, export_claims, export_events
 from ..matching.groups import GROUP_COLUMNS, match_groups, matched_events, matches_within
@@ -155,11 +157,12 @@ def render(view: View, fmt: str, events: pd.DataFrame, claims: pd.DataFrame | No
     if fmt == "claims_csv":
         return export_claims(claims, shown)
     own = attribution or getattr(events, "attrs", {}).get("attribution") or _(EVENTS_ATTRIBUTION)
-    return export_events(shown, fmt, claims=claims, attribution=own)
+    return export_events(shown, fmt, claims=claims, attribution=own + asof_note(view))
 
 
 def output_name(fmt: str, view: View | None = None, generated=None) -> str:
     """A file name for a download: ``conflict-map-YYYYMMDD-HHMM`` + the format's suffix."""
     stem = "conflict-claims" if fmt == "claims_csv" else "conflict-matches" if fmt == "matches_csv" else (
         "conflict-events" if fmt in EXPORT_FORMATS else "conflict-map")
-    return f"{stem}-{utc(generated):%Y%m%d-%H%M}{OUTPUTS[fmt][0]}"
+    version = f"-asof-{view.asof:%Y%m%dT%H%M%SZ}" if view is not None and isinstance(view.asof, dt.datetime) else ""
+    return f"{stem}-{utc(generated):%Y%m%d-%H%M}{version}{OUTPUTS[fmt][0]}"

@@ -25,7 +25,7 @@ from ..places.labels import GEONAMES_ATTRIBUTION, place_labels
 from ..layers import LAYER_ORDER, NATURAL_EARTH_ATTRIBUTION
 from .markers import MAX_MARKER_BYTES, EventMarkers
 from .legend import MapLegend, figure_label, legend_html
-from ..i18n import _, format_number, retranslate
+from ..i18n import _, format_date, format_number, retranslate
 from .access import MapDescription
 from ..a11y.describe import disputed_count, map_description
 from ..styles import BASEMAPS, COLOR_MODES, DRAW_MODES, actor_side, esc, event_color, marker_radius
@@ -82,21 +82,48 @@ def events_geojson(events: gpd.GeoDataFrame, claims: pd.DataFrame | None, color_
         }
         if disputed:
             style["dashArray"] = "4 3"
+        change = change_mark(ev, style)
         features.append({
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [float(ev["longitude"]), float(ev["latitude"])]},
             "properties": {
                 "event_id": str(ev["event_id"]),
                 "_popup": popup_html(ev, own if own is not None else _NO_CLAIMS, others, claim_range=rng,
-                                     same_place_total=n_others),
+                                     same_place_total=n_others, change=change),
                 "_tip": tooltip_text(ev) + (esc(" · " + _("data sets disagree")) if datasets_differ else
                                             esc(" · " + _("claims disputed")) if disputed else "")
                 + (esc(" · " + _("in {count} data sets").format(count=int(ev["datasets_held"])))
-                   if int(ev.get("datasets_held") or 1) > 1 else ""),
+                   if int(ev.get("datasets_held") or 1) > 1 else "") + (esc(" · " + change) if change else ""),
                 "_style": style,
             },
         })
     return {"type": "FeatureCollection", "features": features}
+
+
+#: How an event changed since a day is drawn ("changed since" in the link): a ring of its own colour.
+CHANGE_STYLES = {"added": {"color": "#0072B2", "weight": 3.5},
+                 "revised": {"color": "#D55E00", "weight": 3.5, "dashArray": "3 2"},
+                 "deleted": {"fillOpacity": 0.0, "weight": 3, "dashArray": None}}
+
+
+def change_mark(ev, style: dict) -> str:
+    """An event of "changed since" (``change``: added, revised or deleted, on ``changed_on``, by ``change_source``):
+    its style marked in place (a deleted event hollow, in its type's colour), and its sentence; "" otherwise."""
+    change = ev.get("change")
+    if change not in CHANGE_STYLES:
+        return ""
+    style.update(CHANGE_STYLES[change])
+    if change == "deleted":
+        style["color"] = style["fillColor"]
+    style["className"] = f"event-marker change-{change}"
+    if style.get("dashArray") is None:
+        style.pop("dashArray", None)
+    day = format_date(ev["changed_on"]) if ev.get("changed_on") is not None else ""
+    source = str(ev.get("change_source") or "")
+    if change == "deleted":
+        return _("deleted from {source} on {date}").format(source=source, date=day) if source else \
+            _("deleted on {date}").format(date=day)
+    return _("added on {date}").format(date=day) if change == "added" else _("revised on {date}").format(date=day)
 
 
 _NO_CLAIMS = pd.DataFrame(columns=["event_id"])

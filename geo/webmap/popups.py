@@ -161,7 +161,7 @@ def possible_html(links) -> str:
 
 def popup_html(event: Mapping, claims: pd.DataFrame | None = None,
                same_place: list[Mapping] | None = None, *, claim_range=None,
-               same_place_total: int | None = None) -> str:
+               same_place_total: int | None = None, change: str = "") -> str:
     """The popup of one event: what, when, where, who, how many, who claims what, sources.
 
     Every piece of data text is escaped; links are made only of http(s) URLs.
@@ -183,7 +183,8 @@ def popup_html(event: Mapping, claims: pd.DataFrame | None = None,
     return (
         "<div class='ev-popup'>"
         f"<h2 class='ev-title'>{title}</h2>"
-        f"<div>{esc(_fmt_date(event['event_date'], int(event.get('time_precision') or 1)))}</div>"
+        + (f"<div class='ev-change'><b>{esc(change[:1].upper() + change[1:])}</b></div>" if change else "")
+        + f"<div>{esc(_fmt_date(event['event_date'], int(event.get('time_precision') or 1)))}</div>"
         f"<div>{place} <span class='muted'>({esc(precision)})</span></div>"
         "<table class='sides'><tr><th>" + esc(_("Side A")) + "</th><th>" + esc(_("Side B")) + "</th></tr>"
         f"<tr><td>{_side_html(event['actor1'], event.get('assoc_actor_1'))}</td>"

@@ -281,9 +281,14 @@ def test_the_postgis_benchmark_runs_and_reports_every_filter(pg_server, tmp_path
                            "--file-events", "2000", "--db", url, "--out", str(out)], cwd=ROOT, capture_output=True,
                           text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
-    rows = [line for line in out.read_text().splitlines() if line.startswith("| ") and "---" not in line][1:]
-    assert [r.split(" | ")[0].lstrip("| ") for r in rows] == [
-        "no filter", "actors=['JNIM']", "start=2023-01-01, end=2023-03-31",
-        "event_types=['Battles'], regions=['Region 03']", "min_fatalities=5"]
-    assert rows[0].split(" | ")[1] == "3,000" and PostgisSource(url).count() == 3000
-    assert "Memory of the process" in out.read_text() and pg_server.password not in out.read_text()
+    text = out.read_text()
+    current, asof = text.split("**As of an older version**")
+    filters = ["no filter", "actors=['JNIM']", "start=2023-01-01, end=2023-03-31",
+               "event_types=['Battles'], regions=['Region 03']", "min_fatalities=5"]
+    for part in (current, asof):  # each filter now, and as of the version loaded (before the revisions)
+        rows = [line for line in part.splitlines() if line.startswith("| ") and "---" not in line][1:]
+        assert [r.split(" | ")[0].lstrip("| ") for r in rows] == filters
+    # 300 revisions and 30 deletions after the load: the as-of line still counts the 3,000 loaded
+    assert rows[0].split(" | ")[1] == "3,000" and PostgisSource(url).count() == 2970
+    assert "300 revisions and 30 deletions in 10 versions" in asof and "History:" in asof
+    assert "Memory of the process" in text and pg_server.password not in text
