@@ -88,6 +88,9 @@ def uploaded_data(default: Dataset) -> Dataset:
         _("Your own data"), type=["csv", "geojson", "json", "parquet"], key="upload", accept_multiple_files=True,
         help=_("An ACLED export (CSV), the UCDP GED (CSV), or a file this app exported; several at once are "
                "matched (one event, many data sets). They stay in your session: nobody else sees them."))
+    # Streamlit's own line under the button is English only: hidden (dashboard.language), said here
+    st.sidebar.caption(_("Up to {size} MB per file: CSV, GeoJSON, JSON or Parquet").format(
+        size=format_number(int(st.get_option("server.maxUploadSize")))))
     ups = list(ups or [])
     key = tuple((u.name, u.size, u.file_id) for u in ups) or None
     up = ups[0] if ups else None

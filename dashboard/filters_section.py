@@ -95,6 +95,7 @@ def sidebar(span: tuple, counts: pd.Series, voc: geo.Vocabulary) -> geo.View:
     sb.header(_("Filters"))
     actors = sb.multiselect(
         _("Actors"), options=list(counts.index), key="actors", format_func=lambda a: f"{a} ({counts[a]})",
+        placeholder=_("Choose options"),
         help=_("Events in which any chosen actor took part, on either side, as main or associated actor."),
     )
     first, last = span
@@ -105,8 +106,9 @@ def sidebar(span: tuple, counts: pd.Series, voc: geo.Vocabulary) -> geo.View:
     end = None if end == last else end
     # the options come from the data set's vocabulary, computed once per data set, not per rerun
     types = sb.multiselect(_("Event types"), sorted(voc.event_types, key=str.casefold), key="event_types",
-                           format_func=speaking(category))
+                           format_func=speaking(category), placeholder=_("Choose options"))
     regions = sb.multiselect(_("Regions"), sorted(voc.regions - {""}, key=str.casefold), key="regions",
+                             placeholder=_("Choose options"),
                              help=_("The region each event's source reports (ACLED's admin1)."))
     min_fat = sb.number_input(_("Minimum fatalities"), min_value=0, step=1, key="min_fatalities")
     near = sb.checkbox(_("Only near the Algeria border"), key="border_on")
@@ -126,6 +128,7 @@ def sidebar(span: tuple, counts: pd.Series, voc: geo.Vocabulary) -> geo.View:
                            "zoom in). Heatmap: where events are dense.").format(count=format_number(geo.MAX_MARKERS)))
     shade = sb.checkbox(_("Shade regions by number of events"), key="shade_regions")
     shown_layers = sb.multiselect(_("Boundary layers"), list(LAYER_ORDER), key="layers_shown",
+                                  placeholder=_("Choose options"),
                                   default=None if "layers_shown" in st.session_state else list(LAYER_ORDER),
                                   format_func=speaking(lambda k: _(LAYERS[k].title)))
     basemap = sb.selectbox(_("Basemap"), list(BASEMAPS), format_func=label_of(BASEMAP_LABELS), key="basemap",

@@ -28,7 +28,7 @@ import pandas as pd
 from ..analysis import by_region, claim_ranges, event_figures
 from ..a11y.describe import disputed_count, map_description
 from .captions import SOFTWARE, SnapshotText, clean_text, snapshot_text, utc
-from ..places.labels import place_labels
+from ..places.labels import label_names, place_labels
 from ..layers import LAYER_ORDER, LAYERS
 from ..webmap.overlays import CHOROPLETH_COLORS, MAX_RINGS, UNCERTAINTY_M, border_zone
 from ..i18n import _, speaks_view_language
@@ -152,7 +152,7 @@ def _draw_labels(ax, labels: pd.DataFrame, view: View, frame: MapFrame) -> list[
     # the halo is drawn as a white outline of its own, under the name itself: the name stays text in
     # an SVG or PDF (searchable, selectable), where a path effect would turn it into outlines
     halo = [patheffects.Stroke(linewidth=frame.points(3), foreground="white")]
-    for name, lat, lon, kind in zip(shown["name"], shown["lat"], shown["lon"], shown["kind"]):
+    for name, lat, lon, kind in zip(label_names(shown), shown["lat"], shown["lon"], shown["kind"]):
         if len(drawn) >= MAX_LABELS:
             break
         px, py = frame.pixel(lat, lon)
