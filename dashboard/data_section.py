@@ -22,6 +22,7 @@ from dashboard.connection import EventsConnection, secrets_section, secrets_url
 from geo.db.pushdown import DatabaseDataset
 from geo.sources.dataset import LiveDataset
 from geo.i18n import _, format_number
+from geo.io.aggregated import AggregatedDataError
 from geo.io.report import localized_rejected
 from geo.errors import localized_error
 
@@ -98,10 +99,16 @@ def uploaded_data(default: Dataset) -> Dataset:
         ss.upload_key, ss.upload_data = key, None
         for k in VIEW_KEYS:  # new data: the widgets start again from the link
             ss.pop(k, None)
+        ss.upload_aggregated = None
         if up is not None:
             try:
                 with st.spinner(_("Reading {files}…").format(files=md(", ".join(u.name for u in ups)))):
                     ss.upload_data = settled(Dataset.from_sources(ups))
+            except AggregatedDataError:  # counts per region and period: a page of their own (aggregated_page)
+                try:
+                    ss.upload_aggregated = geo.io.readers.read_aggregated(up, name=up.name)
+                except geo.GeoError as exc:
+                    ss.upload_error = localized_error(exc)
             except geo.GeoError as exc:
                 ss.upload_error = localized_error(exc)
             except Exception as exc:  # noqa: BLE001 - a file from anywhere: say so, never a traceback
