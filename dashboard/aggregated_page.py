@@ -11,6 +11,7 @@ from streamlit_folium import st_folium
 import geo
 from geo.i18n import _, category, format_date, format_number
 from geo.io.aggregated import Aggregated, counts_by_period, filter_aggregated, region_totals
+from geo.io.report import localized_rejected
 from geo.styles import md_escape as md
 from geo.webmap.totals import totals_map
 
@@ -38,7 +39,7 @@ def body(agg: Aggregated) -> None:
     if len(agg.rejected):
         with st.expander(_("{count} of {total} rows could not be read").format(
                 count=format_number(len(agg.rejected)), total=format_number(agg.rows_read))):
-            st.dataframe(agg.rejected, hide_index=True)
+            st.dataframe(localized_rejected(agg.rejected), hide_index=True)
     table = agg.table
     sb = st.sidebar
     sb.header(_("Filters"))

@@ -41,6 +41,11 @@ _ALIASES = {"centroid_latitude": "latitude", "centroid_longitude": "longitude", 
             "admin_2": "admin2", "event_count": "events", "number_of_events": "events", "fatality_count": "fatalities"}
 
 
+#: The reasons a row of counts is rejected for (kept in English, said in the language in use when shown:
+#: ``geo.io.report.localized_reason``).
+REASONS = (N_("{period} '{value}' unreadable"), N_("count not a whole number of at least 0"))
+
+
 class AggregatedDataError(ImportFormatError):
     """The file holds aggregated counts (per region and week or month), not events: ``read_aggregated``
     reads it."""

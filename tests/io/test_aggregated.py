@@ -88,3 +88,17 @@ def test_the_dashboard_shows_aggregated_data_for_what_it_is(monkeypatch):
     assert "Event types" in labels and "Regions" in labels and "Actors" not in labels
     at.sidebar.multiselect(key="agg_regions").select("Kidal").run()
     assert [m.value for m in at.metric][:2] == ["6", "139"]
+
+
+def test_the_rejected_rows_and_the_refusal_are_said_in_french():
+    from geo.errors import localized_error
+    from geo.i18n import use_language
+    from geo.io.report import localized_reason
+
+    reasons = list(read_aggregated(WEEKLY).rejected["reason"]) + list(read_aggregated(MONTHLY).rejected["reason"])
+    with use_language("fr"):
+        assert [localized_reason(r) for r in reasons] == ["décompte qui n'est pas un nombre entier d'au moins 0",
+                                                          "month «\u202fSmarch\u202f» illisible"]
+        with pytest.raises(AggregatedDataError) as err:
+            geo.read_events(WEEKLY)
+        assert "données agrégées de l'ACLED" in localized_error(err.value)
