@@ -219,8 +219,13 @@ def download_buttons(view: geo.View, outputs: dict[str, str], make, events=None,
     """One button per output (``make(fmt, name)`` builds its file when clicked), named by what it holds."""
     cols = st.columns(3)
     snapshots = geo.static.snapshots
+    key = (id(events), view.filter, attribution, tuple(places or ()))  # one pass over the events per view
+    if st.session_state.get("download_stem", (None,))[0] != key:
+        st.session_state.download_stem = (key, snapshots.name_stem(view, events, attribution=attribution,
+                                                                   places=places))
+    stem = st.session_state.download_stem[1]
     for i, (fmt, label) in enumerate(outputs.items()):
-        name = snapshots.download_name(fmt, view, events=events, attribution=attribution, places=places)
+        name = snapshots.download_name(fmt, view, stem=stem)
         cols[i % 3].download_button(
             _(label), data=make(fmt, name), file_name=name,
             mime="application/zip" if fmt in snapshots.PACKAGED else snapshots.OUTPUTS[fmt][1],

@@ -39,7 +39,7 @@ from ..vocabulary import dataset_fingerprint
 
 __all__ = ["DEFAULT_TITLE", "EVENTS_ATTRIBUTION", "IMAGE_FORMATS", "OUTPUTS", "SOFTWARE", "SUFFIXES", "VIEWPORT",
            "MapFrame", "SnapshotText", "clean_text", "export_meta", "mercator", "output_name", "render",
-           "render_files", "csv_metadata", "download", "download_name", "PACKAGED",
+           "render_files", "csv_metadata", "download", "download_name", "name_stem", "PACKAGED",
            "snapshot_frame",
            "snapshot_html", "snapshot_png", "snapshot_text", "view_extent"]
 
@@ -218,7 +218,7 @@ def csv_metadata(view: View, fmt: str, events: pd.DataFrame, claims: pd.DataFram
 
 
 def output_name(fmt: str, view: View | None = None, generated=None, *, events: pd.DataFrame | None = None,
-                attribution: str | None = None, places: list[str] | None = None) -> str:
+                attribution: str | None = None, places: list[str] | None = None, stem: str | None = None) -> str:
     """A file name for a download that says what it holds: the data, the place, the main filter and the
     dates, then what the file is, e.g. ``acled_afghanistan_2020-01-01_2020-12-31.csv``,
     ``acled_mali_jnim_2024-07-01_2024-07-31_claims.csv``, ``curated_mali_2023-04-10_2024-12-02_map.png``.
@@ -226,14 +226,23 @@ def output_name(fmt: str, view: View | None = None, generated=None, *, events: p
     The data is told from ``attribution`` (or the events' own, or their ``dataset`` column); the place
     from ``places`` (country names) or the countries of ``events`` (most events first; more than two
     are counted); the main filter is the view's first actor, else its one event type or region; the
-    dates are the filter's, else the first and last of the events. Without events, ``view`` and
-    ``attribution``: ``conflict-events-YYYYMMDD-HHMM`` as before."""
+    dates are the filter's, else the first and last of the events. ``stem``: ``name_stem``'s, computed
+    once for several formats. Without events, ``view`` and ``attribution``:
+    ``conflict-events-YYYYMMDD-HHMM`` as before."""
     what = {"claims_csv": "claims", "matches_csv": "matches"}.get(fmt, "map" if fmt in IMAGE_FORMATS + ("html",)
                                                                    else "")
-    if events is None and view is None:
-        stem = "conflict-claims" if fmt == "claims_csv" else "conflict-matches" if fmt == "matches_csv" else (
+    if stem is None and events is None and view is None:
+        old = "conflict-claims" if fmt == "claims_csv" else "conflict-matches" if fmt == "matches_csv" else (
             "conflict-events" if fmt in EXPORT_FORMATS else "conflict-map")
-        return f"{stem}-{utc(generated):%Y%m%d-%H%M}{OUTPUTS[fmt][0]}"
+        return f"{old}-{utc(generated):%Y%m%d-%H%M}{OUTPUTS[fmt][0]}"
+    stem = stem or name_stem(view, events, attribution=attribution, places=places)
+    return stem + (f"_{what}" if what else "") + OUTPUTS[fmt][0]
+
+
+def name_stem(view: View | None, events: pd.DataFrame | None, *, attribution: str | None = None,
+              places: list[str] | None = None) -> str:
+    """The part of ``output_name`` that says what the view holds (the same for every format of it): one pass
+    over the view's events."""
     view = view or View()
     shown = filter_events(events, view.filter) if events is not None else None
     own = attribution or (getattr(events, "attrs", {}).get("attribution") if events is not None else None) \
@@ -247,8 +256,7 @@ def output_name(fmt: str, view: View | None = None, generated=None, *, events: p
     if shown is not None and len(shown):
         start = start or shown["event_date"].min()
         end = end or shown["event_date"].max()
-    stem = file_stem(data_kind(own, shown), list(places or []), main, start, end)
-    return stem + (f"_{what}" if what else "") + OUTPUTS[fmt][0]
+    return file_stem(data_kind(own, shown), list(places or []), main, start, end)
 
 
 #: The outputs the dashboard offers as a zip: the CSV and its CSVW metadata file, together.
@@ -256,9 +264,10 @@ PACKAGED = ("csv", "claims_csv", "matches_csv")
 
 
 def download_name(fmt: str, view: View | None = None, *, events: pd.DataFrame | None = None,
-                  attribution: str | None = None, places: list[str] | None = None, generated=None) -> str:
+                  attribution: str | None = None, places: list[str] | None = None, generated=None,
+                  stem: str | None = None) -> str:
     """The name of the dashboard's download of ``fmt``: ``output_name``'s, a ``.zip`` for a CSV (``PACKAGED``)."""
-    name = output_name(fmt, view, generated, events=events, attribution=attribution, places=places)
+    name = output_name(fmt, view, generated, events=events, attribution=attribution, places=places, stem=stem)
     return name[: -len(".csv")] + ".zip" if fmt in PACKAGED else name
 
 
