@@ -44,6 +44,7 @@ from .formats import (ACLED_ATTRIBUTION, FORMAT_KEYS, FORMAT_LABELS, NATIVE_ATTR
                       Mapped, map_acled, map_native, map_ucdp, normalise_dates, problem_frame,
                       read_geojson_table, read_parquet_table, ucdp_claims)
 from .aggregated import Aggregated, aggregated_error, aggregated_table, is_aggregated
+from .apijson import load_json, read_api_json
 from .monadic import empty_folds, fold_monadic
 from .report import REJECTED_COLUMNS, ImportReport, reasons, rejected_table  # noqa: F401 (re-exported)
 from .variants import (MISSING_SPELLINGS, blank_missing_arrow, blank_missing_frame, canonical_names,
@@ -102,7 +103,13 @@ def read_events(source: Source, *, name: str | None = None,
                                        "save them as UTF-8)"), path=label)
         data, encoding, warnings = _decode(data)
         if data.lstrip()[:1] == b"{":
-            raw, claims_raw, attribution = read_geojson_table(data, label)
+            doc = load_json(data, label)
+            api = read_api_json(doc, label)  # ACLED's or UCDP's API answer, saved as a file
+            if api is not None:
+                (raw, api_notes), claims_raw = api, None
+                warnings = warnings + api_notes
+            else:
+                raw, claims_raw, attribution = read_geojson_table(doc, label)
             raw, missing = blank_missing_frame(raw)
         else:
             raw, missing = _parse_csv(data, label)
@@ -127,6 +134,17 @@ def read_aggregated(source: Source, *, name: str | None = None) -> Aggregated:
     data, _encoding, _notes = _decode(data)
     raw, _missing = _parse_csv(data, label)
     return aggregated_table(raw, label)
+
+
+def read_table(raw: pd.DataFrame, *, name: str, warnings: list[str] | None = None,
+               day_first: bool | None = None) -> tuple[gpd.GeoDataFrame, ImportReport]:
+    """A table of strings (one column per field, "" for missing: a page of ACLED's or UCDP's API,
+    ``geo.io.apijson.records_table``) read exactly as the same rows of a file: the format detected
+    from the columns, every row checked, the report. ``name`` names it in messages (e.g. "page 3")."""
+    raw, missing = blank_missing_frame(raw)
+    raw, fmt, renamed = _detect(raw, name)
+    return _import(raw, fmt, name, "utf-8", list(warnings or []) + renamed + missing_note(missing), None,
+                   day_first)
 
 
 def _read_bytes(source: Source, name: str | None) -> tuple[bytes, str]:
