@@ -42,6 +42,7 @@ from geo.i18n import _  # noqa: E402,E501
 from geo.layers import title_of  # noqa: E402
 from geo.errors import localized_error  # noqa: E402
 from dashboard.language import init_language, language_picker  # noqa: E402
+from dashboard import aggregated_page  # noqa: E402
 from dashboard.data_section import data_path, date_span, import_report, live_data, load_data, uploaded_data, watch_database  # noqa: E402,E501
 from dashboard.live_section import live_section  # noqa: E402
 from dashboard.filters_section import link_warnings, seed_from_link, sidebar, time_player  # noqa: E402
@@ -69,8 +70,12 @@ def main() -> None:
             loaded = live.current() if live else load_data(events_path, claims_path)
         data = versions_panel.shown_data(uploaded_data(loaded))  # versioned data: as of the link's time
     except geo.GeoError as exc:
+        if aggregated_page.show(exc, events_path, title):  # ACLED's counts per region and period, not events
+            return
         st.error(_("The data could not be loaded. {error}").format(error=md(localized_error(exc))))
         st.stop()
+    if aggregated_page.show(None, None, title):
+        return
     if live is not None and data.version is not None:  # not an upload: follow the database
         if live.problem:
             st.warning(_("Showing the events as last read: {problem}").format(problem=md(live.problem)))

@@ -21,7 +21,8 @@ from geo.styles import md_escape as md
 from dashboard.connection import EventsConnection, secrets_section, secrets_url
 from geo.db.pushdown import DatabaseDataset
 from geo.sources.dataset import LiveDataset
-from geo.i18n import _
+from geo.i18n import _, format_number
+from geo.io.aggregated import AggregatedDataError
 from geo.io.report import for_reader, localized_rejected, summary_line
 from geo.errors import localized_error
 
@@ -88,6 +89,9 @@ def uploaded_data(default: Dataset) -> Dataset:
         _("Your own data"), type=["csv", "geojson", "json", "parquet"], key="upload", accept_multiple_files=True,
         help=_("An ACLED export (CSV), the UCDP GED (CSV), or a file this app exported; several at once are "
                "matched (one event, many data sets). They stay in your session: nobody else sees them."))
+    # Streamlit's own line under the button is English only: hidden (dashboard.language), said here
+    st.sidebar.caption(_("Up to {size} MB per file: CSV, GeoJSON, JSON or Parquet").format(
+        size=format_number(int(st.get_option("server.maxUploadSize")))))
     ups = list(ups or [])
     key = tuple((u.name, u.size, u.file_id) for u in ups) or None
     up = ups[0] if ups else None
@@ -101,10 +105,16 @@ def uploaded_data(default: Dataset) -> Dataset:
             ss.data_gen = ss.get("data_gen", 0) + 1
         for k in VIEW_KEYS:  # new data: the widgets start again from the link
             ss.pop(k, None)
+        ss.upload_aggregated = None
         if up is not None:
             try:
                 with st.spinner(_("Reading {files}…").format(files=md(", ".join(u.name for u in ups)))):
                     ss.upload_data = settled(Dataset.from_sources(ups))
+            except AggregatedDataError:  # counts per region and period: a page of their own (aggregated_page)
+                try:
+                    ss.upload_aggregated = geo.io.readers.read_aggregated(up, name=up.name)
+                except geo.GeoError as exc:
+                    ss.upload_error = localized_error(exc)
             except geo.GeoError as exc:
                 ss.upload_error = localized_error(exc)
             except Exception as exc:  # noqa: BLE001 - a file from anywhere: say so, never a traceback

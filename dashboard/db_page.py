@@ -15,7 +15,8 @@ import streamlit as st
 import geo
 import geo.static.snapshots
 from dashboard.accessibility import map_heading
-from dashboard.map_panel import DOWNLOADS, app_url, selected_event, share, show_map, map_key, take_map_view
+from dashboard.map_panel import (DOWNLOADS, DOWNLOADS_PROMISE, app_url, download_buttons, map_key, selected_event,
+                                 share, show_map, take_map_view)
 from geo.i18n import _, format_date, format_number
 from geo.db.pushdown import DatabaseDataset, Selection
 from geo.styles import md_escape as md
@@ -120,23 +121,18 @@ def downloads(view: geo.View, sel: Selection, data: DatabaseDataset) -> None:
         st.caption(_("This view holds {count} events: downloads hold at most {limit}. Narrow the filters to "
                      "download them.").format(count=format_number(sel.count), limit=format_number(DOWNLOAD_LIMIT)))
         return
-    st.caption(_("Each file carries the filters, the share link and whose data it is. Files are made when you "
-                 "click, from exactly what the map shows."))
+    st.caption(_(DOWNLOADS_PROMISE))
 
-    def make(fmt: str):
+    def make(fmt: str, name: str):
         def build():
             events = sel.rows if sel.rows is not None else geo.db.pushdown.db_rows(sel.source, sel.filter)
-            return geo.static.snapshots.render(view, fmt, events, data.claims_of(events["event_id"]), data.layers,
-                                               base_url=app_url(), attribution=data.attribution, title=data.title)
+            return geo.static.snapshots.download(view, fmt, events, data.claims_of(events["event_id"]), data.layers,
+                                                 name=name, base_url=app_url(), attribution=data.attribution,
+                                                 title=data.title)
         return build
 
-    cols = st.columns(3)
-    for i, (fmt, label) in enumerate(DOWNLOADS.items()):
-        cols[i % 3].download_button(
-            label, data=make(fmt), file_name=geo.static.snapshots.output_name(fmt, view),
-            mime=geo.static.snapshots.OUTPUTS[fmt][1], key=f"download_{fmt}", icon=":material/download:",
-            on_click="ignore",
-        )
+    download_buttons(view, DOWNLOADS, make, events=sel.rows, attribution=data.attribution,
+                     places=list(data.title_names) if sel.rows is None else None)
 
 
 def events_table(sel: Selection, table_rows, size: int) -> None:

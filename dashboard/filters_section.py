@@ -100,6 +100,7 @@ def sidebar(span: tuple, counts: pd.Series, voc: geo.Vocabulary, layers: dict | 
     sb.header(_("Filters"))
     actors = sb.multiselect(
         _("Actors"), options=list(counts.index), key="actors", format_func=lambda a: f"{a} ({counts[a]})",
+        placeholder=_("Choose options"),
         help=_("Events in which any chosen actor took part, on either side, as main or associated actor."),
     )
     first, last = span
@@ -110,8 +111,9 @@ def sidebar(span: tuple, counts: pd.Series, voc: geo.Vocabulary, layers: dict | 
     end = None if end == last else end
     # the options come from the data set's vocabulary, computed once per data set, not per rerun
     types = sb.multiselect(_("Event types"), sorted(voc.event_types, key=str.casefold), key="event_types",
-                           format_func=speaking(category))
+                           format_func=speaking(category), placeholder=_("Choose options"))
     regions = sb.multiselect(_("Regions"), sorted(voc.regions - {""}, key=str.casefold), key="regions",
+                             placeholder=_("Choose options"),
                              help=_("The region each event's source reports (ACLED's admin1)."))
     min_fat = sb.number_input(_("Minimum fatalities"), min_value=0, step=1, key="min_fatalities")
     borders = geo.analysis.border_names(layers) if layers is not None else []
@@ -141,6 +143,7 @@ def sidebar(span: tuple, counts: pd.Series, voc: geo.Vocabulary, layers: dict | 
     if "layers_shown" in st.session_state:
         st.session_state.layers_shown = [k for k in st.session_state.layers_shown if k in available]
     shown_layers = sb.multiselect(_("Boundary layers"), available, key="layers_shown",
+                                  placeholder=_("Choose options"),
                                   default=None if "layers_shown" in st.session_state else available,
                                   format_func=speaking(lambda k: _(LAYERS[k].title)))
     basemap = sb.selectbox(_("Basemap"), list(BASEMAPS), format_func=label_of(BASEMAP_LABELS), key="basemap",

@@ -46,7 +46,30 @@ def language_picker() -> str:
     # with the code from the app's own list, never from the link
     st.sidebar.html(f"<script>document.documentElement.lang = {json.dumps(lang)};</script>",
                     unsafe_allow_javascript=True)
+    st.sidebar.html(streamlit_texts())
     return lang
+
+
+def css_string(text: str) -> str:
+    """``text`` as a CSS string (for ``content:``): quotes and backslashes escaped, no way out of <style>."""
+    text = " ".join(str(text).split()).replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + text.replace("<", "\\3C ").replace(">", "\\3E ") + '"'
+
+
+def streamlit_texts() -> str:
+    """Streamlit's own texts in the language in use, where Streamlit 1.67 offers no parameter for them: its
+    uploader's button ("Upload") and its multiselects' empty list ("No results") are written by CSS from our
+    catalogue; the uploader's size and type line is hidden and said by our own caption
+    (``dashboard.data_section``); the multiselects' "Choose options" is their ``placeholder``."""
+    upload, none = css_string(_("Upload")), css_string(_("No results"))
+    return f"""<style>
+[data-testid="stFileUploaderDropzone"] [data-testid="stFileUploaderDropzoneInstructions"] {{ display: none; }}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{ display: none; }}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after {{ content: {upload}; }}
+[data-testid="stMultiSelectDropdown"] [role="listbox"][data-empty="true"] [role="option"] > span {{ display: none; }}
+[data-testid="stMultiSelectDropdown"] [role="listbox"][data-empty="true"] [role="option"]::after {{
+  content: {none}; display: block; padding: 0.5rem 1rem; color: #4a4a4a; }}
+</style>"""
 
 
 def speaking(fn):

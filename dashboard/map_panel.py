@@ -220,7 +220,7 @@ def map_section(shown, layers, claims, view: geo.View, data: Dataset, voc: geo.V
     share(view)
     downloads(pinned(view, data), data.events, claims, layers, app_url(), data.attribution,
               geo.layers.title_of(data.title_names) if data.title_names else data.title,
-              matches=data.matches if len(data.datasets) > 1 else None)
+              matches=data.matches if len(data.datasets) > 1 else None, shown=shown)
 
 
 def app_url() -> str:
@@ -245,27 +245,46 @@ def share(view: geo.View) -> None:
 
 DOWNLOADS = {
     "png": N_("Map picture (PNG)"), "html": N_("Interactive map (HTML, works offline)"), "pdf": N_("Map (PDF)"),
-    "svg": N_("Map (SVG)"), "csv": N_("Events (CSV)"), "geojson": N_("Events with claims (GeoJSON)"),
-    "kml": N_("Events (KML, Google Earth)"), "parquet": N_("Events (GeoParquet)"), "claims_csv": N_("Claims (CSV)"),
+    "svg": N_("Map (SVG)"), "csv": N_("Events (CSV + CSVW metadata, zip)"),
+    "geojson": N_("Events with claims (GeoJSON)"), "kml": N_("Events (KML, Google Earth)"),
+    "parquet": N_("Events (GeoParquet)"), "claims_csv": N_("Claims (CSV + CSVW metadata, zip)"),
 }
+#: The sentence under the buttons: true of every file (tests/io/test_export_metadata.py reads each back).
+DOWNLOADS_PROMISE = N_("Each file carries the filters, the share link, whose data it is and the data's version: "
+                       "the maps in their picture and metadata, GeoJSON, GeoParquet and KML in their own metadata, "
+                       "each CSV in the CSVW metadata file zipped with it. Files are made when you click, from "
+                       "exactly what the map shows.")
+
+
+def download_buttons(view: geo.View, outputs: dict[str, str], make, events=None, attribution=None,
+                     places=None) -> None:
+    """One button per output (``make(fmt, name)`` builds its file when clicked), named by what it holds."""
+    cols = st.columns(3)
+    snapshots = geo.static.snapshots
+    key = (id(events), view.filter, attribution, tuple(places or ()))  # one pass over the events per view
+    if st.session_state.get("download_stem", (None,))[0] != key:
+        st.session_state.download_stem = (key, snapshots.name_stem(view, events, attribution=attribution,
+                                                                   places=places))
+    stem = st.session_state.download_stem[1]
+    for i, (fmt, label) in enumerate(outputs.items()):
+        name = snapshots.download_name(fmt, view, stem=stem)
+        cols[i % 3].download_button(
+            _(label), data=make(fmt, name), file_name=name,
+            mime="application/zip" if fmt in snapshots.PACKAGED else snapshots.OUTPUTS[fmt][1],
+            key=f"download_{fmt}", icon=":material/download:", on_click="ignore",
+        )
 
 
 def downloads(view: geo.View, events, claims, layers, base: str, attribution: str | None, title: str,
-              matches=None) -> None:
+              matches=None, shown=None) -> None:
     """One button per output; each file is made from exactly this view, only when clicked."""
     st.header(_("Download this view"))
-    st.caption(_("Each file carries the filters, the share link and whose data it is. Files are made when you "
-                 "click, from exactly what the map shows."))
+    st.caption(_(DOWNLOADS_PROMISE))
 
-    def make(fmt: str):
-        return lambda: geo.static.snapshots.render(view, fmt, events, claims, layers, base_url=base,
-                                                   attribution=attribution, title=title, matches=matches)
+    def make(fmt: str, name: str):
+        return lambda: geo.static.snapshots.download(view, fmt, events, claims, layers, name=name, base_url=base,
+                                                     attribution=attribution, title=title, matches=matches)
 
-    cols = st.columns(3)
-    outputs = DOWNLOADS | ({"matches_csv": N_("Matches across data sets (CSV)")} if matches is not None else {})
-    for i, (fmt, label) in enumerate(outputs.items()):
-        cols[i % 3].download_button(
-            _(label), data=make(fmt), file_name=geo.static.snapshots.output_name(fmt, view),
-            mime=geo.static.snapshots.OUTPUTS[fmt][1], key=f"download_{fmt}", icon=":material/download:",
-            on_click="ignore",
-        )
+    outputs = DOWNLOADS | ({"matches_csv": N_("Matches across data sets (CSV + CSVW metadata, zip)")}
+                           if matches is not None else {})
+    download_buttons(view, outputs, make, events=shown if shown is not None else events, attribution=attribution)

@@ -25,6 +25,9 @@ and three GeoParquet files for data from anywhere else:
   the admin-1 boundary lines (as Mali is), unnamed: the app names them from a
   data set's own ``admin1`` when it loads it.
 
+Countries carry ``name_fr``, Natural Earth's French name (``NAME_FR``), for maps and snapshots in
+French; ``--french-names`` adds only that column to the shipped files.
+
 The script is deterministic: the same input gives byte-identical output.
 """
 
@@ -117,7 +120,8 @@ def build_countries(raw: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         raise BuildError(f"ne_10m_admin_0_countries: no row for ADM0_A3 {sorted(missing)}")
     sel["iso3"] = sel["ADM0_A3"]
     sel["name"] = sel["ADM0_A3"].map(COUNTRIES)
-    sel = sel.sort_values("iso3")[["iso3", "name", "geometry"]].reset_index(drop=True)
+    sel["name_fr"] = sel["NAME_FR"]  # Natural Earth's French name, for maps and snapshots in French
+    sel = sel.sort_values("iso3")[["iso3", "name", "name_fr", "geometry"]].reset_index(drop=True)
     # coverage_simplify keeps shared borders shared: no slivers between neighbours.
     sel["geometry"] = shapely.set_precision(
         shapely.coverage_simplify(sel.geometry.values, SIMPLIFY_COUNTRIES_DEG), 10**-COORD_PRECISION
@@ -212,7 +216,7 @@ def build_tuareg(admin1: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 def build_world(raw: gpd.GeoDataFrame, tolerance: float, precision: int) -> gpd.GeoDataFrame:
     """Every country, simplified together (shared borders stay shared)."""
     world = gpd.GeoDataFrame({"iso3": raw["ADM0_A3"].to_numpy(), "name": raw["NAME"].to_numpy(),
-                              "name_long": raw["NAME_LONG"].to_numpy()},
+                              "name_long": raw["NAME_LONG"].to_numpy(), "name_fr": raw["NAME_FR"].to_numpy()},
                              geometry=shapely.set_precision(shapely.coverage_simplify(raw.geometry.values, tolerance),
                                                             10**-precision),
                              crs=WGS84)
@@ -278,13 +282,38 @@ def build(raw_dir: Path, out_dir: Path) -> dict[str, Path]:
     return written
 
 
+def add_french_names(raw_dir: Path, out_dir: Path) -> dict[str, Path]:
+    """Add (or refresh) ``name_fr``, Natural Earth's ``NAME_FR``, in the shipped country files, leaving their
+    geometry as built: for a copy of Natural Earth that has the countries' attributes but not every layer's."""
+    raw = gpd.read_file(raw_dir / "ne_10m_admin_0_countries.shp", columns=["ADM0_A3", "NAME_FR"],
+                        ignore_geometry=True)
+    french = dict(zip(raw["ADM0_A3"], raw["NAME_FR"]))
+    written = {}
+    for name in ("world_countries", "world_countries_low"):
+        path = out_dir / f"{name}.parquet"
+        world = gpd.read_parquet(path).drop(columns="name_fr", errors="ignore")
+        world.insert(3, "name_fr", world["iso3"].map(french).fillna(world["name"]))
+        world.to_parquet(path, index=False, compression="zstd", write_covering_bbox=False)
+        written[name] = path
+    path = out_dir / "countries.geojson"
+    countries = gpd.read_file(path).drop(columns="name_fr", errors="ignore")
+    countries.insert(2, "name_fr", countries["iso3"].map(french).fillna(countries["name"]))
+    path.unlink()
+    countries.to_file(path, driver="GeoJSON", COORDINATE_PRECISION=COORD_PRECISION, RFC7946="YES")
+    written["countries"] = path
+    return written
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("raw_dir", type=Path, help="folder with the Natural Earth 1:10m shapefiles")
     parser.add_argument("out_dir", type=Path, nargs="?", default=Path(__file__).parent)
+    parser.add_argument("--french-names", action="store_true",
+                        help="only add Natural Earth's French names (NAME_FR) to the shipped country files")
     args = parser.parse_args(argv)
     try:
-        written = build(args.raw_dir, args.out_dir)
+        written = add_french_names(args.raw_dir, args.out_dir) if args.french_names else build(args.raw_dir,
+                                                                                              args.out_dir)
     except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

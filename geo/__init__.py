@@ -36,7 +36,7 @@ from .filters import EventFilter, actor_counts, distinct_values, filter_events
 from .io.formats import ACLED_ATTRIBUTION, NATIVE_ATTRIBUTION, UCDP_ATTRIBUTION
 from .db.postgis import PostgisSource, read_database
 from .db.urls import is_database_url
-from .io.readers import ImportReport
+from .io.readers import ImportReport, read_aggregated
 from .io.readers import read_events as _read_file
 from .sync.store import is_store, open_store
 from .layers import LAYERS, NATURAL_EARTH_ATTRIBUTION, load_layers
@@ -100,6 +100,7 @@ __all__ = [
     "UCDP_ATTRIBUTION",
     "export_claims",
     "export_events",
+    "read_aggregated",
     "read_events",
     "render",
     "snapshot_html",

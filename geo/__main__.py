@@ -16,7 +16,8 @@ imports any file ``read_events`` reads in one transaction and prints its import 
 
 LINK is a share link or its query string; FILE's suffix picks the output
 (.png .svg .pdf .html .csv .geojson .kml .parquet). The output is exactly what
-the dashboard's download buttons give for the same view (``geo.static.snapshots.render``).
+the dashboard's download buttons give for the same view (``geo.static.snapshots.render``); a .csv
+gets its CSVW metadata file beside it (FILE-metadata.json).
 
 Problems with the link are warnings (one ``warning: `` line each on stderr); the
 rest of the view still applies. A bad suffix, an unreadable data file or an
@@ -179,6 +180,16 @@ def _run_snapshot(args: argparse.Namespace) -> int:
                 path=repr(args.matches), reason=_one_line(exc.strerror or exc)), file=sys.stderr)
             return EXIT_FAILED
     data = result.encode("utf-8") if isinstance(result, str) else result
+    if fmt == "csv":  # its CSVW metadata beside it: whose data, the filters, the link, the version
+        from .static.snapshots import csv_metadata
+        beside = out.with_name(out.name + "-metadata.json")
+        try:
+            beside.write_text(csv_metadata(view, fmt, events, claims, result, out.name, title=title,
+                                           attribution=attribution, matches=matches), encoding="utf-8")
+        except OSError as exc:
+            print("error: " + _("cannot write {path}: {reason}").format(
+                path=repr(str(beside)), reason=_one_line(exc.strerror or exc)), file=sys.stderr)
+            return EXIT_FAILED
     try:
         out.write_bytes(data)
     except OSError as exc:

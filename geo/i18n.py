@@ -343,6 +343,12 @@ def _category_key(name: str) -> str:
 
 
 _CATEGORY_KEYS = {_category_key(c): c for c in CATEGORIES}
+#: Other spellings real files use for a category (ACLED's own files before 2019 wrote the plural).
+_CATEGORY_KEYS.update({_category_key(spelling): known for spelling, known in (
+    ("Battle-Non-state actors overtake territory", "Battle-Non-state actor overtakes territory"),
+    ("Battle-Government regain territory", "Battle-Government regains territory"),
+    ("Non-state actors overtake territory", "Non-state actor overtakes territory"),
+)})
 
 
 def category(name) -> str:

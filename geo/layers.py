@@ -25,7 +25,7 @@ import shapely
 from .errors import DataError
 from .events import DATA_DIR
 from .extent import extent_of, places_of
-from .i18n import N_, _, ngettext
+from .i18n import N_, _, current_language, ngettext
 
 #: A projected CRS for distances and lengths over Mali and its neighbours
 #: (Africa Albers Equal Area Conic). Lengths along the Mali–Algeria border come
@@ -245,9 +245,23 @@ def data_title(events: pd.DataFrame | None, *, most: int = 3, places: pd.DataFra
     return title_of(title_places(events, places=places), most=most)
 
 
+@lru_cache(maxsize=1)
+def _french_names() -> dict[str, str]:
+    world = _world("detail")
+    return dict(zip(world["name"], world["name_fr"])) if "name_fr" in world else {}
+
+
+def country_name(name: str) -> str:
+    """A country's name (as Natural Earth writes it in English) in the language in use: Natural Earth's
+    ``NAME_FR`` in French ("Algeria" -> "Algérie"); any other name as it is."""
+    if current_language() != "fr":
+        return name
+    return _french_names().get(name) or name
+
+
 def title_of(names, *, most: int = 3) -> str:
     """The title of ``title_places``' names, in the language in use."""
-    names = [_(n) if n == NORTHERN_MALI else n for n in names or ()]
+    names = [_(n) if n == NORTHERN_MALI else country_name(n) for n in names or ()]
     prefix = _("Conflict events")
     if not names:
         return prefix
@@ -281,11 +295,12 @@ def title_places(events: pd.DataFrame | None, *, places: pd.DataFrame | None = N
 def _countries_layer(focus: set[str]) -> gpd.GeoDataFrame:
     """Every country: the shipped ones (Mali and its neighbours) as shipped, the other ``focus`` ones
     in detail, the rest simplified."""
-    shipped = _read_layers()["countries"][["iso3", "name", "geometry"]]
+    keep = lambda frame: frame[[c for c in ("iso3", "name", "name_fr", "geometry") if c in frame]]  # noqa: E731
+    shipped = keep(_read_layers()["countries"])
     detail = _world("detail")
-    detail = detail[detail["iso3"].isin(focus - set(shipped["iso3"]))][["iso3", "name", "geometry"]]
+    detail = keep(detail[detail["iso3"].isin(focus - set(shipped["iso3"]))])
     low = _world("low")
-    low = low[~low["iso3"].isin(set(shipped["iso3"]) | set(detail["iso3"]))][["iso3", "name", "geometry"]]
+    low = keep(low[~low["iso3"].isin(set(shipped["iso3"]) | set(detail["iso3"]))])
     parts = [shipped.assign(detail=True), detail.assign(detail=True), low.assign(detail=False)]
     out = pd.concat([p for p in parts if len(p)], ignore_index=True)
     return gpd.GeoDataFrame(out, geometry="geometry", crs="EPSG:4326")

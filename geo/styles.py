@@ -65,6 +65,8 @@ _FAMILY_BY_KEY.update({  # spellings met in real files
     "strategic developments": "Strategic developments", "explosions/remote violence": "Explosions/Remote violence",
     "state-based": "Battles", "state based conflict": "Battles", "non-state": "Battles",
     "nonstate conflict": "Battles", "one-sided": "Violence against civilians",
+    # ACLED's own files before 2019 also wrote the plural
+    "battle-non-state actors overtake territory": "Battles", "battle-government regain territory": "Battles",
 })
 
 

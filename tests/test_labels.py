@@ -27,7 +27,7 @@ def test_the_north_of_mali_is_named_at_the_datas_own_zoom(events, mali_labels):
 
 
 def test_every_kind_is_ranked_and_the_data_comes_first(mali_labels):
-    assert list(mali_labels.columns) == ["name", "lat", "lon", "kind", "min_zoom", "rank"]
+    assert list(mali_labels.columns) == ["name", "lat", "lon", "kind", "min_zoom", "rank", "name_fr"]
     assert set(mali_labels["kind"]) == {"country", "region", "town", "place"}
     assert mali_labels["rank"].is_monotonic_increasing
     at5 = list(shown_at(mali_labels, 5)["name"])

@@ -71,11 +71,19 @@ def _angle(a: float, b: float) -> float:
     return min(d, 360 - d)
 
 
+def _named_place(location: str, places: pd.DataFrame) -> str | None:
+    """The gazetteer's place an event's ``location`` names ("Anefis (10 km south)" -> "Anefis"), if any."""
+    head = re.split(r"\s*[(,]", str(location))[0].strip()
+    return head if head in places.index else None
+
+
 def place_problems(events: pd.DataFrame, event_places: pd.DataFrame, places: pd.DataFrame,
                    layers: dict) -> list[str]:
     """Every way in which an event's point does not fit the sources' descriptions of its place.
 
-    One message per failed description, naming the event and what was measured. An event with no
+    One message per failed description, naming the event and what was measured; the place the event
+    is named after (its ``location``, when the gazetteer has it) is held to its ``geo_precision`` too, so
+    a point drawn at another town than its name cannot pass on a loose description. An event with no
     description, a precision-1 event described only as "near" something, and a description naming
     a place missing from the gazetteer are problems too.
     """
@@ -93,6 +101,12 @@ def place_problems(events: pd.DataFrame, event_places: pd.DataFrame, places: pd.
         lat, lon, prec = float(e["latitude"]), float(e["longitude"]), int(e["geo_precision"])
         if not region[eid]:
             problems.append(f"{eid}: the point is outside Mali's regions (data/admin1.geojson)")
+        named = _named_place(e["location"], places)
+        if named and prec in AT_KM:
+            d = _km(lat, lon, *places.loc[named, ["latitude", "longitude"]].astype(float))
+            if d > AT_KM[prec]:
+                problems.append(f"{eid}: {d:.1f} km from {named}, the place it is named after "
+                                f"({e['location']!r}), more than the {AT_KM[prec]:g} km geo_precision {prec} allows")
         if prec == 1 and not rows["relation"].isin(["at", "from"]).any():
             problems.append(f"{eid}: geo_precision 1 (the place itself) but no source names the place itself")
         for _, row in rows.iterrows():
@@ -190,8 +204,9 @@ def test_the_place_check_fails_on_a_moved_point(events, event_places, places, la
     # the 25 August 2024 drone strike back at the battle's point, 28 km from the village
     moved = _moved(events, "MLI-2024-08-25-TIN", 19.9433, 2.7019)
     problems = place_problems(moved, event_places, places, layers)
-    assert len(problems) == 1 and problems[0].startswith("MLI-2024-08-25-TIN (at Tinzaouaten")
-    assert "27.8 km from Tinzaouaten" in problems[0]
+    assert len(problems) == 2 and all(p.startswith("MLI-2024-08-25-TIN") for p in problems)
+    assert problems[1].startswith("MLI-2024-08-25-TIN (at Tinzaouaten") and "27.8 km from Tinzaouaten" in problems[1]
+    assert "the place it is named after" in problems[0]
     # In-Afarak back on a strict north-west bearing from Tessalit: 66 km from the border
     moved = _moved(events, "MLI-2024-07-22-INF", 21.03, 0.15)
     problems = place_problems(moved, event_places, places, layers)
@@ -200,6 +215,35 @@ def test_the_place_check_fails_on_a_moved_point(events, event_places, places, la
     # a small move is within precision 1's 5 km; a larger one is not
     assert place_problems(_moved(events, "MLI-2023-11-14-KID", 18.46, 1.41), event_places, places, layers) == []
     assert place_problems(_moved(events, "MLI-2023-11-14-KID", 18.55, 1.41), event_places, places, layers)
+
+
+def test_foita_drawn_at_lere_fails(events, event_places, places, layers):
+    """Issue 25: the Foïta post (4-5 August 2023) was drawn at Léré, 58 km away, and passed on a description
+    that said "near Léré". Foïta now has its own coordinates (fr-Wikipedia, Combat de Fooïta: 15°33'N 5°25'W);
+    the event back at Léré fails both on its description and on the place it is named after, even with the old
+    description and name."""
+    foi = events.loc[events["event_id"] == "MLI-2023-08-04-FOI"].iloc[0]
+    assert (foi["location"], round(foi["latitude"], 2), round(foi["longitude"], 2)) == ("Foita", 15.55, -5.42)
+    lere = places.loc["Lere", ["latitude", "longitude"]].astype(float)
+    problems = place_problems(_moved(events, "MLI-2023-08-04-FOI", *lere), event_places, places, layers)
+    assert problems and all(p.startswith("MLI-2023-08-04-FOI") for p in problems)
+    assert any("57.9 km from Foita" in p for p in problems), problems
+    # the data as it was: named "Foita (near Lere)", described as near Léré, drawn at Léré
+    old = _moved(events, "MLI-2023-08-04-FOI", *lere)
+    old.loc[old["event_id"] == "MLI-2023-08-04-FOI", "location"] = "Foita (near Lere)"
+    described = event_places.copy()
+    described.loc[described["event_id"] == "MLI-2023-08-04-FOI", "place"] = "Lere"
+    problems = place_problems(old, described, places, layers)
+    assert problems == ["MLI-2023-08-04-FOI: 57.9 km from Foita, the place it is named after ('Foita (near Lere)'), "
+                        "more than the 50 km geo_precision 2 allows"]
+
+
+def test_dioura_counts_the_seven_dead_the_rebels_admitted_to_afp(events, claims):
+    """AFP (30 September 2023): the CSP said it lost seven fighters at Dioura; its highest own figure counts."""
+    dio = claims[(claims["event_id"] == "MLI-2023-09-28-DIO") & (claims["side"] == "CSP-DPA")]
+    assert sorted(dio["killed"].dropna().astype(int)) == [5, 7]
+    assert "AFP" in dio.loc[dio["killed"] == 7, "source"].iloc[0]
+    assert int(events.loc[events["event_id"] == "MLI-2023-09-28-DIO", "fatalities"].iloc[0]) == 7
 
 
 @pytest.mark.parametrize("event_id, lat, lon, expected", [

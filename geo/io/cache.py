@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 from .monadic import empty_folds
 
 #: Bump when the readers, the schema or enrich change what a data set holds.
-CACHE_VERSION = "5"  # 4: the monadic fold list (folded.parquet); 5: border_km to the data's own borders, regions by the file's country
+CACHE_VERSION = "6"  # 4: the monadic fold list (folded.parquet); 5: border_km to the data's own borders, regions by the file's country; 6: UCDP rows out of order kept, same-actor pairs folded
 
 
 def cache_dir() -> Path:

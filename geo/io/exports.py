@@ -15,6 +15,11 @@
   claims (as JSON records) and the attribution go in the file's key-value
   metadata (keys ``claims`` and ``attribution``), so that the table itself stays
   the canonical one.
+
+With an ``ExportMeta`` (``geo.io.metadata``) every format also carries the title, the filters in
+words, the share link and the data's version where it has a place for them: GeoJSON's top-level
+members, Parquet's key-value metadata (``filters`` as a JSON list), KML's document ``ExtendedData``
+(and its description); a CSV's go in its CSVW metadata file (``export_csvw``).
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ import pyarrow.parquet as pq
 
 from ..events import CLAIM_COLUMNS, CLAIM_SCHEMA, CRS, EVENT_COLUMNS, EVENT_SCHEMA, FORMULA_START
 from ..styles import esc, event_color
+from .metadata import ExportMeta, csvw_metadata
 
 #: Export formats: name -> (file suffix, media type).
 EXPORT_FORMATS: dict[str, tuple[str, str]] = {
@@ -113,7 +119,7 @@ def _claims_by_event(claims: pd.DataFrame | None, events: pd.DataFrame) -> dict[
     return out
 
 
-def _geojson(events: pd.DataFrame, claims, attribution) -> str:
+def _geojson(events: pd.DataFrame, claims, attribution, meta: ExportMeta | None = None) -> str:
     by_event = _claims_by_event(claims, events)
     features = []
     for props in _records(events[_columns(events)]):
@@ -123,9 +129,12 @@ def _geojson(events: pd.DataFrame, claims, attribution) -> str:
             "geometry": {"type": "Point", "coordinates": [props["longitude"], props["latitude"]]},
             "properties": props,
         })
-    doc = {"type": "FeatureCollection", "features": features}
+    doc = {"type": "FeatureCollection"}
+    if meta is not None:
+        doc.update(meta.as_dict())
     if attribution:
         doc["attribution"] = attribution
+    doc["features"] = features
     return json.dumps(doc, ensure_ascii=False, indent=None, separators=(",", ":"))
 
 
@@ -138,15 +147,24 @@ def _kml_color(hex_color: str) -> str:
     return f"cc{b}{g}{r}".lower()  # aabbggrr
 
 
-def _kml(events: pd.DataFrame, claims, attribution) -> str:
+def _kml(events: pd.DataFrame, claims, attribution, meta: ExportMeta | None = None) -> str:
     ns = "http://www.opengis.net/kml/2.2"
     ET.register_namespace("", ns)
     q = lambda tag: f"{{{ns}}}{tag}"  # noqa: E731
     root = ET.Element(q("kml"))
     doc = ET.SubElement(root, q("Document"))
-    ET.SubElement(doc, q("name")).text = "Conflict events"
+    ET.SubElement(doc, q("name")).text = _xml_text(meta.title if meta is not None and meta.title else "Conflict events")
+    about = dict(meta.as_text()) if meta is not None else {}
     if attribution:
-        ET.SubElement(doc, q("description")).text = _xml_text(esc(attribution))
+        about["attribution"] = attribution
+    if about:  # Google Earth shows the description as HTML: the data's text escaped
+        lines = [esc(about[k]) for k in ("attribution", "filters", "share_link", "data_version") if k in about]
+        ET.SubElement(doc, q("description")).text = _xml_text("<br>".join(lines))
+        data = ET.SubElement(doc, q("ExtendedData"))
+        for key, value in about.items():
+            d = ET.SubElement(data, q("Data"), name=key)
+            ET.SubElement(d, q("value")).text = _xml_text(value)
+    header = len(doc)
     counts = (claims["event_id"].value_counts() if claims is not None and len(claims) else pd.Series(dtype=int))
     styles: set[str] = set()
     columns = _columns(events)
@@ -160,7 +178,7 @@ def _kml(events: pd.DataFrame, claims, attribution) -> str:
             ET.SubElement(icon, q("color")).text = _kml_color(color)
             ET.SubElement(ET.SubElement(icon, q("Icon")), q("href")).text = \
                 "http://maps.google.com/mapfiles/kml/shapes/placemark_circle.png"
-            doc.insert(1, style)
+            doc.insert(header, style)
         pm = ET.SubElement(doc, q("Placemark"))
         ET.SubElement(pm, q("name")).text = _xml_text(f"{record['event_date']} · {record['location']} · "
                                                        f"{record['event_type']}")
@@ -184,7 +202,7 @@ def _kml(events: pd.DataFrame, claims, attribution) -> str:
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
 
 
-def _parquet(events: pd.DataFrame, claims, attribution) -> bytes:
+def _parquet(events: pd.DataFrame, claims, attribution, about: ExportMeta | None = None) -> bytes:
     columns = _columns(events)
     gdf = gpd.GeoDataFrame(pd.DataFrame(events[columns]).reset_index(drop=True),
                            geometry=gpd.points_from_xy(events["longitude"], events["latitude"]), crs=CRS)
@@ -193,6 +211,9 @@ def _parquet(events: pd.DataFrame, claims, attribution) -> bytes:
     table = pq.read_table(io.BytesIO(buf.getvalue()))
     meta = dict(table.schema.metadata or {})
     meta[b"claims"] = json.dumps(_records(_own_claims(claims, events)), ensure_ascii=False).encode("utf-8")
+    for key, value in (about.as_dict() if about is not None else {}).items():
+        meta[key.encode()] = (json.dumps(value, ensure_ascii=False) if isinstance(value, list) else str(value)
+                              ).encode("utf-8")
     if attribution:
         meta[b"attribution"] = str(attribution).encode("utf-8")
     out = io.BytesIO()
@@ -201,19 +222,34 @@ def _parquet(events: pd.DataFrame, claims, attribution) -> bytes:
 
 
 def export_events(events: pd.DataFrame, fmt: str, *, claims: pd.DataFrame | None = None,
-                  attribution: str | None = None) -> bytes | str:
+                  attribution: str | None = None, meta: ExportMeta | None = None) -> bytes | str:
     """The events as a file of format ``fmt`` (a key of ``EXPORT_FORMATS``): str, or bytes for parquet.
 
     ``claims`` (the claims table) are attached to their events in GeoJSON and
     GeoParquet and counted in KML; CSV leaves them to ``export_claims``.
-    ``attribution`` is the data's citation, written where the format has room.
+    ``attribution`` is the data's citation, written where the format has room; ``meta``
+    (``ExportMeta``) the filters, share link, data version, title and date, likewise (a CSV's
+    go in its CSVW file: ``export_csvw``).
     """
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
     if fmt == "csv":
         return _csv(events, _columns(events))
     if fmt == "geojson":
-        return _geojson(events, claims, attribution)
+        return _geojson(events, claims, attribution, meta)
     if fmt == "kml":
-        return _kml(events, claims, attribution)
-    return _parquet(events, claims, attribution)
+        return _kml(events, claims, attribution, meta)
+    return _parquet(events, claims, attribution, meta)
+
+
+def export_csvw(table: pd.DataFrame, csv_name: str, meta: ExportMeta | None = None, *,
+                claims: bool = False) -> str:
+    """The CSVW metadata file (``csv_name + "-metadata.json"``) of ``export_events(table, "csv")`` (or,
+    with ``claims``, of ``export_claims``; any other CSV's columns otherwise): what the file holds,
+    whose data it is, the filters, the share link and the data's version, and each column's type."""
+    if claims:
+        columns = CLAIM_COLUMNS
+        table = _own_claims(table, None)
+    else:
+        columns = _columns(table) if "event_id" in table.columns else list(table.columns)
+    return csvw_metadata(table, columns, csv_name, meta, dates=_DATE)

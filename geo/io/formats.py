@@ -79,6 +79,11 @@ UCDP_DATE_PREC = {"1": "1", "2": "2", "3": "2", "4": "3", "5": "3"}
 #: UCDP where_prec (1 exact place, 2 within 25 km, 3 second-order admin unit, 4 first-order unit,
 #: 5 linear feature or area, 6 country, 7 international waters or airspace) -> geo_precision.
 UCDP_WHERE_PREC = {"1": "1", "2": "2", "3": "2", "4": "3", "5": "3", "6": "3", "7": "3"}
+#: The lower-case kind UCDP's ``adm_1`` writes after a name ("Rif Dimashq governorate", "Kidal region",
+#: "Borno state"): trimmed for ``admin1`` (display, regions), kept in ``adm_1``. A capital is part of the name
+#: ("Western Region" stays).
+UCDP_ADMIN_SUFFIX = (r" (?:province|region|governorate|state|district|department|prefecture|oblast|county|"
+                     r"municipality|division|zone|wilaya|muhafazah)$")
 #: The extra whole-number columns of a UCDP import (and of a native file that carries them).
 FATALITY_RANGE = (Column("fatalities_low", "int", required=False, lo=0),
                   Column("fatalities_high", "int", required=False, lo=0))
@@ -209,9 +214,11 @@ def map_ucdp(raw: pd.DataFrame, *, day_first: bool | None = None) -> Mapped:
       2-3 -> 2, 4-5 -> 3); ``geo_precision`` from ``where_prec`` (1 -> 1, 2-3 -> 2, 4-7 -> 3).
     - ``fatalities`` is ``best``; ``low`` and ``high`` become ``fatalities_low`` and
       ``fatalities_high`` (the best figure where they are empty). A row where
-      ``low <= best <= high`` does not hold is rejected, with the three figures.
+      ``low <= best <= high`` does not hold is kept (UCDP's totals stay its own), flagged in
+      ``estimates_flag`` ("kept: low 334 > best 333") and counted in the report.
     - ``location`` is ``where_coordinates``; ``admin1`` is ``adm_1`` without UCDP's
-      lower-case " province"/" region" suffix (the original stays in ``adm_1``).
+      lower-case kind (" province", " region", " governorate"...: ``UCDP_ADMIN_SUFFIX``; the original
+      stays in ``adm_1``).
     - ``source`` is ``source_office``; ``notes`` the headline(s) and the description of the place.
     The file's other columns are kept as extra text columns.
     """
@@ -229,7 +236,7 @@ def map_ucdp(raw: pd.DataFrame, *, day_first: bool | None = None) -> Mapped:
         "sub_event_type": violence.map(UCDP_VIOLENCE).fillna(""),
         "actor1": col("side_a"), "assoc_actor_1": "", "actor2": col("side_b"), "assoc_actor_2": "",
         "country": col("country"),
-        "admin1": col("adm_1").str.strip().str.replace(r" (?:province|region)$", "", regex=True),
+        "admin1": col("adm_1").str.strip().str.replace(UCDP_ADMIN_SUFFIX, "", regex=True),
         "location": col("where_coordinates"), "latitude": col("latitude"), "longitude": col("longitude"),
         "geo_precision": where_prec.map(UCDP_WHERE_PREC).fillna(""),
         "fatalities": best,
@@ -277,14 +284,39 @@ def _ucdp_checks(table: pd.DataFrame, mapped: Mapped, violence: pd.Series, date_
             choices = ", ".join(allowed)
             mapped.problems.append(problem_frame(bad, name, name + " '" + codes.str.slice(0, 40)
                                                  + "' not one of " + choices))
+    _estimate_flags(table, mapped)
+
+
+#: The column that says why a UCDP row's estimates were kept out of order ("kept: low 334 > best 333").
+ESTIMATE_FLAG = "estimates_flag"
+
+
+def _estimate_flags(table: pd.DataFrame, mapped: Mapped) -> None:
+    """Rows whose estimates are out of order (``low <= best <= high`` does not hold: UCDP GED has real
+    ones) are kept, never rejected, so that a file's totals stay UCDP's own: ``best`` is the fatalities,
+    the three figures are claims, and ``estimates_flag`` says why ("kept: low 334 > best 333"); the
+    report counts them and names the first."""
     low, mid, high = (pd.to_numeric(table[c].str.strip(), errors="coerce")
                       for c in ("fatalities_low", "fatalities", "fatalities_high"))
-    disorder = ((low > mid) | (mid > high) | (low > high)).to_numpy()
-    if disorder.any():
-        mapped.problems.append(problem_frame(disorder, "best", "estimates out of order: low "
-                                             + table["fatalities_low"] + ", best " + table["fatalities"]
-                                             + ", high " + table["fatalities_high"]
-                                             + " (UCDP's low <= best <= high does not hold)"))
+    text = {k: table[c].str.strip() for k, c in (("low", "fatalities_low"), ("best", "fatalities"),
+                                                  ("high", "fatalities_high"))}
+    parts = [((low > mid).to_numpy(), "low " + text["low"] + " > best " + text["best"]),
+             ((mid > high).to_numpy(), "best " + text["best"] + " > high " + text["high"]),
+             (((low > high) & ~(low > mid) & ~(mid > high)).to_numpy(), "low " + text["low"] + " > high "
+              + text["high"])]
+    disorder = parts[0][0] | parts[1][0] | parts[2][0]
+    if not disorder.any():
+        return
+    flag = pd.Series("", index=table.index, dtype=object)
+    for mask, words in parts:
+        flag[mask] = flag[mask].where(flag[mask].eq(""), flag[mask] + "; ") + words[mask]
+    table[ESTIMATE_FLAG] = ("kept: " + flag).where(disorder, "")
+    first = int(np.flatnonzero(disorder)[0])
+    mapped.warnings.append(N_("{count} row(s) kept although UCDP's estimates are out of order (low <= best <= "
+                              "high does not hold): best is the fatalities, low, best and high are claims, and "
+                              "{column} says why (e.g. row {row}, id {id}: {flag})").format(
+        count=int(disorder.sum()), column=ESTIMATE_FLAG, row=first + 1, id=table["event_id"].iloc[first],
+        flag=table[ESTIMATE_FLAG].iloc[first]))
 
 
 def ucdp_claims(events: pd.DataFrame) -> pd.DataFrame:

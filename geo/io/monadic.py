@@ -6,10 +6,12 @@ on it) or "monadic" (one row per actor: an event with two sides comes twice, wit
 second rows would be duplicate ids and the other side of every event would be lost.
 
 ``fold_monadic`` finds such pairs among the rows that are otherwise good: the same id
-(and ``data_id`` where the file has it), the same date, type and place, and a different
-``actor1``, where neither row names a third actor as ``actor2``. The first row in the
-file becomes the event; the second row's ``actor1``, ``assoc_actor_1`` and ``inter1``
-become its ``actor2``, ``assoc_actor_2`` and ``inter2`` where those are empty. Fatalities
+(and ``data_id`` where the file has it), the same date, type and place, whatever the actors:
+the same actor on both sides is a real pair too (Rioters–Rioters, Protesters–Protesters, two
+factions ACLED names alike), as long as neither row names a third actor as ``actor2``. The first
+row in the file becomes the event; the second row's ``actor1``, ``assoc_actor_1`` and ``inter1``
+become its ``actor2``, ``assoc_actor_2`` and ``inter2`` where those are empty (an ``inter2``
+column is made when the file has ``inter1`` only). Fatalities
 are the event's, counted once (the first row's; a second row that differs is reported).
 
 How a folded row counts: it is *accepted* (nothing in it was wrong, and its actor is in the
@@ -77,7 +79,7 @@ def fold_monadic(frame: pd.DataFrame, ids: pd.Series, bad: np.ndarray
     actor1, actor2 = _text(frame, "actor1"), _text(frame, "actor2")
     a1i, a1j, a2i, a2j = actor1[i], actor1[j], actor2[i], actor2[j]
     ok = (same("event_date") & same("latitude") & same("longitude") & same("event_type") & same("data_id")
-          & (a1i != a1j) & ((a2i == "") | (a2i == a1j)) & ((a2j == "") | (a2j == a1i)))
+          & ((a2i == "") | (a2i == a1j)) & ((a2j == "") | (a2j == a1i)))
     if not ok.any():
         return frame, folded, empty_folds(), []
     i, j, a1j = i[ok], j[ok], a1j[ok]
@@ -86,7 +88,9 @@ def fold_monadic(frame: pd.DataFrame, ids: pd.Series, bad: np.ndarray
     take = actor2[i] == ""
     columns = {"actor2": ("actor1", take)}
     columns["assoc_actor_2"] = ("assoc_actor_1", (assoc2[i] == "") & (assoc1[j] != ""))
-    if "inter2" in frame.columns and "inter1" in frame.columns:
+    if "inter1" in frame.columns:
+        if "inter2" not in frame.columns:
+            frame["inter2"] = pd.Series("", index=frame.index, dtype=object)
         inter2 = _text(frame, "inter2")
         columns["inter2"] = ("inter1", inter2[i] == "")
     for target, (source, mask) in columns.items():

@@ -43,6 +43,7 @@ from ..i18n import N_
 from .formats import (ACLED_ATTRIBUTION, FORMAT_KEYS, FORMAT_LABELS, NATIVE_ATTRIBUTION, UCDP_ATTRIBUTION,
                       Mapped, map_acled, map_native, map_ucdp, normalise_dates, problem_frame,
                       read_geojson_table, read_parquet_table, ucdp_claims)
+from .aggregated import Aggregated, aggregated_error, aggregated_table, is_aggregated
 from .apijson import load_json, read_api_json
 from .monadic import empty_folds, fold_monadic
 from .report import REJECTED_COLUMNS, ImportReport, reasons, rejected_table  # noqa: F401 (re-exported)
@@ -121,6 +122,18 @@ def read_events(source: Source, *, name: str | None = None,
     if attribution:
         report = dataclasses.replace(report, attribution=attribution)
     return events, report
+
+
+def read_aggregated(source: Source, *, name: str | None = None) -> Aggregated:
+    """Read a file of ACLED's aggregated data (counts per region and week or month, as ACLED and HDX publish
+    them; CSV in the encodings and separators ``read_events`` reads): see ``geo.io.aggregated``."""
+    data, label = _read_bytes(source, name)
+    if b"\x00" in data[:8192]:
+        raise ImportFormatError(N_("binary file; expected CSV text, GeoJSON or GeoParquet (UTF-16 files: "
+                                   "save them as UTF-8)"), path=label)
+    data, _encoding, _notes = _decode(data)
+    raw, _missing = _parse_csv(data, label)
+    return aggregated_table(raw, label)
 
 
 def read_table(raw: pd.DataFrame, *, name: str, warnings: list[str] | None = None,
@@ -262,6 +275,9 @@ def _detect(raw: pd.DataFrame, label: str) -> tuple[pd.DataFrame, str, list[str]
     for fmt, keys in FORMAT_KEYS.items():
         if set(keys) <= columns:
             return raw, fmt, renamed
+    period = is_aggregated(columns)
+    if period is not None:  # counts per region and week or month: shown for what they are, never as events
+        raise aggregated_error(period, label)
     needs = "; ".join(N_("{format} needs {columns}").format(format=FORMAT_LABELS[f], columns=", ".join(k))
                       for f, k in FORMAT_KEYS.items())
     best = max(FORMAT_KEYS, key=lambda f: len(set(FORMAT_KEYS[f]) & columns) / len(FORMAT_KEYS[f]))

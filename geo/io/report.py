@@ -25,7 +25,6 @@ REASONS = (
     N_("{field} '{value}' not one of {choices}"), N_("{field} '{value}' is not a whole number of at least 0"),
     N_("date missing"), N_("no actor"), N_("id missing"),
     N_("{field} '{value}' is before {start_field} '{start}'"),
-    N_("estimates out of order: low {low}, best {best}, high {high} (UCDP's low <= best <= high does not hold)"),
     N_("duplicate id '{id}' (first at row {row})"), N_("record has {count} fields; the header has {expected}"),
     N_("date '{value}' is ambiguous: the file has both day/month dates ({dmy}) and month/day dates ({mdy})"),
 )

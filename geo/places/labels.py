@@ -21,7 +21,7 @@ import shapely
 from ..errors import DataError
 from ..events import DATA_DIR
 from ..extent import extent_of, places_of
-from ..i18n import N_
+from ..i18n import N_, current_language
 
 GEONAMES_ATTRIBUTION = N_("Place names: GeoNames (CC BY 4.0, geonames.org).")
 TOWNS_FILE = "towns.parquet"
@@ -70,18 +70,22 @@ def place_labels(layers: dict, events: pd.DataFrame | None = None, *,
                  places: pd.DataFrame | None = None) -> pd.DataFrame:
     """Label candidates for a map of ``layers`` and ``events``: one row per name with ``lat``, ``lon``,
     ``kind`` (country, region, town, place), ``min_zoom`` (from which zoom it may be shown) and ``rank``
-    (lower is placed first). Countries are named where drawn in detail, named regions at their
+    (lower is placed first), and ``name_fr``: a country's French name (Natural Earth's ``NAME_FR``), any
+    other name as it is (``label_names`` picks the column for the language in use). Countries are named where drawn in detail, named regions at their
     representative point, towns around ``extent`` (the data's, by default), and the events' places by
     their number of events. A place the gazetteer has within 5 km under the same name is named once.
     ``places``: ``geo.extent.places_of(events)`` when the caller has it (a database's, counted there)."""
     rows = []
+    names_fr: dict[str, str] = {}  # the countries' French names (Natural Earth's NAME_FR); others as they are
     countries = layers.get("countries")
     if countries is not None and len(countries):
         detail = countries[countries["detail"]] if "detail" in countries else countries
         area = shapely.area(detail.geometry.values)
         pts = shapely.point_on_surface(detail.geometry.values)
-        for name, pt, a in zip(detail["name"], pts, area):
+        french = detail["name_fr"] if "name_fr" in detail else detail["name"]
+        for name, fr, pt, a in zip(detail["name"], french, pts, area):
             rows.append((str(name), pt.y, pt.x, "country", 3 if a > 20 else (4 if a > 3 else 5), -a))
+            names_fr[str(name)] = str(fr) if isinstance(fr, str) and fr else str(name)
     admin1 = layers.get("admin1")
     if admin1 is not None and len(admin1):
         named = admin1[admin1["name"].astype(str) != ""]
@@ -117,6 +121,8 @@ def place_labels(layers: dict, events: pd.DataFrame | None = None, *,
         rows.append((str(name), float(lat), float(lon), "place" if hot else "town", int(z),
                      -float(pop) - (1e12 if hot else 0)))
     out = pd.DataFrame(rows, columns=LABEL_COLUMNS)  # "rank" holds, for now, minus the size within a kind
+    country = out["kind"].eq("country")
+    out["name_fr"] = out["name"].where(~country, out["name"].map(names_fr).fillna(out["name"]))
     out = out.assign(_size=out["rank"], rank=out["min_zoom"] * 10 + out["kind"].map(_PRIORITY))
     # at the same rank, the larger (area, people) or busier (events) first
     return out.sort_values(["rank", "_size"], kind="stable", ignore_index=True).drop(columns="_size")
@@ -158,4 +164,11 @@ def _same_town(name: str, lat: float, lon: float, towns: pd.DataFrame) -> int | 
     return int(same[np.argmin(km)]) if km.min() < 10 else None
 
 
-__all__ = ["GEONAMES_ATTRIBUTION", "LABEL_COLUMNS", "clean_place_name", "place_labels"]
+def label_names(labels: pd.DataFrame) -> pd.Series:
+    """The names to draw, in the language in use: countries by their French name (``name_fr``) in French."""
+    if current_language() == "fr" and "name_fr" in labels:
+        return labels["name_fr"]
+    return labels["name"]
+
+
+__all__ = ["GEONAMES_ATTRIBUTION", "LABEL_COLUMNS", "clean_place_name", "label_names", "place_labels"]

@@ -28,7 +28,7 @@ import pandas as pd
 from ..analysis import by_region, claim_ranges, event_figures
 from ..a11y.describe import disputed_count, map_description
 from .captions import SOFTWARE, SnapshotText, clean_text, snapshot_text, utc
-from ..places.labels import place_labels
+from ..places.labels import label_names, place_labels
 from ..layers import LAYER_ORDER, LAYERS
 from ..webmap.overlays import CHOROPLETH_COLORS, MAX_RINGS, UNCERTAINTY_M, border_zone
 from ..i18n import _, speaks_view_language
@@ -158,7 +158,7 @@ def _draw_labels(ax, labels: pd.DataFrame, view: View, frame: MapFrame) -> list[
     # the halo is drawn as a white outline of its own, under the name itself: the name stays text in
     # an SVG or PDF (searchable, selectable), where a path effect would turn it into outlines
     halo = [patheffects.Stroke(linewidth=frame.points(3), foreground="white")]
-    for name, lat, lon, kind in zip(shown["name"], shown["lat"], shown["lon"], shown["kind"]):
+    for name, lat, lon, kind in zip(label_names(shown), shown["lat"], shown["lon"], shown["kind"]):
         if len(drawn) >= MAX_LABELS:
             break
         px, py = frame.pixel(lat, lon)
@@ -387,7 +387,8 @@ def svg_alt_text(svg: bytes, title: str, description: str) -> bytes:
 @speaks_view_language()
 def snapshot_png(events: pd.DataFrame, layers: Mapping[str, gpd.GeoDataFrame], view: View, *,
                  claims: pd.DataFrame | None = None, width_px: int = 1600, dpi: float = 150, title=None,
-                 attribution=None, generated=None, fmt: str = "png", base_url: str = "") -> bytes:
+                 attribution=None, generated=None, fmt: str = "png", base_url: str = "",
+                 version: str | None = None) -> bytes:
     """A static, report-ready map of ``events`` in ``view``: PNG bytes (or SVG/PDF with ``fmt``).
 
     Drawn offline over the boundary ``layers`` with the web map's colours and
@@ -397,9 +398,11 @@ def snapshot_png(events: pd.DataFrame, layers: Mapping[str, gpd.GeoDataFrame], v
     key, a scale bar, the attribution (Natural Earth; ``attribution`` or the
     curated data's) and the generation date (UTC, now by default). The selected
     event is ringed and labelled. ``events`` are drawn as given: filter them first
-    (``render`` does). PNG text metadata: Title, Link (the view's query string),
-    Attribution, Description, Software, Creation Time; SVG and PDF carry the same
-    in their own metadata fields.
+    (``render`` does). PNG text metadata: Title, Link (the view's query string), Share link,
+    Attribution, Filters, Data version (``version``, else ``view.dataset``), Description,
+    Software, Creation Time; SVG and PDF carry the same in their own metadata fields (SVG's
+    Dublin Core: Rights, Coverage = the filters, Relation = the link, Identifier = the version;
+    PDF: Keywords = the attribution, Subject = the description, filters, link and version).
     """
     from PIL import Image
     from PIL.PngImagePlugin import PngInfo
@@ -416,14 +419,18 @@ def snapshot_png(events: pd.DataFrame, layers: Mapping[str, gpd.GeoDataFrame], v
     alt = clean_text(map_description(events, view.filter.describe(), color_by=view.color_by, draw=view.draw,
                                      disputed=disputed_count(events, claims)))
     description = f"{alt} {text.counts}"
+    filters, version = " · ".join(text.filters), clean_text(version or view.dataset or "")
     out = io.BytesIO()
     if fmt == "svg":
         fig.savefig(out, format="svg", metadata={"Title": text.title, "Source": text.query, "Rights": attribution_text,
                                                  "Description": description, "Creator": SOFTWARE,
-                                                 "Date": utc(generated).isoformat()})
+                                                 "Coverage": filters, "Relation": text.link,
+                                                 "Identifier": version, "Date": utc(generated).isoformat()})
         return svg_alt_text(out.getvalue(), text.title, description)
     if fmt == "pdf":
-        fig.savefig(out, format="pdf", metadata={"Title": text.title, "Subject": f"{description} Link: ?{text.query}",
+        fig.savefig(out, format="pdf", metadata={"Title": text.title,
+                                                 "Subject": f"{description} Filters: {filters}. Link: {text.link} "
+                                                            f"Data version: {version}",
                                                  "Keywords": attribution_text, "Creator": SOFTWARE,
                                                  "CreationDate": utc(generated)})
         return out.getvalue()
@@ -433,7 +440,8 @@ def snapshot_png(events: pd.DataFrame, layers: Mapping[str, gpd.GeoDataFrame], v
     if image.width != width_px:  # never expected; the exact width is a promise
         image = image.resize((width_px, round(image.height * width_px / image.width)), Image.LANCZOS)
     info = PngInfo()
-    for key, value in (("Title", text.title), ("Link", text.query), ("Attribution", attribution_text),
+    for key, value in (("Title", text.title), ("Link", text.query), ("Share link", text.link),
+                       ("Attribution", attribution_text), ("Filters", filters), ("Data version", version),
                        ("Description", description), ("Alt", alt), ("Software", SOFTWARE),
                        ("Creation Time", text.generated)):
         info.add_text(key, clean_text(value))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import pandas as pd
 from folium.template import Template
 
+from ..places.labels import label_names
 from .scripting import ScriptElement, script_json
 
 #: At most this many names at once (a busy view stays readable and cheap to redraw).
@@ -68,7 +69,7 @@ class PlaceLabels(ScriptElement):
         super().__init__()
         self._name = "PlaceLabels"
         rows = [[str(n), round(float(lat), 4), round(float(lon), 4), str(k), int(z)]
-                for n, lat, lon, k, z in zip(labels["name"], labels["lat"], labels["lon"], labels["kind"],
+                for n, lat, lon, k, z in zip(label_names(labels), labels["lat"], labels["lon"], labels["kind"],
                                              labels["min_zoom"])]
         self.count = len(rows)
         self.data = script_json(rows)

@@ -201,18 +201,17 @@ def test_date_end_survives_every_export_and_reads_back(tmp_path):
 
 # --- UCDP estimates --------------------------------------------------------------------------------------------
 
-def test_ucdp_estimates_out_of_order_and_date_end_before_start_are_rejected():
+def test_ucdp_estimates_out_of_order_are_kept_and_date_end_before_start_rejected():
     events, report = load("ucdp_ged_estimates.csv")
-    assert (report.rows_read, report.accepted, report.rejected_count) == (5, 2, 3)
-    assert events["event_id"].tolist() == ["UCDP-610001", "UCDP-610004"]
+    assert (report.rows_read, report.accepted, report.rejected_count) == (5, 4, 1)
+    assert events["event_id"].tolist() == ["UCDP-610001", "UCDP-610002", "UCDP-610003", "UCDP-610004"]
     assert report.rejected.to_dict("records") == [
-        {"row": 2, "event_id": "UCDP-610002", "field": "best",
-         "reason": "estimates out of order: low 12, best 10, high 14 (UCDP's low <= best <= high does not hold)"},
-        {"row": 3, "event_id": "UCDP-610003", "field": "best",
-         "reason": "estimates out of order: low 8, best 10, high 9 (UCDP's low <= best <= high does not hold)"},
         {"row": 5, "event_id": "UCDP-610005", "field": "date_end",
          "reason": "date_end '2023-01-18' is before date_start '2023-01-20'"},
     ]
+    flags = dict(zip(events["event_id"], events["estimates_flag"]))
+    assert flags == {"UCDP-610001": "", "UCDP-610002": "kept: low 12 > best 10",
+                     "UCDP-610003": "kept: best 10 > high 9", "UCDP-610004": ""}
 
 
 def test_ucdp_old_estimate_names():
