@@ -28,6 +28,7 @@ from ..errors import ImportFormatError
 from ..events import DATE_END, EVENT_SCHEMA, Column, unquote_formulas
 from ..i18n import N_
 from .dates import normalise_dates, read_dates  # noqa: F401 (normalise_dates: re-exported)
+from .limits import check_columns
 
 #: ACLED's citation, as its attribution policy asks users to acknowledge the data.
 ACLED_ATTRIBUTION = "Armed Conflict Location & Event Data (ACLED); www.acleddata.com"
@@ -339,6 +340,7 @@ def read_parquet_table(data: bytes, label: str) -> tuple[pd.DataFrame, pd.DataFr
     """The table as strings (lat/lon from the geometry if absent), and its key-value metadata's
     "claims" (JSON records, as ``geo.io.exports`` writes them) and "attribution"."""
     try:
+        check_columns(pq.ParquetFile(io.BytesIO(data)).metadata.num_columns, label, what="GeoParquet file")
         table = pq.read_table(io.BytesIO(data))
         frame = table.to_pandas()
         geometry = frame.pop("geometry") if "geometry" in frame.columns else None
@@ -346,6 +348,8 @@ def read_parquet_table(data: bytes, label: str) -> tuple[pd.DataFrame, pd.DataFr
         if geometry is not None and not {"latitude", "longitude"} <= set(raw.columns):
             points = gpd.GeoSeries.from_wkb(geometry.to_numpy(), crs="EPSG:4326")
             raw["longitude"], raw["latitude"] = points.x.astype(str), points.y.astype(str)
+    except ImportFormatError:
+        raise
     except (pa.ArrowException, OSError, ValueError, TypeError, ShapelyError) as exc:  # a damaged file
         raise ImportFormatError(N_("not a readable GeoParquet file ({reason})").format(
             reason=" ".join(str(exc).split())[:200]), path=label) from None
@@ -365,14 +369,18 @@ def read_geojson_table(data: bytes, label: str) -> tuple[pd.DataFrame, pd.DataFr
     """The features' properties, their "claims" lists (flattened) and the collection's attribution."""
     try:
         doc = json.loads(data)
-    except (ValueError, RecursionError) as exc:
-        raise ImportFormatError(N_("not readable JSON ({reason})").format(reason=exc), path=label) from None
+    except RecursionError:
+        raise ImportFormatError(N_("JSON nested deeper than any event file (hundreds of levels): not an event file"),
+                                path=label) from None
+    except ValueError as exc:
+        raise ImportFormatError(N_("not readable JSON ({reason})").format(reason=str(exc)[:200]), path=label) from None
     features = doc.get("features") if isinstance(doc, dict) else None
     if not isinstance(features, list) or doc.get("type") != "FeatureCollection":
         raise ImportFormatError(N_("JSON but not a GeoJSON FeatureCollection"), path=label)
     # Parsing JSON is per feature anyway: this is the only loop over the rows, and it only unpacks.
     features = [f if isinstance(f, dict) else {} for f in features]
     props = [f.get("properties") if isinstance(f.get("properties"), dict) else {} for f in features]
+    check_columns(len(set().union(*(p.keys() for p in props))) if props else 0, label, what="GeoJSON")
     frame = pd.DataFrame.from_records(props, index=range(len(props)))
     if not {"latitude", "longitude"} <= set(frame.columns):
         geoms = [f.get("geometry") if isinstance(f.get("geometry"), dict) else {} for f in features]
