@@ -22,6 +22,7 @@ from dashboard.connection import EventsConnection, secrets_section, secrets_url
 from geo.db.pushdown import DatabaseDataset
 from geo.sources.dataset import LiveDataset
 from geo.i18n import _, format_number
+from geo.io.budget import read_bounded
 from geo.io.report import localized_rejected
 from geo.errors import localized_error
 
@@ -85,7 +86,7 @@ def uploaded_data(default: Dataset) -> Dataset:
     """A file dropped on the sidebar, for this session only; else the process's data set."""
     ss = st.session_state
     ups = st.sidebar.file_uploader(
-        _("Your own data"), type=["csv", "geojson", "json", "parquet"], key="upload", accept_multiple_files=True,
+        _("Your own data"), type=["csv", "geojson", "json", "parquet", "xlsx", "zip", "tsv", "txt"], key="upload", accept_multiple_files=True,
         help=_("An ACLED export (CSV), the UCDP GED (CSV), or a file this app exported; several at once are "
                "matched (one event, many data sets). They stay in your session: nobody else sees them."))
     ups = list(ups or [])
@@ -98,7 +99,8 @@ def uploaded_data(default: Dataset) -> Dataset:
         if up is not None:
             try:
                 with st.spinner(_("Reading {files}…").format(files=md(", ".join(u.name for u in ups)))):
-                    ss.upload_data = settled(Dataset.from_sources(ups))
+                    # parsed in a worker process within the upload budget (geo.io.budget)
+                    ss.upload_data = settled(Dataset.from_sources(ups, reader=read_bounded))
             except geo.GeoError as exc:
                 ss.upload_error = localized_error(exc)
             except Exception as exc:  # noqa: BLE001 - a file from anywhere: say so, never a traceback

@@ -38,14 +38,17 @@ LIMITS = {
 }
 
 
-def limit(name: str) -> int:
-    """The limit in force (bytes for sizes): the environment variable's value, else the default."""
+def limit(name: str) -> int | float:
+    """The limit in force (bytes for sizes): the environment variable's value, else the default. Seconds
+    may be a fraction; the others are whole numbers, at least 1."""
     default, variable, unit = LIMITS[name]
     try:
-        value = int(float(os.environ.get(variable, default)))
+        value = float(os.environ.get(variable, default))
     except ValueError:
         value = default
-    return max(value, 1) * unit
+    if name == "upload_seconds":
+        return max(value, 0.01)
+    return max(int(value), 1) * unit
 
 
 def size_text(n: int) -> str:
