@@ -19,11 +19,14 @@ back as they are.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import resource
+import sys
 import threading
 import time
+import types
 
 from ..errors import DataError, GeoError, ImportFormatError
 from ..i18n import N_
@@ -38,11 +41,25 @@ def _context():
     with _lock:
         if "ctx" not in _state:
             ctx = multiprocessing.get_context("forkserver")
-            # "__main__" too: imported once there (as multiprocessing does by default), not again per worker
-            ctx.set_forkserver_preload(["__main__", "geo.io.readers"])
+            ctx.set_forkserver_preload(["geo.io.readers"])
             _state["ctx"] = ctx
             _state["slots"] = threading.BoundedSemaphore(limit("upload_workers"))
         return _state["ctx"], _state["slots"]
+
+
+@contextlib.contextmanager
+def _without_main():
+    """While a worker starts: multiprocessing would import the parent's ``__main__`` again in the worker,
+    and under Streamlit that is the dashboard's script (which it runs as ``__main__``): the worker needs
+    only the readers. Streamlit replaces ``sys.modules["__main__"]`` at each run, and only multiprocessing
+    reads it, so a plain module stands in for a moment."""
+    saved = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if saved is not None:
+            sys.modules["__main__"] = saved
 
 
 def _address_space() -> int:
@@ -90,7 +107,8 @@ def read_bounded(source, *, name: str | None = None, day_first: bool | None = No
         receive, send = ctx.Pipe(duplex=False)
         worker = ctx.Process(target=_work, args=(send, data, label, {"day_first": day_first, "sheet": sheet},
                                                    memory, seconds), daemon=True)
-        worker.start()
+        with _lock, _without_main():
+            worker.start()
         send.close()
         del data
         kind, payload = _outcome(receive, worker, seconds - (time.monotonic() - start))
