@@ -193,3 +193,33 @@ def test_too_many_cells_are_refused(monkeypatch):
     with pytest.raises(ImportFormatError, match=r"spans 13 rows by 10 columns \(130 cells\); at most 100"):
         read_events(h.xlsx_bytes({"S": rows}), name="big.xlsx")
 
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_damaged_workbook_is_read_or_refused_plainly(seed):
+    """Bytes changed, cut or added inside the workbook's XML parts (then zipped again) or in the zip itself:
+    each read gives events or an ImportFormatError, never another exception (nor a crash of calamine)."""
+    import random
+    import zipfile
+    from io import BytesIO
+
+    from geo.errors import GeoError
+
+    rng = random.Random(seed)
+    book = zipfile.ZipFile(BytesIO(XLSX.read_bytes()))
+    parts = {i.filename: book.read(i.filename) for i in book.infolist()}
+    for _ in range(40):
+        changed = dict(parts)
+        name = rng.choice([k for k in changed if k.endswith(".xml")])
+        data = bytearray(changed[name])
+        for _ in range(rng.randint(1, 5)):
+            at = rng.randrange(len(data))
+            if rng.random() < 0.5:
+                data[at] = rng.randrange(256)
+            else:
+                data[at:at] = rng.choice([b"<", b">", b"&", b'"', b'<c r="ZZ9"/>', b"&#0;", b"\xff", b"<row>"])
+        changed[name] = bytes(data)
+        try:
+            read_events(h.zip_bytes(changed), name="damaged.xlsx")
+        except GeoError:
+            pass
