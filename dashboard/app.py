@@ -31,6 +31,7 @@ import geo.a11y.readable  # noqa: E402
 from geo.styles import md_escape as md  # noqa: E402
 
 from dashboard.accessibility import page_style  # noqa: E402
+from dashboard.animation_section import animation_downloads  # noqa: E402
 from dashboard.datasets_panel import coverage_controls, matched, with_aliases  # noqa: E402
 from dashboard.layout import layout_style  # noqa: E402
 from dashboard.map_panel import map_section  # noqa: E402
@@ -42,6 +43,7 @@ from geo.layers import title_of  # noqa: E402
 from geo.errors import localized_error  # noqa: E402
 from dashboard.language import init_language, language_picker  # noqa: E402
 from dashboard.data_section import data_path, date_span, import_report, live_data, load_data, uploaded_data, watch_database  # noqa: E402,E501
+from dashboard.live_section import live_section  # noqa: E402
 from dashboard.filters_section import link_warnings, seed_from_link, sidebar, time_player  # noqa: E402
 from dashboard.results_section import TABLE_ROWS, about, events_table, figures, per_filter, table_rows, timeline_chart  # noqa: E402,E501
 
@@ -77,6 +79,7 @@ def main() -> None:
         data.events, data.claims, data.vocabulary, data.layers)
     title.title(md(title_of(data.title_names) if data.title_names else data.title))
     import_report(data)
+    live_section(data)  # data synced from ACLED's or UCDP's API: as of when, what changed, "Update now"
     if (data.total == 0) if db else events.empty:
         st.warning(_("The data holds no events that could be used."))
         st.stop()
@@ -86,10 +89,12 @@ def main() -> None:
     st.caption((_("Armed-conflict events over Mali's regions, the Algeria border and the Tuareg region.")
                 if data.report is None else _("Armed-conflict events over the regions of the countries they are in."))
                + " " + _("Click an event for who fought, what each side claimed and who reported it."))
-    time_player(span)
+    player = time_player(span)
     view = sidebar(span, data.actor_counts, voc)
     view = with_aliases(dataclasses.replace(view, cover=coverage_controls(data)), data)
     link_warnings(warning_box, view)
+    if not db:  # the player's range as a video or a GIF (a database's events are never all held here)
+        animation_downloads(player, view, data, span, title_of(data.title_names) if data.title_names else data.title)
     if db:
         db_page.body(data, view, timeline_chart=timeline_chart, table_rows=table_rows, table_size=TABLE_ROWS)
         about(data)

@@ -164,8 +164,9 @@ FREQ_LABELS = {"W": N_("Week"), "M": N_("Month")}
 PLAYER_SECONDS = 1.5
 
 
-def time_player(span: tuple) -> None:
-    """Step the date filter through weeks or months; Play advances it by itself.
+def time_player(span: tuple):
+    """Step the date filter through weeks or months; Play advances it by itself. Returns the player's box
+    (where ``dashboard.animation_section`` puts its downloads).
 
     The ticking fragment only asks for a step; the step itself is taken here, at the
     top of the next run, before the widgets it changes are drawn (Streamlit forbids
@@ -191,7 +192,8 @@ def time_player(span: tuple) -> None:
         ss.playing = False
         ss.dates = (first, last)
 
-    with st.sidebar.expander(_("Time player"), icon=":material/play_pause:"):
+    box = st.sidebar.expander(_("Time player"), icon=":material/play_pause:")
+    with box:
         st.radio(_("Step by"), list(FREQ_LABELS), format_func=label_of(FREQ_LABELS), key="player_freq",
                  horizontal=True)
         st.select_slider(_("Period"), options=list(range(len(spans))), key="player_idx", on_change=apply,
@@ -210,3 +212,4 @@ def time_player(span: tuple) -> None:
 
     with st.sidebar:
         tick()
+    return box

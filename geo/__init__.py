@@ -38,6 +38,7 @@ from .db.postgis import PostgisSource, read_database
 from .db.urls import is_database_url
 from .io.readers import ImportReport
 from .io.readers import read_events as _read_file
+from .sync.store import is_store, open_store
 from .layers import LAYERS, NATURAL_EARTH_ATTRIBUTION, load_layers
 from .webmap.maps import BASEMAPS, MAX_MARKERS, build_base_map, build_map, build_map_content, popup_html
 from .static.snapshots import render, snapshot_html, snapshot_png
@@ -57,13 +58,16 @@ from .link import parse_link, view_from_query
 
 def read_events(source, *, name=None):
     """Read events from a file (ACLED, UCDP GED, the app's own formats: see ``geo.io.readers.read_events``)
-    or from a PostGIS database given as ``postgresql://user:password@host/db`` (``geo.PostgisSource``).
+    or from a PostGIS database given as ``postgresql://user:password@host/db`` (``geo.PostgisSource``), or
+    from a local store kept by ``python -m geo sync`` (a folder: ``geo.sync.store.open_store``).
 
     Returns (events, ImportReport). Raises ``ImportFormatError``/``DataError`` for files and
     ``DatabaseError`` for databases.
     """
     if is_database_url(source):
         return read_database(source)
+    if is_store(source):  # a folder kept by `python -m geo sync`: its latest version
+        return open_store(source).read()
     return _read_file(source, name=name)
 
 

@@ -2,8 +2,12 @@
 
     python -m geo snapshot LINK -o FILE [--width 1600] [--dpi 150] [--data events.csv|postgresql://…] [--claims claims.csv]
     python -m geo snapshot LINK -o FILE --data ACLED=acled.csv --data "UCDP GED=ged.csv" [--matches m.csv]
+    python -m geo animate LINK -o out.mp4|out.webm|out.gif [--step week|month|year] [--mode window|cumulative]
+        [--fps 2] [--size 1920x1080] [--poster frame.png] [--data …]
     python -m geo db init [--db postgresql://user:password@host/db]
     python -m geo db load FILE [--claims claims.csv] [--db postgresql://…]
+    python -m geo sync acled --out DIR [--country NAME]… [--since YYYY-MM-DD]   (or --db URL; see geo.sync.cli)
+    python -m geo sync ucdp --version V --out DIR
 
 ``db`` commands take the database from ``--db``, else from GEO_DATABASE_URL, else from GEO_EVENTS
 when it is a ``postgresql://`` URL. ``db init`` creates the schema (``geo.db.postgis``); ``db load``
@@ -73,12 +77,17 @@ def _configure_snapshot(p: argparse.ArgumentParser) -> None:
                           "(.png .svg .pdf .html .csv .geojson .kml .parquet)"))
     p.add_argument("--width", type=int, default=1600, help=_("image width in pixels (default 1600)"))
     p.add_argument("--dpi", type=float, default=150, help=_("image resolution (default 150)"))
+    p.add_argument("--matches", metavar="FILE", help=_("with several --data: also write the view's match table "
+                                                        "(CSV: which record matched which, and why)"))
+    _data_options(p)
+
+
+def _data_options(p: argparse.ArgumentParser) -> None:
+    """The options of where the events come from and how they are credited (snapshot, animate)."""
     p.add_argument("--data", metavar="FILE", action="append",
                    help=_("an ACLED, UCDP GED or exported file, or a PostGIS database "
                           "(postgresql://user:password@host/db) (default: the embedded data); repeat it, as "
                           "NAME=FILE, to load and match several data sets ('curated' is the embedded set)"))
-    p.add_argument("--matches", metavar="FILE", help=_("with several --data: also write the view's match table "
-                                                        "(CSV: which record matched which, and why)"))
     p.add_argument("--claims", metavar="CSV", help=_("claims in the canonical schema (default: the embedded "
                                                      "claims when --data is not given, else none)"))
     p.add_argument("--title", help=_("the image's title (default: where the data is, e.g. 'Conflict events — "
@@ -87,12 +96,54 @@ def _configure_snapshot(p: argparse.ArgumentParser) -> None:
                                            "'Events: FILE' with --data)"))
 
 
+def _configure_animate(p: argparse.ArgumentParser) -> None:
+    p.add_argument("link", metavar="LINK", help=_("a share link, or its query string (quote it in the shell); "
+                                                  "its dates are the range played"))
+    p.add_argument("-o", "--output", required=True, metavar="FILE",
+                   help=_("the file to write: .mp4 (H.264), .webm (VP9) or .gif; a text alternative is "
+                          "written beside it (.txt)"))
+    p.add_argument("--step", choices=["week", "month", "year"], default="week",
+                   help=_("one frame per week, month or year (default week)"))
+    p.add_argument("--mode", choices=["window", "cumulative"], default="window",
+                   help=_("window: each period's own events; cumulative: every event so far, earlier ones "
+                          "faded (default window)"))
+    p.add_argument("--fps", type=float, default=2.0, help=_("frames (periods) a second (default 2)"))
+    p.add_argument("--size", metavar="WxH", help=_("frame size in pixels (default 1920x1080 for a video, "
+                                                  "800 wide for a GIF); a width alone keeps a snapshot's shape"))
+    p.add_argument("--poster", metavar="PNG", help=_("also write the frame of the period with the most events as "
+                                                     "a PNG (a video's poster image)"))
+    _data_options(p)
+
+
+def _run_animate(args: argparse.Namespace) -> int:
+    from .errors import GeoError
+    from .static.animate import animate, animation_format, checked_output, parse_size
+
+    try:  # what the command line says wrong is said before the data is read
+        animation_format(args.output)
+        size = parse_size(args.size)
+        checked_output(args.output)
+    except GeoError as exc:
+        print(f"error: {_one_line(localized_error(exc))}", file=sys.stderr)
+        return EXIT_FAILED
+    loaded = _load_view(args)
+    if isinstance(loaded, int):
+        return loaded
+    data, view, matches, title, attribution = loaded
+    try:
+        result = animate(data.events, data.layers, view, args.output, claims=data.claims, matches=matches,
+                         step=args.step, mode=args.mode, fps=args.fps, size=size, title=title,
+                         attribution=attribution, poster=args.poster)
+    except GeoError as exc:
+        print(f"error: {_one_line(localized_error(exc))}", file=sys.stderr)
+        return EXIT_FAILED
+    print(_("{path}: {frames} frames, {seconds} s; text alternative: {alt}").format(
+        path=result.path, frames=result.frames, seconds=f"{result.seconds:g}", alt=result.alt_path))
+    return EXIT_OK
+
+
 def _run_snapshot(args: argparse.Namespace) -> int:
     # imported here so that `python -m geo --help` and usage errors are fast
-    from . import view_from_query
-    from .sources.dataset import Dataset
-    from .errors import GeoError
-    from .layers import title_of
     from .static.snapshots import SUFFIXES, render
 
     out = Path(args.output)
@@ -111,28 +162,11 @@ def _run_snapshot(args: argparse.Namespace) -> int:
         print("error: " + _("cannot write {path}: {reason}").format(path=repr(str(out)), reason=reason),
               file=sys.stderr)
         return EXIT_FAILED
-    try:
-        # the same data set as the dashboard makes of the same file: same view, same output
-        data = Dataset.from_sources(args.data, claims_path=args.claims) if args.data else Dataset.embedded()
-        matches = data.matches if len(data.datasets) > 1 else None
-    except (GeoError, OSError, ValueError) as exc:
-        print(f"error: {_one_line(localized_error(exc))}", file=sys.stderr)
-        return EXIT_FAILED
-    if data.report is not None and len(data.report.rejected):
-        where = ", ".join(args.data)
-        print("warning: " + _("{count} of {total} rows of {file} were rejected (the dashboard's import report "
-                              "lists them)").format(count=format_number(len(data.report.rejected)),
-                                                    total=format_number(data.report.rows_read), file=repr(where)),
-              file=sys.stderr)
+    loaded = _load_view(args)
+    if isinstance(loaded, int):
+        return loaded
+    data, view, matches, title, attribution = loaded
     events, claims = data.events, data.claims
-    attribution = args.attribution or data.attribution
-    view, warnings = view_from_query(args.link, vocabulary=data.vocabulary)
-    for warning in warnings:
-        print(f"warning: {_one_line(warning)}", file=sys.stderr)
-    if args.lang and "lang" not in _link_keys(args.link):  # a link's own language wins
-        view = dataclasses.replace(view, lang=args.lang)
-    with use_language(view.lang):  # the title in the snapshot's language
-        title = args.title or (title_of(data.title_names) if data.title_names else data.title)
     result = render(view, fmt, events, claims, data.layers, title=title, attribution=attribution,
                     width_px=args.width, dpi=args.dpi, matches=matches)
     if args.matches:
@@ -151,6 +185,37 @@ def _run_snapshot(args: argparse.Namespace) -> int:
             path=repr(str(out)), reason=_one_line(exc.strerror or exc)), file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
+
+
+def _load_view(args: argparse.Namespace):
+    """The data set of ``--data`` (or the embedded one) and the link's view, its warnings said on stderr:
+    ``(data, view, matches, title, attribution)``, or an exit code."""
+    from . import view_from_query
+    from .sources.dataset import Dataset
+    from .errors import GeoError
+    from .layers import title_of
+
+    try:
+        # the same data set as the dashboard makes of the same file: same view, same output
+        data = Dataset.from_sources(args.data, claims_path=args.claims) if args.data else Dataset.embedded()
+        matches = data.matches if len(data.datasets) > 1 else None
+    except (GeoError, OSError, ValueError) as exc:
+        print(f"error: {_one_line(localized_error(exc))}", file=sys.stderr)
+        return EXIT_FAILED
+    if data.report is not None and len(data.report.rejected):
+        where = ", ".join(args.data)
+        print("warning: " + _("{count} of {total} rows of {file} were rejected (the dashboard's import report "
+                              "lists them)").format(count=format_number(len(data.report.rejected)),
+                                                    total=format_number(data.report.rows_read), file=repr(where)),
+              file=sys.stderr)
+    view, warnings = view_from_query(args.link, vocabulary=data.vocabulary)
+    for warning in warnings:
+        print(f"warning: {_one_line(warning)}", file=sys.stderr)
+    if args.lang and "lang" not in _link_keys(args.link):  # a link's own language wins
+        view = dataclasses.replace(view, lang=args.lang)
+    with use_language(view.lang):  # the title in the snapshot's language
+        title = args.title or (title_of(data.title_names) if data.title_names else data.title)
+    return data, view, matches, title, args.attribution or data.attribution
 
 
 def _link_keys(link: str) -> set[str]:
@@ -209,8 +274,14 @@ def _run_db(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+from .sync import cli as _sync_cli  # noqa: E402 (light: its heavy imports are in run)
+
 COMMANDS: dict[str, Command] = {
     "db": Command(N_("a PostGIS database of events: create its schema, load files into it"), _configure_db, _run_db),
+    "sync": Command(N_("keep ACLED or UCDP in sync from their APIs, into a local store (--out DIR) or a database"),
+                    _sync_cli.configure, _sync_cli.run),
+    "animate": Command(N_("write an animated map of a share link's date range, period by period (MP4, WebM, GIF)"),
+                       _configure_animate, _run_animate),
     "snapshot": Command(N_("write a map image, a standalone HTML map or the events of a share link's view"),
                         _configure_snapshot, _run_snapshot),
 }

@@ -70,3 +70,16 @@ class DatabaseError(GeoError):
 class MatchError(GeoError):
     """Data sets that cannot be matched (``geo.match_events``): a data set without ids or with
     empty or duplicate ones, a data set given twice or matched with itself, bad windows."""
+
+
+class SyncError(GeoError):
+    """A sync from ACLED's or UCDP's API could not complete (``geo.sync``): refused credentials, a
+    server that keeps failing, a page that is not JSON (named), a store that cannot be written. The
+    local store (or the database) is left as it was after the last complete sync. The message never
+    holds a password or a token."""
+
+
+class AnimationError(GeoError):
+    """An animated map that cannot be made (``geo.static.animate``): an empty range, a range of one
+    period, more frames than ``geo.static.animplan.MAX_FRAMES``, a bad size or frame rate, an output that
+    cannot be written. The message says what to change."""

@@ -29,7 +29,8 @@ ALLOWED = {
     "matching": {"core", "matching"},
     "io": {"core", "io"},
     "db": {"core", "io", "places", "db"},
-    "sources": {"core", "io", "db", "matching", "places", "sources"},
+    "sources": {"core", "io", "db", "matching", "places", "sync", "sources"},
+    "sync": {"core", "io", "db", "sync"},
     "webmap": {"core", "a11y", "places", "matching", "webmap"},
     "static": {"core", "a11y", "places", "matching", "io", "webmap", "static"},
 }

@@ -1,5 +1,7 @@
 """``python -m geo.bench``: the map benchmark; ``--source postgis``: the database benchmark;
-``--matching``: matching across data sets; ``--excel``: python-calamine against openpyxl on a workbook."""
+``--matching``: matching across data sets; ``--sync``: a UCDP GED synced from a local fake API;
+``--animation``: the animated map (52 weekly frames as an MP4 and a GIF);
+``--excel``: python-calamine against openpyxl on a workbook."""
 
 from __future__ import annotations
 
@@ -18,6 +20,14 @@ def main(argv=None) -> int:
             from .postgis import main as postgis_main
 
             return postgis_main(argv)
+    if "--sync" in argv:  # a whole UCDP GED synced from a local fake API: geo/bench/sync.py
+        from .sync import main as sync_main
+
+        return sync_main([a for a in argv if a != "--sync"])
+    if "--animation" in argv:  # the animated map: geo/bench/animation.py
+        from .animation import main as animation_main
+
+        return animation_main([a for a in argv if a != "--animation"])
     if "--matching" in argv:  # the matching benchmark: geo/bench/matching.py
         from .matching import main as matching_main
 

@@ -365,18 +365,20 @@ def read_parquet_table(data: bytes, label: str) -> tuple[pd.DataFrame, pd.DataFr
     return raw, claims, attribution.decode("utf-8", "replace") if attribution else None
 
 
-def read_geojson_table(data: bytes, label: str) -> tuple[pd.DataFrame, pd.DataFrame | None, str | None]:
-    """The features' properties, their "claims" lists (flattened) and the collection's attribution."""
-    try:
-        doc = json.loads(data)
-    except RecursionError:
-        raise ImportFormatError(N_("JSON nested deeper than any event file (hundreds of levels): not an event file"),
-                                path=label) from None
-    except ValueError as exc:
-        raise ImportFormatError(N_("not readable JSON ({reason})").format(reason=str(exc)[:200]), path=label) from None
+def read_geojson_table(data, label: str) -> tuple[pd.DataFrame, pd.DataFrame | None, str | None]:
+    """The features' properties, their "claims" lists (flattened) and the collection's attribution.
+    ``data``: the file's bytes, or its JSON already parsed."""
+    if isinstance(data, (bytes, bytearray, str)):
+        try:
+            doc = json.loads(data)
+        except (ValueError, RecursionError) as exc:
+            raise ImportFormatError(N_("not readable JSON ({reason})").format(reason=exc), path=label) from None
+    else:
+        doc = data
     features = doc.get("features") if isinstance(doc, dict) else None
     if not isinstance(features, list) or doc.get("type") != "FeatureCollection":
-        raise ImportFormatError(N_("JSON but not a GeoJSON FeatureCollection"), path=label)
+        raise ImportFormatError(N_("JSON but not a GeoJSON FeatureCollection, nor an answer of ACLED's or "
+                                   "UCDP's API"), path=label)
     # Parsing JSON is per feature anyway: this is the only loop over the rows, and it only unpacks.
     features = [f if isinstance(f, dict) else {} for f in features]
     props = [f.get("properties") if isinstance(f.get("properties"), dict) else {} for f in features]

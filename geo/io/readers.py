@@ -45,6 +45,7 @@ from .formats import (ACLED_ATTRIBUTION, FORMAT_KEYS, FORMAT_LABELS, NATIVE_ATTR
                       read_geojson_table, read_parquet_table, ucdp_claims)
 from .archives import open_zip, unzip_one
 from .limits import check_columns, check_lines, header_fields, limit
+from .apijson import load_json, read_api_json
 from .monadic import empty_folds, fold_monadic
 from .report import REJECTED_COLUMNS, ImportReport, reasons, rejected_table  # noqa: F401 (re-exported)
 from .sniff import describe, is_workbook, is_zip
@@ -137,14 +138,18 @@ def _raw_table(data: bytes, label: str, sheet: str | None) -> tuple:
                                    "of one data file, GeoJSON or GeoParquet"), path=label)
     data, encoding, warnings = _decode(data)
     if data.lstrip()[:1] in (b"{", b"["):
-        raw, claims_raw, attribution = read_geojson_table(data, label)
+        doc = load_json(data, label)
+        api = read_api_json(doc, label)  # ACLED's or UCDP's API answer, saved as a file
+        if api is not None:
+            raw, missing = blank_missing_frame(api[0])
+            return raw, missing, encoding, notes + warnings + api[1], None, None
+        raw, claims_raw, attribution = read_geojson_table(doc, label)
         raw, missing = blank_missing_frame(raw)
         return raw, missing, encoding, notes + warnings, claims_raw, attribution
     _check_header(data, label)
     check_lines(data, label)
     raw, missing = _parse_csv(data, label)
     return raw, missing, encoding, notes + warnings, None, None
-
 
 
 def _check_header(data: bytes, label: str) -> None:
@@ -159,6 +164,18 @@ def _check_header(data: bytes, label: str) -> None:
         except csv.Error:
             count = header_fields(first)
         check_columns(count, label)
+
+
+def read_table(raw: pd.DataFrame, *, name: str, warnings: list[str] | None = None,
+               day_first: bool | None = None) -> tuple[gpd.GeoDataFrame, ImportReport]:
+    """A table of strings (one column per field, "" for missing: a page of ACLED's or UCDP's API,
+    ``geo.io.apijson.records_table``) read exactly as the same rows of a file: the format detected
+    from the columns, every row checked, the report. ``name`` names it in messages (e.g. "page 3")."""
+    raw, missing = blank_missing_frame(raw)
+    raw, fmt, renamed = _detect(raw, name)
+    return _import(raw, fmt, name, "utf-8", list(warnings or []) + renamed + missing_note(missing), None,
+                   day_first)
+
 
 def _read_bytes(source: Source, name: str | None) -> tuple[bytes, str]:
     if isinstance(source, (bytes, bytearray, memoryview)):

@@ -25,6 +25,7 @@ from ..db.postgis import PostgisSource
 from ..db.urls import is_database_url
 from ..matching.pairs import empty_match_table, match_events
 from ..io.readers import ImportReport, read_events
+from ..sync.store import MANIFEST, is_store, open_store
 from ..view import Vocabulary
 from ..i18n import N_
 
@@ -144,7 +145,8 @@ class Dataset:
     @classmethod
     def from_source(cls, source, *, name: str | None = None, claims_path: str | Path | None = None,
                     layers: dict | None = None, use_cache: bool = True, reader=None) -> Dataset:
-        """An ACLED, UCDP GED or native file (a path or a file-like object), read row by row.
+        """An ACLED, UCDP GED or native file (a path or a file-like object), read row by row, or a local store
+        kept by ``python -m geo sync`` (a folder: its latest version, ``geo.sync.store``).
 
         Rows that cannot be used are in ``report.rejected``; a file that is not one of
         the known formats raises ``ImportFormatError``. ``claims_path`` adds a claims
@@ -157,10 +159,12 @@ class Dataset:
         if is_database_url(source):
             return cls.from_postgis(source, layers=layers)
         is_path = isinstance(source, (str, Path))
+        store = open_store(source) if is_path and is_store(source) else None  # a folder kept by `geo sync`
         # the claims file and the boundary layers (which enrich uses) are part of what is cached
         depends = [claims_path] if claims_path else []
         depends += sorted(DATA_DIR.glob("*.geojson")) + sorted(DATA_DIR.glob("world_*.parquet"))
-        key = cache.cache_key(source, *map(cache.file_stamp, depends)) if is_path and use_cache else None
+        stamp = Path(source) / MANIFEST if store is not None else source  # a store changes with its manifest
+        key = cache.cache_key(stamp, *map(cache.file_stamp, depends)) if is_path and use_cache else None
         hit = cache.load(key) if key else None
         known = {}  # what the cache knows of the data set already (1.5 s at 1M events)
         if hit is not None:
@@ -173,15 +177,18 @@ class Dataset:
                      "fingerprint": meta.pop("_fingerprint", None)}
             report = ImportReport(rejected=hit["rejected"], claims=claims, folded=hit["folded"], **meta)
         else:
-            events, report = (reader or read_events)(source, name=name)
+            events, report = store.read() if store is not None else (reader or read_events)(source, name=name)
             claims = load_claims(claims_path) if claims_path else report.claims
             if claims is None:
                 claims = pd.DataFrame(columns=CLAIM_COLUMNS)
             known["places"] = locate(events)
             layers = layers or load_layers(events, places=known["places"])  # where the data is: its regions
             events = compact_events(enrich(events, layers))
-        label = N_("{format} file '{name}'").format(format=report.format.upper(), name=Path(report.source_name).name)
+        label = (N_("{format} store '{name}'") if store is not None else N_("{format} file '{name}'")).format(
+            format=report.format.upper(), name=Path(report.source_name).name)
         data = cls._of(events, claims, label, report.attribution, report, layers=layers, **known)
+        if store is not None:  # the store's version read (a later sync writes a newer one)
+            data.__dict__["store_version"] = store.latest().id if store.latest() else None
         if key and hit is None:
             meta = {k: getattr(report, k) for k in ("format", "source_name", "encoding", "rows_read",
                                                     "accepted", "warnings", "attribution")}

@@ -10,7 +10,7 @@ import math
 from ..i18n import _, format_number
 from ..styles import figure_label, legend_items, marker_radius
 from ..view import View
-from .frame import EARTH_RADIUS, MARKER_FILL_OPACITY, MapFrame, VIEWPORT
+from .frame import EARTH_RADIUS, MARKER_FILL_OPACITY, MapFrame
 
 
 def _legend(ax, view: View, present: set[str], disputed: int, frame: MapFrame) -> None:
@@ -75,7 +75,7 @@ def _scale_bar(ax, frame: MapFrame) -> None:
     """A scale bar in km, true at its own latitude (Mercator's scale changes with latitude)."""
     from matplotlib.patches import Rectangle
     xmin, xmax, ymin, ymax = frame.extent
-    per_css = (xmax - xmin) / VIEWPORT[0]
+    per_css = (xmax - xmin) / (frame.width / frame.scale)  # metres per CSS px (the map spans the width)
     x0, y0 = xmin + 14 * per_css, ymin + 18 * per_css
     lat = math.degrees(math.atan(math.sinh(y0 / EARTH_RADIUS)))
     km = _nice(130 * per_css * math.cos(math.radians(lat)) / 1000)

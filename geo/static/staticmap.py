@@ -109,10 +109,9 @@ def _region_colors(values: pd.Series) -> list[str]:
     return out
 
 
-def _draw_overlays(ax, events, layers, view: View, frame: MapFrame) -> None:
-    """Region shading, the border zone and the uncertainty rings, as the web map draws them."""
+def _draw_shading(ax, events, layers, view: View, frame: MapFrame) -> None:
+    """The regions shaded by their number of ``events`` and the border zone (what lies under the events)."""
     from matplotlib.colors import to_rgba
-    from matplotlib.patches import Circle
     pt = frame.points
     if view.shade_regions and "admin1" in layers:
         regions = by_region(events, layers).to_crs("EPSG:3857")
@@ -123,14 +122,21 @@ def _draw_overlays(ax, events, layers, view: View, frame: MapFrame) -> None:
         border_zone(layers, km).to_crs("EPSG:3857").plot(
             ax=ax, facecolor=to_rgba("#c0392b", 0.08), edgecolor="#c0392b", linewidth=pt(1),
             linestyle=(0, (2, 4)), zorder=7, aspect=None)
+
+
+def _draw_rings(ax, events, frame: MapFrame) -> None:
+    """The dashed uncertainty ring of each approximately located event (up to ``MAX_RINGS``)."""
+    from matplotlib.collections import PatchCollection
+    from matplotlib.patches import Circle
     approx = events[events["geo_precision"].isin(list(UNCERTAINTY_M))]
     if 0 < len(approx) <= MAX_RINGS:
         x, y = mercator(approx["latitude"], approx["longitude"])
-        for xi, yi, lat, prec in zip(x, y, approx["latitude"], approx["geo_precision"]):
-            # metres on the ground are 1/cos(lat) times longer in Web Mercator
-            r = UNCERTAINTY_M[int(prec)] / math.cos(math.radians(float(lat)))
-            ax.add_patch(Circle((xi, yi), r, fill=False, edgecolor="#555555", linewidth=pt(1),
-                                linestyle=(0, (3, 3)), zorder=8))
+        # metres on the ground are 1/cos(lat) times longer in Web Mercator
+        rings = [Circle((xi, yi), UNCERTAINTY_M[int(prec)] / math.cos(math.radians(float(lat))))
+                 for xi, yi, lat, prec in zip(x, y, approx["latitude"], approx["geo_precision"])]
+        # one collection, not a patch each: adding hundreds of patches (an animation's every frame) is slow
+        ax.add_collection(PatchCollection(rings, facecolors="none", edgecolors="#555555", zorder=8,
+                                          linewidths=frame.points(1), linestyles=[(0, (3, 3))]), autolim=False)
 
 
 #: At most this many place names in a snapshot (as on the web map: ``geo.webmap.labels``).
@@ -188,11 +194,13 @@ def _draw_labels(ax, labels: pd.DataFrame, view: View, frame: MapFrame) -> list[
     return drawn
 
 
-def _draw_events(ax, events, view, claims, frame: MapFrame) -> tuple[set[str], int]:
-    """The markers, largest first, styled as geo.webmap.maps.events_geojson styles them; the selected one ringed."""
+def _draw_events(ax, events, view, claims, frame: MapFrame, ranges=None) -> tuple[set[str], int]:
+    """The markers, largest first, styled as geo.webmap.maps.events_geojson styles them; the selected one ringed.
+    An animation gives each event's ``_size`` and the claims' ``ranges`` (``claim_ranges``) once for all frames."""
     from matplotlib.colors import to_rgba
     pt = frame.points
-    events = events.assign(_size=event_figures(events, claims, view.figure))
+    if "_size" not in events:
+        events = events.assign(_size=event_figures(events, claims, view.figure))
     events = events.sort_values(["_size", "event_date"], ascending=[False, True], kind="stable")
     if view.color_by == "side":
         present = {actor_side(a) for a in events["actor1"].astype(str)}
@@ -200,23 +208,27 @@ def _draw_events(ax, events, view, claims, frame: MapFrame) -> tuple[set[str], i
         present = set(events["event_type"].astype(str))
     claimed = np.zeros(len(events), dtype=bool)
     disputed = np.zeros(len(events), dtype=bool)
-    if claims is not None and len(claims):
+    if ranges is None and claims is not None and len(claims):
         ranges = claim_ranges(claims)
+    if ranges is not None:
         claimed = events["event_id"].isin(ranges.index).to_numpy()
         disputed = events["event_id"].isin(ranges.index[ranges["disputed"]]).to_numpy()
     if len(events):
         x, y = mercator(events["latitude"], events["longitude"])
         colors = [event_color(r, view.color_by) for r in events[["actor1", "event_type"]].to_dict("records")]
         size = (2 * pt(1) * np.array([marker_radius(f) for f in events["_size"]])) ** 2
-        fill = [to_rgba(c, MARKER_FILL_OPACITY) for c in colors]
+        # an animation's earlier events fade (``_fade``: 1 for the period shown, less the older they are)
+        fade = events["_fade"].to_numpy(dtype=float) if "_fade" in events else np.ones(len(events))
+        fill = np.array([to_rgba(c, MARKER_FILL_OPACITY * f) for c, f in zip(colors, fade)]).reshape(-1, 4)
+        edge = np.where(claimed[:, None], to_rgba("#222222"), to_rgba("#ffffff"))
+        edge[disputed] = to_rgba("#000000")
+        edge[:, 3] = fade
         plain = ~disputed
-        ax.scatter(x[plain], y[plain], s=size[plain], zorder=10, facecolors=[f for f, p in zip(fill, plain) if p],
-                   edgecolors=np.where(claimed[plain, None], to_rgba("#222222"), to_rgba("#ffffff")),
+        ax.scatter(x[plain], y[plain], s=size[plain], zorder=10, facecolors=fill[plain], edgecolors=edge[plain],
                    linewidths=np.where(claimed[plain], pt(2), pt(1)))
         if disputed.any():  # a dashed black outline (dashArray "4 3" at weight 2.5)
-            ax.scatter(x[disputed], y[disputed], s=size[disputed], zorder=10, edgecolors="#000000",
-                       facecolors=[f for f, d in zip(fill, disputed) if d], linewidths=pt(2.5),
-                       linestyles=[(0, (4 / 2.5, 3 / 2.5))])
+            ax.scatter(x[disputed], y[disputed], s=size[disputed], zorder=10, edgecolors=edge[disputed],
+                       facecolors=fill[disputed], linewidths=pt(2.5), linestyles=[(0, (4 / 2.5, 3 / 2.5))])
     sel = events[events["event_id"] == view.selected] if view.selected else events.iloc[:0]
     if len(sel):
         ev = sel.iloc[0]
@@ -231,12 +243,9 @@ def _draw_events(ax, events, view, claims, frame: MapFrame) -> tuple[set[str], i
     return present, int(disputed.sum())
 
 
-def _draw_heat(ax, events, view: View, frame: MapFrame) -> set[str]:
-    """The web map's heatmap: events counted on a grid of ~HEAT_CELL_PX px, blurred, coloured by
-    HEAT_GRADIENT (full heat at the 98th percentile of the non-empty cells). Returns {"heat"}."""
-    from matplotlib.colors import LinearSegmentedColormap, to_rgba
-
-    from ..webmap.heatmap import HEAT_CELL_PX, HEAT_GRADIENT
+def heat_grid(events, frame: MapFrame) -> np.ndarray:
+    """The events counted on a grid of ~HEAT_CELL_PX px over the frame's map, blurred as Leaflet.heat blurs."""
+    from ..webmap.heatmap import HEAT_CELL_PX
 
     xmin, xmax, ymin, ymax = frame.extent
     map_w_px = frame.width / frame.scale
@@ -250,8 +259,26 @@ def _draw_heat(ax, events, view: View, frame: MapFrame) -> set[str]:
         grid = np.zeros((ny, nx))
     for _pass in range(3):  # three box blurs: close to a Gaussian, as Leaflet.heat's blur
         grid = _box_blur(grid, 2)
+    return grid
+
+
+def heat_scale(grid: np.ndarray) -> float:
+    """Full heat: the 98th percentile of the grid's non-empty cells (1 for an empty grid)."""
     positive = grid[grid > 1e-9]
-    scale = float(np.percentile(positive, 98)) if len(positive) else 1.0
+    return float(np.percentile(positive, 98)) if len(positive) else 1.0
+
+
+def _draw_heat(ax, events, view: View, frame: MapFrame, scale: float | None = None) -> set[str]:
+    """The web map's heatmap: events counted on a grid of ~HEAT_CELL_PX px, blurred, coloured by
+    HEAT_GRADIENT (full heat at ``scale``: by default the 98th percentile of the non-empty cells; an
+    animation gives one for all its frames). Returns {"heat"}."""
+    from matplotlib.colors import LinearSegmentedColormap, to_rgba
+
+    from ..webmap.heatmap import HEAT_GRADIENT
+
+    xmin, xmax, ymin, ymax = frame.extent
+    grid = heat_grid(events, frame)
+    scale = heat_scale(grid) if scale is None else scale
     stops = sorted(HEAT_GRADIENT.items())
     cmap = LinearSegmentedColormap.from_list("heat", [(0.0, to_rgba(stops[0][1], 0.0))] + [
         (at, to_rgba(color, 0.35 + 0.55 * at)) for at, color in stops])
@@ -272,33 +299,52 @@ def _box_blur(grid: np.ndarray, r: int) -> np.ndarray:
     return grid
 
 
-def _figure(events, layers, view, claims, text: SnapshotText, width_px: int, dpi: float):
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+def map_figure(frame: MapFrame):
+    """An empty figure of ``frame``'s size (white) with the map's axes (the sea's colour, no ticks, a grey
+    frame): ``(figure, axes)``. No Agg canvas yet: geopandas asks for a redraw after each layer."""
     from matplotlib.figure import Figure
-    frame, header, footer = _layout(text, view, width_px, dpi)
-    # a hair over the exact size so that rounding down in the renderer still gives width_px
-    # no Agg canvas until everything is placed: geopandas asks for a redraw after each layer
+    dpi = frame.dpi
+    # a hair over the exact size so that rounding down in the renderer still gives the width
     fig = Figure(figsize=((frame.width + 0.01) / dpi, (frame.height + 0.01) / dpi), dpi=dpi, facecolor="white")
-    W, H = frame.width, frame.height
-    ax = fig.add_axes((0, 1 - (frame.top + frame.map_height) / H, 1, frame.map_height / H))
+    ax = fig.add_axes((0, 1 - (frame.top + frame.map_height) / frame.height, 1, frame.map_height / frame.height))
     ax.set_facecolor(BACKGROUND)
     ax.set_xticks([])
     ax.set_yticks([])
     for spine in ax.spines.values():
         spine.set_edgecolor("#999999")
-    _draw_layers(ax, layers, view, frame)
-    _draw_overlays(ax, events, layers, view, frame)
-    if view.draw == "heat":
-        present, disputed = _draw_heat(ax, events, view, frame), 0
-    else:
-        present, disputed = _draw_events(ax, events, view, claims, frame)
-    _draw_labels(ax, place_labels(layers, events), view, frame)
+    return fig, ax
+
+
+def fit_extent(ax, frame: MapFrame) -> None:
+    """The axes show exactly ``frame.extent`` (after geopandas' plots, which move the limits)."""
     xmin, xmax, ymin, ymax = frame.extent
     ax.set_xlim(xmin, xmax)
     ax.set_ylim(ymin, ymax)
     ax.set_aspect("auto")
     ax.set_xlabel("")
     ax.set_ylabel("")
+
+
+def draw_marks(ax, events, view: View, claims, frame: MapFrame, ranges=None,
+               heat: float | None = None) -> tuple[set[str], int]:
+    """The events as the view draws them (a heatmap, full at ``heat``, or rings and markers): the legend's
+    categories and the number of disputed events drawn."""
+    _draw_rings(ax, events, frame)
+    if view.draw == "heat":
+        return _draw_heat(ax, events, view, frame, heat), 0
+    return _draw_events(ax, events, view, claims, frame, ranges)
+
+
+def _figure(events, layers, view, claims, text: SnapshotText, width_px: int, dpi: float):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    frame, header, footer = _layout(text, view, width_px, dpi)
+    fig, ax = map_figure(frame)
+    W, H = frame.width, frame.height
+    _draw_layers(ax, layers, view, frame)
+    _draw_shading(ax, events, layers, view, frame)
+    present, disputed = draw_marks(ax, events, view, claims, frame)
+    _draw_labels(ax, place_labels(layers, events), view, frame)
+    fit_extent(ax, frame)
     if len(present):
         _legend(ax, view, present, disputed, frame)
     else:
