@@ -130,13 +130,15 @@ def _raw_table(data: bytes, label: str, sheet: str | None) -> tuple:
     looks = describe(data)
     if looks:
         raise ImportFormatError(looks, path=label)
-    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):  # Excel's "Unicode Text": UTF-16, tabs
+    utf16 = data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # Excel's "Unicode Text": UTF-16, tabs
+    if utf16:
         data = data.decode("utf-16", errors="replace").encode("utf-8")
         notes.append(N_("encoding detected as {encoding} (not UTF-8)").format(encoding="utf-16"))
     elif b"\x00" in data[:8192]:
         raise ImportFormatError(N_("a binary file of no known kind; expected CSV, an Excel workbook (.xlsx), a zip "
                                    "of one data file, GeoJSON or GeoParquet"), path=label)
     data, encoding, warnings = _decode(data)
+    encoding = "utf-16" if utf16 else encoding
     if data.lstrip()[:1] in (b"{", b"["):
         doc = load_json(data, label)
         api = read_api_json(doc, label)  # ACLED's or UCDP's API answer, saved as a file

@@ -121,6 +121,7 @@ def test_utf16_text_as_excel_saves_unicode_text_is_read():
     events, report = read_events(text.encode("utf-16"), name="unicode.txt")
     assert len(events) == len(read_events(ACLED_CSV)[0])
     assert "encoding detected as utf-16 (not UTF-8)" in report.warnings
+    assert report.encoding == "utf-16"
 
 
 def test_the_column_limit_is_the_documented_one_and_can_be_raised(monkeypatch):
