@@ -1,7 +1,7 @@
 """Excel workbooks (``.xlsx``): the first sheet that holds events (or the one named), as the table of strings
 the readers take, read by python-calamine after checks of our own.
 
-python-calamine was chosen by measurement (``python -m geo.bench --excel``: about ten times faster than
+python-calamine was chosen by measurement (``python -m geo.bench --excel``: 7 to 15 times faster than
 openpyxl on a 100,000-row workbook). What it does not guard against is checked here first, on every part of
 the workbook, each inflated in a bounded stream (``geo.io.archives``):
 
