@@ -23,6 +23,7 @@ from geo.db.pushdown import DatabaseDataset
 from geo.sources.dataset import LiveDataset
 from geo.i18n import _, format_number
 from geo.io.aggregated import AggregatedDataError
+from geo.io.budget import read_bounded
 from geo.io.report import for_reader, localized_rejected, summary_line
 from geo.errors import localized_error
 
@@ -86,7 +87,7 @@ def uploaded_data(default: Dataset) -> Dataset:
     """A file dropped on the sidebar, for this session only; else the process's data set."""
     ss = st.session_state
     ups = st.sidebar.file_uploader(
-        _("Your own data"), type=["csv", "geojson", "json", "parquet"], key="upload", accept_multiple_files=True,
+        _("Your own data"), type=["csv", "geojson", "json", "parquet", "xlsx", "zip", "tsv", "txt"], key="upload", accept_multiple_files=True,
         help=_("An ACLED export (CSV), the UCDP GED (CSV), or a file this app exported; several at once are "
                "matched (one event, many data sets). They stay in your session: nobody else sees them."))
     # Streamlit's own line under the button is English only: hidden (dashboard.language), said here
@@ -109,7 +110,8 @@ def uploaded_data(default: Dataset) -> Dataset:
         if up is not None:
             try:
                 with st.spinner(_("Reading {files}…").format(files=md(", ".join(u.name for u in ups)))):
-                    ss.upload_data = settled(Dataset.from_sources(ups))
+                    # parsed in a worker process within the upload budget (geo.io.budget)
+                    ss.upload_data = settled(Dataset.from_sources(ups, reader=read_bounded))
             except AggregatedDataError:  # counts per region and period: a page of their own (aggregated_page)
                 try:
                     ss.upload_aggregated = geo.io.readers.read_aggregated(up, name=up.name)

@@ -112,7 +112,7 @@ def test_unreadable_file_shows_a_message_not_a_traceback(monkeypatch, tmp_path):
     at = run_app(monkeypatch, bad)
     assert len(at.error) == 1
     message = plain(at.error[0].value)
-    assert "photo.csv" in message and "binary" in message and "Traceback" not in message
+    assert "photo.csv" in message and "this is an image" in message and "Traceback" not in message
 
 
 def run_with_link(monkeypatch, params: dict) -> AppTest:

@@ -465,7 +465,7 @@ def test_errors_in_french(tmp_path):
     photo.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
     other = tmp_path / "other.csv"
     other.write_text("a,b\n1,2\n")
-    for path, french in ((empty, "fichier vide"), (photo, "fichier binaire"), (tmp_path / "nope.csv",
+    for path, french in ((empty, "fichier vide"), (photo, "c’est une image"), (tmp_path / "nope.csv",
                                                                                 "fichier introuvable"),
                          (other, "ne correspondent à aucun format connu")):
         with pytest.raises(geo.GeoError) as info:

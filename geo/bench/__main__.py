@@ -1,7 +1,7 @@
 """``python -m geo.bench``: the map benchmark; ``--source postgis``: the database benchmark;
 ``--matching``: matching across data sets; ``--sync``: a UCDP GED synced from a local fake API;
 ``--animation``: the animated map (52 weekly frames as an MP4 and a GIF); ``--versions``: a local store's as-of
-views."""
+views; ``--excel``: python-calamine against openpyxl on a workbook."""
 
 from __future__ import annotations
 
@@ -36,6 +36,11 @@ def main(argv=None) -> int:
         from .matching import main as matching_main
 
         matching_main([a for a in argv if a != "--matching"])
+        return 0
+    if "--excel" in argv:  # which library reads an ACLED workbook faster: geo/bench/excel.py
+        from .excel import main as excel_main
+
+        excel_main([a for a in argv if a != "--excel"])
         return 0
     from .maps import main as maps_main
 

@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 
 from ..errors import ImportFormatError
 from ..i18n import N_
+from .limits import check_columns
 
 #: Which wrapper is which API, by the keys of its top-level object.
 ACLED_KEYS = ("data",)
@@ -115,6 +116,7 @@ def read_api_json(doc, label: str) -> tuple[pd.DataFrame, list[str]] | None:
     if kind is None:
         return None
     records = api_records(doc, kind, label)
+    check_columns(len(set().union(*(r.keys() for r in records if isinstance(r, dict)))), label, what="API answer")
     note = (N_("ACLED API answer (JSON): {count} record(s)") if kind == "acled"
             else N_("UCDP API answer (JSON): {count} record(s)")).format(count=len(records))
     table = records_table(records)

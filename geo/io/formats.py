@@ -28,6 +28,7 @@ from ..errors import ImportFormatError
 from ..events import DATE_END, EVENT_SCHEMA, Column, unquote_formulas
 from ..i18n import N_
 from .dates import normalise_dates, read_dates  # noqa: F401 (normalise_dates: re-exported)
+from .limits import check_columns
 
 #: ACLED's citation, as its attribution policy asks users to acknowledge the data.
 ACLED_ATTRIBUTION = "Armed Conflict Location & Event Data (ACLED); www.acleddata.com"
@@ -371,6 +372,7 @@ def read_parquet_table(data: bytes, label: str) -> tuple[pd.DataFrame, pd.DataFr
     """The table as strings (lat/lon from the geometry if absent), and its key-value metadata's
     "claims" (JSON records, as ``geo.io.exports`` writes them) and "attribution"."""
     try:
+        check_columns(pq.ParquetFile(io.BytesIO(data)).metadata.num_columns, label, what="GeoParquet file")
         table = pq.read_table(io.BytesIO(data))
         frame = table.to_pandas()
         geometry = frame.pop("geometry") if "geometry" in frame.columns else None
@@ -378,6 +380,8 @@ def read_parquet_table(data: bytes, label: str) -> tuple[pd.DataFrame, pd.DataFr
         if geometry is not None and not {"latitude", "longitude"} <= set(raw.columns):
             points = gpd.GeoSeries.from_wkb(geometry.to_numpy(), crs="EPSG:4326")
             raw["longitude"], raw["latitude"] = points.x.astype(str), points.y.astype(str)
+    except ImportFormatError:
+        raise
     except (pa.ArrowException, OSError, ValueError, TypeError, ShapelyError) as exc:  # a damaged file
         raise ImportFormatError(N_("not a readable GeoParquet file ({reason})").format(
             reason=" ".join(str(exc).split())[:200]), path=label) from None
@@ -410,6 +414,7 @@ def read_geojson_table(data, label: str) -> tuple[pd.DataFrame, pd.DataFrame | N
     # Parsing JSON is per feature anyway: this is the only loop over the rows, and it only unpacks.
     features = [f if isinstance(f, dict) else {} for f in features]
     props = [f.get("properties") if isinstance(f.get("properties"), dict) else {} for f in features]
+    check_columns(len(set().union(*(p.keys() for p in props))) if props else 0, label, what="GeoJSON")
     frame = pd.DataFrame.from_records(props, index=range(len(props)))
     if not {"latitude", "longitude"} <= set(frame.columns):
         geoms = [f.get("geometry") if isinstance(f.get("geometry"), dict) else {} for f in features]

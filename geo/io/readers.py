@@ -44,9 +44,13 @@ from .formats import (ACLED_ATTRIBUTION, FORMAT_KEYS, FORMAT_LABELS, NATIVE_ATTR
                       Mapped, map_acled, map_native, map_ucdp, normalise_dates, problem_frame,
                       read_geojson_table, read_parquet_table, ucdp_claims)
 from .aggregated import Aggregated, aggregated_error, aggregated_table, is_aggregated
+from .archives import open_zip, unzip_one
+from .limits import check_columns, check_lines, header_fields, limit
 from .apijson import load_json, read_api_json
 from .monadic import empty_folds, fold_monadic
 from .report import REJECTED_COLUMNS, ImportReport, reasons, rejected_table  # noqa: F401 (re-exported)
+from .sniff import describe, is_workbook, is_zip
+from .workbook import read_workbook
 from .variants import (MISSING_SPELLINGS, blank_missing_arrow, blank_missing_frame, canonical_names,
                        drop_blank_rows, drop_hxl_row, drop_index_columns, missing_note)
 
@@ -56,22 +60,25 @@ _ATTRIBUTIONS = {"acled": ACLED_ATTRIBUTION, "ucdp": UCDP_ATTRIBUTION, "native":
 _BAD_LINE = "\x00bad-line:"  # marks a record with more fields than the header (see _parse_csv)
 
 
-def read_events(source: Source, *, name: str | None = None,
-                day_first: bool | None = None) -> tuple[gpd.GeoDataFrame, ImportReport]:
+def read_events(source: Source, *, name: str | None = None, day_first: bool | None = None,
+                sheet: str | None = None) -> tuple[gpd.GeoDataFrame, ImportReport]:
     """Read an event file in any known format; reject its bad rows, one by one.
 
     Parameters
     ----------
     source
         A path, or a binary file-like object (an upload, ``io.BytesIO``): its position
-        is restored afterwards. CSV (UTF-8, UTF-8 with BOM, CP1252 or Latin-1),
-        GeoJSON FeatureCollection or GeoParquet.
+        is restored afterwards. CSV (UTF-8, UTF-8 with BOM, UTF-16 with BOM, CP1252 or
+        Latin-1), an Excel workbook (.xlsx), a zip archive of one data file, GeoJSON
+        FeatureCollection or GeoParquet; within the limits of ``geo.io.limits``.
     name
         How messages name the file; the path, or the object's ``.name``, by default.
     day_first
         How to read numeric dates that could be either day/month or month/day
         (``09/05/2020``): ``None`` (default) decides from the file as a whole and
         reports it; ``True`` or ``False`` says.
+    sheet
+        The sheet of a workbook to read; by default the first that holds events.
 
     Returns
     -------
@@ -83,36 +90,16 @@ def read_events(source: Source, *, name: str | None = None,
     Raises
     ------
     ImportFormatError
-        When the file is empty, binary or unreadable, or has none of the known
-        formats' columns; the message names the file and says what was expected.
+        When the file is empty, binary or unreadable, past a limit (``geo.io.limits``),
+        or has none of the known formats' columns; the message names the file and says
+        what it looks like and what was expected.
     DataError
         When the path does not exist or cannot be read.
     """
     data, label = _read_bytes(source, name)
     if not data[:4096].strip() and not data.strip():
         raise ImportFormatError(N_("empty file; expected an ACLED, UCDP GED or native event file"), path=label)
-    warnings: list[str] = []
-    attribution = None
-    claims_raw = None
-    if data[:4] == b"PAR1":
-        (raw, claims_raw, attribution), encoding = read_parquet_table(data, label), "binary"
-        raw, missing = blank_missing_frame(raw)
-    else:
-        if b"\x00" in data[:8192]:
-            raise ImportFormatError(N_("binary file; expected CSV text, GeoJSON or GeoParquet (UTF-16 files: "
-                                       "save them as UTF-8)"), path=label)
-        data, encoding, warnings = _decode(data)
-        if data.lstrip()[:1] == b"{":
-            doc = load_json(data, label)
-            api = read_api_json(doc, label)  # ACLED's or UCDP's API answer, saved as a file
-            if api is not None:
-                (raw, api_notes), claims_raw = api, None
-                warnings = warnings + api_notes
-            else:
-                raw, claims_raw, attribution = read_geojson_table(doc, label)
-            raw, missing = blank_missing_frame(raw)
-        else:
-            raw, missing = _parse_csv(data, label)
+    raw, missing, encoding, warnings, claims_raw, attribution = _raw_table(data, label, sheet)
     raw, notes = drop_index_columns(raw)
     raw, hxl = drop_hxl_row(raw)
     raw, blank = drop_blank_rows(raw)
@@ -134,6 +121,62 @@ def read_aggregated(source: Source, *, name: str | None = None) -> Aggregated:
     data, _encoding, _notes = _decode(data)
     raw, _missing = _parse_csv(data, label)
     return aggregated_table(raw, label)
+def _raw_table(data: bytes, label: str, sheet: str | None) -> tuple:
+    """The file's table of strings, the missing-value spellings met, the encoding, the notes, and the
+    claims and attribution a native file carries: from a zip's one data file, a workbook's events
+    sheet, GeoParquet, JSON or CSV."""
+    notes: list[str] = []
+    if is_zip(data):
+        zf = open_zip(data, label)
+        if not is_workbook(zf.namelist()):
+            data, notes = unzip_one(data, label)
+        if is_zip(data):  # a workbook, or the workbook inside the archive
+            raw, more = read_workbook(data, label, sheet)
+            raw, missing = blank_missing_frame(raw)
+            return raw, missing, "xlsx", notes + more, None, None
+    if data[:4] == b"PAR1":
+        raw, claims_raw, attribution = read_parquet_table(data, label)
+        raw, missing = blank_missing_frame(raw)
+        return raw, missing, "binary", notes, claims_raw, attribution
+    looks = describe(data)
+    if looks:
+        raise ImportFormatError(looks, path=label)
+    utf16 = data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # Excel's "Unicode Text": UTF-16, tabs
+    if utf16:
+        data = data.decode("utf-16", errors="replace").encode("utf-8")
+        notes.append(N_("encoding detected as {encoding} (not UTF-8)").format(encoding="utf-16"))
+    elif b"\x00" in data[:8192]:
+        raise ImportFormatError(N_("a binary file of no known kind; expected CSV, an Excel workbook (.xlsx), a zip "
+                                   "of one data file, GeoJSON or GeoParquet"), path=label)
+    data, encoding, warnings = _decode(data)
+    encoding = "utf-16" if utf16 else encoding
+    if data.lstrip()[:1] in (b"{", b"["):
+        doc = load_json(data, label)
+        api = read_api_json(doc, label)  # ACLED's or UCDP's API answer, saved as a file
+        if api is not None:
+            raw, missing = blank_missing_frame(api[0])
+            return raw, missing, encoding, notes + warnings + api[1], None, None
+        raw, claims_raw, attribution = read_geojson_table(doc, label)
+        raw, missing = blank_missing_frame(raw)
+        return raw, missing, encoding, notes + warnings, claims_raw, attribution
+    _check_header(data, label)
+    check_lines(data, label)
+    raw, missing = _parse_csv(data, label)
+    return raw, missing, encoding, notes + warnings, None, None
+
+
+def _check_header(data: bytes, label: str) -> None:
+    """A header of more columns than the limit is refused first, before any work per column (the
+    separators counted in C; the fields, with their quotes, only past the limit)."""
+    end = data.find(b"\n")
+    first = data if end < 0 else data[:end]
+    if header_fields(first) > limit("columns"):
+        text = first.decode("utf-8", errors="replace").rstrip("\r")
+        try:
+            count = max(len(next(csv.reader([text], delimiter=d), [])) for d in (",", ";", "\t"))
+        except csv.Error:
+            count = header_fields(first)
+        check_columns(count, label)
 
 
 def read_table(raw: pd.DataFrame, *, name: str, warnings: list[str] | None = None,
@@ -282,7 +325,7 @@ def _detect(raw: pd.DataFrame, label: str) -> tuple[pd.DataFrame, str, list[str]
                       for f, k in FORMAT_KEYS.items())
     best = max(FORMAT_KEYS, key=lambda f: len(set(FORMAT_KEYS[f]) & columns) / len(FORMAT_KEYS[f]))
     missing = [k for k in FORMAT_KEYS[best] if k not in columns]
-    found = ", ".join(map(str, list(raw.columns)[:12])) + (", ..." if len(raw.columns) > 12 else "")
+    found = ", ".join(str(c)[:60] for c in list(raw.columns)[:12]) + (", ..." if len(raw.columns) > 12 else "")
     if len(missing) < len(FORMAT_KEYS[best]):
         raise ImportFormatError(N_("columns ({found}) are none of the known formats (closest: {format}, missing "
                                    "{missing}): {needs}").format(found=found, format=FORMAT_LABELS[best],

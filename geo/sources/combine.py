@@ -111,13 +111,15 @@ def combined_frames(parts: list[tuple[str, object]]):
 EMBEDDED_SPECS = ("embedded", "curated")
 
 
-def load_sources(dataset_cls, sources, *, names=None, claims_path=None, layers=None, use_cache: bool = True):
+def load_sources(dataset_cls, sources, *, names=None, claims_path=None, layers=None, use_cache: bool = True,
+                 reader=None):
     """One ``Dataset`` of one or several sources (paths, ``NAME=PATH``, file objects, or
     "embedded"/"curated" for the shipped set), each named by ``names``, its ``NAME=``, its
     format ("ACLED", "UCDP GED") or its file name. One source gives that data set unchanged.
 
     ``claims_path`` (a native claims CSV) goes with the first file source. ``dataset_cls`` is
-    ``geo.sources.dataset.Dataset`` (given, so that this module never imports it back).
+    ``geo.sources.dataset.Dataset`` (given, so that this module never imports it back). ``reader`` reads
+    the file objects (uploads) instead of ``read_events`` (``geo.io.budget.read_bounded``).
     """
     sources = list(sources)
     parts = []
@@ -134,7 +136,7 @@ def load_sources(dataset_cls, sources, *, names=None, claims_path=None, layers=N
                                        use_cache=use_cache)
         else:
             data = dataset_cls.from_source(source, name=getattr(source, "name", None), layers=layers,
-                                       use_cache=use_cache)
+                                       use_cache=use_cache, reader=reader)
         parts.append((name or default_name(data, f"data set {k + 1}"), data))
     if not parts:
         return dataset_cls.embedded(layers)

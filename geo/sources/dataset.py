@@ -152,7 +152,7 @@ class Dataset:
 
     @classmethod
     def from_source(cls, source, *, name: str | None = None, claims_path: str | Path | None = None,
-                    layers: dict | None = None, use_cache: bool = True) -> Dataset:
+                    layers: dict | None = None, use_cache: bool = True, reader=None) -> Dataset:
         """An ACLED, UCDP GED or native file (a path or a file-like object), read row by row, or a local store
         kept by ``python -m geo sync`` (a folder: its latest version, ``geo.sync.store``).
 
@@ -161,7 +161,8 @@ class Dataset:
         table in the native CSV format; otherwise the file's own estimates (UCDP's
         low/best/high, a native GeoJSON's claims) are the claims. A file given by path
         is cached as GeoParquet after its first read (see ``geo.io.cache``), so the next
-        start skips parsing; uploads (file objects) are not cached.
+        start skips parsing; uploads (file objects) are not cached. ``reader`` reads the file
+        instead of ``read_events`` (the dashboard's uploads: ``geo.io.budget.read_bounded``).
         """
         if is_database_url(source):
             return cls.from_postgis(source, layers=layers)
@@ -184,7 +185,7 @@ class Dataset:
                      "fingerprint": meta.pop("_fingerprint", None)}
             report = ImportReport(rejected=hit["rejected"], claims=claims, folded=hit["folded"], **meta)
         else:
-            events, report = store.read() if store is not None else read_events(source, name=name)
+            events, report = store.read() if store is not None else (reader or read_events)(source, name=name)
             claims = load_claims(claims_path) if claims_path else report.claims
             if claims is None:
                 claims = pd.DataFrame(columns=CLAIM_COLUMNS)

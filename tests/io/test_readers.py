@@ -187,12 +187,13 @@ def test_file_like_upload_is_not_changed(acled):
 @pytest.mark.parametrize(
     "content, expected",
     [(b"", "empty file"), (b" \r\n\n", "empty file"),
-     (b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe", "binary file"),
+     (b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe", "this is an image"),
+     (b"\x07\x00\x01\x02 no magic \x00\x00", "a binary file of no known kind"),
      (b"a,b\n1,2\n", "none of the known formats"),
      (b'{"type": "Feature"}', "not a GeoJSON FeatureCollection"),
      (b"{broken", "not readable JSON"), (b"PAR1 and then rubbish", "not a readable GeoParquet"),
      (b'event_id_cnty,event_date\n"MLI1,2024-01-01\n', "not a readable CSV file")],
-    ids=["empty", "blank", "binary", "unknown-columns", "geojson-feature", "bad-json", "bad-parquet",
+    ids=["empty", "blank", "image", "binary", "unknown-columns", "geojson-feature", "bad-json", "bad-parquet",
          "open-quote"],
 )
 def test_unusable_files_raise_a_helpful_value_error(tmp_path, content, expected):
