@@ -58,6 +58,9 @@ class Dataset:
 
     #: the database's change counter when the data set was read (``from_postgis``); None for files
     version: int | None = None
+    #: what the maps make once per data set and keep with it (``geo.build_map(..., dataset=data)``): the
+    #: boundaries' encoded rings, the claims sorted for popups, the disputed events. Shared like the rest.
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def labels(self) -> pd.DataFrame:
