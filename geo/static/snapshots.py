@@ -72,7 +72,7 @@ def snapshot_html(events: pd.DataFrame, layers: Mapping[str, gpd.GeoDataFrame], 
     """One self-contained HTML file: the interactive map of ``view`` with a header panel.
 
     The map is ``build_map``'s (same layers, styling, popups and legend; Leaflet
-    and jQuery inlined as data: URIs, so it opens offline). The header gives the
+    inlined as data: URIs, so it opens offline). The header gives the
     title, filter summary, counts, attribution, generation date and share link,
     all escaped. With a tile basemap in the view the tiles need the internet; the
     rest of the map works without them. ``events`` are drawn as given.

@@ -177,7 +177,7 @@ def build_base_map(
             BoundaryLayer(key, layers[key], show=key in shown, memo=_memo(dataset)).add_to(m)
     if labels is None:
         labels = dataset.labels if dataset is not None else place_labels(layers)
-    PlaceLabels(labels).add_to(m)
+    PlaceLabels(labels, memo=_memo(dataset)).add_to(m)
     ViewKeeper(home_extent).add_to(m)
     _HeatPlugin().add_to(m)
     if offline:
