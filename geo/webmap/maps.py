@@ -61,8 +61,7 @@ def build_map(
     layer_control: bool = True,
     draw: str = "auto",
     labels: pd.DataFrame | None = None,
-    description: str | None = None,
-    dataset=None,
+    description: str | None = None, dataset=None,
 ) -> folium.Map:
     """An interactive map of ``events`` over the boundary ``layers``.
 
@@ -97,32 +96,26 @@ def build_map(
     draw
         "auto" (the level of detail above) or "heat": a heatmap weighted by the events' number in
         8 px cells (``geo.webmap.heatmap``), the ``selected`` event drawn over it.
-    labels
-        Place names (``geo.places.labels.place_labels``); by default those of ``layers`` and ``events``.
-    description
-        The map's text alternative for screen readers (``geo.a11y.describe.map_description``).
+    labels, description
+        Place names (``geo.places.labels.place_labels``; by default the data set's, else those of ``layers``
+        and ``events``); the text for screen readers (``geo.a11y.describe.map_description``).
     dataset
-        The data set ``events`` come from (a ``geo.Dataset``, or anything with its ``labels`` and ``memo``):
-        what depends on the data set alone (its place names, the boundaries' encoded rings, the claims
-        sorted for popups, which events are disputed) is made once and kept with it, so that a map of
-        another filter or view of the same data set only does the work of its events.
+        The ``geo.sources.dataset.Dataset`` of ``events``: its place names, encoded boundaries, sorted claims
+        and projection are made once and kept with it (``memo``).
     """
-    if labels is None:
-        labels = dataset.labels if dataset is not None else place_labels(layers, events)
+    labels = labels if labels is not None else dataset.labels if dataset is not None else place_labels(layers, events)
     m = build_base_map(layers, center=center, zoom=zoom, basemap=basemap, visible_layers=visible_layers,
                        offline=False, labels=labels, dataset=dataset)  # made offline once, with its content, below
     parts = _content(events, layers, claims=claims, color_by=color_by, center=center, zoom=zoom, selected=selected,
                      attribution=attribution, prefer_canvas=prefer_canvas, figure=figure,
                      shade_regions=shade_regions, border_km=border_km, uncertainty=uncertainty,
                      max_markers=max_markers, max_marker_bytes=max_marker_bytes, draw=draw,
-                     description=description, memo=_memo(dataset))
+                     description=description, memo=_memo(dataset), base=getattr(dataset, "events", None))
     for part in parts:  # each overlay its own layer, so that the layer control can switch it
         part.add_to(m)
     if layer_control:
         folium.LayerControl(collapsed=True).add_to(m)
-    if offline:
-        make_offline(m)
-    return m
+    return make_offline(m) if offline else m
 
 
 class _HeatPlugin(JSCSSMixin, MacroElement):
@@ -226,12 +219,24 @@ def build_map_content(
                      selected=selected, attribution=attribution, prefer_canvas=prefer_canvas, figure=figure,
                      shade_regions=shade_regions, border_km=border_km, uncertainty=uncertainty,
                      max_markers=max_markers, max_marker_bytes=max_marker_bytes, draw=draw,
-                     description=description, memo=_memo(dataset))
+                     description=description, memo=_memo(dataset),
+                     base=getattr(dataset, "events", None))
     for part in parts:
         part.add_to(group)
     group.by_zoom = any(isinstance(c, (CellLayer, HeatLayer)) for part in parts
                         for c in getattr(part, "_children", {}).values())
     return make_offline(group)
+
+
+def _present(column: pd.Series, missing=np.nan) -> list:
+    """The distinct values of a column (``missing`` for its missing ones): a compact column's from its codes,
+    without making a million objects."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy()
+        used = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(column.cat.categories)))
+        values = list(column.cat.categories[used])
+        return values + ([missing] if (codes < 0).any() else [])
+    return list(pd.unique(column.astype(object).where(column.notna(), missing)))
 
 
 def _memo(dataset) -> dict | None:
@@ -241,7 +246,7 @@ def _memo(dataset) -> dict | None:
 
 def _content(events, layers, *, claims, color_by, center, zoom, selected, attribution, prefer_canvas, figure,
              shade_regions, border_km, uncertainty, max_markers, max_marker_bytes, draw, description=None,
-             memo=None) -> list:
+             memo=None, base=None) -> list:
     """The overlays, the events' group and the legend, in drawing order."""
     if draw not in DRAW_MODES:
         raise ValueError(f"draw must be one of {DRAW_MODES}, not {draw!r}")
@@ -276,9 +281,9 @@ def _content(events, layers, *, claims, color_by, center, zoom, selected, attrib
         if held is not None:
             parts.append(held)
     if color_by == "side":
-        present = {actor_side(a) for a in pd.unique(events["actor1"].fillna("").astype(object))}
+        present = {actor_side(a) for a in _present(events["actor1"], "")}
     else:
-        present = set(pd.unique(events["event_type"]))
+        present = set(_present(events["event_type"]))
     cells = heat = None
     if draw == "heat":
         group = folium.FeatureGroup(name=EVENTS_LAYER_NAME, show=True)
@@ -286,7 +291,7 @@ def _content(events, layers, *, claims, color_by, center, zoom, selected, attrib
         layer.add_to(group)
         heat = layer.scale
     elif aggregated:
-        group = cells_layer(events, zoom, center, by=color_by, name=EVENTS_LAYER_NAME)
+        group = cells_layer(events, zoom, center, by=color_by, name=EVENTS_LAYER_NAME, base=base, memo=memo)
         cells = cell_summary(next(iter(group._children.values())))[1]
     if aggregated:
         if selected is not None:  # the linked event is drawn on top of the cells, its popup open
