@@ -157,7 +157,7 @@ def drive(page, url: str, rows: list, *, ged: bool = False) -> None:
     step("Map: draw as a heatmap", lambda: sidebar.get_by_text("Heatmap").click(),
          expect=lambda: "draw=heat" in page.url and "Heatmap" in legend(page))
     step("Map: back to circles", lambda: sidebar.get_by_text("Circles").click(),
-         expect=lambda: "draw=heat" not in page.url and "circles" in legend(page))
+         expect=lambda: "draw=heat" not in page.url and legend(page) and "Heatmap" not in legend(page))
     step("Map: shade regions", lambda: sidebar.get_by_text("Shade regions by number of events").click(),
          expect=lambda: "shade=regions" in page.url)
     def zoomed(by: int):
