@@ -29,6 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from geo.bench.report import verdict, write_section  # noqa: E402
+
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 FRAME = 'iframe[title*="st_folium"]'
@@ -199,7 +201,6 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
-    from geo.bench.report import verdict, write_section
     from geo.bench.synthetic import machine, synthetic_events
 
     rows: list[tuple[str, float, str]] = []
