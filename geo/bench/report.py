@@ -38,7 +38,9 @@ def verdict(label: str, value: float | None, target: float, unit: str = "s", *, 
     def fmt(x: float) -> str:
         if unit == "×":
             return f"{x:,.0f}×" if x >= 100 else f"{x:.2f}×"
-        return f"{x:.2f} {unit}" if unit else f"{x:.2f}"
+        if unit:
+            return f"{x:,.0f} {unit}" if x >= 100 else f"{x:.2f} {unit}"
+        return f"{x:.2f}"
 
     shown, want = fmt(value), (fmt(target) if unit != "×" or target >= 100 else f"{target:g}×")
     return f"- {label}: {shown} (target {'≥' if at_least else '≤'} {want}): **{'met' if ok else 'NOT met'}**", ok
