@@ -27,13 +27,17 @@ class ClaimsIndex:
     def __init__(self, claims: pd.DataFrame | None):
         self.claims = claims  # held, so that a memo keyed by its id stays right
         if claims is None or claims.empty or "event_id" not in claims:
-            self.sorted = pd.DataFrame(columns=list(claims.columns) if claims is not None else ["event_id"])
+            self._table = pd.DataFrame(columns=list(claims.columns) if claims is not None else ["event_id"])
+            self._order = np.zeros(0, dtype=np.int64)
             self._ids = np.array([], dtype=object)
         else:
             keys = [k for k in _SORT if k in claims]
-            # as claims_for orders one event's claims (stable: ties keep the table's order), every event at once
-            self.sorted = claims.sort_values(keys, kind="stable", na_position="last", ignore_index=True)
-            self._ids = self.sorted["event_id"].to_numpy(dtype=object)
+            # as claims_for orders one event's claims (stable: ties keep the table's order), every event at
+            # once; only the order is kept (the claims are not copied)
+            self._table = claims
+            self._order = claims.reset_index(drop=True)[keys].sort_values(
+                keys, kind="stable", na_position="last").index.to_numpy()
+            self._ids = claims["event_id"].to_numpy(dtype=object)[self._order]
         n = len(self._ids)
         change = np.ones(n, dtype=bool)
         if n > 1:
@@ -55,11 +59,15 @@ class ClaimsIndex:
         end = np.where(where >= 0, self._first[np.maximum(where, 0) + 1], 0)
         return start, end
 
+    def take(self, rows: np.ndarray) -> pd.DataFrame:
+        """The claims at these rows of the sorted order (``rows_of``'s), with a fresh index."""
+        return self._table.take(self._order[rows]).reset_index(drop=True)
+
     def of(self, event_ids) -> pd.DataFrame:
         """The claims of ``event_ids`` (each event's in popup order, events in the order given)."""
         start, end = self.rows_of(event_ids)
-        take = np.concatenate([np.arange(s, e) for s, e in zip(start, end) if e > s] or [np.zeros(0, np.int64)])
-        return self.sorted.take(take)
+        return self.take(np.concatenate([np.arange(s, e) for s, e in zip(start, end) if e > s]
+                                        or [np.zeros(0, np.int64)]))
 
     @cached_property
     def ranges(self) -> pd.DataFrame:

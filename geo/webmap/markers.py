@@ -211,8 +211,8 @@ def events_geojson(events: gpd.GeoDataFrame, claims: pd.DataFrame | None, color_
     rows = order.to_dict("records")  # plain dicts: reading a field of a row Series costs ~10x more
     ids = [ev["event_id"] for ev in rows]
     start, end = index.rows_of(ids)
-    own = index.sorted.take(np.concatenate([np.arange(s, e) for s, e in zip(start, end) if e > s]
-                                           or [np.zeros(0, np.int64)]))
+    own = index.take(np.concatenate([np.arange(s, e) for s, e in zip(start, end) if e > s]
+                                    or [np.zeros(0, np.int64)]))
     records = own.to_dict("records")
     offsets = np.concatenate([[0], np.cumsum(end - start)])
     ranges = claim_ranges(own).to_dict("index") if len(own) else {}
