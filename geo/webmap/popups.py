@@ -258,9 +258,12 @@ _ROW_TAGS = len("<tr><td><b></b><div class='src'> · </div></td><td></td></tr>")
 def _text_bytes(column) -> int:
     """Characters of a column's texts (missing values count 0): never more than their escaped bytes."""
     values = pd.Series(column)
-    if isinstance(values.dtype, pd.CategoricalDtype):  # compact data: each distinct text measured once
-        lengths = np.array([len(str(c).strip()) for c in values.cat.categories] + [0], dtype=np.int64)
+    if isinstance(values.dtype, pd.CategoricalDtype) and len(values) > len(values.cat.categories):
+        # compact data, more rows than texts: each distinct text measured once
+        texts = pd.Series(values.cat.categories.to_numpy(dtype=object)).astype(str).str.strip().str.len()
+        lengths = np.append(texts.to_numpy(dtype=np.int64), 0)
         return int(lengths[values.cat.codes.to_numpy()].sum())  # code -1 (missing) reads the 0 at the end
+    values = values.astype(object)
     values = values[values.notna().to_numpy()]
     return int(values.astype(str).str.strip().str.len().sum()) if len(values) else 0
 
@@ -289,7 +292,8 @@ def popup_floor(events: pd.DataFrame, claims: pd.DataFrame) -> int:
     total += _ROW_TAGS * len(rows) + sum(_text_bytes(rows[k]) for k in ("claimant", "source") if k in rows)
     if "statement" in claims:
         said = claims.drop_duplicates(keys + ["statement"])["statement"]
-        said = said[[not _isna(t) and bool(t) for t in said]]
+        said = said[said.notna().to_numpy()]
+        said = said[(said.astype(str).str.len() > 0).to_numpy()]
         total += _STATEMENT_TAGS * len(said) + _text_bytes(said)
     return total
 
