@@ -82,11 +82,33 @@ class ClaimsIndex:
         ranges = self.ranges
         return pd.Index(ranges.index[ranges["disputed"].to_numpy(dtype=bool)])
 
-    def disputed_count(self, events: pd.DataFrame) -> int:
-        """How many of ``events`` have claims that disagree (``geo.a11y.describe.disputed_count``)."""
+    def disputed_count(self, events: pd.DataFrame, base: pd.DataFrame | None = None) -> int:
+        """How many of ``events`` have claims that disagree (``geo.a11y.describe.disputed_count``). ``base``, the
+        data set's events, gets its flags once: events taken from it (a filter's ``take``, its index labels,
+        checked against its ids) read theirs instead of looking a million ids up."""
         if events.empty or not len(self.disputed_ids):
             return 0
-        return int(self.disputed_ids.get_indexer(events["event_id"].to_numpy(dtype=object)).__ge__(0).sum())
+        ids = events["event_id"].to_numpy(dtype=object)
+        flags = self._flags(base)
+        if flags is not None:
+            base_ids, flags = flags
+            if events is base:
+                return int(flags.sum())
+            pos = events.index.to_numpy()
+            if (pos.dtype.kind in "iu" and pos.min() >= 0 and pos.max() < len(flags)
+                    and np.array_equal(base_ids[pos], ids)):
+                return int(flags[pos].sum())
+        return int((self.disputed_ids.get_indexer(ids) >= 0).sum())
+
+    def _flags(self, base: pd.DataFrame | None):
+        """(ids, disputed flags) of ``base``'s events by position, made once; None without a usable base."""
+        if base is None or not isinstance(base.index, pd.RangeIndex) or base.index.start != 0 or base.index.step != 1:
+            return None
+        found = self.__dict__.get("_base_flags")
+        if found is None or found[0] is not base:
+            ids = base["event_id"].to_numpy(dtype=object)
+            found = self.__dict__["_base_flags"] = (base, ids, self.disputed_ids.get_indexer(ids) >= 0)
+        return found[1], found[2]
 
 
 def claims_index(claims: pd.DataFrame | None, memo: dict | None = None) -> ClaimsIndex:

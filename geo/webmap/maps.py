@@ -305,7 +305,7 @@ def _content(events, layers, *, claims, color_by, center, zoom, selected, attrib
     lines = [esc(_(NATURAL_EARTH_ATTRIBUTION).split(".")[0]), esc(_(GEONAMES_ATTRIBUTION).rstrip("."))]
     if attribution:
         lines.append(esc(retranslate(attribution)))
-    disputed = index.disputed_count(events)
+    disputed = index.disputed_count(events, base)
     html = legend_html(color_by, present, len(events), figure, disputed, cells, heat)
     if not aggregated and "datasets_held" in events:  # several data sets: what the rings say
         held = pd.to_numeric(events["datasets_held"], errors="coerce").fillna(1)

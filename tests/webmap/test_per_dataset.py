@@ -178,3 +178,15 @@ def test_the_claims_index_leaves_the_claims_alone(curated):
     pd.testing.assert_frame_equal(own.reset_index(drop=True),
                                   geo.events.claims_for(curated.claims, "MLI-2024-07-25-TIN").reset_index(drop=True))
     assert json.dumps(len(index.of([])))  # no events: no claims
+
+
+def test_disputed_events_counted_from_the_data_sets_flags(curated):
+    index = ClaimsIndex(curated.claims)
+    expected = geo.a11y.describe.disputed_count(curated.events, curated.claims)
+    assert expected > 0
+    assert index.disputed_count(curated.events, curated.events) == expected
+    some = geo.filter_events(curated.events, geo.EventFilter(actors=["Wagner Group"]))
+    assert index.disputed_count(some, curated.events) == geo.a11y.describe.disputed_count(some, curated.claims)
+    # a frame whose labels do not lead back to the data set's rows: looked up by id
+    shuffled = some.iloc[::-1].reset_index(drop=True)
+    assert index.disputed_count(shuffled, curated.events) == index.disputed_count(some)
