@@ -241,5 +241,9 @@ def machine() -> str:
         ram = f"{kb / 1024 ** 2:.0f} GB RAM"
     except (OSError, StopIteration):
         ram = "RAM unknown"
+    try:  # a shared machine's other work changes every figure: say how busy it was
+        load = f"; load average {os.getloadavg()[0]:.1f} when written"
+    except OSError:
+        load = ""
     return (f"{cpu}, {os.cpu_count()} cores, {ram}; Python {platform.python_version()}, pandas {pd.__version__}, "
-            f"{platform.system()}")
+            f"{platform.system()}{load}")
