@@ -71,7 +71,7 @@ def take_map_view(out) -> bool:
 
 def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from, labels=None,
              description: str | None = None, home_extent=None, *, count: int | None = None,
-             make_group=None) -> None:
+             make_group=None, dataset=None) -> None:
     """Draw the map and take back what the user did on it: pan, zoom, the event clicked.
 
     ``shown`` are the events of ``view.filter`` taken from the data set ``shown_from``. A database
@@ -82,14 +82,15 @@ def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from
     The events, legend and overlays are one group (``geo.build_map_content``) that st_folium swaps
     in the mounted map (``feature_group_to_add``) when a filter, the look or the cells change, so
     that the browser redraws one layer, keeps the user's view, and does not report a remounted
-    map back (which would run the page once more).
+    map back (which would run the page once more). ``dataset`` (the ``Dataset`` of ``shown_from``) keeps
+    what the map makes once per data set: the boundaries' rings, the claims sorted for popups.
     """
     ss = st.session_state
     base_key = (id(layers), view.basemap, view.hidden_layers, view.lang)
     if ss.get("map_base") is None or ss.map_base[0] != base_key:
         ss.map_base = (base_key, geo.build_base_map(layers, center=view.center, zoom=view.zoom,
                                                     basemap=view.basemap, visible_layers=view.visible_layers,
-                                                    labels=labels, home_extent=home_extent))
+                                                    labels=labels, home_extent=home_extent, dataset=dataset))
     look = (view.filter, view.color_by, view.figure, view.shade_regions, view.draw, view.lang, view.changed)
     content = look
     # cells or heat follow the zoom: past MAX_MARKERS, as a heatmap, or when the events' texts
@@ -116,7 +117,8 @@ def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from
         group = make_group(anchor[0], anchor[1], ss.get("map_selected")) if make_group else geo.build_map_content(shown, layers, claims=claims, color_by=view.color_by, center=anchor[0],
                                       zoom=anchor[1], selected=ss.get("map_selected"), figure=view.figure,
                                       shade_regions=view.shade_regions, border_km=view.filter.max_border_km,
-                                      attribution=attribution, draw=view.draw, description=description)
+                                      attribution=attribution, draw=view.draw, description=description,
+                                      dataset=dataset)
         if group.by_zoom and not by_zoom:  # drawn as cells after all: from now on they follow the zoom
             ss.map_by_zoom = (id(shown_from), look)
             ss.cells_anchor = anchor
@@ -203,7 +205,7 @@ def map_section(shown, layers, claims, view: geo.View, data: Dataset, voc: geo.V
     at_home = voc.home is not None and (view.center, view.zoom) == tuple(voc.home)
     map_heading()  # where "Skip to the map" goes
     show_map(shown, layers, claims, view, data.attribution_of(shown), shown if "_datasets" in shown else data.events,
-             data.labels, description, home_extent=voc.extent if at_home else None)
+             data.labels, description, home_extent=voc.extent if at_home else None, dataset=data)
     if after_map is not None:  # what a phone shows right under the map (the import report's line)
         after_map()
     # the map may have moved or an event been clicked: the link follows

@@ -98,4 +98,41 @@ def fatality_note(event_id, fatalities, claims: pd.DataFrame | None) -> str:
     return _("The data set's own figure; the claims are not counted into it.")
 
 
-__all__ = ["CAMPS", "RULE_TEXT", "conservative_fatalities", "counted_claims", "fatality_note", "side_figures"]
+def fatality_notes(claims: pd.DataFrame | None, fatalities: dict) -> dict:
+    """``fatality_note`` of many events at once: {event_id: note} for the events of ``fatalities``
+    ({event_id: figure}), from ``claims`` (theirs, each event's in the order ``claims_for`` gives;
+    other events' claims may be there too). One pass over the claims, not one per event: the same
+    sentences as ``fatality_note``, for the thousands of popups of a map."""
+    if claims is None or claims.empty or "event_id" not in claims:
+        return {e: "" for e in fatalities}
+    present = set(pd.unique(claims["event_id"]))
+    sides = side_figures(claims) if "claimant_side" in claims else None
+    parts: dict = {}
+    if sides is not None:
+        for (event, side), n in sides.items():
+            parts.setdefault(event, []).append((side, int(n)))
+    known = claims["side"].isin(list(CAMPS)).groupby(claims["event_id"], sort=False).all().to_dict()
+    notes = {}
+    for event, figure in fatalities.items():
+        if event not in present:
+            notes[event] = ""
+            continue
+        try:
+            figure = int(figure)
+        except (TypeError, ValueError):
+            notes[event] = ""
+            continue
+        own = parts.get(event, [])
+        if sides is not None and sum(n for _side, n in own) == figure and known.get(event, False):
+            if not own:
+                notes[event] = _("Conservative: {rule}; no such count was reported, so 0.").format(rule=_(RULE_TEXT))
+            else:
+                notes[event] = _("Conservative: {rule}: {parts}.").format(
+                    rule=_(RULE_TEXT), parts=" + ".join(f"{format_number(n)} {side}" for side, n in own))
+        else:
+            notes[event] = _("The data set's own figure; the claims are not counted into it.")
+    return notes
+
+
+__all__ = ["CAMPS", "RULE_TEXT", "conservative_fatalities", "counted_claims", "fatality_note", "fatality_notes",
+           "side_figures"]

@@ -106,10 +106,13 @@ def place_labels(layers: dict, events: pd.DataFrame | None = None, *,
         towns = near.head(MAX_TOWNS).reset_index(drop=True)  # the file is sorted by population: largest first
     town_zoom = _town_zoom(towns["population"].to_numpy()) if len(towns) else np.array([], dtype=int)
     with_events = np.zeros(len(towns), dtype=bool)
+    by_name: dict[str, list[int]] = {}  # the gazetteer's towns by their folded name, once (not once per place)
+    for i, folded in enumerate(str(t).casefold() for t in towns["name"]):
+        by_name.setdefault(folded, []).append(i)
     for name, lat, lon, n in _event_places(events, places):
         # a place with events is worth naming early: the reader is looking for it
         zoom = 5 if n >= 2 else 6
-        hit = _same_town(name, lat, lon, towns)
+        hit = _same_town(name, lat, lon, towns, by_name)
         if hit is not None:  # the gazetteer's town: named once, where the gazetteer puts it, as early
             town_zoom[hit] = min(town_zoom[hit], zoom)
             with_events[hit] = True
@@ -133,11 +136,19 @@ def _event_places(events: pd.DataFrame | None, places: pd.DataFrame | None) -> l
     30 km (an event "near" a village and one in it) named once, at the busier one."""
     if places is None or not len(places) or "location" not in events:
         return []
-    names = events.groupby(["longitude", "latitude"], observed=True, sort=False)["location"].first()
     top = places.head(MAX_EVENT_PLACES)
+    # each top place's name: the first named event's there (one pass of hashing, not a group-by of all events)
+    lon = pd.to_numeric(events["longitude"], errors="coerce").to_numpy(dtype=float)
+    lat = pd.to_numeric(events["latitude"], errors="coerce").to_numpy(dtype=float)
+    where = pd.Index(top["lon"].to_numpy(dtype=float) + 1j * top["lat"].to_numpy(dtype=float)).get_indexer(
+        lon + 1j * lat)
+    location = events["location"]
+    rows = np.flatnonzero((where >= 0) & location.notna().to_numpy())
+    found, first = np.unique(where[rows], return_index=True)
+    names = dict(zip(found.tolist(), location.to_numpy(dtype=object)[rows[first]]))
     out: list[list] = []
-    for lon, lat, n in zip(top["lon"], top["lat"], top["n"]):
-        name = clean_place_name(names.get((lon, lat), ""))
+    for k, (lon, lat, n) in enumerate(zip(top["lon"], top["lat"], top["n"])):
+        name = clean_place_name(names.get(k, ""))
         if not name:
             continue
         twin = next((o for o in out if o[0].casefold() == name.casefold() and _km(o[1], o[2], lat, lon) < 30), None)
@@ -153,11 +164,16 @@ def _km(lat1, lon1, lat2, lon2):
     return np.hypot((np.asarray(lat2) - lat1) * 111.2, (np.asarray(lon2) - lon1) * 111.2 * np.cos(np.radians(lat1)))
 
 
-def _same_town(name: str, lat: float, lon: float, towns: pd.DataFrame) -> int | None:
-    """The row of the gazetteer's town of this name within 10 km, if any."""
+def _same_town(name: str, lat: float, lon: float, towns: pd.DataFrame,
+               by_name: dict[str, list[int]] | None = None) -> int | None:
+    """The row of the gazetteer's town of this name within 10 km, if any (``by_name``: the towns' rows by
+    their casefolded name, made once for many places)."""
     if towns.empty:
         return None
-    same = np.flatnonzero(towns["name"].str.casefold().to_numpy() == name.casefold())
+    if by_name is not None:
+        same = np.array(by_name.get(name.casefold(), []), dtype=np.int64)
+    else:
+        same = np.flatnonzero(towns["name"].str.casefold().to_numpy() == name.casefold())
     if not len(same):
         return None
     km = _km(lat, lon, towns["lat"].to_numpy()[same], towns["lon"].to_numpy()[same])

@@ -64,13 +64,16 @@ class Dataset:
     #: version these events are (``geo.sources.versioned``); None for data without versions
     history: object | None = field(default=None, compare=False, repr=False)
     shown_version: int | None = None
+    #: what the maps make once per data set and keep with it (``geo.build_map(..., dataset=data)``): the
+    #: boundaries' encoded rings, the claims sorted for popups, the disputed events. Shared like the rest.
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def labels(self) -> pd.DataFrame:
         """The place names of its maps (``geo.places.labels.place_labels``): countries, regions, the towns around
         the events and the events' own places. Made once per data set, on first use."""
         return place_labels(self.layers if self.layers is not None else load_layers(), self.events,
-                            extent=self.vocabulary.extent)
+                            extent=self.vocabulary.extent, places=self.memo.get("places"))
 
     @cached_property
     def actor_counts(self) -> pd.Series:
@@ -148,6 +151,7 @@ class Dataset:
         data = cls(events, claims, vocabulary, label, attribution, report, layers=layers,
                    title_names=(names := title_places(events, places=places)), title=title_of(names))
         data.__dict__["actor_counts"] = counts  # the cached_property's value
+        data.memo["places"] = places  # its distinct places, counted once: the place names start from them
         return data
 
     @classmethod

@@ -81,7 +81,7 @@ def snapshot_html(events: pd.DataFrame, layers: Mapping[str, gpd.GeoDataFrame], 
     """One self-contained HTML file: the interactive map of ``view`` with a header panel.
 
     The map is ``build_map``'s (same layers, styling, popups and legend; Leaflet
-    and jQuery inlined as data: URIs, so it opens offline). The header gives the
+    inlined as data: URIs, so it opens offline). The header gives the
     title, filter summary, counts, attribution, generation date, share link and the data's
     version (``version``, else ``view.dataset``; also in ``<meta name='data-version'>``), all escaped. With a tile basemap in the view the tiles need the internet; the
     rest of the map works without them. ``events`` are drawn as given.

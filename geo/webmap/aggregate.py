@@ -128,8 +128,11 @@ def _group(cx: np.ndarray, cy: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.n
     return uniq % width + x0, uniq // width + y0, inverse
 
 
-def _cells(lon, lat, fat, cats, names, zoom: float, cell_px: float, max_cells: int) -> pd.DataFrame:
-    x, y = to_pixels(lon, lat, zoom)
+def _cells(lon, lat, fat, cats, names, zoom: float, cell_px: float, max_cells: int, unit=None) -> pd.DataFrame:
+    if unit is not None and float(zoom).is_integer():  # the data set's projection, made once (``mercator``): scaled to the zoom, exactly
+        x, y = unit[0] * (_world_px(zoom) / _TILE), unit[1] * (_world_px(zoom) / _TILE)
+    else:
+        x, y = to_pixels(lon, lat, zoom)
     size = float(cell_px)
     while True:
         cx, cy = np.floor(x / size).astype(np.int64), np.floor(y / size).astype(np.int64)
@@ -225,20 +228,45 @@ def aggregate_events(events: pd.DataFrame, zoom: float, bounds: Bounds | None = 
     return _frame(cells, zoom)
 
 
+def mercator(events: pd.DataFrame, lon: np.ndarray, lat: np.ndarray, *, base: pd.DataFrame | None = None,
+             memo: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The events' Web Mercator pixels at zoom 0 (``to_pixels(lon, lat, 0)``; any zoom's are these times
+    2**zoom, exactly). ``base``, the data set's events, is projected once and kept in ``memo``; events taken
+    from it (a filter's ``take``: the same index labels, checked against its coordinates) read theirs."""
+    if base is None or memo is None or not isinstance(base.index, pd.RangeIndex) or base.index.start != 0 \
+            or base.index.step != 1:
+        return to_pixels(lon, lat, 0)
+    found = memo.get(("mercator", id(base)))
+    if found is None or found[0] is not base:
+        b_lon, b_lat = _arrays(base, None)[:2]
+        found = memo[("mercator", id(base))] = (base, b_lon, b_lat, *to_pixels(b_lon, b_lat, 0))
+    _base, b_lon, b_lat, ux, uy = found
+    pos = events.index.to_numpy()
+    if events is base:
+        return ux, uy
+    if (pos.dtype.kind in "iu" and len(pos) and pos.min() >= 0 and pos.max() < len(b_lon)
+            and np.array_equal(b_lon[pos], lon, equal_nan=True) and np.array_equal(b_lat[pos], lat, equal_nan=True)):
+        return ux[pos], uy[pos]
+    return to_pixels(lon, lat, 0)
+
+
 def lod_cells(events: pd.DataFrame, zoom: float, center: Sequence[float], *, by: str | None = "event_type",
               bounds: Bounds | None = None, max_cells: int = MAX_CELLS,
-              max_outer_cells: int = MAX_OUTER_CELLS, cell_px: float = CELL_PX
-              ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+              max_outer_cells: int = MAX_OUTER_CELLS, cell_px: float = CELL_PX, base: pd.DataFrame | None = None,
+              memo: dict | None = None) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """The cells a map at ``center``/``zoom`` draws: (cells in the padded view, coarser cells of
-    the events beyond it, at ``OUTER_LEVELS`` zooms out). Every located event is in exactly one."""
+    the events beyond it, at ``OUTER_LEVELS`` zooms out). Every located event is in exactly one.
+    ``base`` and ``memo``: the data set ``events`` come from, projected once (``mercator``)."""
     bounds = bounds or view_bounds(center, zoom)
     lon, lat, fat, cats, names, ok = _arrays(events, by)
+    ux, uy = mercator(events, lon, lat, base=base, memo=memo)
     inside = ok & _within(lon, lat, bounds)
     outside = ok & ~inside
-    inner = _cells(lon[inside], lat[inside], fat[inside], cats[inside], names, zoom, cell_px, max_cells)
+    inner = _cells(lon[inside], lat[inside], fat[inside], cats[inside], names, zoom, cell_px, max_cells,
+                   unit=(ux[inside], uy[inside]))
     outer_zoom = max(zoom - OUTER_LEVELS, 0)
     outer = _cells(lon[outside], lat[outside], fat[outside], cats[outside], names, outer_zoom, cell_px,
-                   max_outer_cells)
+                   max_outer_cells, unit=(ux[outside], uy[outside]))
     return _frame(inner, zoom), _frame(outer, outer_zoom)
 
 
@@ -336,9 +364,9 @@ class CellLayer(ScriptElement):
 
 
 def cells_layer(events: pd.DataFrame, zoom: float, center: Sequence[float], *, by: str | None = "event_type",
-                name: str = "Events") -> folium.FeatureGroup:
+                name: str = "Events", base: pd.DataFrame | None = None, memo: dict | None = None) -> folium.FeatureGroup:
     """A FeatureGroup drawing ``events`` as cells for a map at ``center``/``zoom`` (see ``lod_cells``)."""
-    inner, outer = lod_cells(events, zoom, center, by=by)
+    inner, outer = lod_cells(events, zoom, center, by=by, base=base, memo=memo)
     group = folium.FeatureGroup(name=name, show=True)
     CellLayer(inner, outer, by).add_to(group)
     return group

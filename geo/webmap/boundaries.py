@@ -17,7 +17,7 @@ import shapely
 from folium.template import Template
 
 from ..layers import LAYERS
-from ..i18n import _, format_number
+from ..i18n import _, current_language, format_number
 from ..styles import esc
 from .scripting import ScriptElement, script_json
 
@@ -101,6 +101,13 @@ DECODE_JS = (
 )
 
 
+def encode_layer(gdf: gpd.GeoDataFrame) -> list[dict | None]:
+    """Each geometry of a boundary layer encoded (``encode_geometry``): at ``DETAIL_DECIMALS``, or at
+    ``LOW_DECIMALS`` for the rows whose ``detail`` is False (the world beyond the data's countries)."""
+    detail = gdf["detail"].to_numpy(dtype=bool) if "detail" in gdf else np.ones(len(gdf), dtype=bool)
+    return [encode_geometry(geom, DETAIL_DECIMALS if fine else LOW_DECIMALS) for geom, fine in zip(gdf.geometry, detail)]
+
+
 class BoundaryLayer(folium.map.Layer, ScriptElement):
     """A boundary layer (``geo.layers.LAYERS``) drawn by ``L.geoJSON`` with its tooltips, its
     geometry encoded once, when it is made.
@@ -125,17 +132,33 @@ class BoundaryLayer(folium.map.Layer, ScriptElement):
         "{% endmacro %}"
     )
 
-    def __init__(self, key: str, gdf: gpd.GeoDataFrame, show: bool):
+    def __init__(self, key: str, gdf: gpd.GeoDataFrame, show: bool, *, memo: dict | None = None):
         info = LAYERS[key]
         super().__init__(name=_(info.title), overlay=True, control=True, show=show)
         self._name = "BoundaryLayer"
         self.key = key
+        self.style = script_json(dict(info.style))
+        # a data set's layers are encoded once (``memo``: the data set's, see ``geo.webmap.maps.build_map``) per
+        # level of detail, and written once per language (the tooltips'); each entry holds its frame, so that
+        # the frame's id stays its own
+        rings_key = ("boundary rings", key, id(gdf), DETAIL_DECIMALS, LOW_DECIMALS)
+        data_key = rings_key + (current_language(),)
+        found = memo.get(data_key) if memo is not None else None
+        if found is not None and found[0] is gdf:
+            self.data = found[1]
+            return
+        rings = memo.get(rings_key) if memo is not None else None
+        rings = rings[1] if rings is not None and rings[0] is gdf else encode_layer(gdf)
+        self.data = self._features(key, gdf, info, rings)
+        if memo is not None:
+            memo[rings_key], memo[data_key] = (gdf, rings), (gdf, self.data)
+
+    @staticmethod
+    def _features(key: str, gdf: gpd.GeoDataFrame, info, rings: list) -> str:
         label_col = "name" if "name" in gdf else None
-        detail = gdf["detail"].to_numpy(dtype=bool) if "detail" in gdf else np.ones(len(gdf), dtype=bool)
         features = []
         rows = gdf.drop(columns=gdf.geometry.name).to_dict("records")
-        for i, (row, geom, fine) in enumerate(zip(rows, gdf.geometry, detail)):
-            geometry = encode_geometry(geom, DETAIL_DECIMALS if fine else LOW_DECIMALS)
+        for i, (row, geometry) in enumerate(zip(rows, rings)):
             if geometry is None:
                 continue
             name = row[label_col] if label_col else None
@@ -146,8 +169,7 @@ class BoundaryLayer(folium.map.Layer, ScriptElement):
                 tip += "<br>" + esc(_("{count} km").format(count=format_number(round(row["length_km"]))))
             props = {"_tip": tip} | ({"name": name} if label_col else {})
             features.append({"type": "Feature", "id": str(i), "properties": props, "g": geometry})
-        self.data = script_json({"type": "FeatureCollection", "features": features})
-        self.style = script_json(dict(info.style))
+        return script_json({"type": "FeatureCollection", "features": features})
 
 
-__all__ = ["BoundaryLayer", "decode_ring", "encode_geometry", "encode_ring"]
+__all__ = ["BoundaryLayer", "decode_ring", "encode_geometry", "encode_layer", "encode_ring"]

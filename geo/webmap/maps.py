@@ -19,16 +19,16 @@ from .inview import ViewKeeper
 from .labels import PlaceLabels
 from .overlays import border_layer, dataset_rings_layer, region_layer, uncertainty_layer
 from ..matching.groups import DATASETS_DISAGREE
-from ..analysis import claim_ranges, event_figures
-from .popups import popup_html, tooltip_text
+from .claimsindex import claims_index
+from .popups import popup_floor, popup_html
 from ..places.labels import GEONAMES_ATTRIBUTION, place_labels
 from ..layers import LAYER_ORDER, NATURAL_EARTH_ATTRIBUTION
-from .markers import MAX_MARKER_BYTES, EventMarkers
+from .markers import MAX_MARKER_BYTES, events_geojson, figures, markers_layer
 from .legend import MapLegend, figure_label, legend_html
-from ..i18n import _, format_date, format_number, retranslate
+from ..i18n import _, format_number, retranslate
 from .access import MapDescription
-from ..a11y.describe import disputed_count, map_description
-from ..styles import BASEMAPS, COLOR_MODES, DRAW_MODES, actor_side, esc, event_color, marker_radius
+from ..a11y.describe import map_description
+from ..styles import BASEMAPS, COLOR_MODES, DRAW_MODES, actor_side, esc, marker_radius
 from ..view import DEFAULT_CENTER, DEFAULT_ZOOM
 
 EVENTS_LAYER_NAME = "Events"
@@ -36,105 +36,6 @@ EVENTS_LAYER_NAME = "Events"
 #: events are counted into map cells on the server (``geo.webmap.aggregate``), so that the page's size
 #: and the browser's work stay bounded whatever the number of events.
 MAX_MARKERS = 3_000
-
-
-def events_geojson(events: gpd.GeoDataFrame, claims: pd.DataFrame | None, color_by: str,
-                   figure: str = "conservative") -> dict:
-    """The events as a GeoJSON FeatureCollection carrying their popup, tooltip and style.
-
-    Circles are sized by ``figure`` (see ``geo.analysis.event_figures``). Events
-    whose claims disagree get a dashed black outline, those with claims that agree
-    a solid one. Features come largest first, so that a small circle is drawn over
-    (and can be clicked on top of) a large one at the same place; each popup lists
-    the other events at its exact place.
-    """
-    sizes = event_figures(events, claims, figure)
-    has_claims = claims is not None and not claims.empty
-    ranges = claim_ranges(claims) if has_claims else None
-    by_event = dict(tuple(claims.groupby("event_id", sort=False))) if has_claims else {}
-    order = events.assign(_size=sizes).sort_values(["_size", "event_date"], ascending=[False, True], kind="stable")
-    rows = order.to_dict("records")  # plain dicts: reading a field of a row Series costs ~10x more
-    places: dict[tuple[float, float], list] = {}
-    for ev in rows:
-        places.setdefault((float(ev["latitude"]), float(ev["longitude"])), []).append(ev)
-    features = []
-    for ev in rows:
-        here = places[(float(ev["latitude"]), float(ev["longitude"]))]
-        # list a few of the others, and count the rest: a place with thousands of events
-        # (a region's centroid in ACLED) must not make every popup thousands of lines long
-        others = [o for o in here[: SAME_PLACE_LISTED + 1] if o["event_id"] != ev["event_id"]][:SAME_PLACE_LISTED]
-        n_others = len(here) - 1
-        own = by_event.get(ev["event_id"])
-        rng = ranges.loc[ev["event_id"]] if own is not None else None
-        disputed = bool(rng is not None and rng["disputed"])
-        # several data sets holding the event (geo.matched_events' rows): their spread is a dispute too
-        datasets_differ = float(ev.get("spread") or 1.0) > DATASETS_DISAGREE
-        disputed = disputed or datasets_differ
-        style = {
-            "radius": marker_radius(ev["_size"]),
-            "fillColor": event_color(ev, color_by),
-            "color": "#000000" if disputed else ("#222" if own is not None else "#ffffff"),
-            "weight": 2.5 if disputed else (2 if own is not None else 1),
-            "fill": True,
-            "fillOpacity": 0.8,
-            "opacity": 1.0,
-            "className": "event-marker disputed" if disputed else "event-marker",
-        }
-        if disputed:
-            style["dashArray"] = "4 3"
-        change = change_mark(ev, style)
-        features.append({
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [float(ev["longitude"]), float(ev["latitude"])]},
-            "properties": {
-                "event_id": str(ev["event_id"]),
-                "_popup": popup_html(ev, own if own is not None else _NO_CLAIMS, others, claim_range=rng,
-                                     same_place_total=n_others, change=change),
-                "_tip": tooltip_text(ev) + (esc(" · " + _("data sets disagree")) if datasets_differ else
-                                            esc(" · " + _("claims disputed")) if disputed else "")
-                + (esc(" · " + _("in {count} data sets").format(count=int(ev["datasets_held"])))
-                   if int(ev.get("datasets_held") or 1) > 1 else "") + (esc(" · " + change) if change else ""),
-                "_style": style,
-            },
-        })
-    return {"type": "FeatureCollection", "features": features}
-
-
-#: How an event changed since a day is drawn ("changed since" in the link): a ring of its own colour.
-CHANGE_STYLES = {"added": {"color": "#0072B2", "weight": 3.5},
-                 "revised": {"color": "#D55E00", "weight": 3.5, "dashArray": "3 2"},
-                 "deleted": {"fillOpacity": 0.0, "weight": 3, "dashArray": None}}
-
-
-def change_mark(ev, style: dict) -> str:
-    """An event of "changed since" (``change``: added, revised or deleted, on ``changed_on``, by ``change_source``):
-    its style marked in place (a deleted event hollow, in its type's colour), and its sentence; "" otherwise."""
-    change = ev.get("change")
-    if change not in CHANGE_STYLES:
-        return ""
-    style.update(CHANGE_STYLES[change])
-    if change == "deleted":
-        style["color"] = style["fillColor"]
-    style["className"] = f"event-marker change-{change}"
-    if style.get("dashArray") is None:
-        style.pop("dashArray", None)
-    day = format_date(ev["changed_on"]) if ev.get("changed_on") is not None else ""
-    source = str(ev.get("change_source") or "")
-    if change == "deleted":
-        return _("deleted from {source} on {date}").format(source=source, date=day) if source else \
-            _("deleted on {date}").format(date=day)
-    return _("added on {date}").format(date=day) if change == "added" else _("revised on {date}").format(date=day)
-
-
-_NO_CLAIMS = pd.DataFrame(columns=["event_id"])
-#: How many other events at the same place a popup lists by name.
-SAME_PLACE_LISTED = 10
-
-
-def _markers_layer(events: gpd.GeoDataFrame, claims: pd.DataFrame | None, color_by: str, figure: str,
-                   selected: str | None, canvas: bool = False) -> EventMarkers:
-    """One circle marker per event, with its popup and tooltip; ``selected``'s popup opens."""
-    return EventMarkers(events_geojson(events, claims, color_by, figure), selected, canvas=canvas)
 
 
 def build_map(
@@ -160,7 +61,7 @@ def build_map(
     layer_control: bool = True,
     draw: str = "auto",
     labels: pd.DataFrame | None = None,
-    description: str | None = None,
+    description: str | None = None, dataset=None,
 ) -> folium.Map:
     """An interactive map of ``events`` over the boundary ``layers``.
 
@@ -195,27 +96,26 @@ def build_map(
     draw
         "auto" (the level of detail above) or "heat": a heatmap weighted by the events' number in
         8 px cells (``geo.webmap.heatmap``), the ``selected`` event drawn over it.
-    labels
-        Place names (``geo.places.labels.place_labels``); by default those of ``layers`` and ``events``.
-    description
-        The map's text alternative for screen readers (``geo.a11y.describe.map_description``).
+    labels, description
+        Place names (``geo.places.labels.place_labels``; by default the data set's, else those of ``layers``
+        and ``events``); the text for screen readers (``geo.a11y.describe.map_description``).
+    dataset
+        The ``geo.sources.dataset.Dataset`` of ``events``: its place names, encoded boundaries, sorted claims
+        and projection are made once and kept with it (``memo``).
     """
-    if labels is None:
-        labels = place_labels(layers, events)
+    labels = labels if labels is not None else dataset.labels if dataset is not None else place_labels(layers, events)
     m = build_base_map(layers, center=center, zoom=zoom, basemap=basemap, visible_layers=visible_layers,
-                       offline=False, labels=labels)  # made offline once, with its content, below
+                       offline=False, labels=labels, dataset=dataset)  # made offline once, with its content, below
     parts = _content(events, layers, claims=claims, color_by=color_by, center=center, zoom=zoom, selected=selected,
                      attribution=attribution, prefer_canvas=prefer_canvas, figure=figure,
                      shade_regions=shade_regions, border_km=border_km, uncertainty=uncertainty,
                      max_markers=max_markers, max_marker_bytes=max_marker_bytes, draw=draw,
-                     description=description)
+                     description=description, memo=_memo(dataset), base=getattr(dataset, "events", None))
     for part in parts:  # each overlay its own layer, so that the layer control can switch it
         part.add_to(m)
     if layer_control:
         folium.LayerControl(collapsed=True).add_to(m)
-    if offline:
-        make_offline(m)
-    return m
+    return make_offline(m) if offline else m
 
 
 class _HeatPlugin(JSCSSMixin, MacroElement):
@@ -234,6 +134,7 @@ def build_base_map(
     offline: bool = True,
     labels: pd.DataFrame | None = None,
     home_extent: tuple[float, float, float, float] | None = None,
+    dataset=None,
 ) -> folium.Map:
     """The map without its events: the basemap, the boundary ``layers`` and the place names (``labels``,
     from ``geo.places.labels.place_labels``; by default the countries' and regions' names), see ``build_map``.
@@ -245,7 +146,7 @@ def build_base_map(
 
     ``home_extent`` (west, south, east, north), given when the map opens on the data's own view: a
     frame too small to show it at ``zoom`` (a phone's) fits it, until the reader moves the map
-    (``geo.webmap.inview``).
+    (``geo.webmap.inview``). ``dataset``: see ``build_map`` (its labels, and its boundaries encoded once).
     """
     if basemap not in BASEMAPS:
         raise ValueError(f"basemap must be one of {tuple(BASEMAPS)}, not {basemap!r}")
@@ -266,8 +167,10 @@ def build_base_map(
     for key in LAYER_ORDER:
         if key in layers and len(layers[key]):  # Mali's own layers are empty for data elsewhere: not drawn
             # the countries layer is the land itself when there is no tile basemap
-            BoundaryLayer(key, layers[key], show=key in shown).add_to(m)
-    PlaceLabels(place_labels(layers) if labels is None else labels).add_to(m)
+            BoundaryLayer(key, layers[key], show=key in shown, memo=_memo(dataset)).add_to(m)
+    if labels is None:
+        labels = dataset.labels if dataset is not None else place_labels(layers)
+    PlaceLabels(labels, memo=_memo(dataset)).add_to(m)
     ViewKeeper(home_extent).add_to(m)
     _HeatPlugin().add_to(m)
     if offline:
@@ -298,6 +201,7 @@ def build_map_content(
     max_marker_bytes: int = MAX_MARKER_BYTES,
     draw: str = "auto",
     description: str | None = None,
+    dataset=None,
 ) -> folium.FeatureGroup:
     """Everything ``build_map`` draws over the boundaries, as one FeatureGroup for a map from
     ``build_base_map``: the events (markers, cells or heat), the region shading, the border zone,
@@ -315,7 +219,8 @@ def build_map_content(
                      selected=selected, attribution=attribution, prefer_canvas=prefer_canvas, figure=figure,
                      shade_regions=shade_regions, border_km=border_km, uncertainty=uncertainty,
                      max_markers=max_markers, max_marker_bytes=max_marker_bytes, draw=draw,
-                     description=description)
+                     description=description, memo=_memo(dataset),
+                     base=getattr(dataset, "events", None))
     for part in parts:
         part.add_to(group)
     group.by_zoom = any(isinstance(c, (CellLayer, HeatLayer)) for part in parts
@@ -323,8 +228,25 @@ def build_map_content(
     return make_offline(group)
 
 
+def _present(column: pd.Series, missing=np.nan) -> list:
+    """The distinct values of a column (``missing`` for its missing ones): a compact column's from its codes,
+    without making a million objects."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy()
+        used = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(column.cat.categories)))
+        values = list(column.cat.categories[used])
+        return values + ([missing] if (codes < 0).any() else [])
+    return list(pd.unique(column.astype(object).where(column.notna(), missing)))
+
+
+def _memo(dataset) -> dict | None:
+    """Where a data set keeps what the map makes once for it (``Dataset.memo``); None without one."""
+    return getattr(dataset, "memo", None) if dataset is not None else None
+
+
 def _content(events, layers, *, claims, color_by, center, zoom, selected, attribution, prefer_canvas, figure,
-             shade_regions, border_km, uncertainty, max_markers, max_marker_bytes, draw, description=None) -> list:
+             shade_regions, border_km, uncertainty, max_markers, max_marker_bytes, draw, description=None,
+             memo=None, base=None) -> list:
     """The overlays, the events' group and the legend, in drawing order."""
     if draw not in DRAW_MODES:
         raise ValueError(f"draw must be one of {DRAW_MODES}, not {draw!r}")
@@ -341,23 +263,27 @@ def _content(events, layers, *, claims, color_by, center, zoom, selected, attrib
         parts.append(border_layer(layers, border_km))
     aggregated = draw == "heat" or len(events) > max_markers
     markers = None
+    index = claims_index(claims, memo)  # sorted once per data set (with a memo)
+    # long texts (notes, claims) can make a few thousand popups heavy: past the budget, cells. Popups whose
+    # texts alone pass it are never made; the others are made (all at once) and weighed
+    if not aggregated and popup_floor(events, index.of(events["event_id"])) > max_marker_bytes:
+        aggregated = True
     if not aggregated:
-        markers = _markers_layer(events, claims, color_by, figure, selected, canvas=prefer_canvas)
-        # long texts (notes, claims) can make a few thousand popups heavy: past the budget, cells
+        markers = markers_layer(events, claims, color_by, figure, selected, canvas=prefer_canvas, index=index)
         aggregated = markers.payload_bytes > max_marker_bytes
     # rings around thousands of aggregated events would hide the cells (the layer caps them anyway)
     rings = uncertainty_layer(events) if uncertainty and not aggregated else None
     if rings is not None:
         parts.append(rings)
     if not aggregated and "datasets_held" in events:  # events held by several data sets: a ring and a count
-        held = dataset_rings_layer(events, [marker_radius(f) for f in event_figures(events, claims, figure)],
+        held = dataset_rings_layer(events, [marker_radius(f) for f in figures(events, claims, figure, index)],
                                    DATASETS_DISAGREE)
         if held is not None:
             parts.append(held)
     if color_by == "side":
-        present = {actor_side(a) for a in pd.unique(events["actor1"].fillna("").astype(object))}
+        present = {actor_side(a) for a in _present(events["actor1"], "")}
     else:
-        present = set(pd.unique(events["event_type"]))
+        present = set(_present(events["event_type"]))
     cells = heat = None
     if draw == "heat":
         group = folium.FeatureGroup(name=EVENTS_LAYER_NAME, show=True)
@@ -365,13 +291,13 @@ def _content(events, layers, *, claims, color_by, center, zoom, selected, attrib
         layer.add_to(group)
         heat = layer.scale
     elif aggregated:
-        group = cells_layer(events, zoom, center, by=color_by, name=EVENTS_LAYER_NAME)
+        group = cells_layer(events, zoom, center, by=color_by, name=EVENTS_LAYER_NAME, base=base, memo=memo)
         cells = cell_summary(next(iter(group._children.values())))[1]
     if aggregated:
         if selected is not None:  # the linked event is drawn on top of the cells, its popup open
             one = events.iloc[np.flatnonzero(events["event_id"].to_numpy() == selected)[:1]]
             if len(one):
-                _markers_layer(one, claims, color_by, figure, selected).add_to(group)
+                markers_layer(one, claims, color_by, figure, selected, index=index).add_to(group)
     else:
         group = folium.FeatureGroup(name=EVENTS_LAYER_NAME, show=True)
         markers.add_to(group)
@@ -379,7 +305,7 @@ def _content(events, layers, *, claims, color_by, center, zoom, selected, attrib
     lines = [esc(_(NATURAL_EARTH_ATTRIBUTION).split(".")[0]), esc(_(GEONAMES_ATTRIBUTION).rstrip("."))]
     if attribution:
         lines.append(esc(retranslate(attribution)))
-    disputed = disputed_count(events, claims)
+    disputed = index.disputed_count(events, base)
     html = legend_html(color_by, present, len(events), figure, disputed, cells, heat)
     if not aggregated and "datasets_held" in events:  # several data sets: what the rings say
         held = pd.to_numeric(events["datasets_held"], errors="coerce").fillna(1)
@@ -436,7 +362,7 @@ def build_counted_content(
         present = set(inner["dominant"]) | set(outer["dominant"])
     layer.add_to(events_group)
     if selected is not None and len(selected):  # the linked event is drawn on top of the cells, its popup open
-        _markers_layer(selected.head(1), claims, color_by, figure, str(selected["event_id"].iloc[0])).add_to(
+        markers_layer(selected.head(1), claims, color_by, figure, str(selected["event_id"].iloc[0])).add_to(
             events_group)
     parts.append(events_group)
     lines = [NATURAL_EARTH_ATTRIBUTION.split(".")[0], GEONAMES_ATTRIBUTION.rstrip(".")]

@@ -14,12 +14,20 @@ from __future__ import annotations
 
 import json
 
+import geopandas as gpd
+import numpy as np
+import pandas as pd
 from folium.template import Template
 
+from .claimsindex import ClaimsIndex
 from .inview import KEEPER_JS
+from .popups import event_popup, tooltip_text
 from .scripting import ScriptElement, script_json
-from ..i18n import _
-from ..styles import esc
+from ..analysis import claim_ranges, event_figures
+from ..fatalities import fatality_notes
+from ..i18n import _, format_date
+from ..matching.groups import DATASETS_DISAGREE
+from ..styles import esc, event_color, marker_radius
 
 #: The markers' rows may take this many bytes of the page; past it the map counts the events into
 #: cells instead (``geo.webmap.maps.build_map``), so that long notes cannot make the page heavy.
@@ -171,4 +179,122 @@ class EventMarkers(ScriptElement):
         self.payload_bytes = len(self.args.encode("utf-8"))
 
 
-__all__ = ["EventMarkers", "MAX_MARKER_BYTES", "script_json"]
+#: How many other events at the same place a popup lists by name.
+SAME_PLACE_LISTED = 10
+
+
+def figures(events: pd.DataFrame, claims: pd.DataFrame | None, figure: str, index: ClaimsIndex | None = None):
+    """``geo.analysis.event_figures``, the highest claims taken from the data set's ``index`` when given."""
+    if figure == "highest" and index is not None and claims is not None and not claims.empty:
+        base = events["fatalities"].astype(float)
+        high = index.ranges["high"].astype("float")
+        return np.maximum(base, events["event_id"].map(high).fillna(base))
+    return event_figures(events, claims, figure)
+
+
+#: How an event changed since a day is drawn ("changed since" in the link): a ring of its own colour.
+CHANGE_STYLES = {"added": {"color": "#0072B2", "weight": 3.5},
+                 "revised": {"color": "#D55E00", "weight": 3.5, "dashArray": "3 2"},
+                 "deleted": {"fillOpacity": 0.0, "weight": 3, "dashArray": None}}
+
+
+def change_mark(ev, style: dict) -> str:
+    """An event of "changed since" (``change``: added, revised or deleted, on ``changed_on``, by ``change_source``):
+    its style marked in place (a deleted event hollow, in its type's colour), and its sentence; "" otherwise."""
+    change = ev.get("change")
+    if change not in CHANGE_STYLES:
+        return ""
+    style.update(CHANGE_STYLES[change])
+    if change == "deleted":
+        style["color"] = style["fillColor"]
+    style["className"] = f"event-marker change-{change}"
+    if style.get("dashArray") is None:
+        style.pop("dashArray", None)
+    day = format_date(ev["changed_on"]) if ev.get("changed_on") is not None else ""
+    source = str(ev.get("change_source") or "")
+    if change == "deleted":
+        return _("deleted from {source} on {date}").format(source=source, date=day) if source else \
+            _("deleted on {date}").format(date=day)
+    return _("added on {date}").format(date=day) if change == "added" else _("revised on {date}").format(date=day)
+
+
+def events_geojson(events: gpd.GeoDataFrame, claims: pd.DataFrame | None, color_by: str,
+                   figure: str = "conservative", *, index: ClaimsIndex | None = None) -> dict:
+    """The events as a GeoJSON FeatureCollection carrying their popup, tooltip and style.
+
+    Circles are sized by ``figure`` (see ``geo.analysis.event_figures``). Events
+    whose claims disagree get a dashed black outline, those with claims that agree
+    a solid one. Features come largest first, so that a small circle is drawn over
+    (and can be clicked on top of) a large one at the same place; each popup lists
+    the other events at its exact place.
+
+    ``index`` is ``claims``' ``ClaimsIndex`` (a data set keeps one): the events' claims, their
+    ranges and their figures' notes are worked out for these events at once, never per event.
+    """
+    index = index if index is not None and index.claims is claims else ClaimsIndex(claims)
+    sizes = figures(events, claims, figure, index)
+    order = events.assign(_size=sizes).sort_values(["_size", "event_date"], ascending=[False, True], kind="stable")
+    rows = order.to_dict("records")  # plain dicts: reading a field of a row Series costs ~10x more
+    ids = [ev["event_id"] for ev in rows]
+    start, end = index.rows_of(ids)
+    own = index.take(np.concatenate([np.arange(s, e) for s, e in zip(start, end) if e > s]
+                                    or [np.zeros(0, np.int64)]))
+    records = own.to_dict("records")
+    offsets = np.concatenate([[0], np.cumsum(end - start)])
+    ranges = claim_ranges(own).to_dict("index") if len(own) else {}
+    notes = fatality_notes(own, {ev["event_id"]: ev["fatalities"] for ev in rows})
+    urls, said = "source_url" in own, "statement" in own
+    places: dict[tuple[float, float], list] = {}
+    for ev in rows:
+        places.setdefault((float(ev["latitude"]), float(ev["longitude"])), []).append(ev)
+    features = []
+    for i, ev in enumerate(rows):
+        here = places[(float(ev["latitude"]), float(ev["longitude"]))]
+        # list a few of the others, and count the rest: a place with thousands of events
+        # (a region's centroid in ACLED) must not make every popup thousands of lines long
+        others = [o for o in here[: SAME_PLACE_LISTED + 1] if o["event_id"] != ev["event_id"]][:SAME_PLACE_LISTED]
+        n_others = len(here) - 1
+        has_claims = end[i] > start[i]
+        rng = ranges.get(ev["event_id"]) if has_claims else None
+        disputed = bool(rng is not None and rng["disputed"])
+        # several data sets holding the event (geo.matched_events' rows): their spread is a dispute too
+        datasets_differ = float(ev.get("spread") or 1.0) > DATASETS_DISAGREE
+        disputed = disputed or datasets_differ
+        style = {
+            "radius": marker_radius(ev["_size"]),
+            "fillColor": event_color(ev, color_by),
+            "color": "#000000" if disputed else ("#222" if has_claims else "#ffffff"),
+            "weight": 2.5 if disputed else (2 if has_claims else 1),
+            "fill": True,
+            "fillOpacity": 0.8,
+            "opacity": 1.0,
+            "className": "event-marker disputed" if disputed else "event-marker",
+        }
+        if disputed:
+            style["dashArray"] = "4 3"
+        change = change_mark(ev, style)
+        features.append({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [float(ev["longitude"]), float(ev["latitude"])]},
+            "properties": {
+                "event_id": str(ev["event_id"]),
+                "_popup": event_popup(ev, records[offsets[i]:offsets[i + 1]], notes.get(ev["event_id"], ""), rng,
+                                      others, n_others, with_urls=urls, with_statements=said, change=change),
+                "_tip": tooltip_text(ev) + (esc(" · " + _("data sets disagree")) if datasets_differ else
+                                            esc(" · " + _("claims disputed")) if disputed else "")
+                + (esc(" · " + _("in {count} data sets").format(count=int(ev["datasets_held"])))
+                   if int(ev.get("datasets_held") or 1) > 1 else "") + (esc(" · " + change) if change else ""),
+                "_style": style,
+            },
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
+def markers_layer(events: gpd.GeoDataFrame, claims: pd.DataFrame | None, color_by: str, figure: str,
+                  selected: str | None, canvas: bool = False, *, index: ClaimsIndex | None = None) -> EventMarkers:
+    """One circle marker per event, with its popup and tooltip; ``selected``'s popup opens."""
+    return EventMarkers(events_geojson(events, claims, color_by, figure, index=index), selected, canvas=canvas)
+
+
+__all__ = ["EventMarkers", "MAX_MARKER_BYTES", "SAME_PLACE_LISTED", "events_geojson", "markers_layer",
+           "script_json"]

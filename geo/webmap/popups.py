@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from ..matching.groups import figure_text, headline_figure
@@ -55,18 +56,44 @@ def claims_html(claims: pd.DataFrame) -> str:
     """
     if claims.empty:
         return ""
+    return claim_rows_html(claims.to_dict("records"), "source_url" in claims, "statement" in claims)
+
+
+def _key(value):
+    """A group key that is equal for every missing value (as pandas' groupby with dropna=False)."""
+    return _MISSING if _isna(value) else value
+
+
+_MISSING = object()
+
+
+def _isna(value) -> bool:
+    return value is None or value is pd.NaT or value is pd.NA or (isinstance(value, float) and value != value)
+
+
+def claim_rows_html(records: list[dict], with_urls: bool = True, with_statements: bool = True) -> str:
+    """``claims_html`` of one event's claims as plain rows (``to_dict("records")``, in ``claims_for``'s
+    order): grouped by claimant, date and source in order of appearance, without a DataFrame per event."""
+    if not records:
+        return ""
+    groups: dict[tuple, list[dict]] = {}
+    for c in records:
+        groups.setdefault((_key(c.get("claimant")), _key(c.get("claim_date")), _key(c.get("source"))), []).append(c)
     rows = []
-    keys = ["claimant", "claim_date", "source"]
-    for (claimant, when, source), group in claims.groupby(keys, sort=False, dropna=False):
-        date = _("date unknown") if pd.isna(when) else format_date(when, "medium")
+    for group in groups.values():
+        first = group[0]
+        claimant, when, source = first.get("claimant"), first.get("claim_date"), first.get("source")
+        date = _("date unknown") if _isna(when) else format_date(when, "medium")
         urls = []
-        for u in group.get("source_url", pd.Series(dtype=object)).fillna(""):
-            urls += [x for x in split_list(u) if x not in urls]
+        if with_urls:
+            for c in group:
+                u = c["source_url"]
+                urls += [x for x in split_list("" if _isna(u) else u) if x not in urls]
         links = " ".join(safe_link(u) for u in urls)
-        what = "<br>".join(f"{esc(c['side'])}: {esc(_losses(c))}" for _, c in group.iterrows())
+        what = "<br>".join(f"{esc(c['side'])}: {esc(_losses(c))}" for c in group)
         said = "".join(
-            f"<div class='stmt'>{esc(t)}</div>" for t in dict.fromkeys(group.get("statement", [])) if t
-        )
+            f"<div class='stmt'>{esc(t)}</div>" for t in dict.fromkeys(c["statement"] for c in group) if t
+        ) if with_statements else ""
         rows.append(
             f"<tr><td><b>{esc(claimant)}</b><div class='src'>{esc(date)} · {esc(source)} {links}</div></td>"
             f"<td>{what}{said}</td></tr>"
@@ -164,8 +191,22 @@ def popup_html(event: Mapping, claims: pd.DataFrame | None = None,
                same_place_total: int | None = None, change: str = "") -> str:
     """The popup of one event: what, when, where, who, how many, who claims what, sources.
 
-    Every piece of data text is escaped; links are made only of http(s) URLs.
+    Every piece of data text is escaped; links are made only of http(s) URLs. A map builds the
+    popups of its events at once (``event_popup``, from ``geo.webmap.claimsindex.ClaimsIndex``).
     """
+    own_claims = claims_for(claims, event["event_id"]) if claims is not None and len(claims) else _NO_CLAIMS
+    note = fatality_note(event["event_id"], int(event["fatalities"]), own_claims)
+    rng = claim_range if claim_range is not None else _own_range(own_claims)
+    return event_popup(event, own_claims.to_dict("records"), note, rng, same_place, same_place_total,
+                       with_urls="source_url" in own_claims, with_statements="statement" in own_claims, change=change)
+
+
+def event_popup(event: Mapping, claims: list[dict], note: str, claim_range, same_place: list[Mapping] | None,
+                same_place_total: int | None, *, with_urls: bool = True, with_statements: bool = True,
+                change: str = "") -> str:
+    """``popup_html`` from what a map works out for all its events at once: the event's claims as rows
+    (in ``claims_for``'s order), its figure's note (``geo.fatalities.fatality_notes``) and its claims'
+    range (a row of ``geo.claim_ranges``, or None)."""
     title = esc(category(event["event_type"]))
     if str(event.get("sub_event_type") or "").strip():
         title += f" · {esc(category(event['sub_event_type']))}"
@@ -177,7 +218,6 @@ def popup_html(event: Mapping, claims: pd.DataFrame | None = None,
     sources = esc(event.get("source") or _("not given"))
     if urls:
         sources += " · " + " ".join(safe_link(u) for u in urls)
-    own_claims = claims_for(claims, event["event_id"]) if claims is not None and len(claims) else _NO_CLAIMS
     fatalities = int(event["fatalities"])
     headline = headline_figure(event)  # several data sets: whose figure, and the others' range
     return (
@@ -191,15 +231,15 @@ def popup_html(event: Mapping, claims: pd.DataFrame | None = None,
         f"<td>{_side_html(event.get('actor2'), event.get('assoc_actor_2'))}</td></tr></table>"
         + "<div>" + (_("<h3>Fatalities</h3>: {figure}").format(figure=esc(headline)) if headline else
                      _("<h3>Fatalities</h3> (conservative): {count}").format(count=format_number(fatalities)))
-        + (" <span class='muted'>· " + esc(ngettext("{count} claim below", "{count} claims below", len(own_claims))
-                                          .format(count=len(own_claims))) + "</span>"
-           if len(own_claims) else "")
+        + (" <span class='muted'>· " + esc(ngettext("{count} claim below", "{count} claims below", len(claims))
+                                          .format(count=len(claims))) + "</span>"
+           if len(claims) else "")
         + "</div>"
-        + _note_html(fatality_note(event["event_id"], fatalities, own_claims))
+        + _note_html(note)
         + datasets_html(event.get("_datasets"))
         + possible_html(event.get("_possible"))
-        + _range_html(claim_range if claim_range is not None else _own_range(own_claims))
-        + claims_html(own_claims)
+        + _range_html(claim_range)
+        + claim_rows_html(claims, with_urls, with_statements)
         + (f"<div class='notes'>{esc(event['notes'])}</div>" if str(event.get("notes") or "").strip() else "")
         + "<div class='sources'>" + _("<h3>Sources</h3>: {sources}").format(sources=sources) + "</div>"
         + _same_place_html(same_place or [], same_place_total)
@@ -220,6 +260,62 @@ def _own_range(own_claims: pd.DataFrame):
     if own_claims.empty:
         return None
     return claim_ranges(own_claims).iloc[0]
+
+
+#: The markup every popup has whatever its event (tags and classes, not words): see ``popup_floor``.
+_POPUP_TAGS = len(
+    "<div class='ev-popup'><h2 class='ev-title'></h2><div></div><div> <span class='muted'>()</span></div>"
+    "<table class='sides'><tr><th></th><th></th></tr><tr><td></td><td></td></tr></table><div></div>"
+    "<div class='sources'></div><div class='muted'></div></div>")
+#: What each claim adds at least (its side and ": "), each statement (its element) and each event with claims
+#: (the claims' table and its header's markup).
+_CLAIM_TAGS, _STATEMENT_TAGS = 2, len("<div class='stmt'></div>")
+_CLAIMS_TAGS = len("<div class='claims'><h3></h3><table><tr><th></th><th></th></tr></table></div>")
+#: Each claimant's row (a claimant, date and source): its markup.
+_ROW_TAGS = len("<tr><td><b></b><div class='src'> · </div></td><td></td></tr>")
+
+
+def _text_bytes(column) -> int:
+    """Characters of a column's texts (missing values count 0): never more than their escaped bytes."""
+    values = pd.Series(column)
+    if isinstance(values.dtype, pd.CategoricalDtype) and len(values) > len(values.cat.categories):
+        # compact data, more rows than texts: each distinct text measured once
+        texts = pd.Series(values.cat.categories.to_numpy(dtype=object)).astype(str).str.strip().str.len()
+        lengths = np.append(texts.to_numpy(dtype=np.int64), 0)
+        return int(lengths[values.cat.codes.to_numpy()].sum())  # code -1 (missing) reads the 0 at the end
+    values = values.astype(object)
+    values = values[values.notna().to_numpy()]
+    return int(values.astype(str).str.strip().str.len().sum()) if len(values) else 0
+
+
+def popup_floor(events: pd.DataFrame, claims: pd.DataFrame) -> int:
+    """A lower bound of the bytes the popups of ``events`` (with ``claims``, theirs) add to a page, worked
+    out from the texts' lengths without making a popup: a map whose popups would pass its byte budget
+    by this count alone draws cells, and builds none of them (``geo.webmap.maps``)."""
+    n = len(events)
+    if not n:
+        return 0
+    fixed = (_POPUP_TAGS + len(_("Side A")) + len(_("Side B"))
+             + len(_("<h3>Fatalities</h3> (conservative): {count}")) - len("{count}") + 1
+             + len(_("<h3>Sources</h3>: {sources}")) - len("{sources}"))
+    total = n * fixed
+    for name, times in (("event_id", 2), ("location", 2), ("actor1", 1), ("actor2", 1), ("source", 1),
+                        ("notes", 1), ("admin1", 1)):
+        if name in events:
+            total += times * _text_bytes(events[name])
+    if claims is None or claims.empty:
+        return total
+    total += _CLAIMS_TAGS * int(claims["event_id"].nunique())
+    total += _CLAIM_TAGS * len(claims) + (_text_bytes(claims["side"]) if "side" in claims else 0)
+    keys = [k for k in ("event_id", "claimant", "claim_date", "source") if k in claims]
+    rows = claims.drop_duplicates(keys)
+    total += _ROW_TAGS * len(rows) + sum(_text_bytes(rows[k]) for k in ("claimant", "source") if k in rows)
+    if "statement" in claims:
+        said = claims.drop_duplicates(keys + ["statement"])["statement"]
+        said = said[said.notna().to_numpy()]
+        said = said[(said.astype(str).str.len() > 0).to_numpy()]
+        total += _STATEMENT_TAGS * len(said) + _text_bytes(said)
+    return total
 
 
 def tooltip_text(event: Mapping) -> str:

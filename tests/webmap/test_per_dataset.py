@@ -1,0 +1,192 @@
+"""The map's work per data set is done once (issue 26), and popups are made only for events drawn
+as markers: an event counted into a cell costs no popup, however heavy its claims."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+import geo
+import geo.sources.dataset
+import geo.webmap.boundaries
+import geo.webmap.claimsindex
+import geo.webmap.maps
+import geo.webmap.markers
+from geo.bench.synthetic import synthetic_claims, synthetic_events, synthetic_ged
+from geo.fatalities import fatality_note, fatality_notes
+from geo.i18n import set_language
+from geo.sources.dataset import Dataset
+from geo.webmap.claimsindex import ClaimsIndex
+from geo.webmap.popups import popup_floor
+
+
+class Counter:
+    """Wraps a function and counts its calls."""
+
+    def __init__(self, fn):
+        self.fn, self.calls = fn, 0
+
+    def __call__(self, *args, **kwargs):
+        self.calls += 1
+        return self.fn(*args, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def curated() -> Dataset:
+    return Dataset.embedded()
+
+
+@pytest.fixture(scope="module")
+def ged(tmp_path_factory) -> Dataset:
+    """A claims-heavy UCDP GED-shaped file: three claims an event (low, best, high)."""
+    path = tmp_path_factory.mktemp("ged") / "ged.csv"
+    synthetic_ged(600, seed=3).to_csv(path, index=False)
+    return Dataset.from_source(path, use_cache=False)
+
+
+def _count(monkeypatch):
+    counts = {
+        "labels": Counter(geo.sources.dataset.place_labels),
+        "rings": Counter(geo.webmap.boundaries.encode_layer),
+        "claims index": Counter(geo.webmap.claimsindex.ClaimsIndex),
+        "all claims' ranges": Counter(geo.webmap.claimsindex.claim_ranges),
+    }
+    monkeypatch.setattr(geo.sources.dataset, "place_labels", counts["labels"])
+    monkeypatch.setattr(geo.webmap.boundaries, "encode_layer", counts["rings"])
+    monkeypatch.setattr(geo.webmap.claimsindex, "ClaimsIndex", counts["claims index"])
+    monkeypatch.setattr(geo.webmap.claimsindex, "claim_ranges", counts["all claims' ranges"])
+    return counts
+
+
+def test_a_data_set_does_its_maps_work_once(monkeypatch):
+    data = Dataset.embedded()  # a fresh one: nothing made yet
+    counts = _count(monkeypatch)
+    first = geo.build_map(data.events, data.layers, claims=data.claims, dataset=data).get_root().render()
+    made = {k: c.calls for k, c in counts.items()}
+    assert made == {"labels": 1, "rings": len([k for k in geo.layers.LAYER_ORDER if k in data.layers]),
+                    "claims index": 1, "all claims' ranges": 1}
+    # another view of the same data set (a filter, the look, a zoom), and the same view again: none of it again
+    some = geo.filter_events(data.events, geo.EventFilter(actors=["Wagner Group"]))
+    geo.build_map(some, data.layers, claims=data.claims, dataset=data, color_by="side", zoom=8)
+    geo.build_map_content(data.events, data.layers, claims=data.claims, dataset=data)
+    again = geo.build_map(data.events, data.layers, claims=data.claims, dataset=data).get_root().render()
+    assert {k: c.calls for k, c in counts.items()} == made
+    # the page is the one a map without the data set's memo makes (element names aside)
+    plain = geo.build_map(data.events, data.layers, claims=data.claims, labels=data.labels).get_root().render()
+    strip = lambda html: __import__("re").sub(r"_[0-9a-f]{32}", "_", html)  # noqa: E731
+    assert strip(first) == strip(again) == strip(plain)
+
+
+def test_without_a_data_set_every_map_does_it_again(monkeypatch, curated):
+    """The counters see the work: a caller without a Dataset still gets a map, made from scratch."""
+    counts = _count(monkeypatch)
+    labels = Counter(geo.webmap.maps.place_labels)
+    monkeypatch.setattr(geo.webmap.maps, "place_labels", labels)
+    for _ in range(2):
+        geo.build_map(curated.events, curated.layers, claims=curated.claims)
+    assert labels.calls == 2 and counts["rings"].calls == 2 * len(
+        [k for k in geo.layers.LAYER_ORDER if k in curated.layers])
+    assert counts["all claims' ranges"].calls == 2
+
+
+def _popups(monkeypatch):
+    made = Counter(geo.webmap.markers.event_popup)
+    monkeypatch.setattr(geo.webmap.markers, "event_popup", made)
+    return made
+
+
+def test_events_drawn_in_cells_build_no_popup(monkeypatch, ged):
+    """Under the markers' count but over their byte budget by the texts alone (UCDP's three claims an
+    event): cells, and not one popup made to find that out."""
+    made = _popups(monkeypatch)
+    budget = 300_000
+    assert len(ged.events) < geo.MAX_MARKERS
+    assert popup_floor(ged.events, ClaimsIndex(ged.claims).of(ged.events["event_id"])) > budget
+    group = geo.build_map_content(ged.events, ged.layers, claims=ged.claims, dataset=ged, max_marker_bytes=budget)
+    assert group.by_zoom and made.calls == 0
+    html = geo.build_map(ged.events, ged.layers, claims=ged.claims, dataset=ged,
+                         max_marker_bytes=budget).get_root().render()
+    assert "event-cell" in html and "ev-popup'" not in html and made.calls == 0
+    # past the markers' count too: cells, no popup
+    geo.build_map(ged.events, ged.layers, claims=ged.claims, dataset=ged, max_markers=100)
+    assert made.calls == 0
+    # the event open in the link is drawn over the cells: its popup, and only its
+    one = str(ged.events["event_id"].iloc[7])
+    html = geo.build_map(ged.events, ged.layers, claims=ged.claims, dataset=ged, max_markers=100,
+                         selected=one).get_root().render()
+    assert made.calls == 1 and one in html
+
+
+def test_markers_within_the_budget_get_every_popup(monkeypatch, ged):
+    made = _popups(monkeypatch)
+    some = ged.events.head(40)
+    group = geo.build_map_content(some, ged.layers, claims=ged.claims, dataset=ged)
+    assert not group.by_zoom and made.calls == 40
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_floor_is_never_above_the_popups(lang, curated, ged):
+    """``popup_floor`` is a lower bound: a map it sends to cells would have passed the budget anyway."""
+    set_language(lang)
+    try:
+        hostile = geo.load_events("tests/fixtures/events_hostile.csv")
+        cases = [(curated.events, curated.claims), (ged.events.head(300), ged.claims),
+                 (hostile, geo.load_claims("tests/fixtures/claims_hostile.csv"))]
+        for events, claims in cases:
+            markers = geo.webmap.markers.markers_layer(events, claims, "event_type", "conservative", None)
+            floor = popup_floor(events, ClaimsIndex(claims).of(events["event_id"]))
+            assert 0.4 * markers.payload_bytes < floor <= markers.payload_bytes
+    finally:
+        set_language("en")
+
+
+def test_all_notes_at_once_are_each_events_note(curated, ged):
+    events = synthetic_events(400, seed=5)
+    cases = [(curated.events, curated.claims), (ged.events, ged.claims),
+             (events, synthetic_claims(events, seed=5, parties=0.3))]
+    for events, claims in cases:
+        index = ClaimsIndex(claims)
+        ids = events["event_id"].tolist()
+        notes = fatality_notes(index.of(ids), dict(zip(ids, events["fatalities"])))
+        for event_id, figure in zip(ids, events["fatalities"]):
+            assert notes[event_id] == fatality_note(event_id, figure, geo.events.claims_for(claims, event_id))
+
+
+def test_popups_made_at_once_are_popup_html(curated):
+    """Each marker's popup is what ``popup_html`` makes for its event alone (claims, range, note, others)."""
+    fc = geo.webmap.markers.events_geojson(curated.events, curated.claims, "event_type")
+    by_id = {f["properties"]["event_id"]: f["properties"]["_popup"] for f in fc["features"]}
+    rows = curated.events.set_index("event_id", drop=False)
+    for event_id in ["MLI-2024-07-25-TIN", *list(rows.index[:10])]:
+        ev = rows.loc[event_id].to_dict()
+        here = curated.events[(curated.events["latitude"] == ev["latitude"])
+                              & (curated.events["longitude"] == ev["longitude"])]
+        if len(here) > 1:
+            continue  # the others at its place come from the map's order
+        assert by_id[event_id] == geo.webmap.popups.popup_html(ev, curated.claims)
+
+
+def test_the_claims_index_leaves_the_claims_alone(curated):
+    before = curated.claims.copy()
+    index = ClaimsIndex(curated.claims)
+    index.of(["MLI-2024-07-25-TIN"])
+    assert index.disputed_count(curated.events) == geo.a11y.describe.disputed_count(curated.events, curated.claims)
+    pd.testing.assert_frame_equal(curated.claims, before)
+    own = index.of(["MLI-2024-07-25-TIN", "no such event"])
+    pd.testing.assert_frame_equal(own.reset_index(drop=True),
+                                  geo.events.claims_for(curated.claims, "MLI-2024-07-25-TIN").reset_index(drop=True))
+    assert json.dumps(len(index.of([])))  # no events: no claims
+
+
+def test_disputed_events_counted_from_the_data_sets_flags(curated):
+    index = ClaimsIndex(curated.claims)
+    expected = geo.a11y.describe.disputed_count(curated.events, curated.claims)
+    assert expected > 0
+    assert index.disputed_count(curated.events, curated.events) == expected
+    some = geo.filter_events(curated.events, geo.EventFilter(actors=["Wagner Group"]))
+    assert index.disputed_count(some, curated.events) == geo.a11y.describe.disputed_count(some, curated.claims)
+    # a frame whose labels do not lead back to the data set's rows: looked up by id
+    shuffled = some.iloc[::-1].reset_index(drop=True)
+    assert index.disputed_count(shuffled, curated.events) == index.disputed_count(some)
