@@ -23,7 +23,7 @@ from .claimsindex import claims_index
 from .popups import popup_floor, popup_html
 from ..places.labels import GEONAMES_ATTRIBUTION, place_labels
 from ..layers import LAYER_ORDER, NATURAL_EARTH_ATTRIBUTION
-from .markers import MAX_MARKER_BYTES, events_geojson, figures, markers_layer
+from .markers import MAX_MARKER_BYTES, SAME_PLACE_LISTED, EventMarkers, events_geojson, figures, markers_layer  # noqa: F401
 from .legend import MapLegend, figure_label, legend_html
 from ..i18n import _, format_number, retranslate
 from .access import MapDescription
