@@ -211,7 +211,7 @@ def map_section(shown, layers, claims, view: geo.View, data: Dataset, voc: geo.V
     # the map may have moved or an event been clicked: the link follows
     view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.selected,
                                dataset=voc.fingerprint)
-    st.caption(_("Filters: {filters}").format(filters=md("; ".join(view.filter.describe()))))
+    st.caption(_("Filters: {filters}").format(filters=md("; ".join(view.filter.describe(geo.analysis.border_names(layers))))))
     map_as_text(shown, description)
     event_picker(shown, shown if "_datasets" in shown else data.events)
     selected_event(shown if "_datasets" in shown or "change" in shown else data.events, claims, view.selected)
