@@ -62,9 +62,10 @@ def streamlit_texts() -> str:
     catalogue; the uploader's size and type line is hidden and said by our own caption
     (``dashboard.data_section``); the multiselects' "Choose options" is their ``placeholder``."""
     upload, none = css_string(_("Upload")), css_string(_("No results"))
+    # the button's own text is shrunk, not removed (display: none): it stays its name for screen readers
     return f"""<style>
 [data-testid="stFileUploaderDropzone"] [data-testid="stFileUploaderDropzoneInstructions"] {{ display: none; }}
-[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{ display: none; }}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{ font-size: 0; line-height: 0; }}
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after {{ content: {upload}; }}
 [data-testid="stMultiSelectDropdown"] [role="listbox"][data-empty="true"] [role="option"] > span {{ display: none; }}
 [data-testid="stMultiSelectDropdown"] [role="listbox"][data-empty="true"] [role="option"]::after {{
