@@ -62,12 +62,15 @@ def streamlit_texts() -> str:
     catalogue; the uploader's size and type line is hidden and said by our own caption
     (``dashboard.data_section``); the multiselects' "Choose options" is their ``placeholder``."""
     upload, none = css_string(_("Upload")), css_string(_("No results"))
-    # the button's own text is shrunk, not removed (display: none): it stays its name for screen readers
+    # in English the button keeps Streamlit's own text (its name for screen readers); in another language
+    # its text is replaced by CSS (Streamlit offers no label for it), which a screen reader may not say
+    button = "" if current_language() == "en" else (
+        f'''[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{ display: none; }}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after {{ content: {upload}; }}
+''')
     return f"""<style>
 [data-testid="stFileUploaderDropzone"] [data-testid="stFileUploaderDropzoneInstructions"] {{ display: none; }}
-[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{ font-size: 0; line-height: 0; }}
-[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after {{ content: {upload}; }}
-[data-testid="stMultiSelectDropdown"] [role="listbox"][data-empty="true"] [role="option"] > span {{ display: none; }}
+{button}[data-testid="stMultiSelectDropdown"] [role="listbox"][data-empty="true"] [role="option"] > span {{ display: none; }}
 [data-testid="stMultiSelectDropdown"] [role="listbox"][data-empty="true"] [role="option"]::after {{
   content: {none}; display: block; padding: 0.5rem 1rem; color: #4a4a4a; }}
 </style>"""

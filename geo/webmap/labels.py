@@ -13,6 +13,7 @@ from __future__ import annotations
 import pandas as pd
 from folium.template import Template
 
+from ..i18n import current_language
 from ..places.labels import label_names
 from .scripting import ScriptElement, script_json
 
@@ -68,15 +69,16 @@ class PlaceLabels(ScriptElement):
     def __init__(self, labels: pd.DataFrame, max_shown: int = MAX_SHOWN, *, memo: dict | None = None):
         super().__init__()
         self._name = "PlaceLabels"
-        # a data set's labels are written once (``memo``, the data set's); the entry holds the frame it is of
-        found = memo.get(("place labels", id(labels))) if memo is not None else None
+        # a data set's labels are written once per language (``memo``, the data set's: names are in the page's
+        # language); the entry holds the frame it is of
+        found = memo.get(("place labels", id(labels), current_language())) if memo is not None else None
         if found is None or found[0] is not labels:
             rows = [[str(n), round(float(lat), 4), round(float(lon), 4), str(k), int(z)]
                     for n, lat, lon, k, z in zip(label_names(labels), labels["lat"], labels["lon"], labels["kind"],
                                                  labels["min_zoom"])]
             found = (labels, len(rows), script_json(rows))
             if memo is not None:
-                memo[("place labels", id(labels))] = found
+                memo[("place labels", id(labels), current_language())] = found
         self.count, self.data = found[1], found[2]
         self.max_shown = int(max_shown)
 
