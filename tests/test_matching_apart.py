@@ -138,8 +138,8 @@ def test_a_link_to_any_record_opens_its_group(monkeypatch):
     assert set(records["Record"]) == {BATTLE, "MLI33102", UCDP_BATTLE}
     assert at.query_params.get("event") in ("MLI33102", ["MLI33102"])
     panel = " ".join(m.value for m in at.markdown)
-    assert "fatalities: **14 \\(ACLED\\); the other data sets\\: 31 to 40**" in panel  # Markdown-escaped
-    assert "conservative fatalities: **14**" not in panel
+    assert "Fatalities: **14 \\(ACLED\\); the other data sets\\: 31 to 40**" in panel  # Markdown-escaped
+    assert "onservative fatalities: **14**" not in panel
 
 
 def test_the_benchmark_counts_these_cases(tmp_path):
