@@ -40,7 +40,7 @@ def test_titles_follow_the_files_country(afghanistan, myanmar):
     # without the column, the coordinates decide, as before
     assert "Tajikistan" in data_title(afghanistan.drop(columns="country"))
     with geo.i18n.use_language("fr"):
-        assert data_title(myanmar) == "Événements de conflit — Myanmar et Bangladesh"
+        assert data_title(myanmar) == "Événements de conflit — Birmanie et Bangladesh"  # Natural Earth's NAME_FR
 
 
 @pytest.mark.parametrize("name, code", [("Afghanistan", "AFG"), ("Myanmar (Burma)", "MMR"), ("Bangladesh", "BGD"),

@@ -37,7 +37,8 @@ except ValueError as exc:
     outcome = {{"refused": str(exc), "type": type(exc).__name__}}
 end, wall = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter() - wall
 outcome.update(cpu=end.ru_utime - start.ru_utime + end.ru_stime - start.ru_stime, wall=wall,
-               mb=end.ru_maxrss / 1024 - before, size=len(data))
+               # the peak the reading added: above the interpreter's own peak (its imports) and its RSS before
+               mb=max(end.ru_maxrss - max(start.ru_maxrss, before * 1024), 0) / 1024, size=len(data))
 print(json.dumps(outcome))
 """
 
