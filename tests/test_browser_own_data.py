@@ -122,7 +122,6 @@ def test_an_upload_from_another_country_replaces_the_view(page, dashboard):  # n
     assert not page.errors, page.errors
 
 
-@pytest.mark.xfail(reason="the Mali-only controls on other data are issue 24 part A's (branch i24a)", strict=False)
 def test_no_mali_control_on_afghanistan_data(page, dashboard):  # noqa: F811
     page.goto(dashboard)
     page.wait_for_selector('iframe[title*="st_folium"]', timeout=60_000)
