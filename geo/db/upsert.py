@@ -39,7 +39,10 @@ PREFIX = {"ucdp": "UCDP-"}
 
 
 @dataclass(frozen=True)
-class DbCounts:
+class Counts:
+    """What a sync changed: events added, revised and deleted, the events held after it, the version written
+    (a database's sink and a local store's, ``geo.sync.writer.StoreSink``, report the same)."""
+
     added: int
     revised: int
     deleted: int
@@ -116,12 +119,12 @@ class DatabaseSink:
             frame = pd.DataFrame({"event_id": ids})
             self._run(lambda: _copy(self.conn, "sync_deleted", frame, ["event_id"]))
 
-    def commit(self, state: dict, query: dict) -> DbCounts:
+    def commit(self, state: dict, query: dict) -> Counts:
         counts = self._run(lambda: self._apply(state, query))
         self._close(ok=True)
         return counts
 
-    def _apply(self, state: dict, query: dict) -> DbCounts:
+    def _apply(self, state: dict, query: dict) -> Counts:
         c = self.conn
         c.execute("DELETE FROM sync_stage s USING sync_stage t WHERE s.event_id = t.event_id AND s._seq < t._seq")
         c.execute("DELETE FROM sync_claims s USING sync_claims t WHERE s.claim_id = t.claim_id AND s._seq < t._seq")
@@ -158,7 +161,7 @@ class DatabaseSink:
                   "query = EXCLUDED.query, synced_at = now(), added = EXCLUDED.added, revised = EXCLUDED.revised, "
                   "deleted = EXCLUDED.deleted",
                   (self.source, json.dumps(state), json.dumps(query), added, revised, deleted))
-        return DbCounts(int(added), int(revised), int(deleted), self.held())
+        return Counts(int(added), int(revised), int(deleted), self.held())
 
     def abort(self) -> None:
         self._close(ok=False)

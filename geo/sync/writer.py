@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -20,22 +19,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..db.upsert import Counts
 from ..errors import SyncError
 from ..i18n import N_
 from .store import (CHECKPOINT_SHARE, HASH, SOURCE_NAMES, Store, StoreLock, Version, arrow_of, clean_leftovers,
                     fsync_dir, fsync_file, is_store, utc_now, write_manifest)
-
-
-@dataclass(frozen=True)
-class Counts:
-    """What a sync changed: events added, revised and deleted, the events held after it, the version written."""
-
-    added: int
-    revised: int
-    deleted: int
-    events: int
-    version: int | None = None
-    created: object = None
 
 
 class StoreSink:
