@@ -70,11 +70,10 @@ def draw_from_database(src, flt, layers, *, center=VIEW_CENTER, zoom=VIEW_ZOOM):
     """(events matched, how drawn, the map's HTML): what the dashboard on the database draws for ``flt``
     (``geo.db.pushdown``: the count, then the rows as markers or the cells, from the summary tables when
     they hold the filter)."""
-    import folium
 
     from ..db.pushdown import Selection
-    from ..webmap.aggregate import CellLayer, view_bounds
-    from ..webmap.maps import MAX_MARKERS, build_base_map, build_map
+    from ..webmap.aggregate import view_bounds
+    from ..webmap.maps import MAX_MARKERS, build_map
 
     t = time.perf_counter()
     sel = Selection(src, flt)
@@ -86,11 +85,7 @@ def draw_from_database(src, flt, layers, *, center=VIEW_CENTER, zoom=VIEW_ZOOM):
         return n, "markers", m.get_root().render(), answered
     inner, outer, _ = sel.lod_cells(zoom, view_bounds(center, zoom))
     answered = time.perf_counter() - t
-    m = build_base_map(layers, center=center, zoom=zoom)
-    group = folium.FeatureGroup(name="Events", show=True)
-    CellLayer(inner, outer, "event_type").add_to(group)
-    group.add_to(m)
-    return n, f"{len(inner) + len(outer)} cells", m.get_root().render(), answered
+    return n, f"{len(inner) + len(outer)} cells", _cells_page(layers, center, zoom, inner, outer), answered
 
 
 def revise(url: str, events: int, revisions: int, versions: int, *, chunk: int = 1_000_000, log=print) -> dict:
@@ -125,10 +120,9 @@ def draw_as_of(src, flt, layers, *, center=VIEW_CENTER, zoom=VIEW_ZOOM):
     """(events matched, how drawn, the map's HTML, seconds to answer) of ``flt`` as of an older version
     (``src``: ``PostgisSource.as_of``): the count, then the rows as markers or the view's cells, counted over
     that version's events (the summary tables hold the newest only)."""
-    import folium
 
-    from ..webmap.aggregate import CellLayer, view_bounds
-    from ..webmap.maps import MAX_MARKERS, build_base_map, build_map
+    from ..webmap.aggregate import view_bounds
+    from ..webmap.maps import MAX_MARKERS, build_map
 
     t = time.perf_counter()
     n = src.count(flt)
@@ -138,11 +132,7 @@ def draw_as_of(src, flt, layers, *, center=VIEW_CENTER, zoom=VIEW_ZOOM):
         return n, "markers", build_map(rows, layers, center=center, zoom=zoom).get_root().render(), answered
     inner, outer = src.lod_cells(flt, zoom, view_bounds(center, zoom), outer_zoom=max(zoom - 3, 0))
     answered = time.perf_counter() - t
-    m = build_base_map(layers, center=center, zoom=zoom)
-    group = folium.FeatureGroup(name="Events", show=True)
-    CellLayer(inner, outer, "event_type").add_to(group)
-    group.add_to(m)
-    return n, f"{len(inner) + len(outer)} cells", m.get_root().render(), answered
+    return n, f"{len(inner) + len(outer)} cells", _cells_page(layers, center, zoom, inner, outer), answered
 
 
 def query_as_of(url: str, version: int) -> list[dict]:
@@ -284,6 +274,20 @@ def asof_table(loaded: dict, db: dict) -> list[str]:
                   f"states, {100 * r['history_bytes'] / max(r['events_bytes'], 1):.0f} % of the events' table with its "
                   f"indexes ({r['events_bytes'] / 1e6:.0f} MB); writing the revisions took {r['revise_s']:.0f} s."]
     return lines
+
+
+def _cells_page(layers, center, zoom, inner, outer) -> str:
+    """The page of a view drawn as cells: the base map and one group of the cells, rendered."""
+    import folium
+
+    from ..webmap.aggregate import CellLayer
+    from ..webmap.maps import build_base_map
+
+    m = build_base_map(layers, center=center, zoom=zoom)
+    group = folium.FeatureGroup(name="Events", show=True)
+    CellLayer(inner, outer, "event_type").add_to(group)
+    group.add_to(m)
+    return m.get_root().render()
 
 
 def main(argv=None) -> int:
