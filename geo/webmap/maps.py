@@ -269,7 +269,8 @@ def _content(events, layers, *, claims, color_by, center, zoom, selected, attrib
     if not aggregated and popup_floor(events, index.of(events["event_id"])) > max_marker_bytes:
         aggregated = True
     if not aggregated:
-        markers = markers_layer(events, claims, color_by, figure, selected, canvas=prefer_canvas, index=index)
+        markers = markers_layer(events, claims, color_by, figure, selected, canvas=prefer_canvas, index=index,
+                                memo=memo)
         aggregated = markers.payload_bytes > max_marker_bytes
     # rings around thousands of aggregated events would hide the cells (the layer caps them anyway)
     rings = uncertainty_layer(events) if uncertainty and not aggregated else None
@@ -297,7 +298,7 @@ def _content(events, layers, *, claims, color_by, center, zoom, selected, attrib
         if selected is not None:  # the linked event is drawn on top of the cells, its popup open
             one = events.iloc[np.flatnonzero(events["event_id"].to_numpy() == selected)[:1]]
             if len(one):
-                markers_layer(one, claims, color_by, figure, selected, index=index).add_to(group)
+                markers_layer(one, claims, color_by, figure, selected, index=index, memo=memo).add_to(group)
     else:
         group = folium.FeatureGroup(name=EVENTS_LAYER_NAME, show=True)
         markers.add_to(group)

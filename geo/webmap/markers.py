@@ -12,8 +12,6 @@ about half the size, and ``MAX_MARKER_BYTES`` bounds it whatever the events' tex
 
 from __future__ import annotations
 
-import json
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -21,11 +19,12 @@ from folium.template import Template
 
 from .claimsindex import ClaimsIndex
 from .inview import KEEPER_JS
-from .popups import event_popup, tooltip_text
+from .popupcache import PopupParts, popup_cache, records
+from .popups import event_popup, popup_tail, same_place_block, same_place_item, tooltip_text
 from .scripting import ScriptElement, script_json
 from ..analysis import claim_ranges, event_figures
 from ..fatalities import fatality_notes
-from ..i18n import _, format_date
+from ..i18n import _, current_language, format_date
 from ..matching.groups import DATASETS_DISAGREE
 from ..styles import esc, event_color, marker_radius
 
@@ -167,7 +166,7 @@ class EventMarkers(ScriptElement):
         rows = []
         for f in data["features"]:
             p = f["properties"]
-            key = json.dumps(p["_style"], sort_keys=True)
+            key = tuple(sorted(p["_style"].items()))  # the distinct styles (a few), without JSON per event
             if key not in styles:
                 styles[key] = len(table)
                 table.append(p["_style"])
@@ -219,7 +218,7 @@ def change_mark(ev, style: dict) -> str:
 
 
 def events_geojson(events: gpd.GeoDataFrame, claims: pd.DataFrame | None, color_by: str,
-                   figure: str = "conservative", *, index: ClaimsIndex | None = None) -> dict:
+                   figure: str = "conservative", *, index: ClaimsIndex | None = None, memo: dict | None = None) -> dict:
     """The events as a GeoJSON FeatureCollection carrying their popup, tooltip and style.
 
     Circles are sized by ``figure`` (see ``geo.analysis.event_figures``). Events
@@ -230,36 +229,28 @@ def events_geojson(events: gpd.GeoDataFrame, claims: pd.DataFrame | None, color_
 
     ``index`` is ``claims``' ``ClaimsIndex`` (a data set keeps one): the events' claims, their
     ranges and their figures' notes are worked out for these events at once, never per event.
+    ``memo`` (the data set's) keeps each event's popup once made (``geo.webmap.popupcache``): a later
+    map of the same data set makes only the popups it has not made before.
     """
     index = index if index is not None and index.claims is claims else ClaimsIndex(claims)
     sizes = figures(events, claims, figure, index)
     order = events.assign(_size=sizes).sort_values(["_size", "event_date"], ascending=[False, True], kind="stable")
-    rows = order.to_dict("records")  # plain dicts: reading a field of a row Series costs ~10x more
-    ids = [ev["event_id"] for ev in rows]
-    start, end = index.rows_of(ids)
-    own = index.take(np.concatenate([np.arange(s, e) for s, e in zip(start, end) if e > s]
-                                    or [np.zeros(0, np.int64)]))
-    records = own.to_dict("records")
-    offsets = np.concatenate([[0], np.cumsum(end - start)])
-    ranges = claim_ranges(own).to_dict("index") if len(own) else {}
-    notes = fatality_notes(own, {ev["event_id"]: ev["fatalities"] for ev in rows})
-    urls, said = "source_url" in own, "statement" in own
+    rows = records(order)  # plain dicts: reading a field of a row Series costs ~10x more
+    parts = _popup_parts(rows, index, popup_cache(memo, claims, events))
     places: dict[tuple[float, float], list] = {}
-    for ev in rows:
-        places.setdefault((float(ev["latitude"]), float(ev["longitude"])), []).append(ev)
+    for i, ev in enumerate(rows):
+        places.setdefault((float(ev["latitude"]), float(ev["longitude"])), []).append(i)
     features = []
     for i, ev in enumerate(rows):
         here = places[(float(ev["latitude"]), float(ev["longitude"]))]
         # list a few of the others, and count the rest: a place with thousands of events
         # (a region's centroid in ACLED) must not make every popup thousands of lines long
-        others = [o for o in here[: SAME_PLACE_LISTED + 1] if o["event_id"] != ev["event_id"]][:SAME_PLACE_LISTED]
-        n_others = len(here) - 1
-        has_claims = end[i] > start[i]
-        rng = ranges.get(ev["event_id"]) if has_claims else None
-        disputed = bool(rng is not None and rng["disputed"])
+        others = [j for j in here[: SAME_PLACE_LISTED + 1] if rows[j]["event_id"] != ev["event_id"]][:SAME_PLACE_LISTED]
+        own = parts[i]
+        has_claims = own.has_claims
         # several data sets holding the event (geo.matched_events' rows): their spread is a dispute too
         datasets_differ = float(ev.get("spread") or 1.0) > DATASETS_DISAGREE
-        disputed = disputed or datasets_differ
+        disputed = own.disputed or datasets_differ
         style = {
             "radius": marker_radius(ev["_size"]),
             "fillColor": event_color(ev, color_by),
@@ -273,15 +264,19 @@ def events_geojson(events: gpd.GeoDataFrame, claims: pd.DataFrame | None, color_
         if disputed:
             style["dashArray"] = "4 3"
         change = change_mark(ev, style)
+        popup = own.popup
+        if len(here) > 1:  # the others at its place, before the popup's last line
+            tail = popup_tail(ev["event_id"])
+            popup = popup[: len(popup) - len(tail)] + same_place_block([parts[j].item for j in others],
+                                                                       len(here) - 1) + tail
         features.append({
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [float(ev["longitude"]), float(ev["latitude"])]},
             "properties": {
                 "event_id": str(ev["event_id"]),
-                "_popup": event_popup(ev, records[offsets[i]:offsets[i + 1]], notes.get(ev["event_id"], ""), rng,
-                                      others, n_others, with_urls=urls, with_statements=said, change=change),
-                "_tip": tooltip_text(ev) + (esc(" · " + _("data sets disagree")) if datasets_differ else
-                                            esc(" · " + _("claims disputed")) if disputed else "")
+                "_popup": popup,
+                "_tip": own.tip + (esc(" · " + _("data sets disagree")) if datasets_differ else
+                                   esc(" · " + _("claims disputed")) if disputed else "")
                 + (esc(" · " + _("in {count} data sets").format(count=int(ev["datasets_held"])))
                    if int(ev.get("datasets_held") or 1) > 1 else "") + (esc(" · " + change) if change else ""),
                 "_style": style,
@@ -290,10 +285,48 @@ def events_geojson(events: gpd.GeoDataFrame, claims: pd.DataFrame | None, color_
     return {"type": "FeatureCollection", "features": features}
 
 
+def _popup_parts(rows: list[dict], index: ClaimsIndex, cache) -> list[PopupParts]:
+    """Each event's ``PopupParts``: from ``cache`` where kept, the others made (their claims, ranges and notes
+    worked out at once) and kept."""
+    lang = current_language()
+    keys = [(lang, ev["event_id"]) for ev in rows]
+    parts = cache.get_many(keys) if cache is not None else [None] * len(rows)
+    todo = [i for i, p in enumerate(parts) if p is None]
+    if not todo:
+        return parts
+    evs = [rows[i] for i in todo]
+    start, end = index.rows_of([ev["event_id"] for ev in evs])
+    own = index.take(np.concatenate([np.arange(s, e) for s, e in zip(start, end) if e > s]
+                                    or [np.zeros(0, np.int64)]))
+    claim_rows = records(own)
+    offsets = np.concatenate([[0], np.cumsum(end - start)])
+    ranges = claim_ranges(own).to_dict("index") if len(own) else {}
+    notes = fatality_notes(own, {ev["event_id"]: ev["fatalities"] for ev in evs})
+    urls, said = "source_url" in own, "statement" in own
+    made = []
+    for k, ev in enumerate(evs):
+        has_claims = bool(end[k] > start[k])
+        rng = ranges.get(ev["event_id"]) if has_claims else None
+        style: dict = {}
+        change = change_mark(ev, style)
+        popup = event_popup(ev, claim_rows[offsets[k]:offsets[k + 1]], notes.get(ev["event_id"], ""), rng,
+                            None, 0, with_urls=urls, with_statements=said, change=change)
+        made.append(PopupParts(popup, same_place_item(ev), tooltip_text(ev), has_claims,
+                               bool(rng is not None and rng["disputed"])))
+    for i, p in zip(todo, made):
+        parts[i] = p
+    if cache is not None:
+        cache.put_many((keys[i], p) for i, p in zip(todo, made))
+    return parts
+
+
 def markers_layer(events: gpd.GeoDataFrame, claims: pd.DataFrame | None, color_by: str, figure: str,
-                  selected: str | None, canvas: bool = False, *, index: ClaimsIndex | None = None) -> EventMarkers:
-    """One circle marker per event, with its popup and tooltip; ``selected``'s popup opens."""
-    return EventMarkers(events_geojson(events, claims, color_by, figure, index=index), selected, canvas=canvas)
+                  selected: str | None, canvas: bool = False, *, index: ClaimsIndex | None = None,
+                  memo: dict | None = None) -> EventMarkers:
+    """One circle marker per event, with its popup and tooltip; ``selected``'s popup opens. ``memo``: the
+    data set's, where its popups are kept (``events_geojson``)."""
+    return EventMarkers(events_geojson(events, claims, color_by, figure, index=index, memo=memo), selected,
+                        canvas=canvas)
 
 
 __all__ = ["EventMarkers", "MAX_MARKER_BYTES", "SAME_PLACE_LISTED", "events_geojson", "markers_layer",

@@ -105,15 +105,23 @@ def claim_rows_html(records: list[dict], with_urls: bool = True, with_statements
     )
 
 
+def same_place_item(other: Mapping) -> str:
+    """An event's line in the popups of the other events at its place."""
+    return (f"<li>{esc(format_date(other['event_date'], 'medium'))} · {esc(category(other['event_type']))} · "
+            f"{esc(_loss('killed', int(other['fatalities'])))}</li>")
+
+
 def _same_place_html(others: list[Mapping], total: int | None = None) -> str:
+    return same_place_block([same_place_item(o) for o in others], total)
+
+
+def same_place_block(lines: list[str], total: int | None = None) -> str:
+    """"Also at this place": the others' lines (``same_place_item``), and how many more there are of ``total``."""
+    others = lines
     total = len(others) if total is None else total
     if not total:
         return ""
-    items = "".join(
-        f"<li>{esc(format_date(o['event_date'], 'medium'))} · {esc(category(o['event_type']))} · "
-        f"{esc(_loss('killed', int(o['fatalities'])))}</li>"
-        for o in others
-    )
+    items = "".join(others)
     if total > len(others):
         items += "<li>" + esc(_("and {count} more").format(count=format_number(total - len(others)))) + "</li>"
     return ("<div class='same-place'><h3>" + esc(_("Also at this place")) + "</h3> "
@@ -243,9 +251,13 @@ def event_popup(event: Mapping, claims: list[dict], note: str, claim_range, same
         + (f"<div class='notes'>{esc(event['notes'])}</div>" if str(event.get("notes") or "").strip() else "")
         + "<div class='sources'>" + _("<h3>Sources</h3>: {sources}").format(sources=sources) + "</div>"
         + _same_place_html(same_place or [], same_place_total)
-        + f"<div class='muted'>{esc(event['event_id'])}</div>"
-        "</div>"
+        + popup_tail(event["event_id"])
     )
+
+
+def popup_tail(event_id) -> str:
+    """How every popup ends: its event's id (the last line, which the dashboard reads on a click)."""
+    return f"<div class='muted'>{esc(event_id)}</div></div>"
 
 
 _NO_CLAIMS = pd.DataFrame()

@@ -119,11 +119,70 @@ def test_events_drawn_in_cells_build_no_popup(monkeypatch, ged):
     assert made.calls == 1 and one in html
 
 
+def _forget_popups(data: Dataset) -> None:
+    for key in [k for k in data.memo if k[0] == "popups"]:
+        del data.memo[key]
+
+
 def test_markers_within_the_budget_get_every_popup(monkeypatch, ged):
+    _forget_popups(ged)  # none made yet by other tests
     made = _popups(monkeypatch)
     some = ged.events.head(40)
     group = geo.build_map_content(some, ged.layers, claims=ged.claims, dataset=ged)
     assert not group.by_zoom and made.calls == 40
+
+
+def test_a_popup_is_made_once_per_data_set_and_language(monkeypatch, ged):
+    """A later map of the same data set (the same events again, a narrower filter, a page load) makes only the
+    popups it never made; each popup is the one made without the data set's memo, its place's others included."""
+    _forget_popups(ged)
+    made = _popups(monkeypatch)
+    wide = ged.events.head(300)
+    first = geo.webmap.markers.events_geojson(wide, ged.claims, "event_type", memo=ged.memo)
+    assert made.calls == 300
+    again = geo.webmap.markers.events_geojson(wide, ged.claims, "side", memo=ged.memo)
+    narrow = wide[wide["fatalities"] >= 5]
+    fewer = geo.webmap.markers.events_geojson(narrow, ged.claims, "event_type", memo=ged.memo)
+    assert made.calls == 300  # nothing made again
+    plain = geo.webmap.markers.events_geojson(narrow, ged.claims, "event_type")
+    assert made.calls == 300 + len(narrow)  # without the memo: every popup made
+    assert [f["properties"] for f in fewer["features"]] == [f["properties"] for f in plain["features"]]
+    assert [f["properties"]["_popup"] for f in again["features"]] == [f["properties"]["_popup"]
+                                                                      for f in first["features"]]
+    # the others at an event's place follow the events drawn, not the popups kept
+    place = wide.groupby(["latitude", "longitude"])["event_id"].transform("size")
+    crowded = wide[place > 1]
+    assert len(crowded) and any("same-place" in f["properties"]["_popup"] for f in first["features"])
+    alone = crowded.drop_duplicates(["latitude", "longitude"])
+    fc = geo.webmap.markers.events_geojson(alone, ged.claims, "event_type", memo=ged.memo)
+    assert not any("same-place" in f["properties"]["_popup"] for f in fc["features"])
+    set_language("fr")  # another language: its own popups
+    try:
+        french = geo.webmap.markers.events_geojson(narrow, ged.claims, "event_type", memo=ged.memo)
+    finally:
+        set_language("en")
+    assert made.calls == 300 + 2 * len(narrow)
+    assert french["features"][0]["properties"]["_popup"] != fewer["features"][0]["properties"]["_popup"]
+
+
+def test_the_popups_kept_are_bounded(ged):
+    from geo.webmap.popupcache import PopupCache
+
+    cache = PopupCache(limit=3)
+    cache.put_many([(("en", str(i)), i) for i in range(5)])
+    assert len(cache) == 3 and cache.get_many([("en", "0"), ("en", "4")]) == [None, 4]
+
+
+def test_rows_read_by_column_are_to_dicts(ged):
+    from geo.webmap.popupcache import records
+
+    for frame in (ged.events.head(50), ged.claims.head(50), ged.events.head(0)):
+        fast, slow = records(frame), frame.to_dict("records")
+        assert len(fast) == len(slow)
+        for a, b in zip(fast, slow):
+            assert a.keys() == b.keys()
+            for k in a:
+                assert a[k] is b[k] or a[k] == b[k] or (pd.isna(a[k]) and pd.isna(b[k]) and type(a[k]) is type(b[k])), k
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
