@@ -4,11 +4,13 @@ the chart's numbers as a table. The texts come from ``geo.a11y.describe``; this 
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 import geo
 from geo.a11y.describe import chart_table, disputed_count, map_description, top_places
+from geo.webmap.claimsindex import claims_index
 from geo.i18n import _, category, pgettext, current_language, format_date, format_number
 from geo.styles import esc, md_escape as md
 from geo.webmap.access import FOCUS_COLOR
@@ -77,19 +79,25 @@ def _memo(name: str, key, make):
     return memo[1]
 
 
-def map_text(shown: pd.DataFrame, claims: pd.DataFrame, view: geo.View, total: int) -> str:
-    """The map's text alternative (kept while the events and the look stay the same)."""
+def map_text(shown: pd.DataFrame, claims: pd.DataFrame, view: geo.View, total: int, data=None) -> str:
+    """The map's text alternative (kept while the events and the look stay the same). ``data``: the data set
+    ``shown`` comes from, whose claims are sorted once (``claims_index``), not at each filter."""
     key = (id(shown), len(shown), id(claims), view.filter, view.color_by, total, current_language())
+
+    def disputed() -> int:
+        if data is None or claims is None:
+            return disputed_count(shown, claims)
+        return claims_index(claims, data.memo).disputed_count(shown, data.events)
+
     return _memo("description", key, lambda: map_description(
-        shown, view.filter.describe(), color_by=view.color_by, disputed=disputed_count(shown, claims),
-        total=total))
+        shown, view.filter.describe(), color_by=view.color_by, disputed=disputed(), total=total))
 
 
 def map_as_text(shown: pd.DataFrame, description: str) -> None:
     """Under the map: what it shows, in words and as a table of its top places."""
     with st.expander(_("The map as text"), icon=":material/description:"):
         st.markdown(md(description))
-        places = top_places(shown, 10)
+        places = _memo("places", (id(shown), len(shown)), lambda: top_places(shown, 10))  # a pan or zoom keeps them
         if len(places):
             st.table(places.rename(columns={"place": _("Place"), "events": _("Events"), "fatalities": _("Fatalities")})
                      .set_index(_("Place")))
@@ -103,8 +111,17 @@ def _event_labels(events: pd.DataFrame) -> dict[str, str]:
     dates = pd.to_datetime(rows["event_date"]).dt.strftime("%Y-%m-%d").fillna(_("date unknown"))
     dead = pd.to_numeric(rows["fatalities"], errors="coerce").fillna(0).astype(int)
     killed = _("{count} killed")
-    return {str(i): f"{d} · {place} · {category(kind)} · " + killed.format(count=format_number(n)) for i, d, place, kind, n in
-            zip(rows["event_id"], dates, rows["location"].astype(object), rows["event_type"].astype(object), dead)}
+    # each distinct place, type and number said once (thousands of rows, a few hundred texts)
+    labels = (dates.to_numpy(dtype=object) + " · " + _each_once(rows["location"], str) + " · "
+              + _each_once(rows["event_type"], category) + " · "
+              + _each_once(dead, lambda n: killed.format(count=format_number(int(n)))))
+    return dict(zip((str(i) for i in rows["event_id"]), labels.tolist()))
+
+
+def _each_once(values, fn) -> np.ndarray:
+    """``fn`` of each value (an object array), called once per distinct value."""
+    codes, uniques = pd.factorize(pd.Series(values).astype(object), use_na_sentinel=False)
+    return np.array([fn(v) for v in uniques] + [""], dtype=object)[codes]
 
 
 def event_picker(shown: pd.DataFrame, all_events: pd.DataFrame) -> None:
@@ -138,11 +155,12 @@ def event_picker(shown: pd.DataFrame, all_events: pd.DataFrame) -> None:
               _("Every event on the map: choose one to open its details, as clicking it on the map does.")))
 
 
-def chart_description(data: pd.DataFrame, measure: str, freq_label: str) -> str:
-    """One sentence on the chart (its Vega ``description``, and a caption under it for everyone)."""
+def chart_description(data: pd.DataFrame, measure: str, freq_label: str, table: pd.DataFrame | None = None) -> str:
+    """One sentence on the chart (its Vega ``description``, and a caption under it for everyone); ``table``:
+    ``chart_table(data, measure)`` when the caller has it."""
     if data.empty:
         return _("No events to chart.")
-    table = chart_table(data, measure)
+    table = chart_table(data, measure) if table is None else table
     peak = table.loc[table["Total"].idxmax()]
     first, last = pd.Timestamp(table["period"].min()), pd.Timestamp(table["period"].max())
     # one month said once ("July 2024", not "July 2024 to July 2024")
@@ -160,9 +178,10 @@ def chart_description(data: pd.DataFrame, measure: str, freq_label: str) -> str:
 def chart_data(data: pd.DataFrame, measure: str, freq_label: str) -> None:
     """The chart in words, then its numbers, one row per period and a column per event type: an HTML table (st.table),
     which screen readers walk by row and column, unlike the canvas grid of st.dataframe."""
-    st.caption(md(chart_description(data, measure, freq_label)))
+    numbers = chart_table(data, measure)  # once, for the sentence and the table
+    st.caption(md(chart_description(data, measure, freq_label, numbers)))
     with st.expander(_("Chart data (table)"), icon=":material/table:"):
-        table = chart_table(data, measure).rename(columns={"period": freq_label, "Total": _("Total")})
+        table = numbers.rename(columns={"period": freq_label, "Total": _("Total")})
         table = table.set_index(freq_label)
         st.caption((_("Events per {period} and event type.") if measure == "events" else
                     _("Fatalities per {period} and event type.")).format(period=freq_label.lower()))

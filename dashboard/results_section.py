@@ -19,7 +19,7 @@ from dashboard.accessibility import chart_data, chart_description
 from dashboard.filters_section import FREQ_LABELS
 from dashboard.language import label_of
 from dashboard.layout import HEADLINE_KEY
-from geo.i18n import N_, _, category, format_number, retranslate
+from geo.i18n import N_, _, category, current_language, format_number, retranslate
 
 
 def figures(shown: pd.DataFrame, total: int) -> None:
@@ -108,9 +108,13 @@ def events_table(rows: tuple[pd.DataFrame, int]) -> None:
         st.caption(_("The {rows} most recent of {total} events; download the events for all.").format(
             rows=format_number(TABLE_ROWS), total=format_number(total)))
     # ACLED's and UCDP's category names in the language in use (the data and the exports keep theirs),
-    # human headers, empty cells empty
-    table = table.assign(**{c: table[c].map(category) for c in ("event_type", "sub_event_type") if c in table})
-    st.dataframe(geo.a11y.readable.readable_table(table, geo.a11y.readable.EVENT_TITLES), hide_index=True, width="stretch")
+    # human headers, empty cells empty: made once per table and language (a pan or an option keeps them)
+    ss, lang = st.session_state, current_language()
+    memo = ss.get("memo_table_text")
+    if memo is None or memo[0] is not table or memo[1] != lang:
+        said = table.assign(**{c: table[c].map(category) for c in ("event_type", "sub_event_type") if c in table})
+        memo = ss["memo_table_text"] = (table, lang, geo.a11y.readable.readable_table(said, geo.a11y.readable.EVENT_TITLES))
+    st.dataframe(memo[2], hide_index=True, width="stretch")
 
 
 def about(data: Dataset) -> None:

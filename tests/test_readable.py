@@ -51,6 +51,29 @@ def test_readable_table_of_the_claims(claims):
     assert "" in set(table["Wounded"])  # the claims that give no wounded: empty, not <NA>
 
 
+def test_a_long_table_says_each_distinct_text_once(monkeypatch):
+    """The dashboard's table of 5,000 events repeats its actors, places and types: each text is made once,
+    and the table is the one made cell by cell."""
+    import geo.a11y.readable as readable
+
+    rows = 5_000
+    frame = pd.DataFrame({
+        "actor1": pd.Categorical(np.array(["JNIM", "Wagner Group", None, " nan "], dtype=object)[np.arange(rows) % 4]),
+        "location": pd.array(np.array(["Gao", "Kidal", "", None], dtype=object)[np.arange(rows) % 4], dtype="str"),
+        "notes": np.array(["a <b>", None, "NaN", "c"], dtype=object)[np.arange(rows) % 4],
+        "source": [1, 1.0, True, "1"] * (rows // 4),  # not all texts: said cell by cell
+    })
+    calls = []
+    text = readable._text
+    monkeypatch.setattr(readable, "_text", lambda v: calls.append(v) or text(v))
+    table = readable_table(frame)
+    assert len(calls) < 20 + rows  # three text columns: a few distinct texts each; the mixed one per cell
+    by_cell = {c: [text(v) for v in frame[c]] for c in frame.columns}
+    assert {c.lower().replace(" ", "") : table[c].tolist() for c in table.columns} == {
+        c.replace("_", ""): v for c, v in by_cell.items()}
+    assert table["Source"].tolist()[:4] == ["1", "1", "True", "1"]
+
+
 @pytest.mark.parametrize("value, empty", [(None, True), (np.nan, True), (pd.NA, True), (pd.NaT, True), ("", True),
                                           (" nan ", True), ("<NA>", True), (0, False), ("Gao", False),
                                           (False, False)])

@@ -109,6 +109,16 @@ def _column(col: pd.Series) -> pd.Series:
         if not col.isna().any():
             return col.astype("int64") if pd.api.types.is_integer_dtype(col) else col
         return pd.Series([_text(v) for v in col], index=col.index, dtype=object)
+    return _texts(col)
+
+
+def _texts(col: pd.Series) -> pd.Series:
+    """``_text`` of every cell of a text column, each distinct text said once (a table of thousands of rows
+    repeats its actors, places and types)."""
+    if isinstance(col.dtype, pd.CategoricalDtype) or pd.api.types.infer_dtype(col, skipna=True) in ("string", "empty"):
+        codes, uniques = pd.factorize(col, use_na_sentinel=True)  # texts only: no 1 == 1.0 == True to merge
+        said = np.array([_text(v) for v in uniques] + [""], dtype=object)  # missing (code -1) reads the last
+        return pd.Series(said[codes], index=col.index, dtype=object)
     return pd.Series([_text(v) for v in col], index=col.index, dtype=object)
 
 

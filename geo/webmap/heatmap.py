@@ -56,10 +56,12 @@ class HeatLayer(JSCSSMixin, ScriptElement):
         self.args = json.dumps({"points": points, "options": options}, separators=(",", ":"))  # numbers only
 
 
-def heat_layer(events: pd.DataFrame, zoom: float, center: Sequence[float]) -> tuple[HeatLayer, int]:
-    """The heat of ``events`` for a map at ``center``/``zoom``, and the number of events in it."""
+def heat_layer(events: pd.DataFrame, zoom: float, center: Sequence[float], *, base: pd.DataFrame | None = None,
+               memo: dict | None = None) -> tuple[HeatLayer, int]:
+    """The heat of ``events`` for a map at ``center``/``zoom``, and the number of events in it. ``base`` and
+    ``memo``: the data set ``events`` come from, projected once (``geo.webmap.aggregate.mercator``)."""
     inner, outer = lod_cells(events, zoom, center, by=None, max_cells=MAX_HEAT_POINTS,
-                             max_outer_cells=MAX_HEAT_POINTS, cell_px=HEAT_CELL_PX)
+                             max_outer_cells=MAX_HEAT_POINTS, cell_px=HEAT_CELL_PX, base=base, memo=memo)
     return heat_from_cells(inner, outer)
 
 

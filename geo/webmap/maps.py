@@ -258,7 +258,7 @@ def _content(events, layers, *, claims, color_by, center, zoom, selected, attrib
     zoom = DEFAULT_ZOOM if zoom is None else zoom
     parts = []
     if shade_regions and "admin1" in layers:
-        parts.append(region_layer(events, layers))
+        parts.append(region_layer(events, layers, memo=memo))
     if border_km is not None and "algeria_border" in layers:
         parts.append(border_layer(layers, border_km))
     aggregated = draw == "heat" or len(events) > max_markers
@@ -288,7 +288,7 @@ def _content(events, layers, *, claims, color_by, center, zoom, selected, attrib
     cells = heat = None
     if draw == "heat":
         group = folium.FeatureGroup(name=EVENTS_LAYER_NAME, show=True)
-        layer, _grid = heat_layer(events, zoom, center)
+        layer, _grid = heat_layer(events, zoom, center, base=base, memo=memo)  # the data set's projection
         layer.add_to(group)
         heat = layer.scale
     elif aggregated:

@@ -4,6 +4,7 @@ uncertainty of approximate locations."""
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Mapping
 
 import folium
@@ -15,7 +16,7 @@ from folium.utilities import JsCode
 
 from ..analysis import border_crs, border_names, by_region, measured_borders
 from .scripting import ScriptElement, script_json
-from ..i18n import _, format_decimal, format_number, ngettext
+from ..i18n import _, current_language, format_decimal, format_number, ngettext
 from ..styles import esc
 
 #: Sequential colours (light to dark) for the regional choropleth.
@@ -38,9 +39,36 @@ def _classes(values: pd.Series) -> list[float]:
 
 
 def region_layer(events: pd.DataFrame | None, layers: Mapping[str, gpd.GeoDataFrame], *, measure: str = "events",
-                 show: bool = True, counts: pd.DataFrame | None = None) -> folium.FeatureGroup:
+                 show: bool = True, counts: pd.DataFrame | None = None, memo: dict | None = None) -> folium.FeatureGroup:
     """A choropleth of Mali's regions by number of events (or fatalities), from a spatial join; or from
-    ``counts`` (events and fatalities indexed by region name, as a database counts them) instead of ``events``."""
+    ``counts`` (events and fatalities indexed by region name, as a database counts them) instead of ``events``.
+
+    ``memo`` (a data set's) keeps the shading of the last ``events`` drawn: the same events at another zoom or
+    place (a pan, a zoom) are not counted and encoded again."""
+    name = _("Regions by events") if measure == "events" else _("Regions by fatalities")
+    key = ("region_layer", id(layers["admin1"]))
+    found = memo.get(key) if memo is not None and counts is None and events is not None else None
+    said = (len(events), measure, current_language()) if found is not None else None
+    if found is not None and found[0]() is events and found[1] == said:
+        text = found[2]
+    else:
+        text = _region_json(events, layers, measure, counts)
+        if memo is not None and counts is None and events is not None:
+            memo[key] = (weakref.ref(events), (len(events), measure, current_language()), text)
+    group = folium.FeatureGroup(name=name, show=show)
+    folium.GeoJson(
+        text,
+        name="region shading",
+        style_function=lambda f: {"fillColor": f["properties"]["_fill"], "fillOpacity": 0.55,
+                                  "color": "#555", "weight": 1},
+        on_each_feature=_TOOLTIP_JS,
+        control=False,
+    ).add_to(group)
+    return group
+
+
+def _region_json(events, layers, measure: str, counts) -> str:
+    """The regions' GeoJSON, each with its fill and tooltip (``region_layer``)."""
     if counts is None:
         regions = by_region(events, layers)
     else:
@@ -64,17 +92,7 @@ def region_layer(events: pd.DataFrame | None, layers: Mapping[str, gpd.GeoDataFr
             + _("{count} fatalities").format(count=format_number(int(r["fatalities"]))))
         for _row, r in regions.iterrows()
     ]
-    group = folium.FeatureGroup(name=_("Regions by events") if measure == "events" else
-                                _("Regions by fatalities"), show=show)
-    folium.GeoJson(
-        regions[["name", "_fill", "_tip", "geometry"]].to_json(),
-        name="region shading",
-        style_function=lambda f: {"fillColor": f["properties"]["_fill"], "fillOpacity": 0.55,
-                                  "color": "#555", "weight": 1},
-        on_each_feature=_TOOLTIP_JS,
-        control=False,
-    ).add_to(group)
-    return group
+    return regions[["name", "_fill", "_tip", "geometry"]].to_json()
 
 
 def border_zone(layers: Mapping[str, gpd.GeoDataFrame], km: float) -> gpd.GeoDataFrame:

@@ -249,3 +249,42 @@ def test_disputed_events_counted_from_the_data_sets_flags(curated):
     # a frame whose labels do not lead back to the data set's rows: looked up by id
     shuffled = some.iloc[::-1].reset_index(drop=True)
     assert index.disputed_count(shuffled, curated.events) == index.disputed_count(some)
+
+
+def test_a_pan_or_zoom_keeps_the_region_shading_and_the_heat_reads_the_projection(monkeypatch):
+    """The region shading depends on the events, not on the zoom: the same events at another zoom (a pan, a
+    zoom in the dashboard) are not counted again; the heatmap takes the data set's projection, made once."""
+    import re
+
+    import geo.webmap.aggregate
+    import geo.webmap.overlays
+
+    data = Dataset.embedded()
+    regions = Counter(geo.webmap.overlays.by_region)
+    monkeypatch.setattr(geo.webmap.overlays, "by_region", regions)
+    def strip(group) -> str:
+        import folium
+
+        page = folium.Map()
+        group.add_to(page)
+        return re.sub(r"_[0-9a-f]{32}", "_", page.get_root().render())
+
+    some = geo.filter_events(data.events, geo.EventFilter(min_fatalities=1))
+    for zoom in (5, 6, 7):
+        geo.build_map_content(some, data.layers, claims=data.claims, dataset=data, shade_regions=True, zoom=zoom)
+    assert regions.calls == 1
+    other = geo.filter_events(data.events, geo.EventFilter(min_fatalities=2))
+    shaded = geo.build_map_content(other, data.layers, claims=data.claims, dataset=data, shade_regions=True)
+    assert regions.calls == 2  # other events: counted
+    plain = geo.build_map_content(other, data.layers, claims=data.claims, shade_regions=True)
+    assert strip(shaded) == strip(plain) and regions.calls == 3
+    projected = Counter(geo.webmap.aggregate.to_pixels)
+    monkeypatch.setattr(geo.webmap.aggregate, "to_pixels", projected)
+    heat = [geo.build_map_content(some, data.layers, claims=data.claims, dataset=data, draw="heat", zoom=z)
+            for z in (5, 6, 7)]
+    made = projected.calls
+    assert ("mercator", id(data.events)) in data.memo
+    again = geo.build_map_content(some, data.layers, claims=data.claims, dataset=data, draw="heat", zoom=8)
+    assert projected.calls - made <= 2  # the view's bounds only, never the events
+    assert strip(heat[0]) == strip(geo.build_map_content(some, data.layers, claims=data.claims, draw="heat", zoom=5))
+    assert again.by_zoom
