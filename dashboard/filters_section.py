@@ -214,8 +214,13 @@ def time_player(span: tuple):
     with box:
         st.radio(_("Step by"), list(FREQ_LABELS), format_func=label_of(FREQ_LABELS), key="player_freq",
                  horizontal=True)
+        # the periods' names (hundreds of weeks) said once per span, step and language, not at every run
+        said_key = (first, last, freq, ss.get("lang"))
+        if ss.get("player_labels", (None,))[0] != said_key:
+            ss.player_labels = (said_key, [geo.a11y.readable.date_span(*sp, days=True) for sp in spans])
+        names = ss.player_labels[1]
         st.select_slider(_("Period"), options=list(range(len(spans))), key="player_idx", on_change=apply,
-                         format_func=speaking(lambda i: geo.a11y.readable.date_span(*spans[i], days=True)))
+                         format_func=lambda i: names[i])
         st.toggle(_("Play"), key="playing", on_change=lambda: ss.get("playing") and apply(),
                   help=_("Advance one period every {seconds} seconds").format(seconds=f"{PLAYER_SECONDS:g}"))
         st.button(_("Show all dates"), on_click=show_all)
