@@ -33,6 +33,7 @@ from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 from babel import Locale
 from babel import dates as _dates
 from babel import numbers as _numbers
@@ -173,7 +174,9 @@ class Translator:
 
     def format_number(self, value) -> str:
         """A whole number with the language's grouping ("1,000,000" / "1 000 000")."""
-        if isinstance(value, numbers.Integral) and not isinstance(value, bool) and self._group is not None:
+        if (type(value) is int or isinstance(value, np.integer) or (isinstance(value, numbers.Integral)
+                                                                    and not isinstance(value, bool))) \
+                and self._group is not None:  # the common cases first: an abc's check is slow
             # Babel's text, without its cost (popups of thousands of events each give a few numbers)
             text = f"{int(value):,}"
             return text if self._group == "," else text.replace(",", self._group)

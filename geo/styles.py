@@ -8,6 +8,7 @@ that they agree.
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 import math
 import re
 
@@ -248,8 +249,19 @@ def esc(text) -> str:
     """
     if text is None:
         return ""
-    s = html.escape(str(text), quote=True)
+    if type(text) is str and len(text) <= 200:  # names, places, types: the same few again and again
+        return _esc_short(text)
+    return _escape(str(text))
+
+
+def _escape(text: str) -> str:
+    s = html.escape(text, quote=True)
     return s.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+
+
+@lru_cache(maxsize=50_000)
+def _esc_short(text: str) -> str:
+    return _escape(text)
 
 
 _URL_RE = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
