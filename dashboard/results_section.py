@@ -67,13 +67,22 @@ def timeline_chart(shown, make=None) -> None:
     freq = auto if choice == "auto" else choice
     measure = c2.radio(_("Count"), ["events", "fatalities"], key="tl_measure", horizontal=True,
                        format_func=label_of(MEASURE_LABELS))
-    data = geo.a11y.readable.timeline_for_chart(make(freq) if make else geo.timeline(shown, freq=freq, by="event_type"),
-                                                freq)
+    data = geo.a11y.readable.timeline_for_chart(make(freq) if make else _timeline(shown, freq), freq)
     period = _(CHART_FREQ_LABELS[freq])
     data, spec = geo.a11y.chart.timeline_spec(data, freq, measure,
                                               description=chart_description(data, measure, period))
     st.vega_lite_chart(data, spec, width="stretch")
     chart_data(data, measure, period)
+
+
+def _timeline(shown: pd.DataFrame, freq: str) -> pd.DataFrame:
+    """``geo.timeline`` of the events shown, kept while they and the period stay the same (an option of the map,
+    the look or the chart's measure reruns the page: a million events are not grouped again)."""
+    ss = st.session_state
+    memo = ss.get("memo_timeline")
+    if memo is None or memo[0] is not shown or memo[1] != freq:
+        memo = ss["memo_timeline"] = (shown, freq, geo.timeline(shown, freq=freq, by="event_type"))
+    return memo[2]
 
 
 TABLE_ROWS = 5_000
