@@ -19,6 +19,7 @@ import zipfile
 from collections.abc import Mapping
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from .captions import (DEFAULT_TITLE, EVENTS_ATTRIBUTION, SOFTWARE, SnapshotText, asof_note, clean_text, snapshot_text,
@@ -252,7 +253,7 @@ def name_stem(view: View | None, events: pd.DataFrame | None, *, attribution: st
     own = attribution or (getattr(events, "attrs", {}).get("attribution") if events is not None else None) \
         or EVENTS_ATTRIBUTION
     if places is None and shown is not None and "country" in shown.columns and len(shown):
-        places = list(shown["country"].astype(str).value_counts().index)
+        places = _by_count(shown["country"])
     f = view.filter
     main = (f.actors[0] if f.actors else f.event_types[0] if len(f.event_types) == 1 else
             f.regions[0] if len(f.regions) == 1 else "")
@@ -261,6 +262,20 @@ def name_stem(view: View | None, events: pd.DataFrame | None, *, attribution: st
         start = start or shown["event_date"].min()
         end = end or shown["event_date"].max()
     return file_stem(data_kind(own, shown), list(places or []), main, start, end)
+
+
+def _by_count(column: pd.Series) -> list[str]:
+    """``list(column.astype(str).value_counts().index)``: the texts, most frequent first (ties in the order
+    they first appear); a compact column counted on its codes, not as a million strings."""
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        return list(column.astype(str).value_counts().index)
+    codes = column.cat.codes.to_numpy().astype(np.int64)
+    present, first = np.unique(codes, return_index=True)
+    first, present = first[present >= 0], present[present >= 0]  # missing values are not counted
+    counts = np.bincount(codes[codes >= 0], minlength=len(column.cat.categories))[present]
+    names = np.array([str(c) for c in column.cat.categories], dtype=object)[present]
+    order = np.lexsort((first, -counts))
+    return [str(n) for n in names[order]]
 
 
 #: The outputs the dashboard offers as a zip: the CSV and its CSVW metadata file, together.
