@@ -24,6 +24,7 @@ from .popups import popup_floor, popup_html
 from ..places.labels import GEONAMES_ATTRIBUTION, place_labels
 from ..layers import LAYER_ORDER, NATURAL_EARTH_ATTRIBUTION
 from .markers import MAX_MARKER_BYTES, SAME_PLACE_LISTED, EventMarkers, events_geojson, figures, markers_layer  # noqa: F401
+from .markers import ESTIMATE_FROM, ESTIMATE_MARGIN, popup_estimate
 from .legend import MapLegend, figure_label, legend_html
 from ..i18n import _, format_number, retranslate
 from .access import MapDescription
@@ -268,6 +269,9 @@ def _content(events, layers, *, claims, color_by, center, zoom, selected, attrib
     # texts alone pass it are never made; the others are made (all at once) and weighed
     if not aggregated and popup_floor(events, index.of(events["event_id"])) > max_marker_bytes:
         aggregated = True
+    if not aggregated and len(events) > ESTIMATE_FROM and popup_estimate(
+            events, claims, index=index, memo=memo) > ESTIMATE_MARGIN * max_marker_bytes:
+        aggregated = True  # far over the budget by a sample of the popups: not all of them made to find out
     if not aggregated:
         markers = markers_layer(events, claims, color_by, figure, selected, canvas=prefer_canvas, index=index,
                                 memo=memo)

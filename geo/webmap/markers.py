@@ -285,6 +285,29 @@ def events_geojson(events: gpd.GeoDataFrame, claims: pd.DataFrame | None, color_
     return {"type": "FeatureCollection", "features": features}
 
 
+#: Past this many events a map estimates its markers' bytes from a sample of their popups before making all of
+#: them (``popup_estimate``); an estimate past ``ESTIMATE_MARGIN`` times the budget draws cells at once.
+ESTIMATE_FROM, ESTIMATE_SAMPLE, ESTIMATE_MARGIN = 500, 200, 1.25
+
+
+def popup_estimate(events: pd.DataFrame, claims: pd.DataFrame | None, *, index: ClaimsIndex | None = None,
+                   memo: dict | None = None, sample: int = ESTIMATE_SAMPLE) -> int:
+    """About the bytes the markers of ``events`` add to a page, from the popups of ``sample`` of them spread evenly
+    (made as a map makes them, and kept with the data set's when ``memo`` is given): the others at each place left
+    out, so it errs low. A map whose estimate is far over its budget (UCDP's three claims an event) draws cells
+    without making every popup to find that out."""
+    n = len(events)
+    if not n:
+        return 0
+    index = index if index is not None and index.claims is claims else ClaimsIndex(claims)
+    pos = np.unique(np.linspace(0, n - 1, min(sample, n)).round().astype(np.int64))
+    rows = records(events.iloc[pos])
+    parts = _popup_parts(rows, index, popup_cache(memo, claims, events))
+    each = [len(p.popup.encode("utf-8")) + len(p.tip.encode("utf-8")) + 2 * len(str(r["event_id"])) + 40
+            for p, r in zip(parts, rows)]
+    return int(sum(each) / len(each) * n)
+
+
 def _popup_parts(rows: list[dict], index: ClaimsIndex, cache) -> list[PopupParts]:
     """Each event's ``PopupParts``: from ``cache`` where kept, the others made (their claims, ranges and notes
     worked out at once) and kept."""

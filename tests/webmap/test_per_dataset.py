@@ -288,3 +288,32 @@ def test_a_pan_or_zoom_keeps_the_region_shading_and_the_heat_reads_the_projectio
     assert projected.calls - made <= 2  # the view's bounds only, never the events
     assert strip(heat[0]) == strip(geo.build_map_content(some, data.layers, claims=data.claims, draw="heat", zoom=5))
     assert again.by_zoom
+
+
+def test_markers_far_over_their_budget_are_found_from_a_sample_of_popups(monkeypatch, ged):
+    """Under the markers' count, under the budget by the texts alone, but far over it once made (UCDP's claims
+    tables): a sample of the popups tells, and the map draws cells without making the others. Near the budget
+    every popup is made and weighed, as before."""
+    from geo.webmap.markers import ESTIMATE_FROM, ESTIMATE_MARGIN, ESTIMATE_SAMPLE, popup_estimate
+
+    events = ged.events
+    assert len(events) > ESTIMATE_FROM
+    payload = geo.webmap.markers.markers_layer(events, ged.claims, "event_type", "conservative", None).payload_bytes
+    floor = popup_floor(events, ClaimsIndex(ged.claims).of(events["event_id"]))
+    estimate = popup_estimate(events, ged.claims)
+    assert 0.8 * payload < estimate <= 1.05 * payload  # errs low (the others at each place are left out)
+    far = int((floor + estimate / ESTIMATE_MARGIN) / 2)
+    assert floor < far < estimate / ESTIMATE_MARGIN  # the texts alone would not tell
+    _forget_popups(ged)
+    made = _popups(monkeypatch)
+    group = geo.build_map_content(events, ged.layers, claims=ged.claims, dataset=ged, max_marker_bytes=far)
+    assert group.by_zoom and made.calls <= ESTIMATE_SAMPLE
+    near = int(payload / 1.1)  # over the budget, but not far: every popup made, then weighed
+    _forget_popups(ged)
+    made.calls = 0
+    group = geo.build_map_content(events, ged.layers, claims=ged.claims, dataset=ged, max_marker_bytes=near)
+    assert group.by_zoom and made.calls == len(events)
+    _forget_popups(ged)
+    made.calls = 0
+    group = geo.build_map_content(events, ged.layers, claims=ged.claims, dataset=ged, max_marker_bytes=payload + 1)
+    assert not group.by_zoom and made.calls == len(events)
