@@ -8,9 +8,9 @@ that they agree.
 from __future__ import annotations
 
 import html
-from functools import lru_cache
 import math
 import re
+from functools import lru_cache
 
 from .i18n import N_, _, category, ngettext
 
