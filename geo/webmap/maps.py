@@ -93,7 +93,8 @@ def build_map(
         The level of detail: up to ``max_markers`` events (and ``max_marker_bytes`` of popups, 2.4 MB),
         one marker each with its popup; past it, cells of about 48 px counted on the server
         (``geo.webmap.aggregate``), fine in and around the view, coarser beyond, so the page stays
-        under ~1 MB whatever the number of events; the ``selected`` event is drawn over them.
+        under ~1 MB whatever the number of events; the ``selected`` event is drawn over them. Past
+        ``ESTIMATE_FROM`` events, a sample of the popups (``popup_estimate``) far over the bytes draws cells at once.
     draw
         "auto" (the level of detail above) or "heat": a heatmap weighted by the events' number in
         8 px cells (``geo.webmap.heatmap``), the ``selected`` event drawn over it.
