@@ -80,7 +80,8 @@ def load_data(events_paths: tuple[str, ...] | None, claims_path: str | None) -> 
 
 VIEW_KEYS = ("link_read", "link_filter", "link_warnings", "actors", "dates", "event_types", "regions", "min_fatalities", "border_on", "border_km",
              "figure", "selected", "player_idx", "playing", "map_content", "last_popup", "map_memo", "cells_anchor",
-             "link_seed", "map_base", "map_selected", "map_by_zoom")
+             "link_seed", "map_base", "map_selected", "map_by_zoom",
+             "dates_typed", "typed_dates_seq", "typed_dates_pending", "typed_dates_warnings", "typed_dates_applied")
 
 
 def uploaded_data(default: Dataset) -> Dataset:

@@ -21,6 +21,7 @@ from dashboard.accessibility import filters_anchor
 from dashboard.datasets_panel import seed_cover
 from geo.i18n import N_, _, category, format_number, retranslate, use_language
 from dashboard.language import label_of, speaking
+from dashboard.typed_dates import typed_dates_field
 
 
 BASEMAP_LABELS = {"none": N_("None (offline)"), "osm": N_("OpenStreetMap (online)"),
@@ -99,7 +100,9 @@ def sidebar(span: tuple, counts: pd.Series, voc: geo.Vocabulary, layers: dict | 
         help=_("Events in which any chosen actor took part, on either side, as main or associated actor."),
     )
     first, last = span
-    dates = sb.date_input(_("Dates"), min_value=first, max_value=last, key="dates", format="YYYY-MM-DD")
+    typed_dates_field(sb, span)  # Enter applies a typed range; the calendar below is for the mouse
+    dates = sb.date_input(_("Dates on a calendar"), min_value=first, max_value=last, key="dates",
+                          format="YYYY-MM-DD")
     start, end = (tuple(dates) + (None, None))[:2] if isinstance(dates, (tuple, list)) else (dates, None)
     # the data's own first and last day mean "no restriction": keep them out of the link
     start = None if start == first else start
