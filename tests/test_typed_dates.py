@@ -91,7 +91,7 @@ def test_warnings_in_french():
     with use_language("fr"):
         got = typed_dates("la semaine dernière", FIRST, LAST)
         out = typed_dates("2024-06-01 – 2024-07-05", FIRST, LAST)
-    assert got.warnings[0] == ("Dates « la semaine dernière » ignorées\u00a0: ce n'est pas une date de début et"
+    assert got.warnings[0] == ("Dates «\u202fla semaine dernière\u202f» ignorées\u00a0: ce n'est pas une date de début et"
                                " une date de fin comme 2024-07-10 – 2024-07-20.")
     assert out.warnings[0].startswith("La date de début 2024-06-01 est hors de ces données")
 
