@@ -115,3 +115,33 @@ def test_any_text_never_raises_and_applies_only_days_of_the_data(text):
     else:
         assert got.end is None
     assert not (got.waiting and got.warnings)
+
+
+def typed_field_data(at) -> dict:
+    import json
+
+    found = [n for n in at.sidebar if getattr(n, "type", None) == "bidi_component"
+             and n.proto.component_name == "geo_typed_dates"]
+    assert len(found) == 1
+    return json.loads(found[0].proto.json)
+
+
+def test_the_dashboards_field_shows_the_links_dates_in_the_pages_language(monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from conftest import ROOT
+
+    monkeypatch.delenv("GEO_EVENTS", raising=False)
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
+    at.query_params.update({"from": "2024-07-10", "to": "2024-07-20", "lang": "fr"})
+    at.run()
+    assert not at.exception, at.exception
+    data = typed_field_data(at)
+    assert data["text"] == "2024-07-10 – 2024-07-20" and data["message"] == ""
+    assert (data["label"], data["waiting"], data["placeholder"]) == (
+        "Dates", "Appuyez sur Entrée pour appliquer", "AAAA-MM-JJ – AAAA-MM-JJ")
+    assert data["hint"].startswith("Tapez le premier et le dernier jour") and data["lang"] == "fr"
+    assert at.sidebar.date_input(key="dates").label == "Dates sur un calendrier"
+    # the calendar moves the dates: the typed field follows
+    at.sidebar.date_input(key="dates").set_value(("2024-07-25", "2024-07-31")).run()
+    assert typed_field_data(at)["text"] == "2024-07-25 – 2024-07-31"
