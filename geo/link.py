@@ -436,7 +436,7 @@ def clamp_dates(start: dt.date | None, end: dt.date | None, first: dt.date, last
 _TYPED_DAY = r"(\d{4}-\d{1,2}-\d{1,2})"
 #: Two days as people type a range: "2024-07-10 – 2024-07-20", "… - …", "… to …", "… au …", ISO 8601's
 #: "…/…", "…..…", or a space; either day may be left out ("2024-07-10 –": the end is still to come).
-_TYPED_RANGE = re.compile(rf"\s*{_TYPED_DAY}?\s*(?:(?:[–—-]+|/|\.\.|to|au|à)\s*)?{_TYPED_DAY}?\s*", re.I)
+_TYPED_RANGE = re.compile(rf"\s*{_TYPED_DAY}?\s*(?:(?:[–—-]+|/|\.\.|to|au|à)\s*)?{_TYPED_DAY}?\s*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -16,22 +16,22 @@ import geo
 pytestmark = pytest.mark.browser
 
 
-def field(page):
-    return page.locator('[data-testid="stSidebar"] .geo-td-input')
+def field(pg):
+    return pg.locator('[data-testid="stSidebar"] .geo-td-input')
 
 
-def waiting_line(page):
-    return page.locator('[data-testid="stSidebar"] .geo-td-wait')
+def waiting_line(pg):
+    return pg.locator('[data-testid="stSidebar"] .geo-td-wait')
 
 
-def markers(page):
-    return page.frame_locator('iframe[title*="st_folium"]').locator("path.event-marker")
+def markers(pg):
+    return pg.frame_locator('iframe[title*="st_folium"]').locator("path.event-marker")
 
 
-def until(page, check, timeout: float = 30) -> None:
+def until(pg, check, timeout: float = 30) -> None:
     deadline = time.time() + timeout
     while not check() and time.time() < deadline:
-        page.wait_for_timeout(200)
+        pg.wait_for_timeout(200)
     assert check()
 
 
@@ -39,8 +39,8 @@ def in_range(events, start: str, end: str | None = None):
     return geo.filter_events(events, geo.EventFilter(start=start, end=end))
 
 
-def sidebar_warnings(page) -> str:
-    return "\n".join(page.locator('[data-testid="stSidebar"] [data-testid="stAlert"]').all_inner_texts())
+def sidebar_warnings(pg) -> str:
+    return "\n".join(pg.locator('[data-testid="stSidebar"] [data-testid="stAlert"]').all_inner_texts())
 
 
 def test_a_typed_range_applies_on_enter_without_leaving_the_field(page, dashboard, events):  # noqa: F811
@@ -99,8 +99,8 @@ def test_half_typed_bad_and_left_ranges(page, dashboard, events):  # noqa: F811
     for typed, warning, url_part in [
         ("2024-07-31 – 2024-07-01", "Ignored the end date 2024-07-01: it is before the start date 2024-07-31.",
          "from=2024-07-31"),
-        ("1990-01-01 – 2024-07-31", f"The start date 1990-01-01 is outside this data ({first} to {last}); "
-                                    f"used {first}.", "to=2024-07-31"),
+        ("1990-01-01 – 2024-07-31", (f"The start date 1990-01-01 is outside this data ({first} to {last}); "
+                                     f"used {first}."), "to=2024-07-31"),
         ("last week", "Ignored the dates 'last week': not a start and an end date like 2024-07-10 – 2024-07-20.",
          "to=2024-07-31"),
     ]:
@@ -108,7 +108,7 @@ def test_half_typed_bad_and_left_ranges(page, dashboard, events):  # noqa: F811
         page.keyboard.press("Control+a")
         page.keyboard.type(typed)
         page.keyboard.press("Enter")
-        until(page, lambda: warning in sidebar_warnings(page))
+        until(page, lambda warning=warning: warning in sidebar_warnings(page))
         settle(page)
         assert url_part in page.url, (typed, page.url)
         assert waiting_line(page).inner_text() == ""

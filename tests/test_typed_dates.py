@@ -45,15 +45,15 @@ def test_only_a_start_waits_for_the_end_and_applies_nothing(text):
 
 @pytest.mark.parametrize("text, warning", [
     ("last week", "Ignored the dates 'last week': not a start and an end date like 2024-07-10 – 2024-07-20."),
-    ("10/07/2024 – 20/07/2024", "Ignored the dates '10/07/2024 – 20/07/2024': not a start and an end date like"
-                                " 2024-07-10 – 2024-07-20."),
-    ("2024-07-10 – 2024-07-20 – 2024-07-30", "Ignored the dates '2024-07-10 – 2024-07-20 – 2024-07-30': not a"
-                                             " start and an end date like 2024-07-10 – 2024-07-20."),
+    ("10/07/2024 – 20/07/2024", ("Ignored the dates '10/07/2024 – 20/07/2024': not a start and an end date like"
+                                 " 2024-07-10 – 2024-07-20.")),
+    ("2024-07-10 – 2024-07-20 – 2024-07-30", ("Ignored the dates '2024-07-10 – 2024-07-20 – 2024-07-30': not a"
+                                              " start and an end date like 2024-07-10 – 2024-07-20.")),
     ("2024-02-30 – 2024-07-20", "Ignored the start date '2024-02-30': not a date like 2024-07-25."),
     ("2024-07-10 – 2024-13-01", "Ignored the end date '2024-13-01': not a date like 2024-07-25."),
     ("2024-00-10 –", "Ignored the start date '2024-00-10': not a date like 2024-07-25."),
-    ("<script>alert(1)</script>", "Ignored the dates '<script>alert(1)</script>': not a start and an end date"
-                                  " like 2024-07-10 – 2024-07-20."),
+    ("<script>alert(1)</script>", ("Ignored the dates '<script>alert(1)</script>': not a start and an end date"
+                                   " like 2024-07-10 – 2024-07-20.")),
 ])
 def test_malformed_text_applies_nothing_and_says_why(text, warning):
     with use_language("en"):
@@ -127,9 +127,8 @@ def typed_field_data(at) -> dict:
 
 
 def test_the_dashboards_field_shows_the_links_dates_in_the_pages_language(monkeypatch):
-    from streamlit.testing.v1 import AppTest
-
     from conftest import ROOT
+    from streamlit.testing.v1 import AppTest
 
     monkeypatch.delenv("GEO_EVENTS", raising=False)
     at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
