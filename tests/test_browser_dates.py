@@ -150,3 +150,30 @@ def test_the_waiting_line_in_french(page, dashboard, events):  # noqa: F811
     page.keyboard.press("Enter")
     until(page, lambda: "Dates «\u202fla semaine dernière\u202f» ignorées" in sidebar_warnings(page))
     assert page.errors == []
+
+
+def test_on_a_phone_the_field_fits_and_enter_applies(browser, dashboard, events):  # noqa: F811
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                  device_scale_factor=2)
+    try:
+        pg = context.new_page()
+        pg.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("data:", "http://127.0.0.1"))
+                 else r.abort())
+        open_map(pg, dashboard, len(events))
+        settle(pg)
+        pg.locator('[data-testid="stExpandSidebarButton"]').click()
+        box = field(pg)
+        box.wait_for(state="visible")
+        until(pg, lambda: box.bounding_box()["x"] >= 0)  # the sidebar has slid in
+        pg.wait_for_timeout(500)
+        rect = box.bounding_box()
+        assert rect["x"] >= 0 and rect["x"] + rect["width"] <= 390 and rect["height"] >= 40  # a finger's height
+        box.tap()
+        pg.keyboard.press("Control+a")
+        pg.keyboard.type("2024-07-25 – 2024-07-31")
+        assert waiting_line(pg).inner_text() == "Press Enter to apply"
+        pg.keyboard.press("Enter")
+        until(pg, lambda: "from=2024-07-25" in pg.url and "to=2024-07-31" in pg.url)
+        until(pg, lambda: waiting_line(pg).inner_text() == "")
+    finally:
+        context.close()
