@@ -138,6 +138,16 @@ def test_curated_data_labels_stay_clear(context_for, dashboard, size, lang):  # 
     assert "Tombouctou" not in names  # the region is named by its town, Timbuktu
     if size == "desktop":
         assert {"Timbuktu", "Gao", "Kidal"} <= names, names
+    else:  # the phone's legend starts folded: opened by the reader, the names under it make room
+        frame = map_frame(page)
+        frame.locator(".map-legend summary").dispatch_event("click")
+        deadline = time.time() + 20
+        while not frame.evaluate("() => document.querySelector('.map-legend details').open") and time.time() < deadline:
+            page.wait_for_timeout(250)
+        page.wait_for_timeout(500)
+        opened = drawn(page)
+        assert opened["legend"][3] - opened["legend"][1] > 60  # open: taller than its summary
+        assert_clear(opened, f"curated, {size}, {lang}, the legend opened")
     assert not page.errors, page.errors
 
 

@@ -76,7 +76,7 @@ Grid.prototype.hits = function (b) {
   });
 };
 // the events' circles the map draws (markers, cells, data-set rings), kept as the map adds and removes them
-var circles = {}, CIRCLE = /(^|\\s)(event-marker|event-cell|dataset-ring)(\\s|$)/;
+var circles = {}, CIRCLE = /(^|\\s)(event-(?:marker|cell)|dataset-ring)(\\s|$)/;
 function track(l) {
   if (l instanceof L.CircleMarker && !(l instanceof L.Circle) && CIRCLE.test(l.options.className || '')) {
     circles[L.stamp(l)] = l; return true;
