@@ -412,11 +412,11 @@ def snapshot_png(events: pd.DataFrame, layers: Mapping[str, gpd.GeoDataFrame], v
     if not 200 <= width_px <= 12000 or not 20 <= float(dpi) <= 1200:
         raise ValueError(f"width_px {width_px} or dpi {dpi} out of range (200–12000 px, 20–1200 dpi)")
     text = snapshot_text(events, view, title=title, attribution=attribution, generated=generated,
-                         base_url=base_url)
+                         base_url=base_url, layers=layers)
     fig, frame = _figure(events, layers, view, claims, text, width_px, float(dpi))
     attribution_text = " ".join(text.attribution)
     # the alt text: what the map shows (counts, filters, types, top places), then how it is drawn
-    alt = clean_text(map_description(events, view.filter.describe(), color_by=view.color_by, draw=view.draw,
+    alt = clean_text(map_description(events, text.filters, color_by=view.color_by, draw=view.draw,
                                      disputed=disputed_count(events, claims)))
     description = f"{alt} {text.counts}"
     filters, version = " · ".join(text.filters), clean_text(version or view.dataset or "")

@@ -102,6 +102,8 @@ var keepClear = function (map, div) {
   // the reader opens it (a click, or Enter or Space on its summary: a click too)
   details.firstChild.addEventListener('click', function () { if (!details.open) { userOpen = true; } });
   map.on('movestart zoomstart', function () { userOpen = false; });
+  // the place names make room for it wherever it goes, open or folded (geo.webmap.labels)
+  details.addEventListener('toggle', function () { map.fire('geolegend'); });
   var covers = function () {
     var r = div.getBoundingClientRect();
     var els = map.getContainer().querySelectorAll('path.event-marker, .leaflet-popup');
@@ -123,7 +125,7 @@ var keepClear = function (map, div) {
       for (var i = 0; i < corners.length; i++) { corner(corners[i]); if (!covers()) { return; } }
       corner(corners[0]);
       details.open = false;
-    } finally { busy = false; }
+    } finally { busy = false; map.fire('geolegend'); }
   };
 };
 var Legend = L.Layer.extend({
