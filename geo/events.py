@@ -16,6 +16,8 @@ from typing import Callable
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
+from geopandas.array import GeometryArray
 
 from .errors import DataError
 from .i18n import N_
@@ -297,8 +299,27 @@ def geoframe_from_table(table: pd.DataFrame) -> gpd.GeoDataFrame:
     for name, default in EVENT_INT_DEFAULTS.items():
         table[name] = table[name].fillna(default).astype(int)
     table = table.reset_index(drop=True)
-    geometry = gpd.points_from_xy(table["longitude"], table["latitude"], crs=CRS)
-    return gpd.GeoDataFrame(table, geometry=geometry, crs=CRS)
+    return gpd.GeoDataFrame(table, geometry=points_at(table["longitude"], table["latitude"]), crs=CRS)
+
+
+def points_at(lon, lat, crs: str = CRS) -> GeometryArray:
+    """The points at ``lon``, ``lat``: one shapely point per distinct place, shared by every event there.
+
+    Events repeat their places (ACLED and UCDP geocode to named places: a million events at tens of
+    thousands of places). A shapely point costs about 200 bytes and a reference to one 8, so a million
+    events at 40,000 places hold 16 MB of points instead of 206 MB, made in a fifth of the time.
+    Shapely geometries are immutable: sharing one between events is safe. Missing coordinates give
+    their own point, as ``geopandas.points_from_xy`` does.
+    """
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    place, uniques = pd.factorize(lon + 1j * lat)  # a missing coordinate is NA here: -1
+    points = shapely.points(np.asarray(uniques).real, np.asarray(uniques).imag)[np.maximum(place, 0)] \
+        if len(uniques) else np.empty(len(lon), dtype=object)
+    missing = place < 0
+    if missing.any():
+        points[missing] = shapely.points(lon[missing], lat[missing])
+    return GeometryArray(points, crs=crs)
 
 
 #: Text columns whose values repeat (names, types, places): ``compact_events`` stores them as
