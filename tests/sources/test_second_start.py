@@ -97,3 +97,15 @@ def test_rings_encoded_together_read_as_each_alone(kind):
             coords = shapely.get_coordinates(ring)
             assert text == boundaries.encode_ring(coords, places)
             np.testing.assert_allclose(boundaries.decode_ring(text, places), np.round(coords, places), atol=1e-9)
+
+
+def test_the_vocabulary_checks_event_ids_without_a_set_of_them(synthetic_csv, cache_folder, layers):
+    """A link's event is checked against the events' own column: no second table of a million ids."""
+    data = Dataset.from_source(synthetic_csv, layers=layers)
+    ids = data.vocabulary.event_ids
+    first = data.events["event_id"].iloc[17]
+    assert first in ids and "SYN9999999" not in ids and None not in ids and 17 not in ids
+    assert len(ids) == len(data.events) and ids == frozenset(data.events["event_id"])
+    assert not isinstance(ids, (set, frozenset))
+    assert ids._ids.values is data.events["event_id"].values or np.shares_memory(
+        ids._ids.to_numpy(), data.events["event_id"].to_numpy())
