@@ -109,3 +109,56 @@ def test_the_vocabulary_checks_event_ids_without_a_set_of_them(synthetic_csv, ca
     assert not isinstance(ids, (set, frozenset))
     assert ids._ids.values is data.events["event_id"].values or np.shares_memory(
         ids._ids.to_numpy(), data.events["event_id"].to_numpy())
+
+
+CHILD = """
+import sys, json
+sys.path.insert(0, {root!r})
+def rss():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS"):
+            return int(line.split()[1]) / 1024
+import geopandas as gpd, pandas as pd
+from geo.sources.dataset import Dataset
+from geo.io import cache
+path, how = {path!r}, {how!r}
+warm = Dataset.from_source({small!r})  # modules, boundaries and readers in memory: only the data is measured
+before = rss()
+if how == "dataset":
+    held = Dataset.from_source(path)
+else:  # the cached events as they were held before: a point per event, ids, notes and addresses as objects
+    folder = max((p for p in cache.cache_dir().iterdir() if (p / "events.parquet").exists()),
+                 key=lambda p: (p / "events.parquet").stat().st_size)  # the large file's, not the warm-up's
+    frame = pd.read_parquet(folder / "events.parquet", columns=None)
+    for col in ("event_id", "notes", "source_url"):
+        frame[col] = frame[col].astype(object)
+    held = gpd.GeoDataFrame(frame.drop(columns="geometry"), crs="EPSG:4326",
+                            geometry=gpd.points_from_xy(frame["longitude"], frame["latitude"]))
+print(json.dumps(rss() - before))
+"""
+
+
+def test_the_cached_data_set_holds_far_less_than_a_point_and_a_string_per_event(tmp_path, monkeypatch):
+    """Memory of a second open, measured in fresh interpreters against the same events held as before (a
+    shapely point per event, Python strings for ids, notes and addresses), in the same run."""
+    import json
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    monkeypatch.setenv("GEO_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "events.csv"
+    synthetic_events(250_000, seed=9).drop(columns="geometry").to_csv(path, index=False, date_format="%Y-%m-%d")
+    Dataset.from_source(path)  # the first open writes the cache
+    small = tmp_path / "small.csv"
+    synthetic_events(200, seed=1).drop(columns="geometry").to_csv(small, index=False, date_format="%Y-%m-%d")
+
+    def held(how: str) -> float:
+        code = CHILD.format(root=str(ROOT), path=str(path), how=how, small=str(small))
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300)
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    dataset, before = held("dataset"), held("as before")
+    # the whole data set (with its layers and vocabulary) in well under what the bare frame took before
+    assert dataset < 0.75 * before, (dataset, before)
