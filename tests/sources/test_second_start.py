@@ -162,3 +162,16 @@ def test_the_cached_data_set_holds_far_less_than_a_point_and_a_string_per_event(
     dataset, before = held("dataset"), held("as before")
     # the whole data set (with its layers and vocabulary) in well under what the bare frame took before
     assert dataset < 0.75 * before, (dataset, before)
+
+
+def test_the_dashboard_imports_the_api_clients_only_for_synced_data():
+    """httpx and stamina (the sync's clients) are not imported by a start on a file."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    code = ("import sys; sys.path.insert(0, %r); import dashboard.live_section, geo.sources.dataset; "
+            "print(sorted(m for m in ('httpx', 'stamina', 'geo.sync.clients') if m in sys.modules))" % str(ROOT))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
