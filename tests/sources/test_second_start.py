@@ -171,7 +171,7 @@ def test_the_dashboard_imports_the_api_clients_only_for_synced_data():
 
     from conftest import ROOT
 
-    code = ("import sys; sys.path.insert(0, %r); import dashboard.live_section, geo.sources.dataset; "
-            "print(sorted(m for m in ('httpx', 'stamina', 'geo.sync.clients') if m in sys.modules))" % str(ROOT))
+    code = (f"import sys; sys.path.insert(0, {str(ROOT)!r}); import dashboard.live_section, geo.sources.dataset; "
+            "print(sorted(m for m in ('httpx', 'stamina', 'geo.sync.clients') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
     assert out.stdout.strip().splitlines()[-1] == "[]"
