@@ -19,7 +19,6 @@ import zipfile
 from collections.abc import Mapping
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
 from .captions import (DEFAULT_TITLE, EVENTS_ATTRIBUTION, SOFTWARE, SnapshotText, asof_note, clean_text, snapshot_text,
@@ -253,7 +252,7 @@ def name_stem(view: View | None, events: pd.DataFrame | None, *, attribution: st
     own = attribution or (getattr(events, "attrs", {}).get("attribution") if events is not None else None) \
         or EVENTS_ATTRIBUTION
     if places is None and shown is not None and "country" in shown.columns and len(shown):
-        places = by_events(shown["country"])
+        places = list(shown["country"].astype(str).value_counts().index)
     f = view.filter
     main = (f.actors[0] if f.actors else f.event_types[0] if len(f.event_types) == 1 else
             f.regions[0] if len(f.regions) == 1 else "")
@@ -262,19 +261,6 @@ def name_stem(view: View | None, events: pd.DataFrame | None, *, attribution: st
         start = start or shown["event_date"].min()
         end = end or shown["event_date"].max()
     return file_stem(data_kind(own, shown), list(places or []), main, start, end)
-
-
-def by_events(column: pd.Series) -> list[str]:
-    """The distinct texts of ``column``, most events first, as ``column.astype(str).value_counts()`` lists
-    them; a categorical's counted on its codes (a million rows: no million strings made to count them)."""
-    if not isinstance(column.dtype, pd.CategoricalDtype):
-        return list(column.astype(str).value_counts().index)
-    codes = column.cat.codes.to_numpy()
-    seen, first = np.unique(codes[codes >= 0], return_index=True)
-    order = seen[np.argsort(first, kind="stable")]  # in order of first appearance, as value_counts finds them
-    counts = np.bincount(codes[codes >= 0], minlength=len(column.cat.categories))[order]
-    names = column.cat.categories.astype(str)[order]
-    return list(pd.Series(counts, index=names).sort_values(ascending=False).index)
 
 
 #: The outputs the dashboard offers as a zip: the CSV and its CSVW metadata file, together.

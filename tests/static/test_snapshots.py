@@ -369,21 +369,3 @@ def test_snapshots_name_the_places(events, claims, layers):
     drawn = _draw_labels(Figure().add_subplot(), labels, view, snapshot_frame(events, view))
     assert {"Kidal", "Timbuktu", "Tinzaouaten"} <= set(drawn)
     assert 20 < len(drawn) < (labels["min_zoom"] <= view.zoom).sum()
-
-
-@pytest.mark.parametrize("seed", range(6))
-def test_places_by_events_counts_a_categorical_as_its_text(seed):
-    """``by_events`` lists a categorical's texts as ``astype(str).value_counts()`` does (ties in order of first
-    appearance, missing values left out, unused categories too), counting codes instead of strings."""
-    import numpy as np
-    import pandas as pd
-
-    from geo.static.snapshots import by_events
-
-    rng = np.random.default_rng(seed)
-    names = np.array(["Mali", "Niger", "Burkina Faso", "Algeria", "Chad", None, "Zz unused"], dtype=object)
-    values = names[rng.integers(0, 6, rng.integers(1, 40))]
-    column = pd.Series(pd.Categorical(values, categories=["Zz unused", "Mali", "Niger", "Burkina Faso",
-                                                           "Algeria", "Chad"]))
-    assert by_events(column) == list(column.astype(str).value_counts().index)
-    assert by_events(pd.Series(values, dtype=object)) == list(pd.Series(values).astype(str).value_counts().index)
