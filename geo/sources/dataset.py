@@ -185,7 +185,7 @@ class Dataset:
             if counts is not None:  # as actor_counts gives them: most events first
                 counts = pd.Series([n for _, n in counts], index=pd.Index([a for a, _ in counts], dtype=object,
                                    name="actor"), dtype=int, name="events")
-            known = {"counts": counts,
+            known = {"counts": counts, "places": hit.get("places"),
                      "fingerprint": meta.pop("_fingerprint", None)}
             report = ImportReport(rejected=hit["rejected"], claims=claims, folded=hit["folded"], **meta)
         else:
@@ -207,7 +207,7 @@ class Dataset:
                                                     "accepted", "warnings", "attribution")}
             meta["_fingerprint"] = data.vocabulary.fingerprint
             meta["_actor_counts"] = [[str(a), int(n)] for a, n in data.actor_counts.items()]
-            cache.store(key, events, claims, report.rejected, meta, folded=report.folded)
+            cache.store(key, events, claims, report.rejected, meta, folded=report.folded, places=data.memo["places"])
         return data
 
     @classmethod
