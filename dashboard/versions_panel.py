@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 import geo
+from geo.errors import localized_error
 from geo.i18n import N_, _, format_date, format_number
 from geo.sources import versioned
 from geo.styles import md_escape as md
@@ -28,19 +29,26 @@ def _when(ts) -> str:
 
 def shown_data(data):
     """The data set this session shows: as of the link's ``asof`` (read once, on the session's first run), of
-    the version chosen since, or the newest."""
+    the version chosen since, or the newest. A database's page holds no events: an older version, or what
+    changed since a day, is a data set that holds that version's events (``geo.sources.versioned.as_of``)."""
     if getattr(data, "history", None) is None:
         return data
     ss = st.session_state
-    if "asof_version" not in ss:
-        params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
-        view, _warnings, shown = versioned.open_view(params, data, lang="en")
-        explicit = isinstance(view.asof, dt.datetime)
-        ss.asof_version = shown.shown_version if explicit and shown.shown_version != data.history.latest else None
-        ss.share_latest = view.asof == LATEST
-        ss.changed_on = view.changed is not None
-        ss.changed_day = view.changed or data.history.versions["created"].iloc[-1].date()
-    return versioned.as_of(data, ss.asof_version)
+    try:
+        if "asof_version" not in ss:
+            params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+            view, _warnings, shown = versioned.open_view(params, data, lang="en")
+            explicit = isinstance(view.asof, dt.datetime)
+            ss.asof_version = shown.shown_version if explicit and shown.shown_version != data.history.latest else None
+            ss.share_latest = view.asof == LATEST
+            ss.changed_on = view.changed is not None
+            ss.changed_day = view.changed or data.history.versions["created"].iloc[-1].date()
+        return versioned.as_of(data, ss.asof_version, in_memory=bool(ss.get("changed_on")))
+    except geo.GeoError as exc:  # a database too large to hold one version's events: its newest data, and why
+        ss.asof_version, ss.changed_on = None, False
+        st.warning(_("The data as of an older version, or what changed since a day, could not be shown: {problem}")
+                   .format(problem=md(localized_error(exc))))
+        return data
 
 
 def controls(data) -> None:
