@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 import geo
+import geo.versions.changes
 from geo.errors import localized_error
 from geo.i18n import N_, _, format_date, format_number
 from geo.sources import versioned
@@ -119,16 +120,34 @@ def changes_caption(changed: pd.DataFrame, view: geo.View) -> None:
                                             deleted=format_number(counts.get("deleted", 0))))
 
 
+#: A "changed since" view's downloads (``dashboard.map_panel.downloads``): its events' changes, one row per change.
+CHANGE_DOWNLOADS = {
+    "png": N_("Map of the changes (PNG)"), "html": N_("Map of the changes (HTML, works offline)"),
+    "pdf": N_("Map of the changes (PDF)"), "svg": N_("Map of the changes (SVG)"),
+    "csv": N_("Changes (CSV + CSVW metadata, zip): one row per change"),
+    "geojson": N_("Changes (GeoJSON): one feature per change"), "kml": N_("Changes (KML): one placemark per change"),
+    "parquet": N_("Changes (GeoParquet): one row per change"),
+}
+CHANGES_PROMISE = N_("A view of what changed: the files hold the changes since {day} of the events shown, one row per "
+                     "change (the event, the version and its date, added, revised or deleted, the field, from and to), "
+                     "with the filters, the share link and the data's version; the maps draw the changed events.")
+
+
+def change_rows(data, view: geo.View, shown: pd.DataFrame):
+    """In a "changed since" view of versioned data: a function giving one row per change of the events ``shown``
+    (``geo.versions.changes.change_rows``, up to the version shown); None otherwise."""
+    if view.changed is None or getattr(data, "history", None) is None or "change" not in shown:
+        return None
+    return lambda: geo.versions.changes.change_rows(data.history, shown, view.changed, data.shown_version)
+
+
 def changes_download(data, view: geo.View) -> None:
-    """The changes since the view's day (or every change), one row per change, as CSV; made when clicked."""
+    """Every change up to the version shown (one row per change, as CSV; made when clicked); in a "changed since"
+    view the downloads give the changes of the events shown instead (``change_rows``)."""
     history = getattr(data, "history", None)
-    if history is None:
+    if history is None or view.changed is not None:
         return
     since = None
-    if view.changed is not None:
-        start = pd.Timestamp(view.changed).tz_localize("UTC")
-        before = history.versions.loc[history.versions["created"] < start, "id"]
-        since = int(before.iloc[-1]) if len(before) else None
 
     def make() -> str:
         changes = history.changes(since)

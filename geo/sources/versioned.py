@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 from ..analysis import enrich
 from ..events import CLAIM_COLUMNS, compact_events
 from ..view import LATEST, View
+from ..versions.changes import since_version
 from ..versions.history import History, states_from_versions
 
 
@@ -163,10 +164,7 @@ def changed_events(data, since: dt.date) -> pd.DataFrame:
     """The events added, revised or deleted since the day ``since`` (UTC), up to the version ``data`` shows:
     each with ``change``, ``changed_on``, ``change_source`` and, for a deleted one, its last state; enriched
     as ``data``'s events are."""
-    history = data.history
-    start = pd.Timestamp(since).tz_localize("UTC")
-    before = history.versions.loc[history.versions["created"] < start, "id"]
-    changed = history.changed_since(int(before.iloc[-1]) if len(before) else None, data.shown_version)
+    changed = data.history.changed_since(since_version(data.history, since), data.shown_version)
     if not len(changed):
         return changed
     return compact_events(enrich(changed.drop(columns=["region", "border_km", "in_tuareg_region"],
