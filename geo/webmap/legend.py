@@ -112,7 +112,8 @@ def change_legend(changes) -> str:
     rows = "".join(f"<div><i class='change change-{kind}' aria-hidden='true'></i>"
                    + esc(_(text).format(count=format_number(counts[kind]))) + "</div>"
                    for kind, text in CHANGE_LEGEND if counts.get(kind))
-    return f"<div><b>{esc(_('What changed'))}</b></div>{rows}" if rows else ""
+    head = esc(_("What changed"))
+    return f"<div><b>{head}</b></div>{rows}" if rows else ""
 
 
 _LEGEND_JS = """
