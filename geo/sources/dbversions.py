@@ -75,13 +75,22 @@ class DatabaseHistory(History):
         return History(self.versions, db_states(self.src, after=since))
 
     def changed_since(self, version: int | None, upto: int | None = None) -> pd.DataFrame:
-        return self._after(version).changed_since(version, upto)
+        out = self._after(version).changed_since(version, upto)
+        # "deleted from ACLED on …" names the data a sync wrote; a load or a change by hand names none
+        out["change_source"] = out["change_source"].where(~out["change_source"].map(_machinery).astype(bool), "")
+        return out
 
     def changes(self, version: int | None = None) -> pd.DataFrame:
         return self._after(version).changes(version)
 
     def revisions(self, event_id: str) -> list[dict]:
         return History(self.versions, db_states(self.src, event_id=str(event_id))).revisions(event_id)
+
+
+def _machinery(source) -> bool:
+    """Whether a version's source names what wrote it (a load, a change by hand) rather than the data's source."""
+    text = str(source)
+    return text == dbhistory.BY_HAND or text.startswith(("db load", "bulk load", "before versions"))
 
 
 def with_db_versions(data, src: PostgisSource, version: int | None = None, history: History | None = None):

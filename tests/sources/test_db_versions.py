@@ -145,3 +145,24 @@ def test_the_page_of_a_database_is_versioned_and_an_older_version_holds_its_even
     now = as_of(page, 2, in_memory=True)  # the newest, holding its events (a "changed since" view)
     assert now.shown_version == 2 and ids[1] not in set(now.events["event_id"])
     assert as_of(page, 2) is page
+
+
+def test_a_sync_into_the_database_is_a_version_named_by_its_source(db):
+    """A sync (``geo.db.upsert.DatabaseSink``) writes one version named as a store's ("ACLED"), and its deleted
+    events say "deleted from ACLED"; a change by hand names no source."""
+    from geo.db.upsert import DatabaseSink
+
+    events = geo.load_events()
+    sink = DatabaseSink(db, "acled", "delta")
+    sink.add(events.iloc[[3]].assign(fatalities=events["fatalities"].iloc[3] + 2))
+    sink.delete([events["event_id"].iloc[4]])
+    sink.commit({}, {})
+    with psycopg.connect(db, autocommit=True) as conn:
+        conn.execute("DELETE FROM events WHERE event_id = %s", (events["event_id"].iloc[5],))
+    data = Dataset.from_postgis(db)
+    v = data.history.versions
+    assert list(v["source"]) == ["db load: events.csv", "ACLED", "by hand"]
+    assert list(zip(v["added"], v["revised"], v["deleted"]))[1:] == [(0, 1, 1), (0, 0, 1)]
+    marked = data.history.changed_since(1).set_index("event_id")
+    assert marked.loc[events["event_id"].iloc[4], "change_source"] == "ACLED"
+    assert marked.loc[events["event_id"].iloc[5], "change_source"] == ""
