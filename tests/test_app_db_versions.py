@@ -99,3 +99,17 @@ def test_changed_since_on_a_database(monkeypatch, db):
     assert [c.value for c in at.caption if c.value.startswith("Changed since")][0].startswith(
         "Changed since") and "1 revised" in " ".join(c.value for c in at.caption)
     assert at.query_params["changed"] == day
+
+
+def test_a_database_too_large_for_an_older_version_says_so(monkeypatch, db, pg_server):
+    """An older version is held in memory: past GEO_DB_MAX_EVENTS the page says why and shows the newest data."""
+    at = app(monkeypatch, db, {})
+    link = {k: at.query_params[k] for k in at.query_params}
+    ids = sorted(PostgisSource(db).events()["event_id"])
+    write_version(db, ids[0], ids[1])
+    monkeypatch.setenv("GEO_DB_MAX_EVENTS", "10")
+    at = app(monkeypatch, db, link)
+    said = [w.value for w in at.warning if "could not be shown" in w.value]
+    assert len(said) == 1 and "reads at most 10" in said[0] and pg_server.password not in said[0]
+    assert metrics(at)["Events shown"] == str(len(ids) - 1)  # the newest data, from the database's page
+    assert not [i for i in at.info if "Newer data exists" in i.value]

@@ -166,3 +166,41 @@ def test_a_sync_into_the_database_is_a_version_named_by_its_source(db):
     marked = data.history.changed_since(1).set_index("event_id")
     assert marked.loc[events["event_id"].iloc[4], "change_source"] == "ACLED"
     assert marked.loc[events["event_id"].iloc[5], "change_source"] == ""
+
+
+def test_the_command_line_on_a_versioned_database(db, pg_server):
+    """``python -m geo versions --data postgresql://…`` lists them; a snapshot of a link's ``asof`` shows that
+    version's events; the password is never printed."""
+    import subprocess
+    import sys
+
+    import pandas as pd
+
+    data = Dataset.from_postgis(db)
+    jnim = geo.filter_events(data.events, geo.EventFilter(actors=["JNIM"]))
+    asof = link_asof(data, False).strftime("%Y-%m-%dT%H:%M:%SZ")
+    sync(db, jnim["event_id"].iloc[0], jnim["event_id"].iloc[1])
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "geo", *map(str, args)], capture_output=True, text=True,
+                              cwd=ROOT)
+
+    done = cli("versions", "--data", db)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert [line.split("\t")[2:] for line in lines[1:3]] == [["db load: events.csv", "45", "0", "0"],
+                                                              ["sync ACLED", "1", "1", "1"]]
+    assert lines[-1] == "2 versions" and lines[1].split("\t")[1] == asof
+    out = ROOT / "tests" / f"_db_asof_{abs(hash(db))}.csv"
+    try:
+        done = cli("snapshot", f"asof={asof}&actor=JNIM", "--data", db, "-o", out)
+        assert done.returncode == 0 and done.stderr == "", done.stderr
+        got = pd.read_csv(out)
+        assert sorted(got["event_id"]) == sorted(jnim["event_id"])
+        assert got["fatalities"].sum() == jnim["fatalities"].sum()
+        meta = out.with_name(out.name + "-metadata.json").read_text()
+        assert "asof=" + asof.replace(":", "%3A") in meta  # its share link names the version
+    finally:
+        out.unlink(missing_ok=True)
+        out.with_name(out.name + "-metadata.json").unlink(missing_ok=True)
+    assert pg_server.password not in done.stdout + done.stderr
