@@ -6,11 +6,11 @@ from __future__ import annotations
 import psycopg
 import pytest
 import streamlit as st
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
 from geo.db import history as dbhistory
 from geo.db.postgis import PostgisSource
-from conftest import ROOT
 
 APP = str(ROOT / "dashboard" / "app.py")
 
@@ -96,8 +96,8 @@ def test_changed_since_on_a_database(monkeypatch, db):
     day = PostgisSource(db).run(dbhistory.versions)["created"].iloc[-1].strftime("%Y-%m-%d")
     at = app(monkeypatch, db, {"changed": day})
     assert metrics(at)["Events shown"] == "2"
-    assert [c.value for c in at.caption if c.value.startswith("Changed since")][0].startswith(
-        "Changed since") and "1 revised" in " ".join(c.value for c in at.caption)
+    said = next(c.value for c in at.caption if c.value.startswith("Changed since"))
+    assert "0 added" in said and "1 revised" in said and "1 deleted" in said
     assert at.query_params["changed"] == day
 
 

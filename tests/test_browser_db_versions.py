@@ -8,12 +8,12 @@ import time
 
 import psycopg
 import pytest
+from conftest import ROOT
+from test_browser import CHROMIUM, CHROMIUM_ARGS, start_dashboard, stop_dashboard, sync_api
 
 import geo
 from geo.db import history as dbhistory
 from geo.db.postgis import PostgisSource
-from conftest import ROOT
-from test_browser import CHROMIUM, CHROMIUM_ARGS, start_dashboard, stop_dashboard, sync_api  # noqa: F401
 
 pytestmark = pytest.mark.browser
 

@@ -11,6 +11,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 import streamlit as st
+from test_versions import DAY, T0, _app, _store, _sync
 
 import geo
 from geo.sources.dataset import Dataset
@@ -19,7 +20,6 @@ from geo.static.snapshots import download_name, export_meta
 from geo.versions.changes import EVENT_PART, change_rows, changes_stem, export_changes, since_version
 from geo.versions.history import CHANGE_COLUMNS
 from geo.view import View
-from test_versions import DAY, T0, _app, _store, _sync
 
 
 @pytest.fixture
@@ -57,7 +57,7 @@ def test_one_row_per_change_of_the_events_shown(synced):
 
 
 def test_every_format_holds_the_changes(synced):
-    root, revised, deleted = synced
+    root, _revised, _deleted = synced
     data = Dataset.from_source(root, use_cache=False)
     day = (T0 + DAY).date()
     shown = changed_events(data, day)

@@ -17,10 +17,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from ..events import EVENT_SCHEMA, geoframe_from_table
 from ..db import history as dbhistory
 from ..db.postgis import EVENT_COLUMNS_SQL, PostgisSource
 from ..db.sql import _PARSE, ENRICHED, _copy_out
+from ..events import EVENT_SCHEMA, geoframe_from_table
 from ..versions.history import CURRENT, History
 
 _KINDS = {c.name: c.kind for c in EVENT_SCHEMA} | dict(ENRICHED)
