@@ -103,3 +103,29 @@ def test_the_dashboard_offers_the_changes_in_a_changed_view(tmp_path, monkeypatc
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Events (CSV + CSVW metadata, zip)" in labels and "Changes (CSV, one row per change)" in labels
     assert not [x for x in labels if x.startswith("Map of the changes")]
+
+
+def test_the_snapshot_command_on_a_changed_link_writes_the_changes(synced, tmp_path):
+    """``python -m geo snapshot "changed=…" --data DIR -o f.csv``: the changes, one row per change, as the dashboard's
+    downloads of that view; a map draws the changed events."""
+    from test_versions import _cli
+
+    root, revised, deleted = synced
+    out = tmp_path / "changes.csv"
+    done = _cli("snapshot", "changed=2026-12-02", "--data", root, "-o", out)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert "the changes since 2026-12-02 of 3 events (4 rows, one per change)" in done.stdout
+    table = pd.read_csv(out, keep_default_na=False)
+    assert sorted(zip(table["event_id"], table["change"], table["field"])) == sorted([
+        ("NEW-1", "added", ""), (deleted, "deleted", ""), (revised, "revised", "fatalities"),
+        (revised, "revised", "latitude")])
+    described = json.loads(out.with_name("changes.csv-metadata.json").read_text())
+    assert [c["name"] for c in described["tableSchema"]["columns"]] == list(table.columns)
+    assert "changed=2026-12-02" in json.dumps(described)
+    done = _cli("snapshot", "changed=2026-12-02", "--data", root, "-o", tmp_path / "changes.geojson")
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads((tmp_path / "changes.geojson").read_text())["features"]) == 4
+    done = _cli("snapshot", "changed=2026-12-02", "--data", root, "-o", tmp_path / "changes.png")
+    assert done.returncode == 0 and (tmp_path / "changes.png").stat().st_size > 1000, done.stderr
+    done = _cli("snapshot", "", "--data", root, "-o", tmp_path / "all.csv")  # no changed=: every event, as before
+    assert done.returncode == 0 and "change" not in pd.read_csv(tmp_path / "all.csv").columns

@@ -48,18 +48,27 @@ def change_rows(history: History, shown: pd.DataFrame, day, upto: int | None = N
     return rows[CHANGE_COLUMNS + [c for c in EVENT_PART if c in rows.columns]].reset_index(drop=True)
 
 
-def export_changes(rows: pd.DataFrame, fmt: str, *, name: str, meta=None, attribution: str | None = None) -> bytes | str:
-    """The change rows as the download ``fmt`` (a key of ``geo.io.exports.EXPORT_FORMATS``) named ``name``: a CSV
-    is a zip of the CSV and its CSVW metadata file (``name`` ends in ``.zip``), as the events' download is."""
+def change_files(rows: pd.DataFrame, fmt: str, *, name: str, meta=None,
+                 attribution: str | None = None) -> dict[str, str | bytes]:
+    """The change rows as files of format ``fmt`` (a key of ``geo.io.exports.EXPORT_FORMATS``) by name: the file
+    ``name``, and for a CSV its CSVW metadata file beside it (``name + "-metadata.json"``: whose data, the filters,
+    the share link, the data's version, each column's type)."""
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
     if fmt != "csv":
-        return export_events(rows, fmt, attribution=attribution, meta=meta)
+        return {name: export_events(rows, fmt, attribution=attribution, meta=meta)}
+    return {name: export_events(rows, "csv"), name + "-metadata.json": export_csvw(rows, name, meta)}
+
+
+def export_changes(rows: pd.DataFrame, fmt: str, *, name: str, meta=None, attribution: str | None = None) -> bytes | str:
+    """The change rows as the dashboard's download ``fmt`` named ``name``: ``change_files``' file, or for a CSV a
+    zip of the CSV and its CSVW metadata file (``name`` ends in ``.zip``), as the events' download is."""
+    if fmt != "csv":
+        return change_files(rows, fmt, name=name, meta=meta, attribution=attribution)[name]
     csv_name = name[: -len(".zip")] + ".csv" if name.endswith(".zip") else name
-    files = {csv_name: export_events(rows, "csv"), csv_name + "-metadata.json": export_csvw(rows, csv_name, meta)}
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for file_name, data in files.items():
+        for file_name, data in change_files(rows, "csv", name=csv_name, meta=meta).items():
             zf.writestr(file_name, data.encode("utf-8"))
     return out.getvalue()
 
@@ -69,4 +78,4 @@ def changes_stem(stem: str, day) -> str:
     return f"{stem}_changes-since-{pd.Timestamp(day):%Y-%m-%d}"
 
 
-__all__ = ["EVENT_PART", "change_rows", "changes_stem", "export_changes", "since_version"]
+__all__ = ["EVENT_PART", "change_files", "change_rows", "changes_stem", "export_changes", "since_version"]
