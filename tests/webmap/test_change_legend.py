@@ -61,3 +61,19 @@ def test_the_change_legend_in_french(events, layers):
 def test_cells_carry_no_change_marks_and_no_change_legend(events, layers):
     html = _legend(_changed(events, ["added"] * 5), layers, draw="heat")
     assert "What changed" not in html
+
+
+def test_the_static_map_draws_and_lists_the_change_marks(events, layers):
+    """A "Map of the changes" picture (SVG, PNG, PDF): the rings and the hollow circle drawn, and the legend's
+    lines, as the web map's."""
+    from geo.static.snapshots import render
+
+    view = geo.View(changed=pd.Timestamp("2026-11-21").date())
+    changed = _changed(events, ["added", "revised", "deleted"])
+    svg = render(view, "svg", changed, None, layers).decode("utf-8")
+    assert "What changed" in svg and "added (1): a solid blue ring" in svg and "revised (1): a dashed orange ring" \
+        in svg and "deleted (1): hollow" in svg
+    assert "stroke: #0072b2" in svg.lower() and "stroke: #d55e00" in svg.lower()  # the added and revised rings
+    plain = render(view, "svg", events.iloc[:3], None, layers).decode("utf-8")
+    assert "What changed" not in plain
+    assert "stroke: #0072b2" not in plain.lower() and "stroke: #d55e00" not in plain.lower()
