@@ -16,6 +16,7 @@ import geo.versions.changes
 from geo.errors import localized_error
 from geo.i18n import N_, _, format_date, format_number
 from geo.sources import versioned
+from geo.sources.dbversions import DatabaseHistory
 from geo.styles import md_escape as md
 from geo.view import LATEST
 
@@ -147,7 +148,8 @@ def changes_download(data, view: geo.View) -> None:
     history = getattr(data, "history", None)
     if history is None or view.changed is not None:
         return
-    since = None
+    # a database's first version is its load (millions of "added" rows at scale): its changes are those after it
+    since = int(history.versions["id"].iloc[0]) if isinstance(history, DatabaseHistory) else None
 
     def make() -> str:
         changes = history.changes(since)

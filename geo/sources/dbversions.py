@@ -75,10 +75,17 @@ class DatabaseHistory(History):
         return History(self.versions, db_states(self.src, after=since))
 
     def changed_since(self, version: int | None, upto: int | None = None) -> pd.DataFrame:
-        out = self._after(version).changed_since(version, upto)
-        # "deleted from ACLED on …" names the data a sync wrote; a load or a change by hand names none
-        out["change_source"] = out["change_source"].where(~out["change_source"].map(_machinery).astype(bool), "")
-        return out
+        """``History.changed_since``, kept per question (a page asks it at every run; the versions written never
+        change, and a new one makes a new history). Shared: never change the frame returned."""
+        key = ("changed", version, upto)
+        if key not in self._cache:
+            out = self._after(version).changed_since(version, upto)
+            # "deleted from ACLED on …" names the data a sync wrote; a load or a change by hand names none
+            out["change_source"] = out["change_source"].where(~out["change_source"].map(_machinery).astype(bool), "")
+            if len(self._cache) > 16:
+                self._cache.clear()
+            self._cache[key] = out
+        return self._cache[key]
 
     def changes(self, version: int | None = None) -> pd.DataFrame:
         return self._after(version).changes(version)
