@@ -87,6 +87,11 @@ def test_a_link_on_a_database_after_a_new_version(monkeypatch, db, pg_server):
     assert at.query_params["asof"] != link["asof"] and at.query_params["data"] == src.fingerprint()
     page = " ".join(str(e.value) for e in list(at.markdown) + list(at.info) + list(at.warning) + list(at.caption))
     assert pg_server.password not in page
+    # the Versions box: the first version again, as the link showed it
+    at.selectbox(key="version_pick").set_value(1).run()
+    assert not at.exception, at.exception
+    assert metrics(at) == before and at.query_params["asof"] == link["asof"]
+    assert [i for i in at.info if "Newer data exists" in i.value]
 
 
 def test_changed_since_on_a_database(monkeypatch, db):
@@ -99,6 +104,13 @@ def test_changed_since_on_a_database(monkeypatch, db):
     said = next(c.value for c in at.caption if c.value.startswith("Changed since"))
     assert "0 added" in said and "1 revised" in said and "1 deleted" in said
     assert at.query_params["changed"] == day
+    # the database's own page (no changed=): the open event's revisions, read from the database
+    at = app(monkeypatch, db, {"event": ids[0]})
+    assert "memo_shown" not in at.session_state  # the newest version: asked of the database
+    history = [e for e in at.expander if e.label.startswith("Revision history")]
+    assert len(history) == 1 and history[0].label == "Revision history (2 versions)"
+    text = " ".join(m.value for m in history[0].markdown)
+    assert "sync ACLED: revised" in text and "fatalities" in text
 
 
 def test_a_database_too_large_for_an_older_version_says_so(monkeypatch, db, pg_server):
