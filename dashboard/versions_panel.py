@@ -41,7 +41,8 @@ def shown_data(data):
             params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
             view, _warnings, shown = versioned.open_view(params, data, lang="en")
             explicit = isinstance(view.asof, dt.datetime)
-            ss.asof_version = shown.shown_version if explicit and shown.shown_version != data.history.latest else None
+            # a link's time pins its version, the newest too: a database that changes meanwhile keeps it shown
+            ss.asof_version = shown.shown_version if explicit else None
             ss.share_latest = view.asof == LATEST
             ss.changed_on = view.changed is not None
             ss.changed_day = view.changed or data.history.versions["created"].iloc[-1].date()
@@ -70,7 +71,7 @@ def controls(data) -> None:
         ss.asof_version = None if ss.version_pick == history.latest else ss.version_pick
 
     ss.version_pick = data.shown_version
-    with st.sidebar.expander(_("Versions"), icon=":material/history:", expanded=ss.asof_version is not None):
+    with st.sidebar.expander(_("Versions"), icon=":material/history:", expanded=data.shown_version != history.latest):
         st.selectbox(_("Data as of"), ids, key="version_pick", format_func=lambda v: label[v], on_change=pick,
                      help=_("Every update of the data is kept: choose one to see the data as it was then."))
         st.radio(_("The share link shows"), [False, True], key="share_latest",

@@ -125,3 +125,25 @@ def test_a_database_too_large_for_an_older_version_says_so(monkeypatch, db, pg_s
     assert len(said) == 1 and "reads at most 10" in said[0] and pg_server.password not in said[0]
     assert metrics(at)["Events shown"] == str(len(ids) - 1)  # the newest data, from the database's page
     assert not [i for i in at.info if "Newer data exists" in i.value]
+
+
+def test_a_link_opened_before_a_new_version_keeps_its_version(monkeypatch, db):
+    """The database changes while the link is open: the page keeps the link's version and says newer data exists
+    (a page opened without a link's time follows the database instead)."""
+    import time
+
+    at = app(monkeypatch, db, {})
+    link = {k: at.query_params[k] for k in at.query_params}
+    at = app(monkeypatch, db, link)
+    follower = app(monkeypatch, db, {})
+    before = metrics(at)
+    ids = sorted(PostgisSource(db).events()["event_id"])
+    write_version(db, ids[0], ids[1])
+    time.sleep(3.5)  # past the data set's check interval
+    at.run()
+    assert not at.exception, at.exception
+    assert metrics(at) == before and at.query_params["asof"] == link["asof"]
+    assert [i for i in at.info if "Newer data exists" in i.value]
+    follower.run()
+    assert metrics(follower)["Events shown"] == str(int(before["Events shown"]) - 1)
+    assert follower.query_params["asof"] != link["asof"]
