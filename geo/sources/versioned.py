@@ -1,6 +1,7 @@
 """Versioned data as the dashboard, the snapshots and the command line use it: a local store kept by
-``python -m geo sync`` (``geo.sync.store``) opened as a ``Dataset`` whose every earlier version is kept, the data
-set as of a link's ``asof``, the notice that newer data exists, and the events changed since a date.
+``python -m geo sync`` (``geo.sync.store``) or a PostGIS database that keeps its versions (``geo.sources.dbversions``)
+opened as a data set whose every earlier version is kept, the data set as of a link's ``asof``, the notice that
+newer data exists, and the events changed since a date.
 
 A store's data set (``Dataset.from_source(DIR)``) is its newest version; ``with_versions`` gives it ``history``
 (a ``geo.versions.history.History`` over the store's versions, its states read from the store's files on first

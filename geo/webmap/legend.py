@@ -203,4 +203,4 @@ class MapLegend(ScriptElement):
                              "title": esc(_("Legend"))})
 
 
-__all__ = ["MAP_CSS", "MapLegend", "legend_html", "change_legend", "CHANGE_LEGEND"]
+__all__ = ["CHANGE_LEGEND", "MAP_CSS", "MapLegend", "change_legend", "legend_html"]
