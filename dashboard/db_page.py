@@ -106,7 +106,7 @@ def _map_section(sel: Selection, data: DatabaseDataset, view: geo.View) -> None:
                  make_group=_group_maker(sel, data, view, data.attribution))
     view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.selected,
                                dataset=data.vocabulary.fingerprint)
-    st.caption(_("Filters: {filters}").format(filters=md("; ".join(view.filter.describe()))))
+    st.caption(_("Filters: {filters}").format(filters=md("; ".join(view.filter.describe(geo.analysis.border_names(data.layers))))))
     if view.selected:
         one = data.event(view.selected)
         selected_event(one, data.claims_of(one["event_id"]), view.selected)
@@ -161,7 +161,7 @@ def _body(data: DatabaseDataset, view: geo.View, *, timeline_chart, table_rows, 
     places = figures(sel, data.total)
     if sel.count == 0:
         st.info(_("No events match these filters ({filters}). Widen the dates or remove an actor, type or region.")
-                .format(filters=md("; ".join(view.filter.describe()))))
+                .format(filters=md("; ".join(view.filter.describe(geo.analysis.border_names(data.layers))))))
     map_section(sel, data, view)
     timeline_chart(None if sel.count == 0 else sel, make=sel.timeline)
     events_table(sel, table_rows, table_size)

@@ -203,7 +203,7 @@ def map_section(shown, layers, claims, view: geo.View, data: Dataset, voc: geo.V
         ss.selected = geo.matching.groups.drawn_event_id(shown, ss.selected) or ss.selected
     view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.get("selected"))
     # several data sets: the matched events (and the coverage filter) are the content's key too
-    description = map_text(shown, claims, view, len(data.events))
+    description = map_text(shown, claims, view, len(data.events), tuple(geo.analysis.border_names(layers)))
     # opened on the data's own view: a phone's smaller frame fits the data's extent (geo.webmap.inview)
     at_home = voc.home is not None and (view.center, view.zoom) == tuple(voc.home)
     map_heading()  # where "Skip to the map" goes
