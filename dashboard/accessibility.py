@@ -79,10 +79,12 @@ def _memo(name: str, key, make):
     return memo[1]
 
 
-def map_text(shown: pd.DataFrame, claims: pd.DataFrame, view: geo.View, total: int, data=None) -> str:
-    """The map's text alternative (kept while the events and the look stay the same). ``data``: the data set
-    ``shown`` comes from, whose claims are sorted once (``claims_index``), not at each filter."""
-    key = (id(shown), len(shown), id(claims), view.filter, view.color_by, total, current_language())
+def map_text(shown: pd.DataFrame, claims: pd.DataFrame, view: geo.View, total: int, borders: tuple = (),
+             data=None) -> str:
+    """The map's text alternative (kept while the events and the look stay the same); ``borders``: the borders
+    a border filter measures to outside Mali (``geo.analysis.border_names``); ``data``: the data set ``shown``
+    comes from, whose claims are sorted once (``claims_index``), not at each filter."""
+    key = (id(shown), len(shown), id(claims), view.filter, view.color_by, total, tuple(borders), current_language())
 
     def disputed() -> int:
         if data is None or claims is None:
@@ -90,7 +92,7 @@ def map_text(shown: pd.DataFrame, claims: pd.DataFrame, view: geo.View, total: i
         return claims_index(claims, data.memo).disputed_count(shown, data.events)
 
     return _memo("description", key, lambda: map_description(
-        shown, view.filter.describe(), color_by=view.color_by, disputed=disputed(), total=total))
+        shown, view.filter.describe(list(borders)), color_by=view.color_by, disputed=disputed(), total=total))
 
 
 def map_as_text(shown: pd.DataFrame, description: str) -> None:
