@@ -17,8 +17,8 @@ from typing import NamedTuple
 
 import pandas as pd
 
-#: Most events whose popups a data set keeps (the least recently drawn go first): a few MB.
-MAX_KEPT = 20_000
+#: Most events whose popups a data set keeps (the least recently drawn go first): ~10-20 MB with UCDP's claims.
+MAX_KEPT = 10_000
 #: Columns of events that are not a data set's own rows (several data sets matched, "changed since"): their
 #: popups depend on more than the event, and are never kept.
 UNKEPT_COLUMNS = ("_datasets", "_possible", "change", "changed_on", "change_source", "held_by")
