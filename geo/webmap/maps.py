@@ -246,6 +246,16 @@ def _memo(dataset) -> dict | None:
     return getattr(dataset, "memo", None) if dataset is not None else None
 
 
+def _surely_too_heavy(events, claims, index, memo, max_marker_bytes: int) -> bool:
+    """Long texts (notes, claims) can make a few thousand popups heavy: past the budget, cells. Popups whose
+    texts alone pass it are never made, nor all of those a sample shows far over it; the others are made (all at
+    once) and weighed."""
+    if popup_floor(events, index.of(events["event_id"])) > max_marker_bytes:
+        return True
+    return len(events) > ESTIMATE_FROM and popup_estimate(
+        events, claims, index=index, memo=memo) > ESTIMATE_MARGIN * max_marker_bytes
+
+
 def _content(events, layers, *, claims, color_by, center, zoom, selected, attribution, prefer_canvas, figure,
              shade_regions, border_km, uncertainty, max_markers, max_marker_bytes, draw, description=None,
              memo=None, base=None) -> list:
@@ -266,13 +276,7 @@ def _content(events, layers, *, claims, color_by, center, zoom, selected, attrib
     aggregated = draw == "heat" or len(events) > max_markers
     markers = None
     index = claims_index(claims, memo)  # sorted once per data set (with a memo)
-    # long texts (notes, claims) can make a few thousand popups heavy: past the budget, cells. Popups whose
-    # texts alone pass it are never made; the others are made (all at once) and weighed
-    if not aggregated and popup_floor(events, index.of(events["event_id"])) > max_marker_bytes:
-        aggregated = True
-    if not aggregated and len(events) > ESTIMATE_FROM and popup_estimate(
-            events, claims, index=index, memo=memo) > ESTIMATE_MARGIN * max_marker_bytes:
-        aggregated = True  # far over the budget by a sample of the popups: not all of them made to find out
+    aggregated = aggregated or _surely_too_heavy(events, claims, index, memo, max_marker_bytes)
     if not aggregated:
         markers = markers_layer(events, claims, color_by, figure, selected, canvas=prefer_canvas, index=index,
                                 memo=memo)

@@ -330,8 +330,7 @@ def _popup_parts(rows: list[dict], index: ClaimsIndex, cache) -> list[PopupParts
     for k, ev in enumerate(evs):
         has_claims = bool(end[k] > start[k])
         rng = ranges.get(ev["event_id"]) if has_claims else None
-        style: dict = {}
-        change = change_mark(ev, style)
+        change = change_mark(ev, {"fillColor": None})  # its sentence only: the map styles the marker
         popup = event_popup(ev, claim_rows[offsets[k]:offsets[k + 1]], notes.get(ev["event_id"], ""), rng,
                             None, 0, with_urls=urls, with_statements=said, change=change)
         made.append(PopupParts(popup, same_place_item(ev), tooltip_text(ev), has_claims,
