@@ -10,7 +10,9 @@ the dashboard holds a file today).
 
 Without ``--db`` it starts its own server (``geo.db.pgserver.TempPostgres``, Debian's
 postgresql-15 + postgis) and stops it at the end; with ``--db URL`` the database must be empty
-(``--keep`` reuses events already loaded).
+(``--keep`` reuses events already loaded). With ``--pg-dir DIR`` its server's data is kept in ``DIR``: the first
+run loads (and revises) and writes what the load measured to ``DIR/loaded.json``; a later run with the same
+``DIR`` starts that server again and only asks (``--load-only`` stops after the load).
 """
 
 from __future__ import annotations
@@ -301,6 +303,9 @@ def main(argv=None) -> int:
     parser.add_argument("--revisions", type=int, default=None,
                         help="events revised after the load, for the as-of line (default: a tenth of --events)")
     parser.add_argument("--versions", type=int, default=10, help="versions the revisions are written in")
+    parser.add_argument("--pg-dir", type=Path, help="keep the server's data in this folder; a later run with the "
+                        "same folder reuses the events loaded (and revised) there")
+    parser.add_argument("--load-only", action="store_true", help="stop after the load and the revisions")
     parser.add_argument("--query-only", help=argparse.SUPPRESS)  # the child process: URL; prints JSON
     args = parser.parse_args(argv)
     if args.query_only:
@@ -312,10 +317,14 @@ def main(argv=None) -> int:
     if not url:
         from ..db.pgserver import TempPostgres
 
-        server = TempPostgres().start()
+        server = TempPostgres(root=args.pg_dir).start()
         url = server.url
+    kept = args.pg_dir / "loaded.json" if args.pg_dir else None
     try:
-        if args.keep:
+        if kept is not None and server.reused and kept.exists():  # loaded by an earlier run
+            loaded = json.loads(kept.read_text())
+            log(f"-- reusing {loaded['events']:,} events loaded in {args.pg_dir}")
+        elif args.keep:
             from ..db.postgis import PostgisSource
 
             loaded = {"events": PostgisSource(url).count(), "load_s": float("nan"), "db_bytes": 0}
@@ -327,6 +336,10 @@ def main(argv=None) -> int:
             if revisions:
                 log(f"-- {revisions:,} revisions in {args.versions} versions")
                 loaded["revised"] = revise(url, args.events, revisions, args.versions, log=log)
+            if kept is not None:
+                kept.write_text(json.dumps(loaded))
+        if args.load_only:
+            return 0
         log("-- filters on the database (a fresh process)")
         child = subprocess.run([sys.executable, "-m", "geo.bench.postgis", "--query-only", url],
                                capture_output=True, text=True, check=True)
