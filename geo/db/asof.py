@@ -134,10 +134,12 @@ def summary_from(name: str, version: int | None) -> str:
     key_list = ", ".join(keys)
     cols = ", ".join(c for c, _, _ in values)
     neg = ", ".join(f"-{c}" for c, _, _ in values)
-    sums = ", ".join(f"sum({c})::{t} AS {c}" for c, t, _ in values)
+    # a count or fatalities of one summary row fits an integer: summed as int8, not numeric (several times faster)
+    sums = ", ".join(f"sum({c}::integer)::bigint AS {c}" if t == "bigint" else f"sum({c})::{t} AS {c}"
+                     for c, t, _ in values)
     return (f"(SELECT {key_list}, {sums} FROM (SELECT {key_list}, {cols} FROM {name} UNION ALL "
             f"SELECT {key_list}, {neg} FROM {DELTA[name]} WHERE version_id > %(asof)s) AS d "
-            f"GROUP BY {key_list} HAVING sum(n) <> 0) AS {name}")
+            f"GROUP BY {key_list} HAVING sum(n::integer) <> 0) AS {name}")
 
 
 __all__ = ["DELTA", "schema_sql", "install", "settle", "ready", "summary_from"]
