@@ -110,8 +110,8 @@ CREATE TRIGGER events_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ev
 
 #: The secondary indexes (dropped and rebuilt around a bulk load into an empty table). The B-trees carry
 #: what the map's cells need (INCLUDE): a date, type or region filter is then answered from the index
-#: alone (an index-only scan), without visiting the wide rows.
-_CELL_COLUMNS = "longitude, latitude, fatalities"
+#: alone (an index-only scan), without visiting the wide rows; now or as of a version (``version_id``).
+_CELL_COLUMNS = "longitude, latitude, fatalities, version_id"
 INDEXES = {
     "events_geom": "CREATE INDEX IF NOT EXISTS events_geom ON events USING gist (geom)",
     "events_date": f"CREATE INDEX IF NOT EXISTS events_date ON events (event_date) "
@@ -197,13 +197,16 @@ class PostgisSource:
         def go(conn):
             with conn.transaction():
                 conn.execute(SCHEMA_SQL)
-                for ddl in INDEXES.values():
+                history.install(conn)  # every later change is a version (geo.db.history)
+                for name, ddl in INDEXES.items():  # an index made before it included version_id: made again
+                    old = conn.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", (name,)).fetchone()
+                    if old and "version_id" in ddl and "version_id" not in old[0]:
+                        conn.execute(f"DROP INDEX {name}")
                     conn.execute(ddl)
                 conn.execute(summary.schema_sql())
                 if not summary.is_current(conn):  # a database made before the summaries: count them once
                     conn.execute("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE")
                     summary.refresh(conn)
-                history.install(conn)  # every later change is a version (geo.db.history)
                 asof.install(conn)  # and its changes counted, for the summaries as of a version (geo.db.asof)
         self.run(go)
 

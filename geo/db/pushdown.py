@@ -158,11 +158,15 @@ class Selection:
 
     @cached_property
     def count(self) -> int:
-        """The number of events: from the day summary when it holds the filter, else one count(*) over the
-        indexes (no grouping: the map need not wait for the chart's days)."""
+        """The number of events: from the day summary when it holds the filter, or the regions' (types and regions),
+        else one count(*) over the indexes (no grouping: the map need not wait for the chart's days)."""
         if "days" in self.__dict__ or _summary(self.source, self.filter,
                                                "sum_actor_days" if self.filter.actors else "sum_days") is not None:
             return int(self.days["n"].sum()) if len(self.days) else 0
+        regions = _summary(self.source, self.filter, "sum_regions")  # types and regions, no dates
+        if regions is not None:
+            sql = f"SELECT coalesce(sum(n), 0)::bigint FROM {summary_table(self.source, 'sum_regions')} WHERE {regions[0]}"
+            return int(self.source.run(lambda conn: conn.execute(sql, regions[1]).fetchone()[0]))
         return self.source.count(self.filter)
 
     @cached_property
