@@ -158,8 +158,13 @@ class Selection:
 
     @cached_property
     def count(self) -> int:
-        """The number of events: from the day summary when it holds the filter, or the regions' (types and regions),
-        else one count(*) over the indexes (no grouping: the map need not wait for the chart's days)."""
+        """The number of events: all of them from the total's one row, a filter's from the day summary when it holds
+        the filter or the regions' (types and regions), else one count(*) over the indexes (no grouping: the map need
+        not wait for the chart's days)."""
+        if "days" not in self.__dict__ and self.filter.is_empty() and summaries_ready(self.source):  # one row
+            sql = f"SELECT coalesce((SELECT n FROM {summary_table(self.source, 'sum_total')}), 0)"
+            return int(self.source.run(lambda conn: conn.execute(sql, self.source.relation_params or None
+                                                                  ).fetchone()[0]))
         if "days" in self.__dict__ or _summary(self.source, self.filter,
                                                "sum_actor_days" if self.filter.actors else "sum_days") is not None:
             return int(self.days["n"].sum()) if len(self.days) else 0
