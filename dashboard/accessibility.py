@@ -77,11 +77,12 @@ def _memo(name: str, key, make):
     return memo[1]
 
 
-def map_text(shown: pd.DataFrame, claims: pd.DataFrame, view: geo.View, total: int) -> str:
-    """The map's text alternative (kept while the events and the look stay the same)."""
-    key = (id(shown), len(shown), id(claims), view.filter, view.color_by, total, current_language())
+def map_text(shown: pd.DataFrame, claims: pd.DataFrame, view: geo.View, total: int, borders: tuple = ()) -> str:
+    """The map's text alternative (kept while the events and the look stay the same); ``borders``: the borders
+    a border filter measures to outside Mali (``geo.analysis.border_names``)."""
+    key = (id(shown), len(shown), id(claims), view.filter, view.color_by, total, tuple(borders), current_language())
     return _memo("description", key, lambda: map_description(
-        shown, view.filter.describe(), color_by=view.color_by, disputed=disputed_count(shown, claims),
+        shown, view.filter.describe(list(borders)), color_by=view.color_by, disputed=disputed_count(shown, claims),
         total=total))
 
 

@@ -116,7 +116,7 @@ def main() -> None:
     figures(shown, len(events))
     if shown.empty:
         st.info(_("No events match these filters ({filters}). Widen the dates or remove an actor, type or region.")
-                .format(filters=md("; ".join(view.filter.describe()))))
+                .format(filters=md("; ".join(view.filter.describe(geo.analysis.border_names(layers))))))
     map_section(shown, layers, claims, view, data, voc, after_map=lambda: import_report(data, "below"))
     timeline_chart(shown)
     events_table(per_filter("table", same, lambda: table_rows(shown, claims)))

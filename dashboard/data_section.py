@@ -24,7 +24,7 @@ from geo.sources.dataset import LiveDataset
 from geo.i18n import _, format_number
 from geo.io.aggregated import AggregatedDataError
 from geo.io.budget import read_bounded
-from geo.io.report import for_reader, localized_rejected, summary_line
+from geo.io.report import for_reader, localized_rejected, short_line, summary_line
 from geo.errors import localized_error
 
 
@@ -80,7 +80,8 @@ def load_data(events_paths: tuple[str, ...] | None, claims_path: str | None) -> 
 
 VIEW_KEYS = ("link_read", "link_filter", "link_warnings", "actors", "dates", "event_types", "regions", "min_fatalities", "border_on", "border_km",
              "figure", "selected", "player_idx", "playing", "map_content", "last_popup", "map_memo", "cells_anchor",
-             "link_seed", "map_base", "map_selected", "map_by_zoom")
+             "link_seed", "map_base", "map_selected", "map_by_zoom",
+             "dates_typed", "typed_dates_seq", "typed_dates_pending", "typed_dates_warnings", "typed_dates_applied")
 
 
 def uploaded_data(default: Dataset) -> Dataset:
@@ -141,15 +142,17 @@ def import_report(data: Dataset, where: str = "top") -> None:
     shown = [(name, report) for name, report in reports.items() if report is not None]
     if not shown:
         return
+    # on a phone (below the map) one line each: the short text and a short button
+    line_of, button = (short_line, _("Report")) if where == "below" else (summary_line, _("Read the report"))
     with st.container(key=f"import_report_{where}"):
         for k, (name, report) in enumerate(shown):
-            line = md(summary_line(report, name if len(shown) > 1 else None))
+            line = md(line_of(report, name if len(shown) > 1 else None))
             row = st.container(horizontal=True, vertical_alignment="center", gap="small")
             if report.needs_review:
                 row.warning(line, icon=":material/upload_file:", width="stretch")
             else:
                 row.caption(":material/upload_file: " + line, width="stretch")
-            with row.popover(_("Read the report"), icon=":material/description:", key=f"report_{where}_{k}"):
+            with row.popover(button, icon=":material/description:", key=f"report_{where}_{k}"):
                 report_body(report, f"{where}_{k}")
 
 

@@ -13,11 +13,13 @@ import dataclasses
 import streamlit as st
 
 import geo
+import geo.a11y.readable
 import geo.static.snapshots
 from dashboard.accessibility import map_heading
+from dashboard.versions_panel import changes_download, revision_history
 from dashboard.map_panel import (DOWNLOADS, DOWNLOADS_PROMISE, app_url, download_buttons, map_key, selected_event,
                                  share, show_map, take_map_view)
-from geo.i18n import _, format_date, format_number
+from geo.i18n import _, format_number
 from geo.db.pushdown import DatabaseDataset, Selection
 from geo.styles import md_escape as md
 from geo.webmap.aggregate import OUTER_LEVELS, view_bounds
@@ -45,10 +47,9 @@ def figures(sel: Selection, total: int):
     c1.metric(_("Events shown"), format_number(s["events"]),
               help=_("of {count} in the data").format(count=format_number(total)))
     c2.metric(_("Fatalities (conservative)"), format_number(s["fatalities"]))
-    span = (f"{format_date(s['first'], 'short_month')} – {format_date(s['last'], 'short_month')}"
-            if s["events"] else "—")
-    exact = (_("{first} to {last}").format(first=format_date(s["first"]), last=format_date(s["last"]))
-             if s["events"] else None)
+    # in the words of a file's page (a link opened on an older version shows that page: the same figures)
+    span = geo.a11y.readable.date_span(s["first"], s["last"]) or "—"
+    exact = geo.a11y.readable.exact_span(s["first"], s["last"]) or None
     c3.metric(_("Date span"), span, help=exact)
     box = c4.empty()
     box.metric(_("Places"), "…", help=_("Counting the distinct places in the database."))
@@ -105,10 +106,12 @@ def _map_section(sel: Selection, data: DatabaseDataset, view: geo.View) -> None:
                  make_group=_group_maker(sel, data, view, data.attribution))
     view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.selected,
                                dataset=data.vocabulary.fingerprint)
-    st.caption(_("Filters: {filters}").format(filters=md("; ".join(view.filter.describe()))))
+    st.caption(_("Filters: {filters}").format(filters=md("; ".join(view.filter.describe(geo.analysis.border_names(data.layers))))))
     if view.selected:
         one = data.event(view.selected)
         selected_event(one, data.claims_of(one["event_id"]), view.selected)
+    revision_history(data, view.selected)  # a versioned database: the open event's revisions
+    changes_download(data, view)
     share(view)
     downloads(view, sel, data)
 
@@ -158,7 +161,7 @@ def _body(data: DatabaseDataset, view: geo.View, *, timeline_chart, table_rows, 
     places = figures(sel, data.total)
     if sel.count == 0:
         st.info(_("No events match these filters ({filters}). Widen the dates or remove an actor, type or region.")
-                .format(filters=md("; ".join(view.filter.describe()))))
+                .format(filters=md("; ".join(view.filter.describe(geo.analysis.border_names(data.layers))))))
     map_section(sel, data, view)
     timeline_chart(None if sel.count == 0 else sel, make=sel.timeline)
     events_table(sel, table_rows, table_size)

@@ -19,8 +19,9 @@ from geo.styles import BASEMAPS, figure_label
 
 from dashboard.accessibility import filters_anchor
 from dashboard.datasets_panel import seed_cover
-from geo.i18n import N_, _, category, format_number, retranslate
+from geo.i18n import N_, _, category, format_number, retranslate, use_language
 from dashboard.language import label_of, speaking
+from dashboard.typed_dates import typed_dates_field
 
 
 BASEMAP_LABELS = {"none": N_("None (offline)"), "osm": N_("OpenStreetMap (online)"),
@@ -47,14 +48,9 @@ def seed_from_link(span: tuple, voc: geo.Vocabulary) -> None:
     ss = st.session_state
     ss.link_read = True
     ss.actors = list(f.actors)
-    start = min(max(f.start or first, first), last)
-    end = max(min(f.end or last, last), start)
-    for given, used, what in ((f.start, start, "start"), (f.end, end, "end")):
-        if given is not None and given != used:
-            warnings.append((N_("The start date {given} is outside this data ({first} to {last}); used {used}.")
-                             if what == "start" else
-                             N_("The end date {given} is outside this data ({first} to {last}); used {used}.")).format(
-                given=given, first=first, last=last, used=used))
+    with use_language("en"):  # kept in English, said in the page's language when shown
+        start, end, moved = geo.link.clamp_dates(f.start, f.end, first, last)
+    warnings += moved
     ss.dates = (start, end)
     ss.event_types = list(f.event_types)
     ss.regions = list(f.regions)
@@ -104,7 +100,9 @@ def sidebar(span: tuple, counts: pd.Series, voc: geo.Vocabulary, layers: dict | 
         help=_("Events in which any chosen actor took part, on either side, as main or associated actor."),
     )
     first, last = span
-    dates = sb.date_input(_("Dates"), min_value=first, max_value=last, key="dates", format="YYYY-MM-DD")
+    typed_dates_field(sb, span)  # Enter applies a typed range; the calendar below is for the mouse
+    dates = sb.date_input(_("Dates on a calendar"), min_value=first, max_value=last, key="dates",
+                          format="YYYY-MM-DD")
     start, end = (tuple(dates) + (None, None))[:2] if isinstance(dates, (tuple, list)) else (dates, None)
     # the data's own first and last day mean "no restriction": keep them out of the link
     start = None if start == first else start

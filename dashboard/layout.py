@@ -29,6 +29,12 @@ CSS = f"""
 @media (max-width: {PHONE_PX - 0.02}px) {{
   .st-key-import_report_top {{ display: none; }}
   .st-key-import_report_below {{ display: flex; }}
+  /* its line and its button side by side on one line: the short text shrinks, never the button */
+  .st-key-import_report_below [data-testid="stHorizontalBlock"] {{ flex-wrap: nowrap; }}
+  .st-key-import_report_below [data-testid="stHorizontalBlock"] > [data-testid="stElementContainer"] {{
+    flex: 1 1 0; min-width: 0; width: auto !important; }}
+  .st-key-import_report_below [data-testid="stAlertContainer"] {{ padding: 0.5rem 0.65rem; }}
+  .st-key-import_report_below [data-testid="stMarkdownContainer"] p {{ font-size: 0.82rem; }}
   [data-testid="stMainBlockContainer"] {{ padding-top: 3.25rem; padding-bottom: 2rem; }}
   [data-testid="stMain"] h1 {{ font-size: 1.45rem; line-height: 1.2; padding: 0.25rem 0 0.1rem; }}
   [data-testid="stMain"] [data-testid="stCaptionContainer"] {{ font-size: 0.78rem; }}

@@ -13,7 +13,6 @@ import streamlit as st
 
 from geo.i18n import _
 from geo.styles import md_escape as md
-from geo.sync.clients import Settings
 from geo.sync.status import SETTINGS, SyncJob, status_line
 from geo.sync.store import is_store, open_store
 
@@ -53,6 +52,8 @@ def live_section(data) -> None:
             load_data.clear()  # a sync wrote a newer version: read it (the cache key follows the manifest)
             st.rerun()
         st.caption(md(status_line(store)))
+        from geo.sync.clients import Settings  # httpx and stamina: only for synced data, not at every start
+
         secrets = _secrets()
         settings = Settings.from_env(os.environ, secrets)
         if settings.has_credentials(store.source):

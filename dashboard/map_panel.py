@@ -19,14 +19,17 @@ import geo.a11y.panel as panel
 import geo.events
 import geo.matching.groups
 import geo.webmap.maps
+import geo.io.exports
 import geo.static.snapshots
+import geo.versions.changes
 from geo.sources.dataset import Dataset
-from geo.i18n import N_, _, format_number, set_language
+from geo.i18n import N_, _, format_date, format_number, set_language
 from geo.styles import md_escape as md
 
 from dashboard.accessibility import event_picker, map_as_text, map_heading, map_text
 from dashboard.datasets_panel import records_panel
-from dashboard.versions_panel import changes_caption, changes_download, pinned, revision_history
+from dashboard.versions_panel import (CHANGE_DOWNLOADS, CHANGES_PROMISE, change_rows, changes_caption,
+                                     changes_download, pinned, revision_history)
 
 
 def map_key() -> str:
@@ -200,7 +203,7 @@ def map_section(shown, layers, claims, view: geo.View, data: Dataset, voc: geo.V
         ss.selected = geo.matching.groups.drawn_event_id(shown, ss.selected) or ss.selected
     view = dataclasses.replace(view, center=ss.map_center, zoom=ss.map_zoom, selected=ss.get("selected"))
     # several data sets: the matched events (and the coverage filter) are the content's key too
-    description = map_text(shown, claims, view, len(data.events))
+    description = map_text(shown, claims, view, len(data.events), tuple(geo.analysis.border_names(layers)))
     # opened on the data's own view: a phone's smaller frame fits the data's extent (geo.webmap.inview)
     at_home = voc.home is not None and (view.center, view.zoom) == tuple(voc.home)
     map_heading()  # where "Skip to the map" goes
@@ -220,9 +223,11 @@ def map_section(shown, layers, claims, view: geo.View, data: Dataset, voc: geo.V
         changes_caption(shown, view)
     changes_download(data, view)
     share(view)
-    downloads(pinned(view, data), data.events, claims, layers, app_url(), data.attribution,
-              geo.layers.title_of(data.title_names) if data.title_names else data.title,
-              matches=data.matches if len(data.datasets) > 1 else None, shown=shown)
+    changes = change_rows(data, view, shown)  # "changed since": the downloads give the changes of the events shown
+    downloads(pinned(view, data), data.events if changes is None else shown, claims, layers, app_url(),
+              data.attribution, geo.layers.title_of(data.title_names) if data.title_names else data.title,
+              matches=data.matches if len(data.datasets) > 1 and changes is None else None, shown=shown,
+              changes=changes)
 
 
 def app_url() -> str:
@@ -259,14 +264,16 @@ DOWNLOADS_PROMISE = N_("Each file carries the filters, the share link, whose dat
 
 
 def download_buttons(view: geo.View, outputs: dict[str, str], make, events=None, attribution=None,
-                     places=None) -> None:
-    """One button per output (``make(fmt, name)`` builds its file when clicked), named by what it holds."""
+                     places=None, changed=None) -> None:
+    """One button per output (``make(fmt, name)`` builds its file when clicked), named by what it holds (with
+    ``changed``, a day: the changes since that day)."""
     cols = st.columns(3)
     snapshots = geo.static.snapshots
-    key = (id(events), view.filter, attribution, tuple(places or ()))  # one pass over the events per view
+    key = (id(events), view.filter, attribution, tuple(places or ()), changed)  # one pass over the events per view
     if st.session_state.get("download_stem", (None,))[0] != key:
-        st.session_state.download_stem = (key, snapshots.name_stem(view, events, attribution=attribution,
-                                                                   places=places))
+        stem = snapshots.name_stem(view, events, attribution=attribution, places=places)
+        st.session_state.download_stem = (key, stem if changed is None else geo.versions.changes.changes_stem(
+            stem, changed))
     stem = st.session_state.download_stem[1]
     for i, (fmt, label) in enumerate(outputs.items()):
         name = snapshots.download_name(fmt, view, stem=stem)
@@ -278,15 +285,24 @@ def download_buttons(view: geo.View, outputs: dict[str, str], make, events=None,
 
 
 def downloads(view: geo.View, events, claims, layers, base: str, attribution: str | None, title: str,
-              matches=None, shown=None) -> None:
-    """One button per output; each file is made from exactly this view, only when clicked."""
+              matches=None, shown=None, changes=None) -> None:
+    """One button per output; each file is made from exactly this view, only when clicked. ``changes`` (a
+    "changed since" view: ``events`` are the changed events shown): a function giving one row per change of
+    them (``geo.versions.changes.change_rows``), which the event files hold instead."""
     st.header(_("Download this view"))
-    st.caption(_(DOWNLOADS_PROMISE))
+    st.caption(_(DOWNLOADS_PROMISE) if changes is None else _(CHANGES_PROMISE).format(
+        day=format_date(view.changed)))
 
     def make(fmt: str, name: str):
+        if changes is not None and fmt in geo.io.exports.EXPORT_FORMATS:
+            return lambda: geo.versions.changes.export_changes(
+                changes(), fmt, name=name, attribution=attribution,
+                meta=geo.static.snapshots.export_meta(view, events, attribution=attribution, title=title,
+                                                      base_url=base))
         return lambda: geo.static.snapshots.download(view, fmt, events, claims, layers, name=name, base_url=base,
                                                      attribution=attribution, title=title, matches=matches)
 
-    outputs = DOWNLOADS | ({"matches_csv": N_("Matches across data sets (CSV + CSVW metadata, zip)")}
-                           if matches is not None else {})
-    download_buttons(view, outputs, make, events=shown if shown is not None else events, attribution=attribution)
+    outputs = CHANGE_DOWNLOADS if changes is not None else DOWNLOADS | (
+        {"matches_csv": N_("Matches across data sets (CSV + CSVW metadata, zip)")} if matches is not None else {})
+    download_buttons(view, outputs, make, events=shown if shown is not None else events, attribution=attribution,
+                     changed=view.changed if changes is not None else None)

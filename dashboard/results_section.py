@@ -126,9 +126,14 @@ def about(data: Dataset) -> None:
         else:
             st.markdown(_("**Events**: {label}.").format(label=md(retranslate(data.label))))
         st.text(_("Cite: {attribution}").format(attribution=retranslate(data.attribution)))
+        in_mali = len((data.layers or {}).get("tuareg_region", ())) > 0  # Mali's own layers are drawn
         st.markdown(_(
             "**Boundaries**: Made with Natural Earth (1:10m, public domain). Regions follow Mali's "
             "9-region scheme (Taoudénit within Tombouctou, Ménaka within Gao). The Tuareg region is the "
             "area claimed as Azawad in 2012 (Tombouctou, Gao, Kidal), shown for context; it is not a "
             "recognised boundary."
+        ) if in_mali else _(
+            "**Boundaries**: Made with Natural Earth (1:10m, public domain). Regions are each country's "
+            "first-level divisions, cut from the same lines and named from the data's own admin1 column "
+            "where it has one."
         ))

@@ -12,8 +12,11 @@ import pandas as pd
 import streamlit as st
 
 import geo
+import geo.versions.changes
+from geo.errors import localized_error
 from geo.i18n import N_, _, format_date, format_number
 from geo.sources import versioned
+from geo.sources.dbversions import DatabaseHistory
 from geo.styles import md_escape as md
 from geo.view import LATEST
 
@@ -28,19 +31,27 @@ def _when(ts) -> str:
 
 def shown_data(data):
     """The data set this session shows: as of the link's ``asof`` (read once, on the session's first run), of
-    the version chosen since, or the newest."""
+    the version chosen since, or the newest. A database's page holds no events: an older version, or what
+    changed since a day, is a data set that holds that version's events (``geo.sources.versioned.as_of``)."""
     if getattr(data, "history", None) is None:
         return data
     ss = st.session_state
-    if "asof_version" not in ss:
-        params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
-        view, _warnings, shown = versioned.open_view(params, data, lang="en")
-        explicit = isinstance(view.asof, dt.datetime)
-        ss.asof_version = shown.shown_version if explicit and shown.shown_version != data.history.latest else None
-        ss.share_latest = view.asof == LATEST
-        ss.changed_on = view.changed is not None
-        ss.changed_day = view.changed or data.history.versions["created"].iloc[-1].date()
-    return versioned.as_of(data, ss.asof_version)
+    try:
+        if "asof_version" not in ss:
+            params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+            view, _warnings, shown = versioned.open_view(params, data, lang="en")
+            explicit = isinstance(view.asof, dt.datetime)
+            # a link's time pins its version, the newest too: a database that changes meanwhile keeps it shown
+            ss.asof_version = shown.shown_version if explicit else None
+            ss.share_latest = view.asof == LATEST
+            ss.changed_on = view.changed is not None
+            ss.changed_day = view.changed or data.history.versions["created"].iloc[-1].date()
+        return versioned.as_of(data, ss.asof_version, in_memory=bool(ss.get("changed_on")))
+    except geo.GeoError as exc:  # a database too large to hold one version's events: its newest data, and why
+        ss.asof_version, ss.changed_on = None, False
+        st.warning(_("The data as of an older version, or what changed since a day, could not be shown: {problem}")
+                   .format(problem=md(localized_error(exc))))
+        return data
 
 
 def controls(data) -> None:
@@ -60,7 +71,7 @@ def controls(data) -> None:
         ss.asof_version = None if ss.version_pick == history.latest else ss.version_pick
 
     ss.version_pick = data.shown_version
-    with st.sidebar.expander(_("Versions"), icon=":material/history:", expanded=ss.asof_version is not None):
+    with st.sidebar.expander(_("Versions"), icon=":material/history:", expanded=data.shown_version != history.latest):
         st.selectbox(_("Data as of"), ids, key="version_pick", format_func=lambda v: label[v], on_change=pick,
                      help=_("Every update of the data is kept: choose one to see the data as it was then."))
         st.radio(_("The share link shows"), [False, True], key="share_latest",
@@ -111,16 +122,35 @@ def changes_caption(changed: pd.DataFrame, view: geo.View) -> None:
                                             deleted=format_number(counts.get("deleted", 0))))
 
 
+#: A "changed since" view's downloads (``dashboard.map_panel.downloads``): its events' changes, one row per change.
+CHANGE_DOWNLOADS = {
+    "png": N_("Map of the changes (PNG)"), "html": N_("Map of the changes (HTML, works offline)"),
+    "pdf": N_("Map of the changes (PDF)"), "svg": N_("Map of the changes (SVG)"),
+    "csv": N_("Changes (CSV + CSVW metadata, zip): one row per change"),
+    "geojson": N_("Changes (GeoJSON): one feature per change"), "kml": N_("Changes (KML): one placemark per change"),
+    "parquet": N_("Changes (GeoParquet): one row per change"),
+}
+CHANGES_PROMISE = N_("A view of what changed: the files hold the changes since {day} of the events shown, one row per "
+                     "change (the event, the version and its date, added, revised or deleted, the field, from and to), "
+                     "with the filters, the share link and the data's version; the maps draw the changed events.")
+
+
+def change_rows(data, view: geo.View, shown: pd.DataFrame):
+    """In a "changed since" view of versioned data: a function giving one row per change of the events ``shown``
+    (``geo.versions.changes.change_rows``, up to the version shown); None otherwise."""
+    if view.changed is None or getattr(data, "history", None) is None or "change" not in shown:
+        return None
+    return lambda: geo.versions.changes.change_rows(data.history, shown, view.changed, data.shown_version)
+
+
 def changes_download(data, view: geo.View) -> None:
-    """The changes since the view's day (or every change), one row per change, as CSV; made when clicked."""
+    """Every change up to the version shown (one row per change, as CSV; made when clicked); in a "changed since"
+    view the downloads give the changes of the events shown instead (``change_rows``)."""
     history = getattr(data, "history", None)
-    if history is None:
+    if history is None or view.changed is not None:
         return
-    since = None
-    if view.changed is not None:
-        start = pd.Timestamp(view.changed).tz_localize("UTC")
-        before = history.versions.loc[history.versions["created"] < start, "id"]
-        since = int(before.iloc[-1]) if len(before) else None
+    # a database's first version is its load (millions of "added" rows at scale): its changes are those after it
+    since = int(history.versions["id"].iloc[0]) if isinstance(history, DatabaseHistory) else None
 
     def make() -> str:
         changes = history.changes(since)

@@ -168,6 +168,8 @@ def _run_snapshot(args: argparse.Namespace) -> int:
     if isinstance(loaded, int):
         return loaded
     data, view, matches, title, attribution = loaded
+    if view.changed is not None and getattr(data, "history", None) is not None:
+        return _write_changes(args, out, fmt, data, view, title, attribution)
     events, claims = data.events, data.claims
     result = render(view, fmt, events, claims, data.layers, title=title, attribution=attribution,
                     width_px=args.width, dpi=args.dpi, matches=matches)
@@ -197,6 +199,38 @@ def _run_snapshot(args: argparse.Namespace) -> int:
             path=repr(str(out)), reason=_one_line(exc.strerror or exc)), file=sys.stderr)
         return EXIT_FAILED
     _say_written(out, len(data), view, events)
+    return EXIT_OK
+
+
+def _write_changes(args, out: Path, fmt: str, data, view, title, attribution) -> int:
+    """A "changed since" link's snapshot, as the dashboard's downloads of that view: the maps draw the changed
+    events it shows, the event files hold their changes, one row per change (a CSV's CSVW metadata beside it)."""
+    from .filters import filter_events
+    from .io.exports import EXPORT_FORMATS
+    from .sources.versioned import changed_events
+    from .static.snapshots import export_meta, render
+    from .versions.changes import change_files, change_rows
+
+    shown = changed_events(data, view.changed)
+    shown = filter_events(shown, view.filter) if len(shown) else shown
+    rows = change_rows(data.history, shown, view.changed, data.shown_version)
+    if fmt in EXPORT_FORMATS:
+        meta = export_meta(view, shown, attribution=attribution, title=title)
+        files = change_files(rows, fmt, name=out.name, meta=meta, attribution=attribution)
+    else:
+        files = {out.name: render(view, fmt, shown, data.claims, data.layers, title=title, attribution=attribution,
+                                  width_px=args.width, dpi=args.dpi)}
+    try:
+        for name, content in files.items():
+            out.with_name(name).write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    except OSError as exc:
+        print("error: " + _("cannot write {path}: {reason}").format(
+            path=repr(str(out)), reason=_one_line(exc.strerror or exc)), file=sys.stderr)
+        return EXIT_FAILED
+    print(ngettext("Wrote {path}: the changes since {day} of {count} event ({rows} rows, one per change).",
+                   "Wrote {path}: the changes since {day} of {count} events ({rows} rows, one per change).",
+                   len(shown)).format(path=out.resolve(), day=view.changed.isoformat(),
+                                      count=format_number(len(shown)), rows=format_number(len(rows))))
     return EXIT_OK
 
 

@@ -359,9 +359,13 @@ def enrich(events: gpd.GeoDataFrame, layers: dict | None = None) -> gpd.GeoDataF
 
     Never overwrites what a file brought: a column of the same name whose values differ from ours
     is kept as ``source_region`` (``source_border_km``, ...); one equal to ours (this app's own
-    export, read back) is simply ours.
+    export, read back) is simply ours. ``layers``: by default the events' own (``load_layers(events)``, as the
+    dashboard draws them), never Mali's for data elsewhere.
     """
-    layers = layers or _layers()
+    if not layers:
+        from .layers import load_layers
+
+        layers = load_layers(events) if len(events) else load_layers()
     ours = {"region": region_of(events, layers), "border_km": border_distance_km(events, layers)}
     if len(layers["tuareg_region"]):  # Mali's own column only where the data is in Mali
         ours["in_tuareg_region"] = in_tuareg_region(events, layers)

@@ -415,3 +415,71 @@ def _date(text: str | None, message: str, r: _Reader) -> dt.date | None:
             pass
     r.warn(message.format(value=_short(text)))
     return None
+
+
+def clamp_dates(start: dt.date | None, end: dt.date | None, first: dt.date, last: dt.date,
+                ) -> tuple[dt.date, dt.date, list[str]]:
+    """A start and an end (``None``: the data's first or last day) kept inside the data's span
+    ``first``–``last``, the end never before the start; each date moved is said in plain words."""
+    used_start = min(max(start or first, first), last)
+    used_end = max(min(end or last, last), used_start)
+    warnings = []
+    if start is not None and start != used_start:
+        warnings.append(_("The start date {given} is outside this data ({first} to {last}); used {used}.").format(
+            given=start, first=first, last=last, used=used_start))
+    if end is not None and end != used_end:
+        warnings.append(_("The end date {given} is outside this data ({first} to {last}); used {used}.").format(
+            given=end, first=first, last=last, used=used_end))
+    return used_start, used_end, warnings
+
+
+_TYPED_DAY = r"(\d{4}-\d{1,2}-\d{1,2})"
+#: Two days as people type a range: "2024-07-10 – 2024-07-20", "… - …", "… to …", "… au …", ISO 8601's
+#: "…/…", "…..…", or a space; either day may be left out ("2024-07-10 –": the end is still to come).
+_TYPED_RANGE = re.compile(rf"\s*{_TYPED_DAY}?\s*(?:(?:[–—-]+|/|\.\.|to|au|à)\s*)?{_TYPED_DAY}?\s*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class TypedDates:
+    """A date range typed in a field: the days to apply (``None``: apply nothing), whether the range
+    still waits for its end (only a start was typed), and what could not be used, in plain words."""
+
+    start: dt.date | None
+    end: dt.date | None
+    waiting: bool = False
+    warnings: tuple[str, ...] = ()
+
+
+def typed_dates(text: str, first: dt.date, last: dt.date) -> TypedDates:
+    """Read a typed date range against the data's span ``first``–``last``; never raises.
+
+    An empty field means every date. Dates outside the data are clamped and an end before the start is
+    dropped, with the same warnings as a share link's ``from`` and ``to``; text that is not a range of
+    dates like 2024-07-10 – 2024-07-20 applies nothing and says so. Only a start: nothing applies yet,
+    and ``waiting`` says the end is awaited.
+    """
+    text = _CONTROL.sub("?", str(text or ""))[:MAX_VALUE_CHARS]
+    m = _TYPED_RANGE.fullmatch(text)
+    if not text.strip():
+        return TypedDates(first, last)
+    if m is None or not (m.group(1) or m.group(2)):
+        return TypedDates(None, None, warnings=(_(
+            "Ignored the dates '{value}': not a start and an end date like 2024-07-10 – 2024-07-20.").format(
+            value=_short(text.strip())),))
+    days = []
+    for raw, message in ((m.group(1), _("Ignored the start date '{value}': not a date like 2024-07-25.")),
+                         (m.group(2), _("Ignored the end date '{value}': not a date like 2024-07-25."))):
+        try:
+            days.append(None if raw is None else dt.date(*map(int, raw.split("-"))))
+        except ValueError:
+            return TypedDates(None, None, warnings=(message.format(value=raw),))
+    start, end = days
+    if start is not None and end is None:
+        return TypedDates(None, None, waiting=True)
+    warnings = []
+    if start is not None and end < start:
+        warnings.append(_("Ignored the end date {end}: it is before the start date {start}.").format(
+            end=end, start=start))
+        end = None
+    start, end, moved = clamp_dates(start, end, first, last)
+    return TypedDates(start, end, warnings=tuple(warnings + moved))

@@ -105,7 +105,7 @@ def settle(page, changed, timeout: float = 300.0, hold: float = 0.5) -> float:
 
 
 def shown(text: str) -> str:
-    m = re.search(r"([\d,]+) event\(s\)(?: in ([\d,]+) circles)?", text)
+    m = re.search(r"([\d,]+) events?(?: in ([\d,]+) circles?)?", text)
     if not m:
         return "?"
     drawn = "heatmap" if "Heatmap" in text else f"{m.group(2)} cells" if m.group(2) else "markers"

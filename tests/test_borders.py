@@ -116,6 +116,13 @@ def test_the_dashboard_on_afghanistan_offers_its_own_border_and_no_mali_control(
     assert "hide" not in at.query_params
     captions = " ".join(c.value for c in at.caption)
     assert "Within 10 km of the borders Afghanistan–Pakistan" in captions
+    # the map's text alternative and the "no events" message name the same borders, never Mali's
+    said = " ".join(e.value for kind in (at.markdown, at.caption, at.info) for e in kind)
+    assert "Algeria border" not in said and "9-region scheme" not in said and "Tuareg" not in said
+    at.sidebar.number_input(key="min_fatalities").set_value(100_000).run()
+    assert not at.exception
+    empty = " ".join(i.value for i in at.info)
+    assert "No events match" in empty and "Afghanistan–Pakistan" in empty and "Algeria" not in empty
 
 
 def test_an_afghanistan_export_carries_its_own_border_distance_and_no_mali_column():

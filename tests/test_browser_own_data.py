@@ -179,13 +179,20 @@ def test_a_report_that_needs_the_reader_is_one_line_below_the_map_on_a_phone(bro
         settle(page, quiet=2)
         below = page.locator(".st-key-import_report_below")
         assert page.locator(".st-key-import_report_top").is_hidden() and below.is_visible()
-        assert "Import report of acled_mali.csv: 5 of 10 rows used, 5 rejected" in below.inner_text()
+        assert "5 of 10 rows used, 5 rejected" in below.inner_text()  # the short line of a phone
         assert below.locator('[data-testid="stAlert"]').count() == 1
         frame = page.locator('iframe[title*="st_folium"]').bounding_box()
         assert below.bounding_box()["y"] >= frame["y"] + frame["height"] - 1
         assert frame["y"] < 844  # the map's top on the first screen
-        assert below.bounding_box()["height"] < 844 / 4  # compact: the line (wrapped at 390 px) and its button
-        below.get_by_role("button", name="Read the report").click()
+        # one line: the warning's text unwrapped, and its button beside it (it was ~136 px: text, then button)
+        alert = below.locator('[data-testid="stAlert"]').bounding_box()
+        button = below.get_by_role("button", name="Report").bounding_box()
+        assert below.bounding_box()["height"] < 56, below.bounding_box()
+        assert button["x"] >= alert["x"] + alert["width"] - 1 and abs(
+            (button["y"] + button["height"] / 2) - (alert["y"] + alert["height"] / 2)) < 6
+        assert below.locator('[data-testid="stAlert"] p').evaluate(
+            "p => { const r = document.createRange(); r.selectNodeContents(p); return r.getClientRects().length; }") == 1
+        below.get_by_role("button", name="Report").click()
         dialog = page.locator('[data-testid="stPopoverBody"]')
         dialog.wait_for(timeout=20_000)
         assert "latitude 95.2 out of range" in dialog.inner_text()

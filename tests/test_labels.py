@@ -7,7 +7,11 @@ import pytest
 
 import geo
 from conftest import FIXTURES
-from geo.places.labels import clean_place_name, place_labels
+import geopandas as gpd
+import shapely
+
+from geo.i18n import use_language
+from geo.places.labels import TWIN_PX, _screen_px, clean_place_name, label_names, name_key, place_labels
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +27,7 @@ def test_the_north_of_mali_is_named_at_the_datas_own_zoom(events, mali_labels):
     (_, _), zoom = geo.Vocabulary.of(events).home
     names = set(shown_at(mali_labels, zoom)["name"])
     # towns from GeoNames, regions from the layers, and the village only the events name
-    assert {"Kidal", "Gao", "Timbuktu", "Tinzaouaten", "Tessalit", "Mali", "Algeria", "Tombouctou"} <= names
+    assert {"Kidal", "Gao", "Timbuktu", "Tinzaouaten", "Tessalit", "Mali", "Algeria"} <= names
 
 
 def test_every_kind_is_ranked_and_the_data_comes_first(mali_labels):
@@ -74,3 +78,62 @@ def test_a_map_without_events_names_its_countries(layers):
     labels = place_labels(layers, None)
     assert {"Mali", "Niger"} <= set(labels["name"]) and "town" not in set(labels["kind"])
     assert isinstance(labels, pd.DataFrame)
+
+
+def side_by_side_twins(labels: pd.DataFrame, names: pd.Series) -> list[tuple[str, str, int]]:
+    """(region, town, zoom) for each region labelled within TWIN_PX of a town or place of the same name
+    (spelt alike or not), at a zoom that shows both."""
+    found = []
+    kinds, keys = labels["kind"].to_numpy(), [name_key(n) for n in names]
+    for r in (i for i, k in enumerate(kinds) if k == "region"):
+        for t in (i for i, k in enumerate(kinds) if k in ("town", "place") and keys[i] == keys[r]):
+            zoom = max(labels["min_zoom"].iat[r], labels["min_zoom"].iat[t])
+            x, y = _screen_px(labels["lat"].to_numpy()[[r, t]], labels["lon"].to_numpy()[[r, t]], zoom)
+            if abs(x[1] - x[0]) + abs(y[1] - y[0]) < TWIN_PX:
+                found.append((names.iat[r], names.iat[t], int(zoom)))
+    return found
+
+
+@pytest.mark.parametrize("raw, key", [("Timbuktu", "tmbkt"), ("Tombouctou", "tmbkt"), ("Ménaka", "mnk"),
+                                      ("Menaka", "mnk"), ("Qandahar", "kndr"), ("Kandahar", "kndr"),
+                                      ("Ségou", "sg"), ("Gao", "g")])
+def test_a_name_key_meets_spellings_of_one_name(raw, key):
+    assert name_key(raw) == key
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_region_and_its_capital_are_not_named_side_by_side(mali_labels, lang):
+    """Issue 24: "Timbuktu" (the town, GeoNames' English name) was labelled beside "Tombouctou" (the region);
+    Gao, Kidal, Mopti and Ségou twice as well. The town keeps the name, from the region's zoom."""
+    with use_language(lang):
+        names = label_names(mali_labels)
+    assert side_by_side_twins(mali_labels, names) == []
+    assert "Tombouctou" not in set(names) and "Timbuktu" in set(names)
+    region_zoom = 5  # Tombouctou's, Gao's and Kidal's (large regions)
+    for town in ("Timbuktu", "Gao", "Kidal"):
+        row = mali_labels[(mali_labels["name"] == town) & (mali_labels["lat"] > 15)]
+        assert len(row) == 1 and row["min_zoom"].iat[0] <= region_zoom
+
+
+def test_a_region_far_from_its_namesake_town_keeps_its_name():
+    """Only a twin beside its region's label is dropped: a region whose town of the same name lies far from
+    its label point (at the first zoom showing both), or outside it, keeps its name."""
+    square = shapely.box(0, 10, 10, 20)  # a large region: its label point near (5, 15)
+    layers = {"admin1": gpd.GeoDataFrame({"name": ["Tombouctou", "Near"]},
+                                         geometry=[square, shapely.box(10, 10, 11, 11)], crs=4326)}
+    events = pd.DataFrame({"event_id": ["a", "b", "c"], "location": ["Timbuktu", "Near", "Far"],
+                           "latitude": [10.2, 10.5, 30.0], "longitude": [0.2, 10.5, 30.0]})
+    labels = place_labels(layers, events)
+    regions = set(labels.loc[labels["kind"] == "region", "name"])
+    assert "Tombouctou" in regions  # its Timbuktu is ~7 degrees from the label point: not side by side
+    assert "Near" not in regions and (labels["name"] == "Near").sum() == 1  # beside its label: named once
+    assert labels.loc[labels["name"] == "Near", "min_zoom"].iat[0] == 6  # the earlier of the two zooms
+
+
+def test_afghan_provinces_named_after_their_capitals_are_named_once():
+    events, _ = geo.read_events(FIXTURES / "real" / "acled_afghanistan_2023.csv")
+    labels = place_labels(geo.load_layers(events), events)
+    for lang in ("en", "fr"):
+        with use_language(lang):
+            assert side_by_side_twins(labels, label_names(labels)) == []
+    assert {"Kandahar", "Herat", "Helmand", "Badakhshan"} <= set(labels["name"])

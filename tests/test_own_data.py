@@ -72,6 +72,20 @@ def test_the_reports_line_says_rejected_rows_and_ambiguous_dates_in_plural_forms
         assert "lignes utilisées" in summary_line(rejected)
 
 
+def test_a_phones_line_is_short():
+    """On a phone the report's line and its button share one line (issue 24): the rows, no file name."""
+    from geo.io.report import short_line
+
+    _, rejected = geo.read_events(FIXTURES / "acled" / "acled_mali.csv")
+    assert short_line(rejected) == "5 of 10 rows used, 5 rejected"
+    assert short_line(rejected, "ACLED") == "ACLED: 5 of 10 rows used, 5 rejected"
+    _, ambiguous = geo.read_events(FIXTURES / "variants" / "acled_dates_ambiguous.csv")
+    assert short_line(ambiguous).endswith("rows used; dates ambiguous")
+    with use_language("fr"):
+        assert short_line(rejected) == "5 lignes utilisées sur 10, 5 rejetées"
+        assert short_line(ambiguous).endswith("; dates ambiguës")
+
+
 def test_a_phones_fit_of_the_home_view_is_still_the_home_view():
     from geo.extent import fits_home
 

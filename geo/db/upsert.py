@@ -19,6 +19,7 @@ import pandas as pd
 from ..errors import DatabaseError
 from ..events import EVENT_SCHEMA
 from ..io.formats import ucdp_claims
+from . import history
 from .postgis import CLAIM_COLUMNS_SQL, EVENT_COLUMNS_SQL, PostgisSource
 from .sql import _copy
 from .urls import _message
@@ -126,6 +127,8 @@ class DatabaseSink:
 
     def _apply(self, state: dict, query: dict) -> Counts:
         c = self.conn
+        # the version this sync writes is named by its source, as a store's are ("ACLED", "UCDP GED")
+        history.begin_version(c, {"acled": "ACLED", "ucdp": "UCDP GED"}.get(self.source, self.source))
         c.execute("DELETE FROM sync_stage s USING sync_stage t WHERE s.event_id = t.event_id AND s._seq < t._seq")
         c.execute("DELETE FROM sync_claims s USING sync_claims t WHERE s.claim_id = t.claim_id AND s._seq < t._seq")
         prefix = PREFIX.get(self.source)

@@ -193,6 +193,18 @@ def summary_line(report: ImportReport, name: str | None = None) -> str:
     return text
 
 
+def short_line(report: ImportReport, name: str | None = None) -> str:
+    """``summary_line`` short enough for one line of a phone beside its button: the rows used of the rows
+    read, the rows rejected, whether dates are ambiguous; ``name`` (a data set's, when several) first."""
+    text = _("{used} of {read} rows used").format(used=format_number(report.accepted),
+                                                 read=format_number(report.rows_read))
+    if report.rejected_count:
+        text += _(", {count} rejected").format(count=format_number(report.rejected_count))
+    if ambiguous_dates(report):
+        text += "; " + _("dates ambiguous")
+    return f"{name}: {text}" if name else text
+
+
 def _ambiguous_count(report: ImportReport) -> int:
     for w in report.warnings:
         if ": AMBIGUOUS:" in w:

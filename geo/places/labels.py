@@ -12,6 +12,7 @@ Which labels are drawn at a zoom, without overlapping, is decided where they are
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 import numpy as np
@@ -33,6 +34,12 @@ MAX_EVENT_PLACES = 400
 #: the data's own places (towns with events among them), regions, and the other towns.
 _PRIORITY = {"country": 0, "place": 1, "region": 2, "town": 3}
 LABEL_COLUMNS = ["name", "lat", "lon", "kind", "min_zoom", "rank"]
+
+#: A region named after its capital town is labelled once, by the town, when at the first zoom that
+#: shows both their labels' points are closer than this on screen (CSS pixels): "Timbuktu" beside "Tombouctou"
+TWIN_PX = 300
+#: How far (degrees) outside its region's outline a region's capital may lie (simplified borders)
+TWIN_MARGIN_DEG = 0.25
 
 _QUALIFIER = re.compile(r"\s*\((?:[^()]*)\)\s*$|\s+(?:area|region|airport|airport zone|town|village|camp)$",
                         re.IGNORECASE)
@@ -124,11 +131,67 @@ def place_labels(layers: dict, events: pd.DataFrame | None = None, *,
         rows.append((str(name), float(lat), float(lon), "place" if hot else "town", int(z),
                      -float(pop) - (1e12 if hot else 0)))
     out = pd.DataFrame(rows, columns=LABEL_COLUMNS)  # "rank" holds, for now, minus the size within a kind
+    if admin1 is not None and len(admin1):
+        out = _one_of_twins(out, named.geometry.values)
     country = out["kind"].eq("country")
-    out["name_fr"] = out["name"].where(~country, out["name"].map(names_fr).fillna(out["name"]))
+    out["name_fr"] = [names_fr.get(n, n) if c else n for n, c in zip(out["name"], country)]
     out = out.assign(_size=out["rank"], rank=out["min_zoom"] * 10 + out["kind"].map(_PRIORITY))
     # at the same rank, the larger (area, people) or busier (events) first
     return out.sort_values(["rank", "_size"], kind="stable", ignore_index=True).drop(columns="_size")
+
+
+def name_key(name: str) -> str:
+    """A name's consonants, folded, so that spellings of one name in two languages meet: "Timbuktu" and
+    "Tombouctou" -> "tmbkt", "Ménaka" and "Menaka" -> "mnk", "Qandahar" and "Kandahar" -> "kndr"."""
+    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode().casefold()
+    text = re.sub(r"[^a-z]", "", text)
+    for old, new in (("ph", "f"), ("ck", "k"), ("q", "k"), ("c", "k"), ("x", "ks"), ("z", "s")):
+        text = text.replace(old, new)
+    text = re.sub(r"[aeiouyhw]", "", text)
+    return re.sub(r"(.)\1+", r"\1", text)
+
+
+def _screen_px(lat, lon, zoom) -> tuple[np.ndarray, np.ndarray]:
+    """Web Mercator pixels at ``zoom`` (256 px tiles), as Leaflet places them."""
+    scale = 256.0 * 2.0 ** np.asarray(zoom, dtype=float)
+    phi = np.radians(np.clip(np.asarray(lat, dtype=float), -85, 85))
+    return ((np.asarray(lon, dtype=float) + 180) / 360 * scale,
+            (1 - np.log(np.tan(phi) + 1 / np.cos(phi)) / np.pi) / 2 * scale)
+
+
+def _one_of_twins(out: pd.DataFrame, regions) -> pd.DataFrame:
+    """A region named after its capital (a town or place of the same name, spelt alike or not, in or at the
+    region) whose label would sit beside the town's (``TWIN_PX`` at the first zoom showing both) is labelled
+    once: by the town (a point, where the events are), shown from the earlier of the two zooms. ``regions``
+    are the outlines of ``out``'s region rows, in their order."""
+    region_rows = np.flatnonzero(out["kind"].to_numpy() == "region")
+    points = np.flatnonzero(out["kind"].isin(["town", "place"]).to_numpy())
+    if not len(region_rows) or not len(points):
+        return out
+    keys: dict[str, list[int]] = {}
+    for i, name in zip(points, out["name"].to_numpy()[points]):
+        keys.setdefault(name_key(name), []).append(int(i))
+    lat, lon, zoom = (out[c].to_numpy() for c in ("lat", "lon", "min_zoom"))
+    zoom = zoom.copy()
+    drop = []
+    for r, outline in zip(region_rows, regions):
+        name = str(out["name"].iat[r])
+        key = name_key(name)
+        same = [i for i in keys.get(key, []) if len(key) >= 3 or
+                unicodedata.normalize("NFKD", str(out["name"].iat[i])).casefold()
+                == unicodedata.normalize("NFKD", name).casefold()]
+        same = [i for i in same if shapely.distance(outline, shapely.Point(lon[i], lat[i])) <= TWIN_MARGIN_DEG]
+        if not same:
+            continue
+        town = min(same, key=lambda i: (zoom[i], i))  # the most important of that name: the capital
+        both = max(zoom[r], zoom[town])
+        x, y = _screen_px([lat[r], lat[town]], [lon[r], lon[town]], both)
+        if np.hypot(x[1] - x[0], y[1] - y[0]) < TWIN_PX:
+            zoom[town] = min(zoom[town], zoom[r])
+            drop.append(r)
+    if not drop:
+        return out
+    return out.assign(min_zoom=zoom).drop(index=out.index[drop]).reset_index(drop=True)
 
 
 def _event_places(events: pd.DataFrame | None, places: pd.DataFrame | None) -> list[tuple[str, float, float, int]]:
@@ -187,4 +250,5 @@ def label_names(labels: pd.DataFrame) -> pd.Series:
     return labels["name"]
 
 
-__all__ = ["GEONAMES_ATTRIBUTION", "LABEL_COLUMNS", "clean_place_name", "label_names", "place_labels"]
+__all__ = ["GEONAMES_ATTRIBUTION", "LABEL_COLUMNS", "TWIN_PX", "clean_place_name", "label_names", "name_key",
+           "place_labels"]

@@ -24,6 +24,7 @@ from ..layers import load_layers, locate, title_of, title_places
 from ..db.postgis import PostgisSource
 from ..db.urls import is_database_url
 from .versioned import with_versions
+from .dbversions import DatabaseHistory, has_versions, with_db_versions
 from ..matching.pairs import empty_match_table, match_events
 from ..io.readers import ImportReport, read_events
 from ..sync.store import MANIFEST, is_store, open_store
@@ -185,7 +186,7 @@ class Dataset:
             if counts is not None:  # as actor_counts gives them: most events first
                 counts = pd.Series([n for _, n in counts], index=pd.Index([a for a, _ in counts], dtype=object,
                                    name="actor"), dtype=int, name="events")
-            known = {"counts": counts,
+            known = {"counts": counts, "places": hit.get("places"),
                      "fingerprint": meta.pop("_fingerprint", None)}
             report = ImportReport(rejected=hit["rejected"], claims=claims, folded=hit["folded"], **meta)
         else:
@@ -207,45 +208,84 @@ class Dataset:
                                                     "accepted", "warnings", "attribution")}
             meta["_fingerprint"] = data.vocabulary.fingerprint
             meta["_actor_counts"] = [[str(a), int(n)] for a, n in data.actor_counts.items()]
-            cache.store(key, events, claims, report.rejected, meta, folded=report.folded)
+            cache.store(key, events, claims, report.rejected, meta, folded=report.folded, places=data.memo["places"])
         return data
 
     @classmethod
-    def from_postgis(cls, source: str | PostgisSource, *, layers: dict | None = None) -> Dataset:
-        """Every event and claim of a PostGIS database (``postgresql://…``; see ``geo.db.postgis``).
+    def from_postgis(cls, source: str | PostgisSource, *, layers: dict | None = None, version: int | None = None,
+                     history=None) -> Dataset:
+        """Every event and claim of a PostGIS database (``postgresql://…``; see ``geo.db.postgis``), as of
+        ``version`` (one of its versions, ``geo.db.history``; the newest for None).
 
         Events written by others without ``region``/``border_km`` are enriched here. The data
         set's ``version`` is the database's change counter when read: compare it with
-        ``PostgisSource.state()`` to know whether to read again. Raises ``DatabaseError``.
+        ``PostgisSource.state()`` to know whether to read again. A database that keeps its versions gives a
+        versioned data set, as a local store does (``history``, ``shown_version``: ``geo.sources.dbversions``;
+        ``history`` is given by the caller that has it already). Raises ``DatabaseError``.
         """
         src = source if isinstance(source, PostgisSource) else PostgisSource(source)
-        version, _ = src.state()
+        counter, _ = src.state()
+        history = history if history is not None else (DatabaseHistory(src) if has_versions(src) else None)
+        if history is not None and history.latest is None:
+            history = None
+        older = history is not None and version is not None and int(version) != history.latest
+        read = src.as_of(int(version)) if older else src
         limit = int(os.environ.get("GEO_DB_MAX_EVENTS", MAX_DB_EVENTS))
-        total = src.count()
+        total = read.count()
         if total > limit:
             raise DatabaseError(
                 f"{src.label} holds {total:,} events; the dashboard reads at most {limit:,} into memory "
                 f"(GEO_DB_MAX_EVENTS). Filter it in the database instead: geo.PostgisSource(url).events(filter) "
                 f"and .lod_cells(...), or python -m geo snapshot with a filtered link.")
-        events = src.events()
+        events = read.events()
         places = locate(events)
         layers = layers or load_layers(events, places=places)  # where the data is: its countries, its regions
-        missing = events["region"].isna() | events["border_km"].isna() | events["in_tuareg_region"].isna()
-        if missing.any():  # rows inserted by others: the loader enriches, a plain INSERT does not
-            done = enrich(events.loc[missing, [c for c in events.columns if c not in
-                                               ("region", "border_km", "in_tuareg_region")]], layers)
-            events = events.copy()
-            for col in ("region", "border_km", "in_tuareg_region"):
-                events.loc[missing, col] = done[col] if col in done else False  # Mali's column: data in Mali
-        events["in_tuareg_region"] = events["in_tuareg_region"].astype(bool)
-        events = compact_events(events)
+        events = compact_events(_enriched(events, layers))
         claims = src.claims()
+        if older:  # the claims of the events of that version (the claims table keeps no versions)
+            claims = claims[claims["event_id"].isin(set(events["event_id"].astype(str)))].reset_index(drop=True)
         attribution = src.attribution() or EMBEDDED_ATTRIBUTION.replace(
             "Northern Mali conflict events 2023–2024, curated from public reporting by the conflict-map project",
             "the PostGIS database's events")
-        data = cls._of(events, claims, src.label, attribution, layers=layers, places=places)
-        object.__setattr__(data, "version", version)  # frozen: set once, as it is made
+        # a versioned database's fingerprint is the database's own, of that version: a link made on its page
+        # (which never holds the events) names the same data as the link opened on a data set of that version
+        fingerprint = read.fingerprint() if history is not None else None
+        data = cls._of(events, claims, src.label, attribution, layers=layers, places=places, fingerprint=fingerprint)
+        object.__setattr__(data, "version", counter)  # frozen: set once, as it is made
+        if history is not None:
+            versioned_database(data, src, history, version)
         return data
+
+
+def _enriched(events, layers):
+    """Rows inserted by others (the loader enriches, a plain INSERT does not) get their region and border."""
+    missing = events["region"].isna() | events["border_km"].isna() | events["in_tuareg_region"].isna()
+    if missing.any():
+        done = enrich(events.loc[missing, [c for c in events.columns if c not in
+                                           ("region", "border_km", "in_tuareg_region")]], layers)
+        events = events.copy()
+        for col in ("region", "border_km", "in_tuareg_region"):
+            events.loc[missing, col] = done[col] if col in done else False  # Mali's column: data in Mali
+    events["in_tuareg_region"] = events["in_tuareg_region"].astype(bool)
+    return events
+
+
+def versioned_database(data, src: PostgisSource, history=None, version: int | None = None):
+    """``data`` (a database's ``Dataset`` or ``geo.db.pushdown.DatabaseDataset``) with its versions: an older
+    version is a ``Dataset`` read through ``PostgisSource.as_of`` (``geo.sources.versioned.as_of``), holding
+    its events, as ``Dataset.from_postgis`` reads them. ``data`` itself when the database keeps no versions."""
+    data = with_db_versions(data, src, version, history)
+    if getattr(data, "history", None) is None:
+        return data
+    history, counter, layers = data.history, data.version, data.layers
+
+    def read(v: int):
+        older = Dataset.from_postgis(src, layers=layers, version=v, history=history)
+        object.__setattr__(older, "version", counter)  # the database's state it was read in (the page follows it)
+        return older
+
+    data.__dict__["_read_version"] = read
+    return data
 
 
 #: Most events ``Dataset.from_postgis`` reads into memory (GEO_DB_MAX_EVENTS overrides): about 2.5 GB.
@@ -281,7 +321,9 @@ class LiveDataset:
         if self.pushdown:
             from ..db.pushdown import DatabaseDataset
 
-            return DatabaseDataset.read(self.source, previous=previous, layers=self.layers)
+            # its versions too: a link's older version is read as a data set of its own (versioned_database)
+            return versioned_database(DatabaseDataset.read(self.source, previous=previous, layers=self.layers),
+                                      self.source)
         return Dataset.from_postgis(self.source, layers=self.layers)
 
     @property

@@ -1,6 +1,7 @@
 """Versioned data as the dashboard, the snapshots and the command line use it: a local store kept by
-``python -m geo sync`` (``geo.sync.store``) opened as a ``Dataset`` whose every earlier version is kept, the data
-set as of a link's ``asof``, the notice that newer data exists, and the events changed since a date.
+``python -m geo sync`` (``geo.sync.store``) or a PostGIS database that keeps its versions (``geo.sources.dbversions``)
+opened as a data set whose every earlier version is kept, the data set as of a link's ``asof``, the notice that
+newer data exists, and the events changed since a date.
 
 A store's data set (``Dataset.from_source(DIR)``) is its newest version; ``with_versions`` gives it ``history``
 (a ``geo.versions.history.History`` over the store's versions, its states read from the store's files on first
@@ -21,6 +22,7 @@ import pyarrow.parquet as pq
 from ..analysis import enrich
 from ..events import CLAIM_COLUMNS, compact_events
 from ..view import LATEST, View
+from ..versions.changes import since_version
 from ..versions.history import History, states_from_versions
 
 
@@ -81,25 +83,39 @@ def with_versions(data, store, version: int | None = None):
     return data
 
 
-def as_of(data, version: int | None):
-    """``data`` as of ``version``: a data set of its own (read from the store once per version and kept, the
-    same events, figures and fingerprint as that version had when it was the newest); ``data`` itself for
-    its newest version, or for data without versions."""
+def as_of(data, version: int | None, *, in_memory: bool = False):
+    """``data`` as of ``version``: a data set of its own (read once per version and kept, the same events,
+    figures and fingerprint as that version had when it was the newest); ``data`` itself for its newest
+    version, or for data without versions. A store's version is read from its files, a database's through
+    ``PostgisSource.as_of`` (``geo.sources.dbversions``). ``in_memory``: a data set that holds its events even
+    for the version ``data`` shows (a database's page asks the database for each view and holds none)."""
     history = getattr(data, "history", None)
-    if history is None or version is None or version == data.shown_version:
+    if history is None:
+        return data
+    version = data.shown_version if version is None else int(version)
+    holds = hasattr(data, "events")
+    if version == data.shown_version and (holds or not in_memory):
         return data
     kept = data.__dict__.setdefault("_asof", {})
     if version not in kept:
-        store = data.__dict__["_store"]
-        events, report = store.read(asof=int(version))
-        claims = report.claims if report.claims is not None else pd.DataFrame(columns=CLAIM_COLUMNS)
-        events = compact_events(enrich(events, data.layers))
-        older = type(data)._of(events, claims, data.label, data.attribution, report, layers=data.layers)
-        older.__dict__["_history_of_store"] = history
-        kept[version] = with_versions(older, store, version)
+        read = data.__dict__.get("_read_version") or (lambda v: _store_version(data, v))
+        kept[version] = read(version)
         kept[version].__dict__["_asof"] = kept  # every version's data set shares the same kept ones
-        kept[data.shown_version] = data
+        kept[version].__dict__.setdefault("_read_version", read)
+        if holds:
+            kept[data.shown_version] = data
     return kept[version]
+
+
+def _store_version(data, version: int):
+    """A store's data set as of ``version``, read from its files."""
+    store = data.__dict__["_store"]
+    events, report = store.read(asof=int(version))
+    claims = report.claims if report.claims is not None else pd.DataFrame(columns=CLAIM_COLUMNS)
+    events = compact_events(enrich(events, data.layers))
+    older = type(data)._of(events, claims, data.label, data.attribution, report, layers=data.layers)
+    older.__dict__["_history_of_store"] = data.history
+    return with_versions(older, store, version)
 
 
 def open_view(params, data, *, lang: str | None = None) -> tuple[View, list[str], object]:
@@ -149,10 +165,7 @@ def changed_events(data, since: dt.date) -> pd.DataFrame:
     """The events added, revised or deleted since the day ``since`` (UTC), up to the version ``data`` shows:
     each with ``change``, ``changed_on``, ``change_source`` and, for a deleted one, its last state; enriched
     as ``data``'s events are."""
-    history = data.history
-    start = pd.Timestamp(since).tz_localize("UTC")
-    before = history.versions.loc[history.versions["created"] < start, "id"]
-    changed = history.changed_since(int(before.iloc[-1]) if len(before) else None, data.shown_version)
+    changed = data.history.changed_since(since_version(data.history, since), data.shown_version)
     if not len(changed):
         return changed
     return compact_events(enrich(changed.drop(columns=["region", "border_km", "in_tuareg_region"],

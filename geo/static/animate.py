@@ -141,7 +141,7 @@ def animate(events: pd.DataFrame, layers: Mapping, view: View, output, *, claims
     fps = float(fps)
     plan = plan_animation(events, view, step=step, mode=mode, claims=claims, matches=matches, max_frames=max_frames)
     text = snapshot_text(plan.events, view, title=title, attribution=attribution, generated=generated,
-                         base_url=base_url)
+                         base_url=base_url, layers=layers)
     renderer = FrameRenderer(plan, layers, view, text, claims=claims, size=size)
     description = describe(plan, text, fps)
     metadata = {"title": text.title, "description": description, "comment": description,

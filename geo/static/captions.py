@@ -16,7 +16,8 @@ import pandas as pd
 
 from ..places.labels import GEONAMES_ATTRIBUTION
 from ..i18n import N_, _, format_number, ngettext, retranslate, speaks_view_language
-from ..layers import NATURAL_EARTH_ATTRIBUTION, data_title
+from ..analysis import border_names
+from ..layers import NATURAL_EARTH_ATTRIBUTION, data_title, load_layers
 from ..styles import figure_label
 from ..view import View, view_to_link, view_to_query
 
@@ -65,11 +66,22 @@ class SnapshotText:
     link: str  # the share link (``base_url`` + "?" + query)
 
 
+def filter_lines(events: pd.DataFrame, view: View, layers: dict | None = None) -> list[str]:
+    """``view.filter.describe()`` naming the borders the data's border distance is measured to (those of
+    ``layers``, else of ``events``' own layers): never "the Algeria border" for data outside Mali."""
+    if view.filter.max_border_km is None:
+        return view.filter.describe()
+    if layers is None:
+        layers = load_layers(events) if len(events) else load_layers()
+    return view.filter.describe(border_names(layers))
+
+
 @speaks_view_language()
 def snapshot_text(events: pd.DataFrame, view: View, *, title=None, attribution=None, generated=None,
-                  base_url: str = "") -> SnapshotText:
+                  base_url: str = "", layers: dict | None = None) -> SnapshotText:
     """The title, filter summary, counts, attribution, date and link of a snapshot of ``events``, in the
-    view's language (``view.lang``)."""
+    view's language (``view.lang``). A border filter names the borders of ``layers`` (the data's, from
+    ``load_layers``; by default those of ``events``): the Algeria border only for data in Mali."""
     n, dead = len(events), int(events["fatalities"].sum()) if len(events) else 0
     counts = (ngettext("{count} event", "{count} events", n).format(count=format_number(n)) + " · "
               + _("{count} fatalities (conservative counts)").format(count=format_number(dead)) + " · ")
@@ -82,7 +94,7 @@ def snapshot_text(events: pd.DataFrame, view: View, *, title=None, attribution=N
     own = attribution or getattr(events, "attrs", {}).get("attribution") or _(EVENTS_ATTRIBUTION)
     return SnapshotText(
         title=clean_text(title) or (data_title(events) if len(events) else _(DEFAULT_TITLE)),
-        filters=[clean_text(line) for line in view.filter.describe()],
+        filters=[clean_text(line) for line in filter_lines(events, view, layers)],
         counts=counts,
         attribution=[_(NATURAL_EARTH_ATTRIBUTION), _(GEONAMES_ATTRIBUTION), clean_text(retranslate(own))],
         generated=utc(generated).strftime("%Y-%m-%d %H:%M UTC") + asof_note(view),

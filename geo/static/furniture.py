@@ -13,8 +13,9 @@ from ..view import View
 from .frame import EARTH_RADIUS, MARKER_FILL_OPACITY, MapFrame
 
 
-def _legend(ax, view: View, present: set[str], disputed: int, frame: MapFrame) -> None:
-    """The web map's legend: a dot per category present, then circles of the size key."""
+def _legend(ax, view: View, present: set[str], disputed: int, frame: MapFrame, *, changes: dict | None = None) -> None:
+    """The web map's legend: a dot per category present, then circles of the size key; with ``changes`` (how many
+    events of each kind a "changed since" view draws), their marks, as the web map's legend lists them."""
     from matplotlib.colors import to_rgba
     from matplotlib.offsetbox import AnchoredOffsetbox, DrawingArea, HPacker, TextArea, VPacker
     from matplotlib.patches import Circle, Rectangle
@@ -53,6 +54,20 @@ def _legend(ax, view: View, present: set[str], disputed: int, frame: MapFrame) -
         rows.append(HPacker(children=[dot(5.5, "#ffffff", "#000000", 2, (0, (2, 1.5))),
                                       text(_("claims disagree ({count})").format(count=format_number(disputed)))],
                             align="center", pad=0, sep=pt(5)))
+    if changes:
+        from ..webmap.legend import CHANGE_LEGEND
+        from ..webmap.markers import CHANGE_STYLES
+
+        rows.append(text(_("What changed"), fontweight="bold"))
+        marks = {"added": ("#c8c8c8", CHANGE_STYLES["added"]["color"], "solid"),
+                 "revised": ("#c8c8c8", CHANGE_STYLES["revised"]["color"], (0, (2, 1.5))),
+                 "deleted": ("none", "#333333", "solid")}
+        for kind, label in CHANGE_LEGEND:
+            if changes.get(kind):
+                fill, edge, style = marks[kind]
+                rows.append(HPacker(children=[dot(5.5, fill, edge, 2.5, style),
+                                              text(_(label).format(count=format_number(changes[kind])))],
+                                    align="center", pad=0, sep=pt(5)))
     rows.append(text(_("Circle area ∝ {what}").format(what=figure_label(view.figure)) + ":", color="#555555"))
     sizes = []
     for f in (0, 10, 50, 100):

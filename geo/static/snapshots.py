@@ -87,13 +87,13 @@ def snapshot_html(events: pd.DataFrame, layers: Mapping[str, gpd.GeoDataFrame], 
     rest of the map works without them. ``events`` are drawn as given.
     """
     text = snapshot_text(events, view, title=title, attribution=attribution, generated=generated,
-                         base_url=base_url)
+                         base_url=base_url, layers=layers)
     version = clean_text(version or view.dataset or "")
     m = build_map(events, layers, claims=claims, color_by=view.color_by, basemap=view.basemap,
                   visible_layers=view.visible_layers, center=view.center, zoom=view.zoom,
                   selected=view.selected, attribution=text.attribution[-1], figure=view.figure,
                   shade_regions=view.shade_regions, border_km=view.filter.max_border_km, draw=view.draw,
-                  description=map_description(events, view.filter.describe(), color_by=view.color_by,
+                  description=map_description(events, text.filters, color_by=view.color_by,
                                               draw=view.draw, disputed=disputed_count(events, claims)))
     page = m.get_root().render()
     link = safe_link(text.link, text.link) if text.link.lower().startswith("http") else f"<code>{esc(text.link)}</code>"

@@ -30,6 +30,7 @@ from ..a11y.describe import disputed_count, map_description
 from .captions import SOFTWARE, SnapshotText, clean_text, snapshot_text, utc
 from ..places.labels import label_names, place_labels
 from ..layers import LAYER_ORDER, LAYERS
+from ..webmap.markers import CHANGE_STYLES
 from ..webmap.overlays import CHOROPLETH_COLORS, MAX_RINGS, UNCERTAINTY_M, border_zone
 from ..i18n import _, speaks_view_language
 from ..styles import actor_side, esc, event_color, marker_radius
@@ -222,13 +223,22 @@ def _draw_events(ax, events, view, claims, frame: MapFrame, ranges=None) -> tupl
         fill = np.array([to_rgba(c, MARKER_FILL_OPACITY * f) for c, f in zip(colors, fade)]).reshape(-1, 4)
         edge = np.where(claimed[:, None], to_rgba("#222222"), to_rgba("#ffffff"))
         edge[disputed] = to_rgba("#000000")
+        change = events["change"].astype(str).to_numpy() if "change" in events else np.full(len(events), "")
+        gone = change == "deleted"  # "changed since": a deleted event hollow, outlined in its colour (the web map's)
+        fill[gone, 3] = 0.0
+        edge[gone] = np.array([to_rgba(c) for c in colors]).reshape(-1, 4)[gone]
         edge[:, 3] = fade
         plain = ~disputed
         ax.scatter(x[plain], y[plain], s=size[plain], zorder=10, facecolors=fill[plain], edgecolors=edge[plain],
-                   linewidths=np.where(claimed[plain], pt(2), pt(1)))
+                   linewidths=np.where(gone[plain], pt(3), np.where(claimed[plain], pt(2), pt(1))))
         if disputed.any():  # a dashed black outline (dashArray "4 3" at weight 2.5)
             ax.scatter(x[disputed], y[disputed], s=size[disputed], zorder=10, edgecolors=edge[disputed],
                        facecolors=fill[disputed], linewidths=pt(2.5), linestyles=[(0, (4 / 2.5, 3 / 2.5))])
+        for kind, dash in (("added", "solid"), ("revised", (0, (3 / 3.5, 2 / 3.5)))):  # their rings
+            on = change == kind
+            if on.any():
+                ax.scatter(x[on], y[on], s=size[on], zorder=10.5, facecolors="none", linewidths=pt(3.5),
+                           edgecolors=CHANGE_STYLES[kind]["color"], linestyles=[dash])
     sel = events[events["event_id"] == view.selected] if view.selected else events.iloc[:0]
     if len(sel):
         ev = sel.iloc[0]
@@ -346,7 +356,8 @@ def _figure(events, layers, view, claims, text: SnapshotText, width_px: int, dpi
     _draw_labels(ax, place_labels(layers, events), view, frame)
     fit_extent(ax, frame)
     if len(present):
-        _legend(ax, view, present, disputed, frame)
+        changes = events["change"].value_counts().to_dict() if "change" in events and view.draw != "heat" else None
+        _legend(ax, view, present, disputed, frame, changes=changes)
     else:
         ax.text(0.5, 0.5, _("No events match the filter"), transform=ax.transAxes, ha="center", va="center",
                 fontsize=frame.points(16), color="#444444", zorder=20)
@@ -412,11 +423,11 @@ def snapshot_png(events: pd.DataFrame, layers: Mapping[str, gpd.GeoDataFrame], v
     if not 200 <= width_px <= 12000 or not 20 <= float(dpi) <= 1200:
         raise ValueError(f"width_px {width_px} or dpi {dpi} out of range (200–12000 px, 20–1200 dpi)")
     text = snapshot_text(events, view, title=title, attribution=attribution, generated=generated,
-                         base_url=base_url)
+                         base_url=base_url, layers=layers)
     fig, frame = _figure(events, layers, view, claims, text, width_px, float(dpi))
     attribution_text = " ".join(text.attribution)
     # the alt text: what the map shows (counts, filters, types, top places), then how it is drawn
-    alt = clean_text(map_description(events, view.filter.describe(), color_by=view.color_by, draw=view.draw,
+    alt = clean_text(map_description(events, text.filters, color_by=view.color_by, draw=view.draw,
                                      disputed=disputed_count(events, claims)))
     description = f"{alt} {text.counts}"
     filters, version = " · ".join(text.filters), clean_text(version or view.dataset or "")

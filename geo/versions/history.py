@@ -86,8 +86,9 @@ class History:
         s = self.states
         vfrom, vto = s["_vfrom"].to_numpy(), s["_vto"].to_numpy()
         now = (vfrom <= upto) & (upto < vto)
-        gone = (since < vto) & (vto <= upto) & ~np.isin(s["event_id"].to_numpy(dtype=object),
-                                                          s.loc[now, "event_id"].to_numpy(dtype=object))
+        # hashed (pandas), not np.isin: numpy compares object arrays pair by pair (20 s at 200,000 states)
+        gone = (since < vto) & (vto <= upto) & ~pd.Index(s["event_id"].to_numpy(dtype=object)).isin(
+            s.loc[now, "event_id"].to_numpy(dtype=object))
         before = set(s.loc[(vfrom <= since) & (since < vto), "event_id"].astype(str)) if since >= 0 else set()
         current = s[now & (vfrom > since)].copy()
         current["change"] = np.where(current["event_id"].astype(str).isin(before), "revised", "added")

@@ -29,24 +29,41 @@ LOW_DECIMALS = 2
 
 def encode_ring(coords: np.ndarray, decimals: int) -> str:
     """One ring or line (an (n, 2) array of lon, lat) as an encoded polyline of (lat, lon) pairs."""
-    ints = np.round(np.asarray(coords, dtype=float)[:, ::-1] * 10**decimals).astype(np.int64)
-    deltas = np.diff(ints, axis=0, prepend=np.zeros((1, 2), dtype=np.int64)).ravel()
+    coords = np.asarray(coords, dtype=float).reshape(-1, 2)
+    return encode_rings(coords, np.array([len(coords)]), decimals)[0]
+
+
+def encode_rings(coords: np.ndarray, counts: np.ndarray, decimals: int) -> list[str]:
+    """Many rings at once: ``coords`` (an (n, 2) array of lon, lat) cut into rings of ``counts``
+    coordinates each, every ring encoded as ``encode_ring`` encodes it. One pass of numpy over a
+    layer's coordinates rather than a dozen small ones per ring: a world's 4,000 rings in
+    milliseconds, not a second."""
+    counts = np.asarray(counts, dtype=np.int64)
+    ints = np.round(np.asarray(coords, dtype=float).reshape(-1, 2)[:, ::-1] * 10**decimals).astype(np.int64)
+    prev = np.zeros_like(ints)
+    prev[1:] = ints[:-1]
+    starts = np.cumsum(counts) - counts
+    prev[starts[counts > 0]] = 0  # each ring starts from (0, 0)
+    deltas = (ints - prev).ravel()
     values = np.where(deltas < 0, ~(deltas << 1), deltas << 1)  # zig-zag: small magnitudes, small codes
-    chunks = []
     out_len = np.ones(len(values), dtype=np.int64)
     rest = values >> 5
     while (rest > 0).any():
         out_len += rest > 0
         rest >>= 5
     width = int(out_len.max()) if len(values) else 0
+    chunks = []
     for i in range(width):
         chunk = (values >> (5 * i)) & 0x1F
         more = out_len > i + 1
         chunks.append(np.where(i < out_len, (chunk | np.where(more, 0x20, 0)) + 63, 0))
     if not chunks:
-        return ""
+        return [""] * len(counts)
     grid = np.stack(chunks, axis=1).astype(np.uint8).ravel()
-    return grid[grid > 0].tobytes().decode("ascii")
+    text = grid[grid > 0].tobytes().decode("ascii")
+    written = np.concatenate([[0], np.cumsum(out_len)])  # the characters written before each value
+    bounds = zip(written[2 * starts].tolist(), written[2 * (starts + counts)].tolist())
+    return [text[a:b] for a, b in bounds]
 
 
 def decode_ring(text: str, decimals: int) -> np.ndarray:
@@ -65,24 +82,41 @@ def decode_ring(text: str, decimals: int) -> np.ndarray:
 
 def encode_geometry(geom, decimals: int) -> dict | None:
     """A shapely geometry as {"t": GeoJSON type, "c": its rings as encoded polylines, "p": decimals}."""
-    if geom is None or geom.is_empty:
-        return None
-    kind = geom.geom_type
+    return encode_geometries([geom], [decimals])[0]
 
-    def rings(poly):
-        return [encode_ring(shapely.get_coordinates(r), decimals) for r in (poly.exterior, *poly.interiors)]
 
-    if kind == "Polygon":
-        coords = rings(geom)
-    elif kind == "MultiPolygon":
-        coords = [rings(p) for p in geom.geoms]
-    elif kind == "LineString":
-        coords = encode_ring(shapely.get_coordinates(geom), decimals)
-    elif kind == "MultiLineString":
-        coords = [encode_ring(shapely.get_coordinates(g), decimals) for g in geom.geoms]
-    else:
-        return {"t": "GeometryCollection", "g": shapely.geometry.mapping(geom)}
-    return {"t": kind, "c": coords, "p": decimals}
+def encode_geometries(geoms, decimals) -> list[dict | None]:
+    """Each geometry as ``encode_geometry`` gives it (``decimals``: one per geometry), the rings of all
+    of them encoded together (``encode_rings``)."""
+    out: list[dict | None] = [None] * len(geoms)
+    pending: dict[int, tuple[list, list]] = {}  # per precision: the rings, and (row, kind, rings per part)
+    for i, (geom, places) in enumerate(zip(geoms, decimals)):
+        if geom is None or geom.is_empty:
+            continue
+        kind = geom.geom_type
+        if kind == "Polygon":
+            parts = [[geom.exterior, *geom.interiors]]
+        elif kind == "MultiPolygon":
+            parts = [[p.exterior, *p.interiors] for p in geom.geoms]
+        elif kind == "LineString":
+            parts = [[geom]]
+        elif kind == "MultiLineString":
+            parts = [list(geom.geoms)]
+        else:
+            out[i] = {"t": "GeometryCollection", "g": shapely.geometry.mapping(geom)}
+            continue
+        rings, todo = pending.setdefault(int(places), ([], []))
+        todo.append((i, kind, [len(part) for part in parts]))
+        rings += [ring for part in parts for ring in part]
+    for places, (rings, todo) in pending.items():
+        array = np.empty(len(rings), dtype=object)
+        array[:] = rings
+        codes = iter(encode_rings(shapely.get_coordinates(array), shapely.get_num_coordinates(array), places))
+        for i, kind, sizes in todo:
+            parts = [[next(codes) for _ in range(n)] for n in sizes]
+            coords = parts if kind == "MultiPolygon" else parts[0][0] if kind == "LineString" else parts[0]
+            out[i] = {"t": kind, "c": coords, "p": places}
+    return out
 
 
 #: The browser's side: encoded rings back into GeoJSON coordinates.
@@ -105,7 +139,7 @@ def encode_layer(gdf: gpd.GeoDataFrame) -> list[dict | None]:
     """Each geometry of a boundary layer encoded (``encode_geometry``): at ``DETAIL_DECIMALS``, or at
     ``LOW_DECIMALS`` for the rows whose ``detail`` is False (the world beyond the data's countries)."""
     detail = gdf["detail"].to_numpy(dtype=bool) if "detail" in gdf else np.ones(len(gdf), dtype=bool)
-    return [encode_geometry(geom, DETAIL_DECIMALS if fine else LOW_DECIMALS) for geom, fine in zip(gdf.geometry, detail)]
+    return encode_geometries(list(gdf.geometry), np.where(detail, DETAIL_DECIMALS, LOW_DECIMALS))
 
 
 class BoundaryLayer(folium.map.Layer, ScriptElement):
@@ -172,4 +206,5 @@ class BoundaryLayer(folium.map.Layer, ScriptElement):
         return script_json({"type": "FeatureCollection", "features": features})
 
 
-__all__ = ["BoundaryLayer", "decode_ring", "encode_geometry", "encode_layer", "encode_ring"]
+__all__ = ["BoundaryLayer", "decode_ring", "encode_geometries", "encode_geometry", "encode_layer", "encode_ring",
+           "encode_rings"]

@@ -8,12 +8,13 @@ and attribution with it, and the next group brings its own.
 
 from __future__ import annotations
 
+import pandas as pd
 from folium.template import Template
 
 from .heatmap import HEAT_GRADIENT
 from .inview import NARROW_PX
 from .scripting import ScriptElement, js_json
-from ..i18n import _, format_number, ngettext
+from ..i18n import N_, _, format_number, ngettext
 from ..styles import esc, figure_label, legend_items
 
 MAP_CSS = """
@@ -49,6 +50,10 @@ MAP_CSS = """
 .map-legend i.ring { background: #fff; border: 2px dashed #000; }
 .map-legend i.held { background: #fff; border: 2.5px solid #5b2a86; }
 .map-legend i.held.differ { border: 2.5px dashed #b00020; }
+.map-legend i.change { background: #c8c8c8; }
+.map-legend i.change-added { border: 3px solid #0072B2; }
+.map-legend i.change-revised { border: 3px dashed #D55E00; }
+.map-legend i.change-deleted { background: transparent; border: 2.5px solid #333; }
 .ev-popup .datasets { margin: 4px 0; }
 .ev-popup .ds-table td { border: 1px solid #ddd; min-width: 110px; font-size: 12px; }
 .ev-popup .ds-record { border-top: 1px dotted #ccc; padding: 2px 0; }
@@ -93,6 +98,24 @@ def legend_html(mode: str, present: set[str], count: int, figure: str, disputed:
     )
 
 
+#: The change marks of a "changed since" view (``geo.webmap.markers.CHANGE_STYLES``), each told by its shape and
+#: in words, not by its colour alone: added a solid ring, revised a dashed ring, deleted hollow.
+CHANGE_LEGEND = (("added", N_("added ({count}): a solid blue ring")),
+                 ("revised", N_("revised ({count}): a dashed orange ring")),
+                 ("deleted", N_("deleted ({count}): hollow, in its type's colour")))
+
+
+def change_legend(changes) -> str:
+    """The legend's lines for the change marks of the events drawn (``changes``: their ``change`` column: added,
+    revised, deleted), each kind with its count; "" when no event is marked."""
+    counts = {k: int(n) for k, n in pd.Series(changes, dtype=object).value_counts().items()}
+    rows = "".join(f"<div><i class='change change-{kind}' aria-hidden='true'></i>"
+                   + esc(_(text).format(count=format_number(counts[kind]))) + "</div>"
+                   for kind, text in CHANGE_LEGEND if counts.get(kind))
+    head = esc(_("What changed"))
+    return f"<div><b>{head}</b></div>{rows}" if rows else ""
+
+
 _LEGEND_JS = """
 // the legend never hides an event or an open popup: after every move, resize or popup it goes to the
 // first corner of the map where it covers none (bottom right, top right, bottom left, top left), and
@@ -102,6 +125,8 @@ var keepClear = function (map, div) {
   // the reader opens it (a click, or Enter or Space on its summary: a click too)
   details.firstChild.addEventListener('click', function () { if (!details.open) { userOpen = true; } });
   map.on('movestart zoomstart', function () { userOpen = false; });
+  // the place names make room for it wherever it goes, open or folded (geo.webmap.labels)
+  details.addEventListener('toggle', function () { map.fire('geolegend'); });
   var covers = function () {
     var r = div.getBoundingClientRect();
     var els = map.getContainer().querySelectorAll('path.event-marker, .leaflet-popup');
@@ -123,7 +148,7 @@ var keepClear = function (map, div) {
       for (var i = 0; i < corners.length; i++) { corner(corners[i]); if (!covers()) { return; } }
       corner(corners[0]);
       details.open = false;
-    } finally { busy = false; }
+    } finally { busy = false; map.fire('geolegend'); }
   };
 };
 var Legend = L.Layer.extend({
@@ -180,4 +205,4 @@ class MapLegend(ScriptElement):
                              "title": esc(_("Legend"))})
 
 
-__all__ = ["MAP_CSS", "MapLegend", "legend_html"]
+__all__ = ["CHANGE_LEGEND", "MAP_CSS", "MapLegend", "change_legend", "legend_html"]

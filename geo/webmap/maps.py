@@ -24,7 +24,7 @@ from .popups import popup_floor, popup_html
 from ..places.labels import GEONAMES_ATTRIBUTION, place_labels
 from ..layers import LAYER_ORDER, NATURAL_EARTH_ATTRIBUTION
 from .markers import MAX_MARKER_BYTES, SAME_PLACE_LISTED, EventMarkers, events_geojson, figures, markers_layer  # noqa: F401
-from .legend import MapLegend, figure_label, legend_html
+from .legend import MapLegend, change_legend, figure_label, legend_html
 from ..i18n import _, format_number, retranslate
 from .access import MapDescription
 from ..a11y.describe import map_description
@@ -314,6 +314,8 @@ def _content(events, layers, *, claims, color_by, center, zoom, selected, attrib
                      count=format_number(int((held > 1).sum())))) + "</div><div><i class='held differ'></i>"
                  + esc(_("data sets disagree on the dead ({count})").format(
                      count=format_number(int(((held > 1) & differ).sum())))) + "</div>")
+    if not aggregated and "change" in events:  # "changed since": what the marks say
+        html += change_legend(events["change"])
     parts.append(MapLegend(html, lines))
     if description is None:
         description = map_description(events, color_by=color_by, disputed=disputed)

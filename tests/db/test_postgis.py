@@ -235,6 +235,21 @@ def test_cli_db_init_load_and_snapshot(pg_server, pg_url, tmp_path):
     assert sorted(pd.read_csv(out)["event_id"]) == sorted(mem["event_id"]) and len(mem) > 0
 
 
+def test_cli_db_load_of_data_elsewhere_uses_its_own_countries(pg_server, pg_url):
+    """``db load`` of an Afghanistan export: each event's region is its Afghan province and its border
+    distance the distance to Afghanistan's borders (it was Mali's layers: no region, ~6,500 km to Algeria)."""
+    assert _cli("db", "init", "--db", pg_url).returncode == 0
+    done = _cli("db", "load", FIXTURES / "real" / "acled_afghanistan_2023.csv", "--db", pg_url)
+    assert done.returncode == 0, done.stderr
+    with psycopg.connect(pg_url) as conn:
+        regions, far, tuareg = conn.execute(
+            "SELECT count(DISTINCT region) FILTER (WHERE region <> ''), max(border_km),"
+            " count(*) FILTER (WHERE in_tuareg_region) FROM events").fetchone()
+        torkham = conn.execute("SELECT region, border_km FROM events WHERE location = 'Torkham' LIMIT 1").fetchone()
+    assert regions >= 20 and far < 400 and tuareg == 0
+    assert torkham[0] == "Nangarhar" and torkham[1] < 10
+
+
 def test_cli_bad_database_is_one_line_without_the_password(pg_server, pg_url, tmp_path):
     wrong = pg_server.url_for(password="Hunter2-secret")
     for args in (["db", "load", FIXTURES / "events_small.csv", "--db", wrong],

@@ -332,8 +332,10 @@ def test_compact_events_keep_every_value_and_filter_alike(many):
         if col in many:
             assert isinstance(compact[col].dtype, pd.CategoricalDtype), col
             assert list(compact[col].to_numpy()) == list(many[col].to_numpy()), col
-    for col in ("event_id", "notes"):  # unique text stays plain
-        assert compact[col].dtype == object
+    assert compact["event_id"].dtype == object  # ids stay plain
+    for col in geo.events.ARROW_TEXT_COLUMNS:  # long unique text: Arrow strings, the same values
+        assert compact[col].dtype == geo.events.ARROW_TEXT, col
+        assert list(compact[col].to_numpy(dtype=object)) == list(many[col].to_numpy()), col
     assert compact.memory_usage(deep=True).sum() < 0.5 * many.memory_usage(deep=True).sum()
     for kwargs in ({"actors": ["JNIM"]}, {"event_types": ["Battles"], "regions": ["Region 03"]},
                    {"min_fatalities": 5, "start": "2022-01-01"}):
