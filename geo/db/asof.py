@@ -142,4 +142,4 @@ def summary_from(name: str, version: int | None) -> str:
             f"GROUP BY {key_list} HAVING sum(n::integer) <> 0) AS {name}")
 
 
-__all__ = ["DELTA", "schema_sql", "install", "settle", "ready", "summary_from"]
+__all__ = ["DELTA", "install", "ready", "schema_sql", "settle", "summary_from"]

@@ -11,14 +11,14 @@ import numpy as np
 import pandas as pd
 import psycopg
 import pytest
+from test_pushdown import check_cells, check_figures
 
 import geo
 from geo.bench.synthetic import synthetic_events
-from geo.db import asof, cells, history, pushdown
+from geo.db import cells, history, pushdown
 from geo.db.postgis import EVENT_COLUMNS_SQL, PostgisSource
 from geo.db.sql import _copy
 from geo.webmap.aggregate import view_bounds
-from test_pushdown import check_cells, check_figures
 
 FILTERS = [
     geo.EventFilter(),
@@ -177,7 +177,7 @@ def test_a_kept_server_starts_again_with_its_data_and_a_new_password():
     import tempfile
     from pathlib import Path
 
-    from geo.db.pgserver import TempPostgres, missing_binaries
+    from geo.db.pgserver import missing_binaries
 
     if missing_binaries():
         pytest.skip(missing_binaries())
