@@ -10,13 +10,16 @@ the dashboard holds a file today).
 
 Without ``--db`` it starts its own server (``geo.db.pgserver.TempPostgres``, Debian's
 postgresql-15 + postgis) and stops it at the end; with ``--db URL`` the database must be empty
-(``--keep`` reuses events already loaded).
+(``--keep`` reuses events already loaded). With ``--pg-dir DIR`` its server's data is kept in ``DIR``: the first
+run loads (and revises) and writes what the load measured to ``DIR/loaded.json``; a later run with the same
+``DIR`` starts that server again and only asks (``--load-only`` stops after the load).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -25,6 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from .report import verdict, write_section
 from .synthetic import TYPICAL_FILTERS, machine, synthetic_events
 
 #: The map view the filters are drawn at (the dashboard's default: northern Mali, zoom 6).
@@ -116,45 +120,51 @@ def revise(url: str, events: int, revisions: int, versions: int, *, chunk: int =
             "revise_s": time.perf_counter() - t, "history_bytes": int(size[0]), "events_bytes": int(size[1])}
 
 
-def draw_as_of(src, flt, layers, *, center=VIEW_CENTER, zoom=VIEW_ZOOM):
-    """(events matched, how drawn, the map's HTML, seconds to answer) of ``flt`` as of an older version
-    (``src``: ``PostgisSource.as_of``): the count, then the rows as markers or the view's cells, counted over
-    that version's events (the summary tables hold the newest only)."""
+def prepare_as_of(url: str, log=print) -> dict:
+    """The schema brought up to date on a kept database (``PostgisSource.init``): the changes of the versions
+    written before ``geo.db.asof`` existed are counted once (timed), and the tables analysed."""
+    import psycopg
 
-    from ..webmap.aggregate import view_bounds
-    from ..webmap.maps import MAX_MARKERS, build_map
+    from ..db import asof
+    from ..db.postgis import PostgisSource
 
+    with psycopg.connect(url, autocommit=True) as conn:
+        made = conn.execute("SELECT to_regclass('delta_versions') IS NOT NULL").fetchone()[0]
+        todo = len(conn.execute(asof._unsettled_sql()).fetchall()) if made else \
+            conn.execute("SELECT greatest(count(*) - 1, 0) FROM versions").fetchone()[0]
     t = time.perf_counter()
-    n = src.count(flt)
-    if n <= MAX_MARKERS:
-        rows = src.events(flt)
-        answered = time.perf_counter() - t
-        return n, "markers", build_map(rows, layers, center=center, zoom=zoom).get_root().render(), answered
-    inner, outer = src.lod_cells(flt, zoom, view_bounds(center, zoom), outer_zoom=max(zoom - 3, 0))
-    answered = time.perf_counter() - t
-    return n, f"{len(inner) + len(outer)} cells", _cells_page(layers, center, zoom, inner, outer), answered
+    PostgisSource(url).init()
+    seconds = time.perf_counter() - t
+    with psycopg.connect(url, autocommit=True) as conn:
+        for table in ("events", "events_history", *asof.DELTA.values()):
+            conn.execute(f"VACUUM ANALYZE {table}")
+        size = conn.execute("SELECT sum(pg_total_relation_size(t::regclass)) FROM unnest(%s::text[]) t",
+                            (list(asof.DELTA.values()),)).fetchone()[0]
+    log(f"   schema up to date in {seconds:.0f} s ({todo} versions' changes counted)")
+    return {"settled": todo, "settle_s": seconds, "delta_bytes": int(size or 0)}
 
 
 def query_as_of(url: str, version: int) -> list[dict]:
-    """The typical filters as of ``version``, each answered and drawn (median of REPEAT)."""
+    """The typical filters as of ``version``, each answered and drawn as the current ones are (median of REPEAT)."""
     from .. import load_layers
     from ..filters import EventFilter
     from ..db.postgis import PostgisSource
+    from ..db.pushdown import Selection
 
     layers = load_layers()
     src = PostgisSource(url).as_of(version)
-    src.count(EventFilter(min_fatalities=10**6))  # connect
+    _ = Selection(src, EventFilter(min_fatalities=10**6)).count  # connect; the summaries checked
     out = []
     for spec in ({},) + TYPICAL_FILTERS:
         flt = EventFilter(**spec)
         totals, answers = [], []
         for _ in range(REPEAT):
             t = time.perf_counter()
-            n, how, html, answered = draw_as_of(src, flt, layers)
+            n, how, html, answered = draw_from_database(src, flt, layers)
             totals.append(time.perf_counter() - t)
             answers.append(answered)
         out.append({"filter": spec, "matched": n, "drawn": how, "answered_s": statistics.median(answers),
-                    "total_s": statistics.median(totals)})
+                    "total_s": statistics.median(totals), "load": os.getloadavg()[0]})
     return out
 
 
@@ -182,7 +192,7 @@ def query(url: str) -> dict:
             times_db.append(answered)
         out["filters"].append({"filter": spec, "matched": n, "drawn": how, "count_s": statistics.median(times_q),
                                "total_s": statistics.median(times_all), "answered_s": statistics.median(times_db),
-                               "page_bytes": len(html.encode())})
+                               "page_bytes": len(html.encode()), "load": os.getloadavg()[0]})
     from ..db import history
 
     versions = src.run(history.versions)
@@ -234,19 +244,23 @@ def _label(spec: dict) -> str:
 
 
 def table(loaded: dict, db: dict, files: dict) -> str:
+    files = files or {"events": 0, "filters": [None] * len(db["filters"]), "load_parquet_s": float("nan")}
     lines = [f"| filter | PostGIS, {loaded['events']:,} events: matched | count | answered (count + cells or rows) "
              f"| answered + drawn | drawn as | GeoParquet in memory, {files['events']:,} events: filter "
              f"| filter + drawn |",
              "|---|---:|---:|---:|---:|---|---:|---:|"]
     for d, f in zip(db["filters"], files["filters"]):
+        mem = f"{f['filter_s'] * 1000:.0f} ms | {f['total_s']:.2f} s" if f else "not run | not run"
         lines.append(f"| {_label(d['filter'])} | {d['matched']:,} | {d['count_s'] * 1000:.0f} ms | "
                      f"{d.get('answered_s', float('nan')) * 1000:.0f} ms | "
-                     f"{d['total_s']:.2f} s | {d['drawn']} | {f['filter_s'] * 1000:.0f} ms | {f['total_s']:.2f} s |")
+                     f"{d['total_s']:.2f} s | {d['drawn']} | {mem} |")
     lines += ["",
               f"Machine: {machine()}.",
               f"Load: {loaded['events']:,} events into PostGIS in {loaded['load_s']:.0f} s (made, enriched and "
               f"COPYed a million at a time; indexes and summary tables built once at the end), "
-              f"{loaded['db_bytes'] / 1e9:.1f} GB with its indexes (summaries: {loaded.get('summary_bytes', 0) / 1e6:.0f} MB). GeoParquet: {files['events']:,} events read in {files['load_parquet_s']:.2f} s.",
+              f"{loaded['db_bytes'] / 1e9:.1f} GB with its indexes (summaries: {loaded.get('summary_bytes', 0) / 1e6:.0f} MB)."
+              + (f" GeoParquet: {files['events']:,} events read in {files['load_parquet_s']:.2f} s." if files["events"]
+                 else " The GeoParquet path was not run (`--skip-file`)."),
               f"Memory of the process answering and drawing the database's filters (peak RSS, a fresh process): "
               f"{db['rss_mb']:.0f} MB.",
               "Each figure is the median of 3 runs. Answered + drawn, as the dashboard does it (geo.db.pushdown): "
@@ -257,22 +271,42 @@ def table(loaded: dict, db: dict, files: dict) -> str:
 
 
 def asof_table(loaded: dict, db: dict) -> list[str]:
-    """The as-of lines: each filter as of the version loaded, after the revisions (``--revisions``)."""
+    """The as-of lines: each filter as of the version loaded, after the revisions (``--revisions``), beside the
+    same filter now."""
     if not db.get("asof"):
         return []
     r = loaded.get("revised", {})
+    loads = [d["load"] for d in db["asof"] if "load" in d]
     lines = ["", f"**As of an older version** (`asof=`): the same filters as of the version loaded, after "
              f"{r.get('revisions', 0):,} revisions and {r.get('deleted', 0):,} deletions in {r.get('versions', 0)} "
-             f"versions (kept by `geo.db.history`'s triggers), counted over that version's events:", "",
-             f"| filter | PostGIS as of the first version: matched | answered | answered + drawn | drawn as |",
-             "|---|---:|---:|---:|---|"]
-    for d in db["asof"]:
-        lines.append(f"| {_label(d['filter'])} | {d['matched']:,} | {d['answered_s'] * 1000:.0f} ms | "
+             f"versions (kept by `geo.db.history`'s triggers), answered and drawn as the current ones are: the "
+             f"summaries corrected by the changes of every later version (`geo.db.asof`), beside the same filter "
+             f"now:", "",
+             "| filter | now: matched | now: answered | now: answered + drawn | as of the first version: matched "
+             "| as of: answered | as of: answered + drawn | drawn as |",
+             "|---|---:|---:|---:|---:|---:|---:|---|"]
+    for now, d in zip(db["filters"], db["asof"]):
+        lines.append(f"| {_label(d['filter'])} | {now['matched']:,} | {now['answered_s'] * 1000:.0f} ms | "
+                     f"{now['total_s']:.2f} s | {d['matched']:,} | {d['answered_s'] * 1000:.0f} ms | "
                      f"{d['total_s']:.2f} s | {d['drawn']} |")
+    worst = max(db["asof"], key=lambda d: d["total_s"])
+    lines += ["", verdict(f"the slowest typical filter as of an older version ({_label(worst['filter'])}) answered "
+                          f"and drawn at {loaded['events']:,} events", worst["total_s"], 1.0)[0],
+              verdict("its answer alone (counts and cells or rows from the database)",
+                      max(d["answered_s"] for d in db["asof"]), 1.0)[0]]
+    if loads:
+        lines += ["", f"Load average (1 minute) on the machine's {os.cpu_count()} cores while the as-of filters ran: "
+                  f"{min(loads):.1f}–{max(loads):.1f}."]
     if r.get("history_bytes"):
         lines += ["", f"History: {r['history_bytes'] / 1e6:.0f} MB for {r['revisions'] + r['deleted']:,} earlier "
                   f"states, {100 * r['history_bytes'] / max(r['events_bytes'], 1):.0f} % of the events' table with its "
                   f"indexes ({r['events_bytes'] / 1e6:.0f} MB); writing the revisions took {r['revise_s']:.0f} s."]
+    d = loaded.get("deltas")
+    if d:
+        lines += ["", f"The versions' changes as summaries (`geo.db.asof`'s delta tables): {d['delta_bytes'] / 1e6:.0f} "
+                  f"MB" + (f"; counted for the {d['settled']} versions written before they existed in "
+                           f"{d['settle_s']:.0f} s (a version written since counts its own at its commit)"
+                           if d.get("settled") else "") + "."]
     return lines
 
 
@@ -301,6 +335,9 @@ def main(argv=None) -> int:
     parser.add_argument("--revisions", type=int, default=None,
                         help="events revised after the load, for the as-of line (default: a tenth of --events)")
     parser.add_argument("--versions", type=int, default=10, help="versions the revisions are written in")
+    parser.add_argument("--pg-dir", type=Path, help="keep the server's data in this folder; a later run with the "
+                        "same folder reuses the events loaded (and revised) there")
+    parser.add_argument("--load-only", action="store_true", help="stop after the load and the revisions")
     parser.add_argument("--query-only", help=argparse.SUPPRESS)  # the child process: URL; prints JSON
     args = parser.parse_args(argv)
     if args.query_only:
@@ -312,10 +349,17 @@ def main(argv=None) -> int:
     if not url:
         from ..db.pgserver import TempPostgres
 
-        server = TempPostgres().start()
+        server = TempPostgres(root=args.pg_dir).start()
         url = server.url
+    kept = args.pg_dir / "loaded.json" if args.pg_dir else None
     try:
-        if args.keep:
+        if kept is not None and server.reused and kept.exists():  # loaded by an earlier run
+            loaded = json.loads(kept.read_text())
+            log(f"-- reusing {loaded['events']:,} events loaded in {args.pg_dir}")
+            if "deltas" not in loaded:  # loaded before geo.db.asof: its versions' changes counted once
+                loaded["deltas"] = prepare_as_of(url, log=log)
+                kept.write_text(json.dumps(loaded))
+        elif args.keep:
             from ..db.postgis import PostgisSource
 
             loaded = {"events": PostgisSource(url).count(), "load_s": float("nan"), "db_bytes": 0}
@@ -327,19 +371,26 @@ def main(argv=None) -> int:
             if revisions:
                 log(f"-- {revisions:,} revisions in {args.versions} versions")
                 loaded["revised"] = revise(url, args.events, revisions, args.versions, log=log)
+                loaded["deltas"] = prepare_as_of(url, log=log)
+            if kept is not None:
+                kept.write_text(json.dumps(loaded))
+        if args.load_only:
+            return 0
         log("-- filters on the database (a fresh process)")
         child = subprocess.run([sys.executable, "-m", "geo.bench.postgis", "--query-only", url],
                                capture_output=True, text=True, check=True)
         db = json.loads(child.stdout.strip().splitlines()[-1])
-        log(f"-- the GeoParquet path at {args.file_events:,} events")
-        files = file_path(args.file_events, log=log)
+        files = None
+        if not args.skip_file:
+            log(f"-- the GeoParquet path at {args.file_events:,} events")
+            files = file_path(args.file_events, log=log)
     finally:
         if server is not None:
             server.stop()
     text = table(loaded, db, files)
     print(text)
-    if args.out:
-        args.out.write_text(text, encoding="utf-8")
+    if args.out:  # the README: its marked section (bench:postgis-asof); another file: the whole of it
+        write_section(args.out, "postgis-asof", text)
     return 0
 
 

@@ -11,17 +11,21 @@ import numpy as np
 import pandas as pd
 
 from ..filters import EventFilter
-from . import summary
+from . import asof, summary
 from .postgis import PostgisSource
 from .sql import _from_pixels, add_period_type_region, cells_from_counts
 
 
 def summaries_ready(src: PostgisSource) -> bool:
-    """True when the database keeps the summary tables up to date (checked once per source and minute)."""
+    """True when the database keeps the summary tables up to date, and for a source as of a version
+    (``PostgisSource.as_of``) the changes of every later version too (``geo.db.asof``); checked once per source
+    and minute."""
     memo = src.__dict__.get("_summaries")
     if memo is not None and time.monotonic() - memo[1] < 60:
         return memo[0]
     ok = bool(src.run(summary.is_current))
+    if ok and src.version is not None:
+        ok = bool(src.run(lambda conn: asof.ready(conn, src.version)))
     src.__dict__["_summaries"] = (ok, time.monotonic())
     return ok
 
@@ -51,9 +55,19 @@ def _summary_where(flt: EventFilter, table: str) -> tuple[str, dict] | None:
 
 
 def _summary(src: PostgisSource, flt: EventFilter, table: str) -> tuple[str, dict] | None:
+    """The WHERE clause of ``flt`` over ``summary_table(src, table)`` and its parameters, or None."""
     if not summaries_ready(src):
         return None
-    return _summary_where(flt, table)
+    found = _summary_where(flt, table)
+    if found is None:
+        return None
+    return found[0], {**src.relation_params, **found[1]}
+
+
+def summary_table(src: PostgisSource, table: str) -> str:
+    """The summary ``table`` as ``src`` reads it: the table, or for a source as of a version the table as of that
+    version (``geo.db.asof.summary_from``: parameter ``asof``, in ``src.relation_params``)."""
+    return asof.summary_from(table, src.version)
 
 
 def _to_pixels(lon, lat, zoom: float):
@@ -104,7 +118,8 @@ def _summary_cells(src, flt, edges, by, level: int) -> pd.DataFrame | None:
     params.update(x0=x0, y0=y0, x1=x1, y1=y1)
     cat = "event_type" if by == "event_type" else "''"
     sql = (f"SELECT (cx >= %(x0)s AND cx < %(x1)s AND cy >= %(y0)s AND cy < %(y1)s) AS inside, cx, cy, "
-           f"{cat} AS cat, sum(n)::bigint, sum(fat)::float8, sum(sx), sum(sy) FROM {table} WHERE {where} "
+           f"{cat} AS cat, sum(n)::bigint, sum(fat)::float8, sum(sx), sum(sy) FROM {summary_table(src, table)} "
+           f"WHERE {where} "
            f"GROUP BY 1, 2, 3, 4")
     rows = src.run(lambda conn: conn.execute(sql, params).fetchall())
     return pd.DataFrame(rows, columns=["inside", "cx", "cy", "cat", "n", "fat", "sx", "sy"]).astype(
@@ -130,7 +145,7 @@ def _place_cells(src, flt, zoom: int, bounds, by) -> pd.DataFrame | None:
           SELECT (longitude + 180.0) / 360.0 * %(world)s AS x,
                  (0.5 - ln(tan(pi() / 4 + radians(least(greatest(latitude, -85.05112878), 85.05112878)) / 2))
                   / (2 * pi())) * %(world)s AS y, n, fat, {cat} AS cat
-          FROM sum_places WHERE {where} AND longitude BETWEEN %(west)s AND %(east)s
+          FROM {summary_table(src, "sum_places")} WHERE {where} AND longitude BETWEEN %(west)s AND %(east)s
             AND latitude BETWEEN %(south)s AND %(north)s)
         SELECT floor(x / %(size)s)::bigint, floor(y / %(size)s)::bigint, cat, sum(n)::bigint, sum(fat)::float8,
                sum(n * x), sum(n * y)

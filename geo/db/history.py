@@ -77,6 +77,8 @@ CREATE INDEX IF NOT EXISTS events_version ON events (version_id);
 CREATE INDEX IF NOT EXISTS events_history_valid ON events_history (valid_to, version_id);
 CREATE INDEX IF NOT EXISTS events_history_id ON events_history (event_id, version_id);
 CREATE INDEX IF NOT EXISTS events_history_actors ON events_history USING gin (actors);
+CREATE INDEX IF NOT EXISTS events_history_date ON events_history (event_date);
+CREATE INDEX IF NOT EXISTS events_history_type ON events_history (event_type, admin1);
 """ + _triggers_sql()
 
 

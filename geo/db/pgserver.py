@@ -9,7 +9,9 @@ as root the server runs as the ``postgres`` user (``runuser``), in a folder that
         ...
 
 Nothing is mocked: this is the real server on a free local port, with its socket in the
-temporary folder, stopped and deleted at the end.
+temporary folder, stopped and deleted at the end. With ``root=DIR`` the server's data lives in ``DIR`` and is
+kept when it stops; a later ``TempPostgres(root=DIR)`` starts the same data again (the role gets a new
+random password: none is ever written beside the data).
 """
 
 from __future__ import annotations
@@ -55,7 +57,9 @@ class TempPostgres:
     as role ``geo`` (password authentication over TCP), PostGIS installed."""
 
     def __init__(self, *, settings: dict[str, str] | None = None, database: str = "geo", user: str = "geo",
-                 extensions: tuple[str, ...] = ("postgis",)):
+                 extensions: tuple[str, ...] = ("postgis",), root: str | Path | None = None):
+        #: a folder whose server is kept between runs (None: a temporary one, deleted at the end)
+        self.kept_root = Path(root).resolve() if root is not None else None
         self.settings = {**FAST_SETTINGS, **(settings or {})}
         #: created by the superuser in each database (``periods``, SQL:2011 system versioning, needs one)
         self.extensions = tuple(extensions)
@@ -64,6 +68,7 @@ class TempPostgres:
         self.port = 0
         self.root: Path | None = None
         self._as_postgres = os.geteuid() == 0
+        self.reused = False
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -100,17 +105,20 @@ class TempPostgres:
         reason = missing_binaries()
         if reason:
             raise RuntimeError(reason)
-        self.root = Path(tempfile.mkdtemp(prefix="geo-pg-"))
-        self.socket_dir.mkdir()
+        if self.kept_root is not None:
+            self.root = self.kept_root
+            self.root.mkdir(parents=True, exist_ok=True)
+        else:
+            self.root = Path(tempfile.mkdtemp(prefix="geo-pg-"))
+        fresh = not (self.data_dir / "PG_VERSION").exists()
+        #: True when this server started the data kept by an earlier run (``root=``)
+        self.reused = not fresh
+        self.socket_dir.mkdir(exist_ok=True)
         if self._as_postgres:
             shutil.chown(self.root, "postgres")
             shutil.chown(self.socket_dir, "postgres")
-        pwfile = self.root / "pw"
-        pwfile.write_text("unused-" + secrets.token_urlsafe(8) + "\n")
-        if self._as_postgres:
-            shutil.chown(pwfile, "postgres")
-        self._run(PG_BIN / "initdb", "-D", self.data_dir, "-U", "postgres", "--auth-local=trust",
-                  "--auth-host=scram-sha-256", f"--pwfile={pwfile}", "-E", "UTF8", "--locale=C.UTF-8")
+        if fresh:
+            self._initdb()
         for attempt in range(5):
             self.port = free_port()
             options = ["-c listen_addresses=127.0.0.1", f"-p {self.port}", f"-k {self.socket_dir}"]
@@ -121,8 +129,29 @@ class TempPostgres:
                 break
         else:
             raise RuntimeError(f"PostgreSQL did not start: {self.log()[-2000:]}")
-        self._setup()
+        if fresh:
+            self._setup()
+        else:
+            self._new_password()
         return self
+
+    def _initdb(self) -> None:
+        pwfile = self.root / "pw"
+        pwfile.write_text("unused-" + secrets.token_urlsafe(8) + "\n")
+        if self._as_postgres:
+            shutil.chown(pwfile, "postgres")
+        self._run(PG_BIN / "initdb", "-D", self.data_dir, "-U", "postgres", "--auth-local=trust",
+                  "--auth-host=scram-sha-256", f"--pwfile={pwfile}", "-E", "UTF8", "--locale=C.UTF-8")
+        pwfile.unlink()
+
+    def _new_password(self) -> None:
+        """A kept server started again: the role's password is a new random one (never stored)."""
+        import psycopg
+        from psycopg import sql
+
+        with psycopg.connect(self.admin_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(self.user),
+                                                                     sql.Literal(self.password)))
 
     def _setup(self) -> None:
         import psycopg
@@ -165,7 +194,8 @@ class TempPostgres:
             return
         if self.data_dir.exists():
             self._run(PG_BIN / "pg_ctl", "-D", self.data_dir, "-m", "fast", "-w", "stop", check=False)
-        shutil.rmtree(self.root, ignore_errors=True)
+        if self.kept_root is None:
+            shutil.rmtree(self.root, ignore_errors=True)
         self.root = None
 
     def __enter__(self) -> TempPostgres:

@@ -45,7 +45,7 @@ from ..errors import DatabaseError
 from ..events import CLAIM_SCHEMA, EVENT_SCHEMA
 from ..filters import EventFilter
 from ..i18n import N_
-from . import history, summary
+from . import asof, history, summary
 from .sql import ENRICHED, _PARSE, _copy, _copy_out, _frame, _hashed, _with_rejected, cells_from_counts, filter_sql
 from .urls import _message, is_database_url, safe_url
 
@@ -110,8 +110,8 @@ CREATE TRIGGER events_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ev
 
 #: The secondary indexes (dropped and rebuilt around a bulk load into an empty table). The B-trees carry
 #: what the map's cells need (INCLUDE): a date, type or region filter is then answered from the index
-#: alone (an index-only scan), without visiting the wide rows.
-_CELL_COLUMNS = "longitude, latitude, fatalities"
+#: alone (an index-only scan), without visiting the wide rows; now or as of a version (``version_id``).
+_CELL_COLUMNS = "longitude, latitude, fatalities, version_id"
 INDEXES = {
     "events_geom": "CREATE INDEX IF NOT EXISTS events_geom ON events USING gist (geom)",
     "events_date": f"CREATE INDEX IF NOT EXISTS events_date ON events (event_date) "
@@ -142,6 +142,8 @@ class PostgisSource:
         self._local = threading.local()
         #: what the reading methods read: ``events``, or the events as of a version (``as_of``)
         self.relation, self.relation_params = "events", {}
+        #: the version read (``as_of``), None for the current events
+        self.version: int | None = None
 
     def __repr__(self) -> str:
         return f"PostgisSource({safe_url(self.url)!r})"
@@ -195,13 +197,17 @@ class PostgisSource:
         def go(conn):
             with conn.transaction():
                 conn.execute(SCHEMA_SQL)
-                for ddl in INDEXES.values():
+                history.install(conn)  # every later change is a version (geo.db.history)
+                for name, ddl in INDEXES.items():  # an index made before it included version_id: made again
+                    old = conn.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", (name,)).fetchone()
+                    if old and "version_id" in ddl and "version_id" not in old[0]:
+                        conn.execute(f"DROP INDEX {name}")
                     conn.execute(ddl)
                 conn.execute(summary.schema_sql())
                 if not summary.is_current(conn):  # a database made before the summaries: count them once
                     conn.execute("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE")
                     summary.refresh(conn)
-                history.install(conn)  # every later change is a version (geo.db.history)
+                asof.install(conn)  # and its changes counted, for the summaries as of a version (geo.db.asof)
         self.run(go)
 
     def load(self, source, *, name: str | None = None, claims_path=None, layers: dict | None = None):
@@ -304,9 +310,12 @@ class PostgisSource:
 
     def as_of(self, version: int | None) -> PostgisSource:
         """The same database read as of ``version`` (``geo.db.history``: its events as that version left them):
-        ``count``, ``events``, ``cell_counts``, ``cells`` and ``lod_cells`` answer for that version."""
+        ``count``, ``events``, ``cell_counts``, ``cells`` and ``lod_cells`` answer for that version (from the union of
+        ``geo.db.history.asof_from``), and so do ``geo.db.pushdown``'s answers (from the summaries corrected by the
+        later versions' changes, ``geo.db.asof``, when they can answer)."""
         other = PostgisSource(self.url, connect_timeout=self.connect_timeout)
         other.relation, other.relation_params = history.asof_from(version)
+        other.version = None if version is None else int(version)
         return other
 
     def _where(self, flt, bounds=None, *, outside: bool = False) -> tuple[str, dict]:
@@ -321,11 +330,17 @@ class PostgisSource:
     def fingerprint(self) -> str:
         """A fingerprint of the stored events (8 hex characters), order-independent; follows every change."""
         def kept(conn):  # the summaries keep the sum of the events' hashes: no pass over millions of rows
-            if conn.execute("SELECT to_regclass('sum_total') IS NOT NULL").fetchone()[0]:
+            if not conn.execute("SELECT to_regclass('sum_total') IS NOT NULL").fetchone()[0]:
+                return None
+            if self.version is None:
                 return conn.execute("SELECT n, fp FROM sum_total").fetchone()
-            return None
+            if not asof.ready(conn, self.version):
+                return None
+            row = conn.execute(f"SELECT n, fp FROM {asof.summary_from('sum_total', self.version)}",
+                               self.relation_params).fetchone()
+            return row or (0, 0)
 
-        row = self.run(kept) if self.relation == "events" else None  # the summaries hold the current events
+        row = self.run(kept) if summary_kept(self) else None
         if row is not None:
             return "00000000" if not row[0] else hashlib.sha256(f"{row[0]}:{row[1]}".encode()).hexdigest()[:8]
         sql = ("SELECT count(*), coalesce(sum(hashtextextended(event_id || '|' || event_date || '|' || "
@@ -440,6 +455,12 @@ class PostgisSource:
 
 
 # --- helpers ------------------------------------------------------------------------------------------
+
+
+def summary_kept(src: PostgisSource) -> bool:
+    """False when the summaries were found not to count ``src``'s events (``geo.db.cells.summaries_ready``)."""
+    memo = src.__dict__.get("_summaries")
+    return memo is None or bool(memo[0])
 
 
 def read_database(url: str, flt: EventFilter | None = None):

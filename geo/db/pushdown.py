@@ -28,10 +28,16 @@ from ..layers import country_at, data_title, load_layers, title_places
 from ..view import Vocabulary
 from .postgis import EVENT_COLUMNS_SQL, PostgisSource
 from .sql import _copy_out, _frame, _hashed, filter_sql
-from .cells import _summary, db_lod_cells, snapped_bounds, summaries_ready
+from .cells import _summary, db_lod_cells, snapped_bounds, summaries_ready, summary_table
 
 #: Past this many events a selection is not fetched as rows (the map draws cells; see ``geo.MAX_MARKERS``).
 ROW_LIMIT = 3_000
+
+
+def _events_where(src: PostgisSource, flt: EventFilter | None) -> tuple[str, dict]:
+    """``filter_sql(flt)`` over ``src.relation`` (the events, or those as of a version) and its parameters."""
+    where, params = filter_sql(flt)
+    return where, {**src.relation_params, **params}
 
 
 # --- the map's cells ----------------------------------------------------------------------------------
@@ -43,11 +49,12 @@ def db_region_counts(src: PostgisSource, flt: EventFilter | None) -> pd.DataFram
     found = _summary(src, flt, "sum_regions")
     if found is not None:
         where, params = found
-        sql = f"SELECT region, sum(n)::bigint, sum(fat)::bigint FROM sum_regions WHERE {where} GROUP BY 1"
+        sql = (f"SELECT region, sum(n)::bigint, sum(fat)::bigint FROM {summary_table(src, 'sum_regions')} "
+               f"WHERE {where} GROUP BY 1")
     else:
-        where, params = filter_sql(flt)
-        sql = (f"SELECT coalesce(region, ''), count(*), coalesce(sum(fatalities), 0) FROM events WHERE {where} "
-               "GROUP BY 1")
+        where, params = _events_where(src, flt)
+        sql = (f"SELECT coalesce(region, ''), count(*), coalesce(sum(fatalities), 0) FROM {src.relation} "
+               f"WHERE {where} GROUP BY 1")
     rows = src.run(lambda conn: conn.execute(sql, params).fetchall())
     out = pd.DataFrame(rows, columns=["region", "events", "fatalities"]).set_index("region")
     return out[out.index != ""].astype(int)
@@ -62,13 +69,13 @@ def _days(src: PostgisSource, flt: EventFilter) -> pd.DataFrame:
     found = _summary(src, flt, table)
     if found is not None:
         where, params = found
-        sql = (f"SELECT event_date, event_type, sum(n)::bigint, sum(fat)::bigint FROM {table} WHERE {where} "
-               "GROUP BY 1, 2")
+        sql = (f"SELECT event_date, event_type, sum(n)::bigint, sum(fat)::bigint FROM {summary_table(src, table)} "
+               f"WHERE {where} GROUP BY 1, 2")
         rows = src.run(lambda conn: conn.execute(sql, params).fetchall())
     else:
-        where, params = filter_sql(flt)
-        sql = (f"SELECT event_date, coalesce(event_type, ''), count(*), coalesce(sum(fatalities), 0) FROM events "
-               f"WHERE {where} GROUP BY 1, 2")
+        where, params = _events_where(src, flt)
+        sql = (f"SELECT event_date, coalesce(event_type, ''), count(*), coalesce(sum(fatalities), 0) "
+               f"FROM {src.relation} WHERE {where} GROUP BY 1, 2")
         rows = src.run(lambda conn: _hashed(conn, sql, params))
     frame = pd.DataFrame(rows, columns=["event_date", "event_type", "n", "fat"])
     frame["event_date"] = pd.to_datetime(frame["event_date"])
@@ -115,11 +122,11 @@ def db_places(src: PostgisSource, flt: EventFilter | None, *, count: int | None 
         return None
     if found is not None:
         where, params = found
-        sql = (f"SELECT count(*) FROM (SELECT location FROM sum_places WHERE {where} AND location <> '' "
-               "GROUP BY location) p")  # hashed: far faster than count(DISTINCT) over a million rows
+        sql = (f"SELECT count(*) FROM (SELECT location FROM {summary_table(src, 'sum_places')} WHERE {where} "
+               "AND location <> '' GROUP BY location) p")  # hashed: far faster than count(DISTINCT) over a million rows
     else:
-        where, params = filter_sql(flt)
-        sql = (f"SELECT count(*) FROM (SELECT location FROM events WHERE {where} AND location <> '' "
+        where, params = _events_where(src, flt)
+        sql = (f"SELECT count(*) FROM (SELECT location FROM {src.relation} WHERE {where} AND location <> '' "
                "GROUP BY location) p")
     return int(src.run(lambda conn: conn.execute(sql, params).fetchone()[0]))
 
@@ -128,9 +135,9 @@ def db_rows(src: PostgisSource, flt: EventFilter | None, *, limit: int | None = 
             newest: bool = False) -> gpd.GeoDataFrame:
     """The events of ``flt`` as rows (enriched, canonical): all of them in date and id order, or the
     ``limit`` newest (latest date first, then id), as the table shows them."""
-    where, params = filter_sql(flt)
+    where, params = _events_where(src, flt)
     order = "event_date DESC, event_id" if newest else "event_date, event_id"
-    sql = f"SELECT {', '.join(EVENT_COLUMNS_SQL)} FROM events WHERE {where} ORDER BY {order}"
+    sql = f"SELECT {', '.join(EVENT_COLUMNS_SQL)} FROM {src.relation} WHERE {where} ORDER BY {order}"
     if limit is not None:
         sql += " LIMIT %(limit)s"
         params["limit"] = int(limit)
@@ -151,11 +158,20 @@ class Selection:
 
     @cached_property
     def count(self) -> int:
-        """The number of events: from the day summary when it holds the filter, else one count(*) over the
-        indexes (no grouping: the map need not wait for the chart's days)."""
+        """The number of events: all of them from the total's one row, a filter's from the day summary when it holds
+        the filter or the regions' (types and regions), else one count(*) over the indexes (no grouping: the map need
+        not wait for the chart's days)."""
+        if "days" not in self.__dict__ and self.filter.is_empty() and summaries_ready(self.source):  # one row
+            sql = f"SELECT coalesce((SELECT n FROM {summary_table(self.source, 'sum_total')}), 0)"
+            return int(self.source.run(lambda conn: conn.execute(sql, self.source.relation_params or None
+                                                                  ).fetchone()[0]))
         if "days" in self.__dict__ or _summary(self.source, self.filter,
                                                "sum_actor_days" if self.filter.actors else "sum_days") is not None:
             return int(self.days["n"].sum()) if len(self.days) else 0
+        regions = _summary(self.source, self.filter, "sum_regions")  # types and regions, no dates
+        if regions is not None:
+            sql = f"SELECT coalesce(sum(n), 0)::bigint FROM {summary_table(self.source, 'sum_regions')} WHERE {regions[0]}"
+            return int(self.source.run(lambda conn: conn.execute(sql, regions[1]).fetchone()[0]))
         return self.source.count(self.filter)
 
     @cached_property
@@ -208,18 +224,21 @@ class DatabaseIds:
         self.source = source
 
     def __contains__(self, event_id) -> bool:
-        return bool(self.source.run(lambda conn: conn.execute(
-            "SELECT EXISTS (SELECT 1 FROM events WHERE event_id = %s)", (str(event_id),)).fetchone()[0]))
+        src = self.source
+        return bool(src.run(lambda conn: conn.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {src.relation} WHERE event_id = %(id)s)",
+            {**src.relation_params, "id": str(event_id)}).fetchone()[0]))
 
 
 def db_places_frame(src: PostgisSource) -> pd.DataFrame:
     """``geo.extent.places_of`` of every event (lon, lat, n, admin1: the most common named one; most
     events first) with ``location`` (a name of the place), from the summaries or ``events``."""
     if summaries_ready(src):
-        sql = ("SELECT longitude, latitude, admin1, max(location), sum(n)::bigint FROM sum_places GROUP BY 1, 2, 3")
+        sql = (f"SELECT longitude, latitude, admin1, max(location), sum(n)::bigint FROM "
+               f"{summary_table(src, 'sum_places')} GROUP BY 1, 2, 3")
     else:
-        sql = "SELECT longitude, latitude, admin1, max(location), count(*) FROM events GROUP BY 1, 2, 3"
-    rows = src.run(lambda conn: conn.execute(sql).fetchall())
+        sql = f"SELECT longitude, latitude, admin1, max(location), count(*) FROM {src.relation} GROUP BY 1, 2, 3"
+    rows = src.run(lambda conn: conn.execute(sql, src.relation_params or None).fetchall())
     pairs = pd.DataFrame(rows, columns=["lon", "lat", "admin1", "location", "n"])
     if pairs.empty:
         return pd.DataFrame(columns=["lon", "lat", "n", "admin1", "location"])
@@ -268,12 +287,7 @@ class DatabaseDataset:
         src = source if isinstance(source, PostgisSource) else PostgisSource(source)
         version, _ = src.state()
         counts = db_actor_counts(src)
-        types, regions, first, last, total = src.run(lambda conn: conn.execute(
-            "SELECT array(SELECT DISTINCT event_type FROM sum_regions), array(SELECT DISTINCT admin1 FROM sum_regions), "
-            "(SELECT min(event_date) FROM events), (SELECT max(event_date) FROM events), "
-            "(SELECT n FROM sum_total)").fetchone()) if summaries_ready(src) else src.run(lambda conn: conn.execute(
-                "SELECT array(SELECT DISTINCT event_type FROM events), array(SELECT DISTINCT admin1 FROM events), "
-                "min(event_date), max(event_date), count(*) FROM events").fetchone())
+        types, regions, first, last, total = _vocabulary(src)
         claimants = src.run(lambda conn: [r[0] for r in conn.execute(
             "SELECT DISTINCT claimant FROM claims WHERE claimant IS NOT NULL").fetchall()])
         if previous is not None:
@@ -310,23 +324,39 @@ class DatabaseDataset:
 
     def event(self, event_id: str) -> gpd.GeoDataFrame:
         """The one event ``event_id`` (an empty frame when the database has none)."""
-        where = "event_id = %(id)s"
-        sql = f"SELECT {', '.join(EVENT_COLUMNS_SQL)} FROM events WHERE {where}"
-        data = self.source.run(lambda conn: _copy_out(conn, sql, {"id": str(event_id)}))
+        src = self.source
+        sql = f"SELECT {', '.join(EVENT_COLUMNS_SQL)} FROM {src.relation} WHERE event_id = %(id)s"
+        data = src.run(lambda conn: _copy_out(conn, sql, {**src.relation_params, "id": str(event_id)}))
         return _frame(data, EVENT_COLUMNS_SQL)
 
     def attribution_of(self, events) -> str:
         return self.attribution
 
 
+def _vocabulary(src: PostgisSource) -> tuple:
+    """(event types, regions, first date, last date, events) of ``src``, from the summaries when they hold them."""
+    if not summaries_ready(src):
+        return src.run(lambda conn: conn.execute(
+            f"SELECT array(SELECT DISTINCT event_type FROM {src.relation}), array(SELECT DISTINCT admin1 FROM "
+            f"{src.relation}), min(event_date), max(event_date), count(*) FROM {src.relation}",
+            src.relation_params or None).fetchone())
+    regions = summary_table(src, "sum_regions")
+    # the current events' first and last from the date index; a version's from its days
+    dates = "events" if src.version is None else summary_table(src, "sum_days")
+    return src.run(lambda conn: conn.execute(
+        f"SELECT array(SELECT DISTINCT event_type FROM {regions}), array(SELECT DISTINCT admin1 FROM {regions}), "
+        f"(SELECT min(event_date) FROM {dates}), (SELECT max(event_date) FROM {dates}), "
+        f"(SELECT n FROM {summary_table(src, 'sum_total')})", src.relation_params or None).fetchone())
+
+
 def db_actor_counts(src: PostgisSource) -> pd.Series:
     """``geo.actor_counts`` of every event: events per actor name, most first, then by name."""
     if summaries_ready(src):
-        sql = "SELECT actor, n FROM sum_actors WHERE n > 0"
+        sql = f"SELECT actor, n FROM {summary_table(src, 'sum_actors')} WHERE n > 0"
     else:
-        sql = ("SELECT actor, count(*) FROM events CROSS JOIN LATERAL (SELECT DISTINCT x AS actor FROM "
+        sql = (f"SELECT actor, count(*) FROM {src.relation} CROSS JOIN LATERAL (SELECT DISTINCT x AS actor FROM "
                "unnest(actors) x WHERE x <> '') a GROUP BY 1")
-    rows = src.run(lambda conn: conn.execute(sql).fetchall())
+    rows = src.run(lambda conn: conn.execute(sql, src.relation_params or None).fetchall())
     counts = pd.Series([int(n) for _, n in rows], index=pd.Index([a for a, _ in rows], dtype=object, name="actor"),
                        dtype=int, name="events")
     order = sorted(range(len(counts)), key=lambda i: (-counts.iloc[i], counts.index[i]))

@@ -28,7 +28,7 @@ import pandas as pd
 from ..analysis import by_region, claim_ranges, event_figures
 from ..a11y.describe import disputed_count, map_description
 from .captions import SOFTWARE, SnapshotText, clean_text, snapshot_text, utc
-from ..places.labels import label_names, place_labels
+from ..places.labels import place_labels
 from ..layers import LAYER_ORDER, LAYERS
 from ..webmap.markers import CHANGE_STYLES
 from ..webmap.overlays import CHOROPLETH_COLORS, MAX_RINGS, UNCERTAINTY_M, border_zone
@@ -37,6 +37,7 @@ from ..styles import actor_side, esc, event_color, marker_radius
 from ..view import View
 from .frame import BACKGROUND, MARKER_FILL_OPACITY, MapFrame, VIEWPORT, mercator, view_extent
 from .furniture import _legend, _scale_bar
+from .labelplace import LABEL_PX, Occupancy, event_boxes, furniture_boxes, place
 
 IMAGE_FORMATS = ("png", "svg", "pdf")
 _PAD, _TITLE_PX, _LINE_PX, _SMALL_PX = 12, 20, 12, 10  # CSS px
@@ -140,59 +141,35 @@ def _draw_rings(ax, events, frame: MapFrame) -> None:
                                           linewidths=frame.points(1), linestyles=[(0, (3, 3))]), autolim=False)
 
 
-#: At most this many place names in a snapshot (as on the web map: ``geo.webmap.labels``).
-MAX_LABELS = 160
-_LABEL_PX = {"country": 13, "region": 12, "town": 12, "place": 12}
-
-
-def _draw_labels(ax, labels: pd.DataFrame, view: View, frame: MapFrame) -> list[str]:
-    """The place names the web map shows at this zoom: most important first, none overlapping another
-    (boxes estimated from the text's length), each with a white halo; towns and places with a dot.
-    Returns the names drawn."""
+def _draw_labels(ax, labels: pd.DataFrame, view: View, frame: MapFrame, events: pd.DataFrame | None = None,
+                 sizes=None, furniture=None) -> list[str]:
+    """The place names the web map shows at this zoom (``geo.static.labelplace.place``: none over another,
+    over an event's circle — ``events`` with their ``sizes`` — or across the map's edge), each with a white
+    halo; towns with a dot. Returns the names drawn."""
     from matplotlib import patheffects
-    if labels is None or labels.empty:
-        return []
-    shown = labels[labels["min_zoom"] <= view.zoom]
-    placed: list[tuple[float, float, float, float]] = []
-    drawn = []
-    s = frame.scale
+    obstacles = [np.asarray(furniture, dtype=float).reshape(-1, 4)] if furniture is not None else []
+    if events is not None and len(events) and view.draw != "heat":
+        obstacles.append(event_boxes(events, sizes, frame))
+    taken = Occupancy(frame.width, frame.height, np.vstack(obstacles)) if obstacles else None
+    chosen = place(labels, view, frame, taken)
     # the halo is drawn as a white outline of its own, under the name itself: the name stays text in
     # an SVG or PDF (searchable, selectable), where a path effect would turn it into outlines
     halo = [patheffects.Stroke(linewidth=frame.points(3), foreground="white")]
-    for name, lat, lon, kind in zip(label_names(shown), shown["lat"], shown["lon"], shown["kind"]):
-        if len(drawn) >= MAX_LABELS:
-            break
-        px, py = frame.pixel(lat, lon)
-        if not (0 <= px <= frame.width and frame.top + 9 * s <= py <= frame.top + frame.map_height - 9 * s):
-            continue
-        text = str(name).upper() if kind == "country" else str(name)
-        size = _LABEL_PX[kind]
-        width = len(text) * size * (0.75 if kind == "country" else 0.58) * s
-        dot = kind == "town"  # a place with events is marked by its events
-        beside = kind in ("town", "place")  # named to the right of the point, not across it
-        x0 = px - 5 * s if dot else (px + 6 * s if beside else px - width / 2)
-        w = width + (11 * s if dot else 0)
-        box = (x0 - 2 * s, py - 8.5 * s, x0 + w + 2 * s, py + 8.5 * s)
-        if any(box[0] < o[2] and box[2] > o[0] and box[1] < o[3] and box[3] > o[1] for o in placed):
-            continue
-        placed.append(box)
-        drawn.append(str(name))
+    for name, lat, lon, kind, (dx, dy, ha, va), _box in chosen:
+        text = name.upper() if kind == "country" else name
         x, y = (float(v) for v in mercator(lat, lon))
-        # over the events, as on the web map: a name is what a reader looks for (its dot is beside, not on, them)
-        style = dict(fontsize=frame.points(size), zorder=12, parse_math=False, va="center", clip_on=True,
+        # over the events, as on the web map, but never on their circles (a place with events is marked by them)
+        style = dict(fontsize=frame.points(LABEL_PX[kind]), zorder=12, parse_math=False, va=va, ha=ha, clip_on=True,
                      color="#444444" if kind in ("country", "region") else "#222222",
                      fontstyle="italic" if kind == "region" else "normal",
                      fontweight="bold" if kind == "place" else "normal")
-        if dot:
+        if kind == "town":
             ax.scatter([x], [y], s=(frame.points(5)) ** 2, c="#222222", edgecolors="white",
                        linewidths=frame.points(1), zorder=12)
         for effects, color in ((halo, "white"), ([], style["color"])):
-            kw = {**style, "color": color, "path_effects": effects}
-            if beside:
-                ax.annotate(text, (x, y), xytext=(frame.points(6), 0), textcoords="offset points", ha="left", **kw)
-            else:
-                ax.text(x, y, text, ha="center", **kw)
-    return drawn
+            ax.annotate(text, (x, y), xytext=(frame.points(dx), frame.points(dy)), textcoords="offset points",
+                        **{**style, "color": color, "path_effects": effects})
+    return [c[0] for c in chosen]
 
 
 def _draw_events(ax, events, view, claims, frame: MapFrame, ranges=None) -> tuple[set[str], int]:
@@ -352,8 +329,9 @@ def _figure(events, layers, view, claims, text: SnapshotText, width_px: int, dpi
     W, H = frame.width, frame.height
     _draw_layers(ax, layers, view, frame)
     _draw_shading(ax, events, layers, view, frame)
+    if view.draw != "heat" and "_size" not in events:  # the circles' sizes, for the marks and the names' room
+        events = events.assign(_size=event_figures(events, claims, view.figure))
     present, disputed = draw_marks(ax, events, view, claims, frame)
-    _draw_labels(ax, place_labels(layers, events), view, frame)
     fit_extent(ax, frame)
     if len(present):
         changes = events["change"].value_counts().to_dict() if "change" in events and view.draw != "heat" else None
@@ -362,6 +340,10 @@ def _figure(events, layers, view, claims, text: SnapshotText, width_px: int, dpi
         ax.text(0.5, 0.5, _("No events match the filter"), transform=ax.transAxes, ha="center", va="center",
                 fontsize=frame.points(16), color="#444444", zorder=20)
     _scale_bar(ax, frame)
+    # the names last: clear of the events' circles, the legend and the scale bar
+    _draw_labels(ax, place_labels(layers, events), view, frame, events, events.get("_size"),
+                 furniture=furniture_boxes(fig, ax, frame))
+    fit_extent(ax, frame)
 
     def put(y_css: float, line: str, size: float, **kw) -> None:
         fig.text(_PAD * frame.scale / W, 1 - y_css * frame.scale / H, line, fontsize=frame.points(size),
