@@ -7,6 +7,7 @@ import pytest
 
 import geo
 from geo.a11y.describe import chart_table, disputed_count, map_description, top_places
+from geo.bench.synthetic import synthetic_events
 
 
 def _events(rows):
@@ -86,7 +87,7 @@ def test_top_places_of_synthetic_data_match_a_plain_count():
     """Counted with integer codes over categoricals: the same leader as a plain count of names."""
     import geo.bench
 
-    many = geo.compact_events(geo.bench.synthetic.synthetic_events(20_000))
+    many = geo.compact_events(synthetic_events(20_000))
     top = top_places(many, 5)
     assert len(top) == 5 and top["events"].is_monotonic_decreasing
     counts = many.assign(p=many["location"].astype(str) + " (" + many["admin1"].astype(str) + ")")["p"].value_counts()

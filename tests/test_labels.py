@@ -10,6 +10,7 @@ from conftest import FIXTURES
 import geopandas as gpd
 import shapely
 
+from geo.extent import extent_of, places_of
 from geo.i18n import use_language
 from geo.places.labels import TWIN_PX, _screen_px, clean_place_name, label_names, name_key, place_labels
 
@@ -137,3 +138,21 @@ def test_afghan_provinces_named_after_their_capitals_are_named_once():
         with use_language(lang):
             assert side_by_side_twins(labels, label_names(labels)) == []
     assert {"Kandahar", "Herat", "Helmand", "Badakhshan"} <= set(labels["name"])
+
+
+def test_a_neighbour_whose_middle_is_off_the_data_is_also_named_near_it(events, mali_labels):
+    """Algeria's middle (28°N) lies beyond a map of northern Mali; its name has a second anchor on the part
+    of Algeria near the data, right after the first, so the map names Mali's neighbour once, where it fits."""
+    countries = mali_labels[mali_labels["kind"] == "country"]
+    algeria = countries[countries["name"] == "Algeria"]
+    assert len(algeria) == 2 and list(algeria.index) == [algeria.index[0], algeria.index[0] + 1]
+    west, south, east, north = extent_of(places_of(events))
+    middle, near = algeria.iloc[0], algeria.iloc[1]
+    assert middle["lat"] > north + 3
+    assert south - 3 <= near["lat"] <= north + 3 and west - 3 <= near["lon"] <= east + 3
+    algeria_shape = geo.load_layers(events)["countries"].set_index("name").geometry["Algeria"]
+    assert algeria_shape.contains(shapely.Point(near["lon"], near["lat"]))
+    # Mali itself, whose middle is among the data, has one anchor; without events there is no second anchor
+    assert (countries["name"] == "Mali").sum() == 1
+    bare = place_labels(geo.load_layers(events))
+    assert (bare[bare["kind"] == "country"]["name"].value_counts() == 1).all()

@@ -28,6 +28,8 @@ GEONAMES_ATTRIBUTION = N_("Place names: GeoNames (CC BY 4.0, geonames.org).")
 TOWNS_FILE = "towns.parquet"
 #: The towns a map carries: those within this many degrees of the data, at most MAX_TOWNS.
 TOWN_MARGIN_DEG = 6.0
+#: A country whose middle lies this far (degrees) beyond the data is also named on its part near the data.
+NEAR_DATA_DEG = 3.0
 MAX_TOWNS = 1_500
 MAX_EVENT_PLACES = 400
 #: The kinds of label, and their order at the same zoom (a lower rank is placed first): countries, then
@@ -72,27 +74,56 @@ def _town_zoom(population: np.ndarray) -> np.ndarray:
                       population >= 30_000, population >= 10_000], [4, 5, 6, 7, 8], default=9)
 
 
+def _country_rows(countries, extent, rows: list) -> dict[str, str]:
+    """Append the countries drawn in detail to ``rows``, each at its representative point, and, where that
+    point lies away from the data (``extent``, widened by ``NEAR_DATA_DEG``) while part of the country lies
+    near it, a second anchor on that part: a map on the data then names its neighbour (Algeria on a map of
+    northern Mali) although the country's middle is off the map. The second row follows the first: a map
+    names the country once, at the first anchor that fits. Returns the countries' French names."""
+    names_fr: dict[str, str] = {}  # the countries' French names (Natural Earth's NAME_FR); others as they are
+    if countries is None or not len(countries):
+        return names_fr
+    detail = countries[countries["detail"]] if "detail" in countries else countries
+    geoms = detail.geometry.values
+    area = shapely.area(geoms)
+    pts = shapely.point_on_surface(geoms)
+    near = None
+    if extent is not None:
+        west, south, east, north = extent
+        near = shapely.box(west - NEAR_DATA_DEG, south - NEAR_DATA_DEG, east + NEAR_DATA_DEG, north + NEAR_DATA_DEG)
+    french = detail["name_fr"] if "name_fr" in detail else detail["name"]
+    for name, fr, geom, pt, a in zip(detail["name"], french, geoms, pts, area):
+        zoom = 3 if a > 20 else (4 if a > 3 else 5)
+        rows.append((str(name), pt.y, pt.x, "country", zoom, -a))
+        names_fr[str(name)] = str(fr) if isinstance(fr, str) and fr else str(name)
+        if near is None or near.contains(pt):
+            continue
+        part = shapely.intersection(geom, near)
+        if part.is_empty or part.area < 0.05 * near.area:
+            continue  # a sliver along the box's edge: no room for a name
+        polys = getattr(part, "geoms", [part])
+        inner = shapely.point_on_surface(max(polys, key=lambda g: g.area))
+        rows.append((str(name), inner.y, inner.x, "country", zoom, -a))
+    return names_fr
+
+
 def place_labels(layers: dict, events: pd.DataFrame | None = None, *,
                  extent: tuple[float, float, float, float] | None = None,
                  places: pd.DataFrame | None = None) -> pd.DataFrame:
     """Label candidates for a map of ``layers`` and ``events``: one row per name with ``lat``, ``lon``,
     ``kind`` (country, region, town, place), ``min_zoom`` (from which zoom it may be shown) and ``rank``
     (lower is placed first), and ``name_fr``: a country's French name (Natural Earth's ``NAME_FR``), any
-    other name as it is (``label_names`` picks the column for the language in use). Countries are named where drawn in detail, named regions at their
+    other name as it is (``label_names`` picks the column for the language in use). Countries are named where drawn in detail (a neighbour
+    also on its part near the data, see ``_country_rows``), named regions at their
     representative point, towns around ``extent`` (the data's, by default), and the events' places by
     their number of events. A place the gazetteer has within 5 km under the same name is named once.
     ``places``: ``geo.extent.places_of(events)`` when the caller has it (a database's, counted there)."""
     rows = []
-    names_fr: dict[str, str] = {}  # the countries' French names (Natural Earth's NAME_FR); others as they are
-    countries = layers.get("countries")
-    if countries is not None and len(countries):
-        detail = countries[countries["detail"]] if "detail" in countries else countries
-        area = shapely.area(detail.geometry.values)
-        pts = shapely.point_on_surface(detail.geometry.values)
-        french = detail["name_fr"] if "name_fr" in detail else detail["name"]
-        for name, fr, pt, a in zip(detail["name"], french, pts, area):
-            rows.append((str(name), pt.y, pt.x, "country", 3 if a > 20 else (4 if a > 3 else 5), -a))
-            names_fr[str(name)] = str(fr) if isinstance(fr, str) and fr else str(name)
+    if places is None:
+        places = places_of(events) if events is not None and len(events) else None
+    if extent is None and places is not None and len(places):
+        extent = extent_of(places)
+    names_fr = _country_rows(layers.get("countries"), extent, rows)
     admin1 = layers.get("admin1")
     if admin1 is not None and len(admin1):
         named = admin1[admin1["name"].astype(str) != ""]
@@ -100,10 +131,6 @@ def place_labels(layers: dict, events: pd.DataFrame | None = None, *,
         area = shapely.area(named.geometry.values)
         for name, pt, a in zip(named["name"], pts, area):
             rows.append((str(name), pt.y, pt.x, "region", 5 if a > 10 else 6, -a))
-    if places is None:
-        places = places_of(events) if events is not None and len(events) else None
-    if extent is None and places is not None and len(places):
-        extent = extent_of(places)
     towns = pd.DataFrame(columns=["name", "lat", "lon", "population"])
     if extent is not None:
         west, south, east, north = extent

@@ -116,10 +116,13 @@ def place(labels: pd.DataFrame | None, view: View, frame: MapFrame, taken: Occup
     s = frame.scale
     top, bottom = frame.top, frame.top + frame.map_height
     placed: list[tuple[float, float, float, float]] = []
+    countries: set = set()  # the countries named
     out = []
     for name, lat, lon, kind in zip(label_names(shown), shown["lat"], shown["lon"], shown["kind"]):
         if len(out) >= MAX_LABELS:
             break
+        if kind == "country" and name in countries:
+            continue  # a country's second anchor (``place_labels``), once its name is drawn
         px, py = frame.pixel(lat, lon)
         if not (0 <= px <= frame.width and top <= py <= bottom):
             continue
@@ -133,6 +136,8 @@ def place(labels: pd.DataFrame | None, view: View, frame: MapFrame, taken: Occup
             if taken is not None and not taken.free(box):
                 continue
             placed.append(box)
+            if kind == "country":
+                countries.add(name)
             out.append((str(name), float(lat), float(lon), str(kind), anchor, box))
             break
     return out

@@ -1,7 +1,8 @@
 """Place names on the interactive map, drawn by the browser for the zoom and the view.
 
 The candidates come from ``geo.places.labels.place_labels`` (countries, regions, towns, the events'
-places), most important first. At each zoom and pan, after a filter changes what the map draws, and
+places), most important first; a country may come twice (its middle, then its part near the data) and
+is named once, at the first that fits. At each zoom and pan, after a filter changes what the map draws, and
 when the legend moves or folds, the browser places them in that order; a name is placed only where
 its whole box lies inside the map's frame (a country's or region's name is moved inward to fit) and
 where it covers none of these: a name already placed, a circle of the events drawn (markers, cells,
@@ -134,10 +135,10 @@ function draw() {
   layer.clearLayers();
   var z = map.getZoom(), size = map.getSize(), shown = 0;
   if (!(size.x > 0 && size.y > 0)) { return; }
-  var grid = obstacles(size), names = new Grid();
+  var grid = obstacles(size), names = new Grid(), named = {};
   for (var i = 0; i < data.length && shown < maxShown; i++) {
     var d = data[i];
-    if (d[4] > z) { continue; }
+    if (d[4] > z || (d[3] === 'country' && named[d[0]])) { continue; }
     var p = map.latLngToContainerPoint([d[1], d[2]]), w = measure(d);
     if (p.x < -w || p.y < -2 * H || p.x > size.x + w || p.y > size.y + 2 * H) { continue; }
     var options = spots(d, p, w, grid, size), spot = null, box = null;
@@ -149,7 +150,7 @@ function draw() {
       spot = s; box = pad;
     }
     if (!spot) { continue; }
-    names.add(box); shown++;
+    names.add(box); shown++; named[d[0]] = d[3] === 'country';
     var el = document.createElement('span'), dot = null;
     if (d[3] === 'town') { dot = document.createElement('span'); dot.className = spot[2] ? 'dot after' : 'dot'; }
     if (dot && !spot[2]) { el.appendChild(dot); }

@@ -78,3 +78,12 @@ def test_draw_labels_draws_what_it_placed(curated):
     drawn = _draw_labels(ax, place_labels(layers, events), view, frame, events, sizes)
     texts = [t.get_text() for t in ax.texts]
     assert drawn and all(n in texts or n.upper() in texts for n in drawn)
+
+
+def test_a_neighbour_is_named_once_on_the_part_the_map_shows(curated):
+    """Algeria's middle is off a snapshot of northern Mali: its name is drawn on its part near the data, once."""
+    events, claims, layers, view = curated
+    frame = snapshot_frame(events, view)
+    chosen = place(place_labels(layers, events), view, frame, None)
+    countries = [c[0] for c in chosen if c[3] == "country"]
+    assert countries.count("Algeria") == 1 and len(countries) == len(set(countries))
