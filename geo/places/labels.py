@@ -235,7 +235,7 @@ def _event_places(events: pd.DataFrame | None, places: pd.DataFrame | None) -> l
     location = events["location"]
     rows = np.flatnonzero((where >= 0) & location.notna().to_numpy())
     found, first = np.unique(where[rows], return_index=True)
-    names = dict(zip(found.tolist(), location.to_numpy(dtype=object)[rows[first]]))
+    names = dict(zip(found.tolist(), location.iloc[rows[first]].to_numpy(dtype=object)))  # those rows only
     out: list[list] = []
     for k, (lon, lat, n) in enumerate(zip(top["lon"], top["lat"], top["n"])):
         name = clean_place_name(names.get(k, ""))
