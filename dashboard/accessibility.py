@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 import geo
+import geo.a11y.readable
 from geo.a11y.describe import chart_table, disputed_count, map_description, top_places
 from geo.webmap.claimsindex import claims_index
 from geo.i18n import _, category, pgettext, current_language, format_date, format_number
@@ -33,6 +34,12 @@ PAGE_CSS = f"""
 .geo-skip a:focus {{ left: 0.5rem; }}
 /* the skip links' targets take no room in the page's flow (no gap above the map) */
 [data-testid="stElementContainer"]:has(.geo-anchor) {{ position: absolute; }}
+.geo-table {{ border-collapse: collapse; font-size: 0.875rem; margin: 0.25rem 0 0.5rem; }}
+.geo-table caption {{ text-align: left; padding-bottom: 0.25rem; }}
+.geo-table th, .geo-table td {{ padding: 0.25rem 0.75rem; border-bottom: 1px solid rgba(49, 51, 63, 0.1); }}
+.geo-table thead th {{ text-align: left; font-weight: 600; }}
+.geo-table th[scope="row"] {{ text-align: left; font-weight: 400; white-space: nowrap; }}
+.geo-table td.num, .geo-table thead th:not(:first-child) {{ text-align: right; font-variant-numeric: tabular-nums; }}
 .geo-sr-only {{ position: absolute !important; width: 1px; height: 1px; padding: 0; margin: -1px;
   overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }}
 </style>
@@ -101,8 +108,8 @@ def map_as_text(shown: pd.DataFrame, description: str) -> None:
         st.markdown(md(description))
         places = _memo("places", (id(shown), len(shown)), lambda: top_places(shown, 10))  # a pan or zoom keeps them
         if len(places):
-            st.table(places.rename(columns={"place": _("Place"), "events": _("Events"), "fatalities": _("Fatalities")})
-                     .set_index(_("Place")))
+            st.html(geo.a11y.readable.table_html(places.rename(columns={
+                "place": _("Place"), "events": _("Events"), "fatalities": _("Fatalities")}), index=_("Place")))
 
 
 def _event_labels(events: pd.DataFrame) -> dict[str, str]:
@@ -183,8 +190,11 @@ def chart_data(data: pd.DataFrame, measure: str, freq_label: str) -> None:
     numbers = chart_table(data, measure)  # once, for the sentence and the table
     st.caption(md(chart_description(data, measure, freq_label, numbers)))
     with st.expander(_("Chart data (table)"), icon=":material/table:"):
-        table = numbers.rename(columns={"period": freq_label, "Total": _("Total")})
-        table = table.set_index(freq_label)
+        # each period in words, as the chart's tooltips say it ("July 2024", "Week of 22 July 2024")
+        words = dict(zip(pd.to_datetime(data["period"]).dt.date, data["label"])) if "label" in data else {}
+        table = numbers.assign(period=[words.get(p, p) for p in numbers["period"]])
+        table = table.rename(columns={"period": freq_label, "Total": _("Total")})
         st.caption((_("Events per {period} and event type.") if measure == "events" else
                     _("Fatalities per {period} and event type.")).format(period=freq_label.lower()))
-        st.table(table)
+        # one HTML table, not st.table: its hundreds of cells were each drawn as Markdown at every filter
+        st.html(geo.a11y.readable.table_html(table, index=freq_label))

@@ -27,6 +27,7 @@ from geo.i18n import N_, _, format_date, format_number, set_language
 from geo.styles import md_escape as md
 
 from dashboard.accessibility import event_picker, map_as_text, map_heading, map_text
+from dashboard.share_link import share_link_box
 from dashboard.datasets_panel import records_panel
 from dashboard.versions_panel import (CHANGE_DOWNLOADS, CHANGES_PROMISE, change_rows, changes_caption,
                                      changes_download, pinned, revision_history)
@@ -247,8 +248,8 @@ def share(view: geo.View) -> None:
     if current != wanted:
         st.query_params.from_dict(query)
     with st.expander(_("Share this view"), icon=":material/link:"):
-        st.caption(_("The address bar always holds this link. Copy it with the button at the right of the box."))
-        st.code(geo.view_to_link(view, app_url()), language=None, wrap_lines=True)
+        st.caption(_("The address bar always holds this link. Copy it with the button under it."))
+        share_link_box(geo.view_to_link(view, app_url()))
 
 
 DOWNLOADS = {

@@ -157,3 +157,21 @@ def test_the_popup_explains_the_figure(events, claims):
     html = geo.popup_html(tin, claims)
     note = html.split("<div class='muted fig-note'>", 1)[1].split("</div>", 1)[0]
     assert note.startswith("Conservative:") and "20 Wagner Group" in note
+
+
+def test_table_html_names_each_cell_by_its_row_and_column_and_escapes_the_data():
+    from geo.a11y.readable import table_html
+
+    frame = pd.DataFrame({"Month": ["July 2024", "<img src=x onerror=alert(1)>", None],
+                          "Battles": [1, 1204, 0], "Note": ["a & b", float("nan"), "`${x}`"]})
+    html = table_html(frame, index="Month", caption="Events per month")
+    assert html.startswith('<table class="geo-table"><caption>Events per month</caption>')
+    assert html.count('<th scope="col">') == 3 and html.count('<th scope="row">') == 3
+    assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html and "a &amp; b" in html
+    assert "${" not in html  # no template-literal text
+    assert '<td class="num">1,204</td>' in html and '<td class="num">0</td>' in html
+    assert html.count("<tr>") == 4 and "nan" not in html and "None" not in html
+    with geo.i18n.use_language("fr"):
+        assert "1\u202f204" in table_html(frame, index="Month") or "1\u00a0204" in table_html(frame, index="Month")
+    # without an index every column is a data column
+    assert table_html(frame[["Battles"]]).count('<th scope="row">') == 0

@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 from ..analysis import FREQUENCIES
-from ..i18n import N_, _, format_date
+from ..i18n import N_, _, format_date, format_number
+from ..styles import esc
 
 #: The events table's columns, as a reader names them (ACLED's field names are a codebook's).
 EVENT_TITLES = {
@@ -222,5 +223,35 @@ def period_ticks(first, last, freq: str, most: int = 8) -> tuple[list[pd.Timesta
     return list(months[::every]), "%b %Y"
 
 
+def table_html(frame: pd.DataFrame, *, index: str | None = None, caption: str | None = None) -> str:
+    """``frame`` as one HTML table to read (class ``geo-table``): a header cell per column (``scope="col"``),
+    and with ``index`` (a column's name) that column as each row's header cell (``scope="row"``), so that
+    a screen reader names a cell by its row and column. Whole numbers are grouped in the language in use
+    ("1,204" / "1 204") and aligned right; every text is escaped. ``caption`` names the table. One string
+    of HTML, however many cells: a page draws it at once, not a cell at a time."""
+    cols = [c for c in frame.columns if c != index]
+    head = ([index] if index is not None else []) + cols
+    out = ['<table class="geo-table">']
+    if caption:
+        out.append(f"<caption>{esc(caption)}</caption>")
+    out.append("<thead><tr>" + "".join(f'<th scope="col">{esc(str(c))}</th>' for c in head) + "</tr></thead><tbody>")
+    keys = frame[index].tolist() if index is not None else [None] * len(frame)
+    values = [frame[c].tolist() for c in cols]
+    for i, key in enumerate(keys):
+        row = [] if index is None else [f'<th scope="row">{esc(_cell(key))}</th>']
+        for col in values:
+            v = col[i]
+            number = isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+            row.append(f'<td class="num">{esc(format_number(int(v)))}</td>' if number else f"<td>{esc(_cell(v))}</td>")
+        out.append("<tr>" + "".join(row) + "</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def _cell(value) -> str:
+    return "" if is_empty(value) else str(value)
+
+
 __all__ = ["CLAIM_TITLES", "EVENT_TITLES", "PERIOD_LABELS", "RECORD_TITLES", "REJECTED_TITLES", "date_span",
-           "exact_span", "is_empty", "period_ticks", "readable_table", "timeline_for_chart", "title_of"]
+           "exact_span", "is_empty", "period_ticks", "readable_table", "table_html", "timeline_for_chart",
+           "title_of"]
