@@ -237,15 +237,18 @@ def _event_places(events: pd.DataFrame | None, places: pd.DataFrame | None) -> l
     found, first = np.unique(where[rows], return_index=True)
     names = dict(zip(found.tolist(), location.iloc[rows[first]].to_numpy(dtype=object)))  # those rows only
     out: list[list] = []
+    by_name: dict[str, list[list]] = {}  # the places kept, by their folded name: a twin is looked for among those
     for k, (lon, lat, n) in enumerate(zip(top["lon"], top["lat"], top["n"])):
         name = clean_place_name(names.get(k, ""))
         if not name:
             continue
-        twin = next((o for o in out if o[0].casefold() == name.casefold() and _km(o[1], o[2], lat, lon) < 30), None)
+        same = by_name.setdefault(name.casefold(), [])
+        twin = next((o for o in same if _km(o[1], o[2], lat, lon) < 30), None)
         if twin is not None:
             twin[3] += int(n)
         else:
-            out.append([name, float(lat), float(lon), int(n)])
+            same.append(place := [name, float(lat), float(lon), int(n)])
+            out.append(place)
     return [tuple(o) for o in out]
 
 
