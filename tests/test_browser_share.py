@@ -47,6 +47,9 @@ def test_the_share_box_speaks_french(browser, dashboard):  # noqa: F811
         box.wait_for(timeout=60_000)
         box.get_by_text("Partager cette vue").click()
         box.get_by_role("button", name="Copier le lien").wait_for(timeout=20_000)
-        assert box.locator(".geo-share-url").get_attribute("aria-label") == "Lien de partage"
+        url = box.locator(".geo-share-url")
+        # a read-only field named in the page's language: a screen reader says what it holds
+        assert url.get_attribute("aria-label") == "Lien de partage"
+        assert url.get_attribute("role") == "textbox" and url.get_attribute("aria-readonly") == "true"
     finally:
         page.context.close()

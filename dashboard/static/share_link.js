@@ -36,7 +36,7 @@ function build(parent) {
   const box = document.createElement("div");
   box.className = "geo-share";
   box.innerHTML =
-    '<code class="geo-share-url" tabindex="0"></code>' +
+    '<code class="geo-share-url" tabindex="0" role="textbox" aria-readonly="true"></code>' +
     '<button type="button" class="geo-share-copy"></button>' +
     '<p class="geo-share-status" role="status" aria-live="polite"></p>';
   parent.appendChild(box);
