@@ -235,21 +235,17 @@ def table_html(frame: pd.DataFrame, *, index: str | None = None, caption: str | 
     if caption:
         out.append(f"<caption>{esc(caption)}</caption>")
     out.append("<thead><tr>" + "".join(f'<th scope="col">{esc(str(c))}</th>' for c in head) + "</tr></thead><tbody>")
-    keys = frame[index].tolist() if index is not None else [None] * len(frame)
+    keys = frame[index].tolist() if index is not None else []
     values = [frame[c].tolist() for c in cols]
-    for i, key in enumerate(keys):
-        row = [] if index is None else [f'<th scope="row">{esc(_cell(key))}</th>']
+    for i in range(len(frame)):
+        row = [] if index is None else [f'<th scope="row">{esc(_text(keys[i]))}</th>']
         for col in values:
             v = col[i]
             number = isinstance(v, (int, np.integer)) and not isinstance(v, bool)
-            row.append(f'<td class="num">{esc(format_number(int(v)))}</td>' if number else f"<td>{esc(_cell(v))}</td>")
+            row.append(f'<td class="num">{esc(format_number(int(v)))}</td>' if number else f"<td>{esc(_text(v))}</td>")
         out.append("<tr>" + "".join(row) + "</tr>")
     out.append("</tbody></table>")
     return "".join(out)
-
-
-def _cell(value) -> str:
-    return "" if is_empty(value) else str(value)
 
 
 __all__ = ["CLAIM_TITLES", "EVENT_TITLES", "PERIOD_LABELS", "RECORD_TITLES", "REJECTED_TITLES", "date_span",

@@ -150,7 +150,8 @@ function draw() {
       spot = s; box = pad;
     }
     if (!spot) { continue; }
-    names.add(box); shown++; named[d[0]] = d[3] === 'country';
+    names.add(box); shown++;
+    if (d[3] === 'country') { named[d[0]] = true; }  // a town of the same name leaves it named
     var el = document.createElement('span'), dot = null;
     if (d[3] === 'town') { dot = document.createElement('span'); dot.className = spot[2] ? 'dot after' : 'dot'; }
     if (dot && !spot[2]) { el.appendChild(dot); }
