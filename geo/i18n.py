@@ -217,7 +217,33 @@ _DATE_PATTERNS = {"long": "d MMMM y", "medium": "d MMM y", "month": "LLLL y", "s
 
 @lru_cache(maxsize=20_000)
 def _date_text(value: dt.date, pattern: str, lang: str) -> str:
-    return _dates.format_date(value, pattern, locale=lang)
+    names = _month_names(pattern, lang)
+    if names is None:
+        return _dates.format_date(value, pattern, locale=lang)
+    month = names[value.month - 1]  # Babel's text, without its cost (a map of thousands of events says as many days)
+    return f"{value.day} {month} {value.year}" if pattern.startswith("d ") else f"{month} {value.year}"
+
+
+#: The app's date patterns that are a day, a month's name and a year: Babel's month names by context and width.
+_MONTHS = {"d MMMM y": ("format", "wide"), "d MMM y": ("format", "abbreviated"),
+           "LLLL y": ("stand-alone", "wide"), "LLL y": ("stand-alone", "abbreviated")}
+
+
+@lru_cache(maxsize=None)
+def _month_names(pattern: str, lang: str) -> tuple[str, ...] | None:
+    """The month names of ``pattern`` in ``lang`` when Babel writes its dates as the name between the day and
+    the year (checked once against Babel for every month), else None (Babel then writes each date)."""
+    if pattern not in _MONTHS:
+        return None
+    context, width = _MONTHS[pattern]
+    names = tuple(Locale.parse(lang).months[context][width][m] for m in range(1, 13))
+    for m in range(1, 13):
+        for day in (1, 28):
+            value = dt.date(2024, m, day)
+            made = f"{day} {names[m - 1]} 2024" if pattern.startswith("d ") else f"{names[m - 1]} 2024"
+            if _dates.format_date(value, pattern, locale=lang) != made:
+                return None
+    return names
 
 
 @lru_cache(maxsize=None)

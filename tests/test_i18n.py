@@ -55,6 +55,23 @@ def test_dates(lang, fmt, expected):
     assert translator(lang).format_date(dt.datetime(2024, 7, 27, 23, 59), fmt) == expected
 
 
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_dates_are_babels_every_day(lang):
+    """The app's date styles are written without Babel (a map says thousands of days): the same text as Babel's,
+    every day of two years (a leap year among them) and far back or ahead."""
+    from babel import dates as babel_dates
+
+    days = [dt.date(2023, 1, 1) + dt.timedelta(days=k) for k in range(731)]
+    days += [dt.date(1, 1, 1), dt.date(989, 11, 30), dt.date(2099, 12, 31)]
+    for fmt, pattern in i18n._DATE_PATTERNS.items():
+        assert i18n._month_names(pattern, lang) is not None  # written without Babel
+        for day in days:
+            assert translator(lang).format_date(day, fmt) == babel_dates.format_date(day, pattern, locale=lang)
+    assert i18n._month_names("EEEE d MMMM y", lang) is None  # any other pattern: Babel's
+    assert translator(lang).format_date(dt.date(2024, 7, 27), "EEEE d MMMM y") == babel_dates.format_date(
+        dt.date(2024, 7, 27), "EEEE d MMMM y", locale=lang)
+
+
 def test_first_of_the_month_in_french():
     assert translator("fr").format_date(dt.date(2024, 8, 1)) == "1 août 2024"
 

@@ -119,7 +119,8 @@ def test_cells_drawn_for_long_texts_follow_the_zoom_too(browser, tmp_path):
     from geo.bench.synthetic import synthetic_events
 
     path = tmp_path / "wordy.csv"
-    events = synthetic_events(600, seed=4).drop(columns="geometry").assign(notes="A long note. " * 400)
+    events = synthetic_events(600, seed=4).drop(columns="geometry")
+    events = events.assign(notes=events["event_id"] + ": a long note. " * 400)  # each event's own, as ACLED's
     events.to_csv(path, index=False, date_format="%Y-%m-%d")
     proc, url = start_dashboard({"GEO_EVENTS": str(path)})
     page = browser.new_context(viewport={"width": 1400, "height": 1200}).new_page()

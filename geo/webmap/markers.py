@@ -6,11 +6,18 @@ every feature's style in the page twice (in the data and in a style function swi
 event id) and writes each ``<`` and ``>`` of the popups' HTML as a six-character ``\\u003c``. Here
 a feature is a row ``[lon, lat, style, popup, tooltip, event_id]``, the styles are a table of the
 few distinct ones, and the JSON is made safe for a ``<script>`` element by breaking only the
-sequences that could end or confuse it (``</``, ``<!--``, ``<script``): the page of 3,000 events is
-about half the size, and ``MAX_MARKER_BYTES`` bounds it whatever the events' text.
+sequences that could end or confuse it (``</``, ``<!--``, ``<script``); ``MAX_MARKER_BYTES`` bounds it
+whatever the events' text.
+
+A popup is not sent as HTML but as its pieces (``geo.webmap.popups.popup_fragments``): the pieces many
+events hold alike (a type, a date, a place, a pair of sides, a source, another event's line under "Also at
+this place") are sent once in a table, and a popup names them by number beside its own pieces (claims, id).
+The browser joins a popup's pieces when it opens: until then a popup costs its numbers.
 """
 
 from __future__ import annotations
+
+from collections import Counter
 
 import geopandas as gpd
 import numpy as np
@@ -20,7 +27,7 @@ from folium.template import Template
 from .claimsindex import ClaimsIndex
 from .inview import KEEPER_JS
 from .popupcache import PopupParts, popup_cache, records
-from .popups import event_popup, popup_tail, same_place_block, same_place_item, tooltip_text
+from .popups import Shared, popup_fragments, same_place_fragments, same_place_item, tooltip_text
 from .scripting import ScriptElement, script_json
 from ..analysis import claim_ranges, event_figures
 from ..fatalities import fatality_notes
@@ -41,6 +48,12 @@ if (args.canvas) {
   styles = styles.map(function (s) { return Object.assign({renderer: renderer}, s); });
   group.on('remove', function () { if (renderer._map) { renderer.remove(); } });
 }
+// a popup's HTML: its pieces joined, each shared one (a number) read from the table
+function html(pieces) {
+  var out = '';
+  for (var k = 0; k < pieces.length; k++) { var x = pieces[k]; out += typeof x === 'number' ? args.shared[x] : x; }
+  return out;
+}
 // the popup's content, made when it opens: the full details, or on a narrow frame (a phone) a short
 // popup whose details show below the map. An element (not a string), so that streamlit-folium reads
 // its text (the event id, last line) when the marker is clicked.
@@ -53,7 +66,7 @@ function content(layer, r) {
     id.className = 'muted'; id.textContent = r[5];
     div.appendChild(id);
   } else {
-    div.innerHTML = r[3];
+    div.innerHTML = html(r[3]);
   }
   return div;
 }
@@ -126,7 +139,7 @@ function reachable(layer, name) {
   });
 }
 for (var i = 0; i < rows.length; i++) {
-  var r = rows[i];  // [lon, lat, style, popup, tooltip, event_id]
+  var r = rows[i];  // [lon, lat, style, popup's pieces, tooltip, event_id]
   var layer = L.circleMarker([r[1], r[0]], styles[r[2]]);
   layer.feature = {type: 'Feature', properties: {event_id: r[5]}};
   layer._row = r;
@@ -147,7 +160,8 @@ class EventMarkers(ScriptElement):
     (thousands of markers), else as SVG paths (class ``event-marker``).
 
     ``data`` keeps the FeatureCollection for callers and tests; ``payload_bytes`` is what the
-    markers add to the page.
+    markers add to the page. A feature's popup is sent as its pieces (``_pieces``, else ``_popup`` whole):
+    each ``Shared`` piece once for all of them.
     """
 
     _read_only = ("data",)
@@ -163,6 +177,7 @@ class EventMarkers(ScriptElement):
         self.data = data
         styles: dict[str, int] = {}
         table: list[dict] = []
+        shared: dict[str, int] = {}
         rows = []
         for f in data["features"]:
             p = f["properties"]
@@ -170,11 +185,20 @@ class EventMarkers(ScriptElement):
             if key not in styles:
                 styles[key] = len(table)
                 table.append(p["_style"])
+            pieces = []
+            for piece in p.get("_pieces") or (p["_popup"],):
+                if type(piece) is Shared:
+                    number = shared.get(piece)
+                    if number is None:
+                        number = shared[piece] = len(shared)
+                    pieces.append(number)
+                else:
+                    pieces.append(piece)
             lon, lat = f["geometry"]["coordinates"]
-            rows.append([round(lon, 6), round(lat, 6), styles[key], p["_popup"], p["_tip"], p["event_id"]])
+            rows.append([round(lon, 6), round(lat, 6), styles[key], pieces, p["_tip"], p["event_id"]])
         self.code = _MARKERS_JS
-        self.args = script_json({"styles": table, "rows": rows, "selected": selected, "canvas": canvas,
-                                 "below": esc(_("Details below the map."))})
+        self.args = script_json({"styles": table, "shared": list(shared), "rows": rows, "selected": selected,
+                                 "canvas": canvas, "below": esc(_("Details below the map."))})
         self.payload_bytes = len(self.args.encode("utf-8"))
 
 
@@ -264,17 +288,16 @@ def events_geojson(events: gpd.GeoDataFrame, claims: pd.DataFrame | None, color_
         if disputed:
             style["dashArray"] = "4 3"
         change = change_mark(ev, style)
-        popup = own.popup
-        if len(here) > 1:  # the others at its place, before the popup's last line
-            tail = popup_tail(ev["event_id"])
-            popup = popup[: len(popup) - len(tail)] + same_place_block([parts[j].item for j in others],
-                                                                       len(here) - 1) + tail
+        pieces = own.pieces
+        if len(here) > 1:  # the others at its place, before the popup's last line (its id)
+            pieces = (*pieces[:-1], *same_place_fragments([parts[j].item for j in others], len(here) - 1), pieces[-1])
         features.append({
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [float(ev["longitude"]), float(ev["latitude"])]},
             "properties": {
                 "event_id": str(ev["event_id"]),
-                "_popup": popup,
+                "_popup": "".join(pieces),
+                "_pieces": pieces,
                 "_tip": own.tip + (esc(" · " + _("data sets disagree")) if datasets_differ else
                                    esc(" · " + _("claims disputed")) if disputed else "")
                 + (esc(" · " + _("in {count} data sets").format(count=int(ev["datasets_held"])))
@@ -294,8 +317,10 @@ def popup_estimate(events: pd.DataFrame, claims: pd.DataFrame | None, *, index: 
                    memo: dict | None = None, sample: int = ESTIMATE_SAMPLE) -> int:
     """About the bytes the markers of ``events`` add to a page, from the popups of ``sample`` of them spread evenly
     (made as a map makes them, and kept with the data set's when ``memo`` is given): the others at each place left
-    out, so it errs low. A map whose estimate is far over its budget (UCDP's three claims an event) draws cells
-    without making every popup to find that out."""
+    out, so it errs low. An event's own pieces count for each event; a shared piece the sample holds twice or more
+    counts once, one it holds once (most likely that event's own place or date) as often as the sample's events
+    stand for. A map whose estimate is far over its budget (UCDP's three claims an event) draws cells without
+    making every popup to find that out."""
     n = len(events)
     if not n:
         return 0
@@ -303,9 +328,17 @@ def popup_estimate(events: pd.DataFrame, claims: pd.DataFrame | None, *, index: 
     pos = np.unique(np.linspace(0, n - 1, min(sample, n)).round().astype(np.int64))
     rows = records(events.iloc[pos])
     parts = _popup_parts(rows, index, popup_cache(memo, claims, events))
-    each = [len(p.popup.encode("utf-8")) + len(p.tip.encode("utf-8")) + 2 * len(str(r["event_id"])) + 40
-            for p, r in zip(parts, rows)]
-    return int(sum(each) / len(each) * n)
+    own, shared = 0, Counter()
+    for p, r in zip(parts, rows):
+        own += len(p.tip.encode("utf-8")) + 2 * len(str(r["event_id"])) + 40 + 4 * len(p.pieces)
+        for piece in p.pieces:
+            if type(piece) is Shared:
+                shared[piece] += 1
+            else:
+                own += len(piece.encode("utf-8"))
+    once = sum(len(piece.encode("utf-8")) for piece, times in shared.items() if times == 1)
+    again = sum(len(piece.encode("utf-8")) for piece, times in shared.items() if times > 1)
+    return int((own + once) / len(rows) * n + again)
 
 
 def _popup_parts(rows: list[dict], index: ClaimsIndex, cache) -> list[PopupParts]:
@@ -331,9 +364,9 @@ def _popup_parts(rows: list[dict], index: ClaimsIndex, cache) -> list[PopupParts
         has_claims = bool(end[k] > start[k])
         rng = ranges.get(ev["event_id"]) if has_claims else None
         change = change_mark(ev, {"fillColor": None})  # its sentence only: the map styles the marker
-        popup = event_popup(ev, claim_rows[offsets[k]:offsets[k + 1]], notes.get(ev["event_id"], ""), rng,
-                            None, 0, with_urls=urls, with_statements=said, change=change)
-        made.append(PopupParts(popup, same_place_item(ev), tooltip_text(ev), has_claims,
+        pieces = popup_fragments(ev, claim_rows[offsets[k]:offsets[k + 1]], notes.get(ev["event_id"], ""), rng,
+                                 None, 0, with_urls=urls, with_statements=said, change=change)
+        made.append(PopupParts(tuple(pieces), same_place_item(ev), tooltip_text(ev), has_claims,
                                bool(rng is not None and rng["disputed"])))
     for i, p in zip(todo, made):
         parts[i] = p

@@ -26,14 +26,20 @@ UNKEPT_COLUMNS = ("_datasets", "_possible", "change", "changed_on", "change_sour
 
 class PopupParts(NamedTuple):
     """What a map needs of one event's popup, whatever else is drawn: the popup as made for the event alone
-    (``geo.webmap.popups.event_popup`` without others at its place), its line in the other popups' "Also at
-    this place", its tooltip (without the map's suffixes), and whether it has claims and they disagree."""
+    (``geo.webmap.popups.popup_fragments`` without others at its place: its pieces, the last its id), its line
+    in the other popups' "Also at this place", its tooltip (without the map's suffixes), and whether it has
+    claims and they disagree."""
 
-    popup: str
+    pieces: tuple
     item: str
     tip: str
     has_claims: bool
     disputed: bool
+
+    @property
+    def popup(self) -> str:
+        """The popup's HTML."""
+        return "".join(self.pieces)
 
 
 class PopupCache:

@@ -4,6 +4,7 @@ who claims what, and the sources. Every piece of data text is escaped here."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -12,8 +13,20 @@ from ..matching.groups import figure_text, headline_figure
 from ..analysis import claim_ranges
 from ..events import claims_for, split_list
 from ..fatalities import fatality_note
-from ..i18n import _, category, format_date, format_number, ngettext
+from ..i18n import _, category, current_language, format_date, format_number, ngettext
 from ..styles import esc, precision_text, safe_link
+
+
+class Shared(str):
+    """A piece of popup HTML that many events' popups may hold alike (a type, a date, a pair of sides, a
+    source): a map sends it once, and each popup names it (``geo.webmap.markers``). Any other piece is one
+    event's own."""
+
+    __slots__ = ()
+
+
+#: Most values of each kind (dates, places, pairs of sides…) whose popup pieces are kept made.
+_KEPT = 50_000
 
 
 def _fmt_date(value, precision) -> str:
@@ -106,27 +119,46 @@ def claim_rows_html(records: list[dict], with_urls: bool = True, with_statements
 
 
 def same_place_item(other: Mapping) -> str:
-    """An event's line in the popups of the other events at its place."""
-    return (f"<li>{esc(format_date(other['event_date'], 'medium'))} · {esc(category(other['event_type']))} · "
-            f"{esc(_loss('killed', int(other['fatalities'])))}</li>")
+    """An event's line in the popups of the other events at its place (``Shared``: the others' popups name it)."""
+    return _same_place_line(other["event_date"], other["event_type"], int(other["fatalities"]), current_language())
 
 
-def _same_place_html(others: list[Mapping], total: int | None = None) -> str:
-    return same_place_block([same_place_item(o) for o in others], total)
+@lru_cache(maxsize=_KEPT)
+def _same_place_line(when, event_type, killed: int, lang: str) -> Shared:
+    return Shared(f"<li>{esc(format_date(when, 'medium'))} · {esc(category(event_type))} · "
+                  f"{esc(_loss('killed', killed))}</li>")
+
+
+def _same_place_html(others: list[Mapping], total: int | None = None) -> list[str]:
+    return same_place_fragments([same_place_item(o) for o in others], total)
+
+
+def same_place_fragments(lines: list[str], total: int | None = None) -> list[str]:
+    """"Also at this place" as popup pieces: its heading, the others' lines (``same_place_item``), and how many
+    more there are of ``total``."""
+    total = len(lines) if total is None else total
+    if not total:
+        return []
+    lang = current_language()
+    return [_same_place_head(total, lang), *lines, _same_place_foot(total - len(lines), lang)]
 
 
 def same_place_block(lines: list[str], total: int | None = None) -> str:
     """"Also at this place": the others' lines (``same_place_item``), and how many more there are of ``total``."""
-    others = lines
-    total = len(others) if total is None else total
-    if not total:
-        return ""
-    items = "".join(others)
-    if total > len(others):
-        items += "<li>" + esc(_("and {count} more").format(count=format_number(total - len(others)))) + "</li>"
-    return ("<div class='same-place'><h3>" + esc(_("Also at this place")) + "</h3> "
-            + esc(_("({count}; larger circles lie beneath smaller ones):").format(count=format_number(total)))
-            + f"<ul>{items}</ul></div>")
+    return "".join(same_place_fragments(lines, total))
+
+
+@lru_cache(maxsize=1024)
+def _same_place_head(total: int, lang: str) -> Shared:
+    return Shared("<div class='same-place'><h3>" + esc(_("Also at this place")) + "</h3> "
+                  + esc(_("({count}; larger circles lie beneath smaller ones):").format(count=format_number(total)))
+                  + "<ul>")
+
+
+@lru_cache(maxsize=1024)
+def _same_place_foot(more: int, lang: str) -> Shared:
+    return Shared(("<li>" + esc(_("and {count} more").format(count=format_number(more))) + "</li>" if more > 0
+                   else "") + "</ul></div>")
 
 
 def _range_html(rng) -> str:
@@ -215,44 +247,84 @@ def event_popup(event: Mapping, claims: list[dict], note: str, claim_range, same
     """``popup_html`` from what a map works out for all its events at once: the event's claims as rows
     (in ``claims_for``'s order), its figure's note (``geo.fatalities.fatality_notes``) and its claims'
     range (a row of ``geo.claim_ranges``, or None)."""
-    title = esc(category(event["event_type"]))
-    if str(event.get("sub_event_type") or "").strip():
-        title += f" · {esc(category(event['sub_event_type']))}"
-    place = esc(event["location"])
-    if str(event.get("admin1") or "").strip():
-        place += f", {esc(event['admin1'])}"
-    precision = precision_text("geo", event.get("geo_precision") or 1)
-    urls = split_list(event.get("source_url") or "")
-    sources = esc(event.get("source") or _("not given"))
+    return "".join(popup_fragments(event, claims, note, claim_range, same_place, same_place_total,
+                                   with_urls=with_urls, with_statements=with_statements, change=change))
+
+
+def popup_fragments(event: Mapping, claims: list[dict], note: str, claim_range, same_place: list[Mapping] | None,
+                    same_place_total: int | None, *, with_urls: bool = True, with_statements: bool = True,
+                    change: str = "") -> list[str]:
+    """``event_popup`` in pieces, in order: those many events hold alike (its type, date, place, sides, figure,
+    notes and sources) are ``Shared`` and made once per value; the event's own (its claims, their range, the
+    figure's note, its id) are plain text. A map sends each shared piece once (``geo.webmap.markers``)."""
+    lang = current_language()
+    fatalities = int(event["fatalities"])
+    notes = event.get("notes")
+    pieces = [
+        _head(event["event_type"], event.get("sub_event_type"), lang),
+        f"<div class='ev-change'><b>{esc(change[:1].upper() + change[1:])}</b></div>" if change else "",
+        _when(event["event_date"], int(event.get("time_precision") or 1), lang),
+        _where(event["location"], event.get("admin1"), event.get("geo_precision") or 1, lang),
+        _sides(event["actor1"], event.get("assoc_actor_1"), event.get("actor2"), event.get("assoc_actor_2"), lang),
+        _figure(headline_figure(event), fatalities, len(claims), lang),
+        _note_html(note),
+        datasets_html(event.get("_datasets")),
+        possible_html(event.get("_possible")),
+        _range_html(claim_range),
+        claim_rows_html(claims, with_urls, with_statements),
+        Shared(f"<div class='notes'>{esc(notes)}</div>") if str(notes or "").strip() else "",
+        _sources(event.get("source"), event.get("source_url"), lang),
+        *_same_place_html(same_place or [], same_place_total),
+        popup_tail(event["event_id"]),
+    ]
+    return [p for p in pieces if p]
+
+
+@lru_cache(maxsize=4096)
+def _head(event_type, sub_event_type, lang: str) -> Shared:
+    title = esc(category(event_type))
+    if str(sub_event_type or "").strip():
+        title += f" · {esc(category(sub_event_type))}"
+    return Shared(f"<div class='ev-popup'><h2 class='ev-title'>{title}</h2>")
+
+
+@lru_cache(maxsize=_KEPT)
+def _when(when, time_precision: int, lang: str) -> Shared:
+    return Shared(f"<div>{esc(_fmt_date(when, time_precision))}</div>")
+
+
+@lru_cache(maxsize=_KEPT)
+def _where(location, admin1, geo_precision, lang: str) -> Shared:
+    place = esc(location)
+    if str(admin1 or "").strip():
+        place += f", {esc(admin1)}"
+    return Shared(f"<div>{place} <span class='muted'>({esc(precision_text('geo', geo_precision))})</span></div>")
+
+
+@lru_cache(maxsize=_KEPT)
+def _sides(actor1, assoc1, actor2, assoc2, lang: str) -> Shared:
+    return Shared("<table class='sides'><tr><th>" + esc(_("Side A")) + "</th><th>" + esc(_("Side B")) + "</th></tr>"
+                  f"<tr><td>{_side_html(actor1, assoc1)}</td><td>{_side_html(actor2, assoc2)}</td></tr></table>")
+
+
+@lru_cache(maxsize=_KEPT)
+def _figure(headline, fatalities: int, claims: int, lang: str) -> Shared:
+    """The fatalities line: the figure (several data sets: whose, and the others' range) and how many claims follow."""
+    return Shared(
+        "<div>" + (_("<h3>Fatalities</h3>: {figure}").format(figure=esc(headline)) if headline else
+                   _("<h3>Fatalities</h3> (conservative): {count}").format(count=format_number(fatalities)))
+        + (" <span class='muted'>· " + esc(ngettext("{count} claim below", "{count} claims below", claims)
+                                          .format(count=claims)) + "</span>" if claims else "")
+        + "</div>")
+
+
+@lru_cache(maxsize=_KEPT)
+def _sources(source, source_url, lang: str) -> Shared:
+    urls = split_list(source_url or "")
+    sources = esc(source or _("not given"))
     if urls:
         sources += " · " + " ".join(safe_link(u) for u in urls)
-    fatalities = int(event["fatalities"])
-    headline = headline_figure(event)  # several data sets: whose figure, and the others' range
-    return (
-        "<div class='ev-popup'>"
-        f"<h2 class='ev-title'>{title}</h2>"
-        + (f"<div class='ev-change'><b>{esc(change[:1].upper() + change[1:])}</b></div>" if change else "")
-        + f"<div>{esc(_fmt_date(event['event_date'], int(event.get('time_precision') or 1)))}</div>"
-        f"<div>{place} <span class='muted'>({esc(precision)})</span></div>"
-        "<table class='sides'><tr><th>" + esc(_("Side A")) + "</th><th>" + esc(_("Side B")) + "</th></tr>"
-        f"<tr><td>{_side_html(event['actor1'], event.get('assoc_actor_1'))}</td>"
-        f"<td>{_side_html(event.get('actor2'), event.get('assoc_actor_2'))}</td></tr></table>"
-        + "<div>" + (_("<h3>Fatalities</h3>: {figure}").format(figure=esc(headline)) if headline else
-                     _("<h3>Fatalities</h3> (conservative): {count}").format(count=format_number(fatalities)))
-        + (" <span class='muted'>· " + esc(ngettext("{count} claim below", "{count} claims below", len(claims))
-                                          .format(count=len(claims))) + "</span>"
-           if len(claims) else "")
-        + "</div>"
-        + _note_html(note)
-        + datasets_html(event.get("_datasets"))
-        + possible_html(event.get("_possible"))
-        + _range_html(claim_range)
-        + claim_rows_html(claims, with_urls, with_statements)
-        + (f"<div class='notes'>{esc(event['notes'])}</div>" if str(event.get("notes") or "").strip() else "")
-        + "<div class='sources'>" + _("<h3>Sources</h3>: {sources}").format(sources=sources) + "</div>"
-        + _same_place_html(same_place or [], same_place_total)
-        + popup_tail(event["event_id"])
-    )
+    return Shared("<div class='sources'>" + _("<h3>Sources</h3>: {sources}").format(sources=sources) + "</div>")
 
 
 def popup_tail(event_id) -> str:
@@ -274,11 +346,9 @@ def _own_range(own_claims: pd.DataFrame):
     return claim_ranges(own_claims).iloc[0]
 
 
-#: The markup every popup has whatever its event (tags and classes, not words): see ``popup_floor``.
-_POPUP_TAGS = len(
-    "<div class='ev-popup'><h2 class='ev-title'></h2><div></div><div> <span class='muted'>()</span></div>"
-    "<table class='sides'><tr><th></th><th></th></tr><tr><td></td><td></td></tr></table><div></div>"
-    "<div class='sources'></div><div class='muted'></div></div>")
+#: What every marker adds whatever its event (see ``popup_floor``): its row, with the numbers of the six shared
+#: pieces every popup has (type, date, place, sides, figure, sources), and its popup's last piece, its id's markup.
+_ROW_MIN = len('[0,0,0,[0,0,0,0,0,0,""],"",""],') + len(popup_tail(""))
 #: What each claim adds at least (its side and ": "), each statement (its element) and each event with claims
 #: (the claims' table and its header's markup).
 _CLAIM_TAGS, _STATEMENT_TAGS = 2, len("<div class='stmt'></div>")
@@ -300,21 +370,47 @@ def _text_bytes(column) -> int:
     return int(values.astype(str).str.strip().str.len().sum()) if len(values) else 0
 
 
+def _shared_markup() -> list[tuple[tuple[str, ...], int]]:
+    """The shared pieces (``Shared``) by what makes them distinct, and the least markup of each, in the language
+    in use: a type's heading, a day (its shortest date), a place, a pair of sides, a source."""
+    return [(("event_type",), len("<div class='ev-popup'><h2 class='ev-title'></h2>")),
+            (("event_date",), len("<div></div>") + len("1 May 2024")),
+            (("location",), len("<div> <span class='muted'>()</span></div>")),
+            (("actor1", "actor2"), len("<table class='sides'><tr><th></th><th></th></tr><tr><td></td><td></td></tr>"
+                                       "</table>") + len(_("Side A")) + len(_("Side B"))),
+            (("source",), len("<div class='sources'></div>") + len(_("<h3>Sources</h3>: {sources}")) - 9)]
+
+
+def _distinct_text_bytes(column) -> int:
+    """Characters of a column's distinct texts, each counted once: what its ``Shared`` pieces hold at least."""
+    values = pd.Series(column)
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        used = np.unique(values.cat.codes.to_numpy())
+        values = pd.Series(values.cat.categories.to_numpy(dtype=object)[used[used >= 0]])
+    values = pd.Series(pd.unique(values.astype(object)))
+    values = values[values.notna().to_numpy()]
+    return int(values.astype(str).str.strip().str.len().sum()) if len(values) else 0
+
+
 def popup_floor(events: pd.DataFrame, claims: pd.DataFrame) -> int:
-    """A lower bound of the bytes the popups of ``events`` (with ``claims``, theirs) add to a page, worked
+    """A lower bound of the bytes the markers of ``events`` (with ``claims``, theirs) add to a page, worked
     out from the texts' lengths without making a popup: a map whose popups would pass its byte budget
-    by this count alone draws cells, and builds none of them (``geo.webmap.maps``)."""
+    by this count alone draws cells, and builds none of them (``geo.webmap.maps``). Each event's id (twice),
+    place (its tooltip) and claims count for every event; the texts of shared pieces (``Shared``: sides,
+    places, notes, sources) once for each distinct text."""
     n = len(events)
     if not n:
         return 0
-    fixed = (_POPUP_TAGS + len(_("Side A")) + len(_("Side B"))
-             + len(_("<h3>Fatalities</h3> (conservative): {count}")) - len("{count}") + 1
-             + len(_("<h3>Sources</h3>: {sources}")) - len("{sources}"))
-    total = n * fixed
-    for name, times in (("event_id", 2), ("location", 2), ("actor1", 1), ("actor2", 1), ("source", 1),
-                        ("notes", 1), ("admin1", 1)):
+    total = n * _ROW_MIN
+    for name in ("event_id", "event_id", "location"):
         if name in events:
-            total += times * _text_bytes(events[name])
+            total += _text_bytes(events[name])
+    for name in ("location", "actor1", "actor2", "source", "notes", "admin1"):
+        if name in events:
+            total += _distinct_text_bytes(events[name])
+    for columns, markup in _shared_markup():
+        if all(c in events for c in columns):  # each distinct value's piece: at least its markup
+            total += markup * len(events[list(columns)].drop_duplicates())
     if claims is None or claims.empty:
         return total
     total += _CLAIMS_TAGS * int(claims["event_id"].nunique())

@@ -144,8 +144,9 @@ def test_marker_pages_are_bounded_by_their_bytes(many, layers):
     at = geo.build_map(many.iloc[:MAX_MARKERS], layers)
     assert _cell_layer(at) is None
     assert len(at.get_root().render().encode("utf-8")) < PAGE_LIMIT
-    # the same events with long notes would need more than the markers' budget: cells instead
-    wordy = many.iloc[:MAX_MARKERS].assign(notes="A long account of the fighting. " * 60)
+    # the same events with long notes (each its own, as ACLED's) would need more than the markers' budget: cells
+    wordy = many.iloc[:MAX_MARKERS]
+    wordy = wordy.assign(notes=wordy["event_id"] + ": a long account of the fighting. " * 60)
     m = geo.build_map(wordy, layers)
     layer = _cell_layer(m)
     assert layer is not None and sum(len(c) for c in layer.cells) > 0
@@ -156,6 +157,9 @@ def test_marker_pages_are_bounded_by_their_bytes(many, layers):
     few = geo.build_map(wordy.iloc[:200], layers)
     assert _cell_layer(few) is None
     assert _cell_layer(geo.build_map(many.iloc[:200], layers, max_marker_bytes=10_000)) is not None
+    # one long text that every event holds alike is sent once: markers
+    alike = many.iloc[:MAX_MARKERS].assign(notes="A long account of the fighting. " * 60)
+    assert _cell_layer(geo.build_map(alike, layers)) is None
 
 
 @pytest.mark.parametrize("text", ["</script><script>alert(1)</script>", "<!-- <script>", "</SCRIPT >", "<ScRiPt>",
@@ -380,5 +384,6 @@ def test_a_content_group_says_whether_it_follows_the_zoom(small_events, layers):
     assert geo.build_map_content(small_events, layers, draw="heat").by_zoom is True
     assert geo.build_map_content(small_events, layers, max_markers=2).by_zoom is True
     # a few hundred events whose notes are too long for the markers' byte budget: cells too
-    wordy = synthetic_events(600, seed=2).assign(notes="A long note. " * 400)
+    wordy = synthetic_events(600, seed=2)
+    wordy = wordy.assign(notes=wordy["event_id"] + ": a long note. " * 400)  # each event's own
     assert geo.build_map_content(wordy, layers).by_zoom is True

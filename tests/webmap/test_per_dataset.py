@@ -92,8 +92,8 @@ def test_without_a_data_set_every_map_does_it_again(monkeypatch, curated):
 
 
 def _popups(monkeypatch):
-    made = Counter(geo.webmap.markers.event_popup)
-    monkeypatch.setattr(geo.webmap.markers, "event_popup", made)
+    made = Counter(geo.webmap.markers.popup_fragments)
+    monkeypatch.setattr(geo.webmap.markers, "popup_fragments", made)
     return made
 
 
