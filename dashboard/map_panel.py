@@ -4,12 +4,10 @@ downloads, all of which follow the map's view; one fragment, so that a pan or a 
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 import geo
 import geo.extent
@@ -26,6 +24,7 @@ from geo.sources.dataset import Dataset
 from geo.i18n import N_, _, format_date, format_number, set_language
 from geo.styles import md_escape as md
 
+from dashboard.folium_frame import MountedMap
 from dashboard.accessibility import event_picker, map_as_text, map_heading, map_text
 from dashboard.share_link import share_link_box
 from dashboard.datasets_panel import records_panel
@@ -90,11 +89,11 @@ def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from
     what the map makes once per data set: the boundaries' rings, the claims sorted for popups.
     """
     ss = st.session_state
-    base_key = (id(layers), view.basemap, view.hidden_layers, view.lang)
+    base_key = (id(layers), view.basemap, view.hidden_layers, view.lang, map_key())
     if ss.get("map_base") is None or ss.map_base[0] != base_key:
-        ss.map_base = (base_key, geo.build_base_map(layers, center=view.center, zoom=view.zoom,
-                                                    basemap=view.basemap, visible_layers=view.visible_layers,
-                                                    labels=labels, home_extent=home_extent, dataset=dataset))
+        ss.map_base = (base_key, MountedMap(geo.build_base_map(
+            layers, center=view.center, zoom=view.zoom, basemap=view.basemap, visible_layers=view.visible_layers,
+            labels=labels, home_extent=home_extent, dataset=dataset), map_key()))
     look = (view.filter, view.color_by, view.figure, view.shade_regions, view.draw, view.lang, view.changed)
     content = look
     # cells or heat follow the zoom: past MAX_MARKERS, as a heatmap, or when the events' texts
@@ -129,12 +128,9 @@ def show_map(shown, layers, claims, view: geo.View, attribution: str, shown_from
             ss.map_content = content = content + (anchor,)
             build = (id(shown_from), id(claims), content, ss.get("map_selected"), attribution)
         memo = ss.map_memo = (build, group)
-    # st_folium renames the elements of the map and group it is given: copies each run (the base
-    # ~10 ms; the group shares its data with the memo, see geo.webmap.scripting.ScriptElement)
-    fmap, group = copy.deepcopy(ss.map_base[1]), copy.deepcopy(memo[1])
-    out = st_folium(fmap, key=map_key(), height=620, use_container_width=True, center=list(view.center),
-                    zoom=view.zoom, feature_group_to_add=group,
-                    returned_objects=["center", "zoom", "bounds", "last_object_clicked_popup"])
+    # the base rendered once (dashboard.folium_frame), the group's script once per content
+    out = ss.map_base[1].show(memo[1], height=620, center=list(view.center), zoom=view.zoom,
+                              returned_objects=["center", "zoom", "bounds", "last_object_clicked_popup"])
     # the view it reports was taken at the start of this run (map_section), before the cells were built
     if not out:
         return

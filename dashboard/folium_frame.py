@@ -1,0 +1,81 @@
+"""The mounted map, drawn by streamlit-folium's component without rendering its base again at every run.
+
+``st_folium(fmap, feature_group_to_add=group)`` renders the whole map to HTML and JavaScript at every run
+(the boundaries, place names and basemap: ~0.3 MB of script, ~45 ms at 1M events), hashes it for the
+component's key, and only then turns the group into its script. The browser uses the base only when it
+mounts the map; a filter, a pan or a click swaps the group. ``MountedMap`` renders the base once per base map
+(``prepare``) and, at each run, only the group (``show``), then calls the same component with the same
+arguments ``st_folium`` would give it (``tests/test_folium_frame.py`` holds the two side by side, for the
+pinned streamlit-folium).
+"""
+
+from __future__ import annotations
+
+import copy
+
+import folium
+import streamlit as st
+import streamlit_folium as sf
+
+
+class MountedMap:
+    """A base map's rendered parts, made once: its HTML, header and script, the component's key (a hash of
+    the script, as ``st_folium`` makes it), the libraries it loads and its bounds."""
+
+    def __init__(self, fmap: folium.Map, key: str):
+        fmap = copy.deepcopy(fmap)  # rendering renames its elements: the caller's map is left as it was
+        fmap.get_root().render()
+        fmap.render()
+        self.html, self.header = sf._get_html(fmap), sf._get_header(fmap)
+        self.script = sf._get_map_string(fmap)
+        self.map_id = sf.get_full_id(fmap)
+        self.key = key
+        self.hash_key = sf.generate_js_hash(self.script, key, False)
+        css, js = [], []
+        for elem in _walk(fmap):
+            css += [href for _, href in getattr(elem, "default_css", [])]
+            js += [src for _, src in getattr(elem, "default_js", [])]
+        self.css_links, self.js_links = list(dict.fromkeys(css)), list(dict.fromkeys(js))
+        try:
+            south_west, north_east = fmap.get_bounds()
+        except AttributeError:
+            south_west, north_east = [None, None], [None, None]
+        self.bounds = {"_southWest": {"lat": south_west[0], "lng": south_west[1]},
+                       "_northEast": {"lat": north_east[0], "lng": north_east[1]}}
+        self.zoom = fmap.options.get("zoom")
+        self._base = fmap  # a rendered copy: each run's group is added to a copy of it
+        self._group: tuple = (None, None)  # the last group shown, and its script
+
+    def show(self, group: folium.FeatureGroup, *, height: int, center, zoom, returned_objects: list[str]):
+        """The component with ``group`` swapped in (``st_folium``'s ``feature_group_to_add``); its value, as
+        ``st_folium`` returns it. The group's script is made once per group (a pan or a click that keeps
+        the content sends the same)."""
+        if self._group[0] is not group:
+            fmap = copy.deepcopy(self._base)  # the group joins a copy (~1 ms): the kept base stays as rendered
+            # rendering renames the group's elements: a copy (sharing its data, geo.webmap.scripting.ScriptElement)
+            self._group = (group, sf._get_feature_group_string(copy.deepcopy(group), map=fmap, idx=0))
+        feature_group = self._group[1]
+        defaults = {"last_clicked": None, "last_object_clicked": None, "last_object_clicked_count": None,
+                    "last_object_clicked_tooltip": None, "last_object_clicked_popup": None, "all_drawings": None,
+                    "last_active_drawing": None, "bounds": self.bounds, "zoom": self.zoom,
+                    "last_circle_radius": None, "last_circle_polygon": None, "selected_layers": None,
+                    "selected_tags": None, "last_geocoder_result": None}
+        hash_key, key = self.hash_key, self.key
+
+        def on_change() -> None:  # as st_folium's: the value is kept under the caller's key too
+            st.session_state[key] = st.session_state.get(hash_key, {})
+
+        return sf._component_func(
+            script=self.script, header=self.header, html=self.html, id=self.map_id, key=hash_key, height=height,
+            width=None, returned_objects=returned_objects,
+            default={k: v for k, v in defaults.items() if k in returned_objects}, zoom=zoom, center=center,
+            feature_group=feature_group, return_on_hover=False, layer_control=None, pixelated=False,
+            css_links=self.css_links, js_links=self.js_links, on_change=on_change, wrap_longitude=False)
+
+
+def _walk(element):
+    """The map's elements that bring libraries (as ``st_folium`` finds them)."""
+    if isinstance(element, folium.elements.JSCSSMixin):
+        yield element
+    for child in getattr(element, "_children", {}).values():
+        yield from _walk(child)
