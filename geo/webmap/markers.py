@@ -179,12 +179,16 @@ class EventMarkers(ScriptElement):
         table: list[dict] = []
         shared: dict[str, int] = {}
         rows = []
+        seen: dict[int, int] = {}  # events share their style's dict (events_geojson): each looked at once
         for f in data["features"]:
             p = f["properties"]
-            key = tuple(sorted(p["_style"].items()))  # the distinct styles (a few), without JSON per event
-            if key not in styles:
-                styles[key] = len(table)
-                table.append(p["_style"])
+            look = seen.get(id(p["_style"]))
+            if look is None:
+                key = tuple(sorted(p["_style"].items()))  # the distinct styles (a few), without JSON per event
+                if key not in styles:
+                    styles[key] = len(table)
+                    table.append(p["_style"])
+                look = seen[id(p["_style"])] = styles[key]
             pieces = []
             for piece in p.get("_pieces") or (p["_popup"],):
                 if type(piece) is Shared:
@@ -195,7 +199,7 @@ class EventMarkers(ScriptElement):
                 else:
                     pieces.append(piece)
             lon, lat = f["geometry"]["coordinates"]
-            rows.append([round(lon, 6), round(lat, 6), styles[key], pieces, p["_tip"], p["event_id"]])
+            rows.append([round(lon, 6), round(lat, 6), look, pieces, p["_tip"], p["event_id"]])
         self.code = _MARKERS_JS
         self.args = script_json({"styles": table, "shared": list(shared), "rows": rows, "selected": selected,
                                  "canvas": canvas, "below": esc(_("Details below the map."))})
@@ -261,51 +265,63 @@ def events_geojson(events: gpd.GeoDataFrame, claims: pd.DataFrame | None, color_
     order = events.assign(_size=sizes).sort_values(["_size", "event_date"], ascending=[False, True], kind="stable")
     rows = records(order)  # plain dicts: reading a field of a row Series costs ~10x more
     parts = _popup_parts(rows, index, popup_cache(memo, claims, events))
+    lats, lons = order["latitude"].to_numpy(float).tolist(), order["longitude"].to_numpy(float).tolist()
     places: dict[tuple[float, float], list] = {}
-    for i, ev in enumerate(rows):
-        places.setdefault((float(ev["latitude"]), float(ev["longitude"])), []).append(i)
+    for i, at in enumerate(zip(lats, lons)):
+        places.setdefault(at, []).append(i)
+    changes, matched = "change" in order, "spread" in order or "datasets_held" in order
+    looks: dict[tuple, dict] = {}  # the few distinct styles, one dict each (an event's change marks a copy)
     features = []
     for i, ev in enumerate(rows):
-        here = places[(float(ev["latitude"]), float(ev["longitude"]))]
-        # list a few of the others, and count the rest: a place with thousands of events
-        # (a region's centroid in ACLED) must not make every popup thousands of lines long
-        others = [j for j in here[: SAME_PLACE_LISTED + 1] if rows[j]["event_id"] != ev["event_id"]][:SAME_PLACE_LISTED]
+        here = places[(lats[i], lons[i])]
         own = parts[i]
-        has_claims = own.has_claims
         # several data sets holding the event (geo.matched_events' rows): their spread is a dispute too
-        datasets_differ = float(ev.get("spread") or 1.0) > DATASETS_DISAGREE
+        datasets_differ = matched and float(ev.get("spread") or 1.0) > DATASETS_DISAGREE
         disputed = own.disputed or datasets_differ
-        style = {
-            "radius": marker_radius(ev["_size"]),
-            "fillColor": event_color(ev, color_by),
-            "color": "#000000" if disputed else ("#222" if has_claims else "#ffffff"),
-            "weight": 2.5 if disputed else (2 if has_claims else 1),
-            "fill": True,
-            "fillOpacity": 0.8,
-            "opacity": 1.0,
-            "className": "event-marker disputed" if disputed else "event-marker",
-        }
-        if disputed:
-            style["dashArray"] = "4 3"
-        change = change_mark(ev, style)
+        look = (ev["_size"], ev["event_type"] if color_by != "side" else ev["actor1"], disputed, own.has_claims)
+        style = looks.get(look)
+        if style is None:
+            style = looks[look] = _style(ev, color_by, disputed, own.has_claims)
+        change = ""
+        if changes and ev.get("change") in CHANGE_STYLES:
+            style = dict(style)
+            change = change_mark(ev, style)
         pieces = own.pieces
         if len(here) > 1:  # the others at its place, before the popup's last line (its id)
+            # list a few of the others, and count the rest: a place with thousands of events
+            # (a region's centroid in ACLED) must not make every popup thousands of lines long
+            others = [j for j in here[: SAME_PLACE_LISTED + 1] if rows[j]["event_id"] != ev["event_id"]][:SAME_PLACE_LISTED]
             pieces = (*pieces[:-1], *same_place_fragments([parts[j].item for j in others], len(here) - 1), pieces[-1])
+        tip = own.tip
+        if datasets_differ or disputed:
+            tip += esc(" · " + _("data sets disagree")) if datasets_differ else esc(" · " + _("claims disputed"))
+        if matched and int(ev.get("datasets_held") or 1) > 1:
+            tip += esc(" · " + _("in {count} data sets").format(count=int(ev["datasets_held"])))
         features.append({
             "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [float(ev["longitude"]), float(ev["latitude"])]},
-            "properties": {
-                "event_id": str(ev["event_id"]),
-                "_popup": "".join(pieces),
-                "_pieces": pieces,
-                "_tip": own.tip + (esc(" · " + _("data sets disagree")) if datasets_differ else
-                                   esc(" · " + _("claims disputed")) if disputed else "")
-                + (esc(" · " + _("in {count} data sets").format(count=int(ev["datasets_held"])))
-                   if int(ev.get("datasets_held") or 1) > 1 else "") + (esc(" · " + change) if change else ""),
-                "_style": style,
-            },
+            "geometry": {"type": "Point", "coordinates": [lons[i], lats[i]]},
+            "properties": {"event_id": str(ev["event_id"]), "_popup": "".join(pieces), "_pieces": pieces,
+                           "_tip": tip + (esc(" · " + change) if change else ""), "_style": style},
         })
     return {"type": "FeatureCollection", "features": features}
+
+
+def _style(ev, color_by: str, disputed: bool, has_claims: bool) -> dict:
+    """A marker's look: sized by its figure, coloured by type or side, outlined by its claims (dashed black when
+    they disagree, dark when they agree)."""
+    style = {
+        "radius": marker_radius(ev["_size"]),
+        "fillColor": event_color(ev, color_by),
+        "color": "#000000" if disputed else ("#222" if has_claims else "#ffffff"),
+        "weight": 2.5 if disputed else (2 if has_claims else 1),
+        "fill": True,
+        "fillOpacity": 0.8,
+        "opacity": 1.0,
+        "className": "event-marker disputed" if disputed else "event-marker",
+    }
+    if disputed:
+        style["dashArray"] = "4 3"
+    return style
 
 
 #: Past this many events a map estimates its markers' bytes from a sample of their popups before making all of

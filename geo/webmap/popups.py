@@ -381,6 +381,14 @@ def _shared_markup() -> list[tuple[tuple[str, ...], int]]:
             (("source",), len("<div class='sources'></div>") + len(_("<h3>Sources</h3>: {sources}")) - 9)]
 
 
+def _distinct(events: pd.DataFrame, columns) -> int:
+    """How many distinct rows ``events`` holds in ``columns`` (missing values alike), without a frame of them."""
+    codes = [pd.factorize(events[c], use_na_sentinel=False)[0].astype(np.int64) for c in columns]
+    if len(codes) == 1:
+        return int(codes[0].max()) + 1 if len(codes[0]) else 0
+    return len(np.unique(np.stack(codes, axis=1), axis=0))
+
+
 def _distinct_text_bytes(column) -> int:
     """Characters of a column's distinct texts, each counted once: what its ``Shared`` pieces hold at least."""
     values = pd.Series(column)
@@ -410,7 +418,7 @@ def popup_floor(events: pd.DataFrame, claims: pd.DataFrame) -> int:
             total += _distinct_text_bytes(events[name])
     for columns, markup in _shared_markup():
         if all(c in events for c in columns):  # each distinct value's piece: at least its markup
-            total += markup * len(events[list(columns)].drop_duplicates())
+            total += markup * _distinct(events, columns)
     if claims is None or claims.empty:
         return total
     total += _CLAIMS_TAGS * int(claims["event_id"].nunique())
