@@ -166,3 +166,35 @@ def test_downloads_are_made_from_the_current_view(page, dashboard, events):
     fc = json.loads(open(download(page, "Events with claims (GeoJSON)").path(), encoding="utf-8").read())
     wagner = geo.filter_events(events, geo.EventFilter(actors=["Wagner Group"]))
     assert {f["properties"]["event_id"] for f in fc["features"]} == set(wagner["event_id"])
+
+
+def test_a_zoom_or_a_pan_is_reported_once_without_the_debounce(page, dashboard, events):
+    """The map's view reaches the server 50 ms after it stops moving (dashboard.folium_frame.VIEW_REPORTER_JS),
+    not after streamlit-folium's 250 ms debounce: one report per move, sent by the reporter, and
+    streamlit-folium's own (the same value) never sent again."""
+    frame, _ = open_map(page, dashboard, len(events))
+    inner = next(f for f in page.frames if "streamlit_folium" in f.url)
+    inner.evaluate("""() => { window.__sent = []; const host = window.Streamlit, send = host.setComponentValue;
+        host.setComponentValue = function (v) { window.__sent.push(JSON.stringify(v)); return send.apply(this, arguments); };
+        window.__geoViewReports = 0; }""")
+    frame.locator(".leaflet-control-zoom-in").click()
+    deadline = time.time() + 20
+    while "z=7" not in page.url and time.time() < deadline:
+        page.wait_for_timeout(100)
+    assert "z=7" in page.url
+    page.wait_for_timeout(1000)  # past streamlit-folium's debounce: it sent nothing more
+    sent = inner.evaluate("window.__sent")
+    assert inner.evaluate("window.__geoViewReports") == 1 and len(sent) == 1
+    assert '"zoom":7' in sent[0] and '"bounds"' in sent[0] and '"center"' in sent[0]
+    # a drag: one report too, with the new centre
+    box = page.locator('iframe[title*="st_folium"]').bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for i in range(1, 11):
+        page.mouse.move(x + 20 * i, y)
+        page.wait_for_timeout(20)
+    page.mouse.up()
+    page.wait_for_timeout(1500)
+    sent = inner.evaluate("window.__sent")
+    assert inner.evaluate("window.__geoViewReports") == 2 and len(sent) == 2 and sent[1] != sent[0]

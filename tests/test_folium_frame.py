@@ -11,7 +11,7 @@ import streamlit_folium as sf
 import geo
 from geo.sources.dataset import Dataset
 
-from dashboard.folium_frame import MountedMap
+from dashboard.folium_frame import MountedMap, ViewReporter
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +30,9 @@ def test_the_component_gets_what_st_folium_gives_it(monkeypatch, data):
     group = geo.build_map_content(data.events, data.layers, claims=data.claims, dataset=data)
     calls = _calls(monkeypatch)
     returned = ["center", "zoom", "bounds", "last_object_clicked_popup"]
-    sf.st_folium(copy.deepcopy(base), key="map", height=620, use_container_width=True, center=[17.0, -1.0], zoom=6,
+    reporting = copy.deepcopy(base)  # the map as MountedMap mounts it: its view reported sooner
+    ViewReporter().add_to(reporting)
+    sf.st_folium(reporting, key="map", height=620, use_container_width=True, center=[17.0, -1.0], zoom=6,
                  feature_group_to_add=copy.deepcopy(group), returned_objects=returned)
     mounted = MountedMap(base, "map")
     value = mounted.show(group, height=620, center=[17.0, -1.0], zoom=6, returned_objects=returned)
@@ -40,6 +42,7 @@ def test_the_component_gets_what_st_folium_gives_it(monkeypatch, data):
     for name in theirs:
         if name != "on_change":
             assert ours[name] == theirs[name], name
+    assert "setComponentValue" in ours["script"] and "moveend" in ours["script"]
     assert "ev-popup" not in ours["script"] and "EventMarkers" not in ours["script"]  # the group is its own
     assert ours["feature_group"].count("feature_group_feature_group_0") >= 2
 
