@@ -198,3 +198,22 @@ def test_a_zoom_or_a_pan_is_reported_once_without_the_debounce(page, dashboard, 
     page.wait_for_timeout(1500)
     sent = inner.evaluate("window.__sent")
     assert inner.evaluate("window.__geoViewReports") == 2 and len(sent) == 2 and sent[1] != sent[0]
+
+
+def test_an_events_tooltip_shows_on_hover(page, dashboard, events):
+    """A marker's tooltip (day, place, type, dead) is made when the pointer first comes over it, and shown."""
+    frame, markers = open_map(page, dashboard, len(events))
+    inner = next(f for f in page.frames if "streamlit_folium" in f.url)
+    assert inner.evaluate("""() => { let n = 0; window.map.eachLayer(l => { if (l._row && l.getTooltip()) n++; });
+        return n; }""") == 0  # none made before a hover
+    box = markers.first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    tip = frame.locator(".leaflet-tooltip")
+    tip.first.wait_for(timeout=10_000)
+    text = tip.first.inner_text()
+    assert " · " in text and "killed" in text
+    page.mouse.move(5, 5)  # away: Leaflet hides it
+    deadline = time.time() + 10
+    while frame.locator(".leaflet-tooltip").count() and time.time() < deadline:
+        page.wait_for_timeout(100)
+    assert frame.locator(".leaflet-tooltip").count() == 0

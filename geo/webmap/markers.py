@@ -90,6 +90,12 @@ function openInView(layer) {
   }, 0);
 }
 function onClick(e) { fill(e.target); }
+// the tooltip is made when the pointer first comes over its marker (made for two thousand markers at once,
+// tooltips took ~30 ms); Leaflet shows it from then on
+function onHover(e) {
+  var l = e.target;
+  if (!l.getTooltip()) { l.bindTooltip(l._row[4]); l.openTooltip(); }
+}
 function onAdd(e) { openInView(e.target); }
 function plain(html) {  // the tooltip's escaped HTML as text (a textarea never runs what it holds)
   var t = document.createElement('textarea'); t.innerHTML = html; return t.value;
@@ -146,7 +152,7 @@ for (var i = 0; i < rows.length; i++) {
   layer.on('click', onClick);  // before bindPopup: runs before Leaflet opens the popup on the same click
   layer.bindPopup('', {maxWidth: 420, maxHeight: 360, autoPan: false});
   layer.on('popupopen', onOpen);
-  layer.bindTooltip(r[4]);
+  layer.on('mouseover', onHover);
   if (!args.canvas) { reachable(layer, plain(r[4])); }
   if (selected !== null && r[5] === selected) { layer.on('add', onAdd); }
   group.addLayer(layer);
