@@ -4,7 +4,7 @@
 (the boundaries, place names and basemap: ~0.3 MB of script, ~45 ms at 1M events), hashes it for the
 component's key, and only then turns the group into its script. The browser uses the base only when it
 mounts the map; a filter, a pan or a click swaps the group. ``MountedMap`` renders the base once per base map
-(``prepare``) and, at each run, only the group (``show``), then calls the same component with the same
+(when made) and, at each run, only the group (``show``), then calls the same component with the same
 arguments ``st_folium`` would give it (``tests/test_folium_frame.py`` holds the two side by side, for the
 pinned streamlit-folium).
 

@@ -36,11 +36,6 @@ class PopupParts(NamedTuple):
     has_claims: bool
     disputed: bool
 
-    @property
-    def popup(self) -> str:
-        """The popup's HTML."""
-        return "".join(self.pieces)
-
 
 class PopupCache:
     """A bounded, thread-safe store of ``PopupParts`` by (language, event id); shared by every session."""

@@ -129,10 +129,6 @@ def _same_place_line(when, event_type, killed: int, lang: str) -> Shared:
                   f"{esc(_loss('killed', killed))}</li>")
 
 
-def _same_place_html(others: list[Mapping], total: int | None = None) -> list[str]:
-    return same_place_fragments([same_place_item(o) for o in others], total)
-
-
 def same_place_fragments(lines: list[str], total: int | None = None) -> list[str]:
     """"Also at this place" as popup pieces: its heading, the others' lines (``same_place_item``), and how many
     more there are of ``total``."""
@@ -141,11 +137,6 @@ def same_place_fragments(lines: list[str], total: int | None = None) -> list[str
         return []
     lang = current_language()
     return [_same_place_head(total, lang), *lines, _same_place_foot(total - len(lines), lang)]
-
-
-def same_place_block(lines: list[str], total: int | None = None) -> str:
-    """"Also at this place": the others' lines (``same_place_item``), and how many more there are of ``total``."""
-    return "".join(same_place_fragments(lines, total))
 
 
 @lru_cache(maxsize=1024)
@@ -274,7 +265,7 @@ def popup_fragments(event: Mapping, claims: list[dict], note: str, claim_range, 
         claim_rows_html(claims, with_urls, with_statements),
         Shared(f"<div class='notes'>{esc(notes)}</div>") if str(notes or "").strip() else "",
         _sources(event.get("source"), event.get("source_url"), lang),
-        *_same_place_html(same_place or [], same_place_total),
+        *same_place_fragments([same_place_item(o) for o in same_place or []], same_place_total),
         popup_tail(event["event_id"]),
     ]
     return [p for p in pieces if p]
@@ -410,9 +401,7 @@ def popup_floor(events: pd.DataFrame, claims: pd.DataFrame) -> int:
     if not n:
         return 0
     total = n * _ROW_MIN
-    for name in ("event_id", "event_id", "location"):
-        if name in events:
-            total += _text_bytes(events[name])
+    total += 2 * _text_bytes(events["event_id"]) + (_text_bytes(events["location"]) if "location" in events else 0)
     for name in ("location", "actor1", "actor2", "source", "notes", "admin1"):
         if name in events:
             total += _distinct_text_bytes(events[name])
